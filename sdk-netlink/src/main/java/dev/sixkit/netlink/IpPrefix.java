@@ -1,0 +1,97 @@
+package dev.sixkit.netlink;
+
+import dev.sixkit.netlink.internal.Errno;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * An address with a prefix length, such as {@code 2001:db8::1/64}. The address part is kept as
+ * given (an interface address keeps its host bits); {@link #network()} clears them.
+ *
+ * <p>Immutable record; thread-safe.
+ */
+public record IpPrefix(InetAddress address, int length) {
+  public IpPrefix {
+    int max = address instanceof Inet4Address ? 32 : 128;
+    if (length < 0 || length > max) {
+      throw new NetlinkException(Errno.EINVAL, "parse prefix", IpAddresses.format(address) + "/" + length,
+          "prefix length " + length + " is out of range: it must be 0 to " + max + " for "
+              + (max == 32 ? "IPv4" : "IPv6"));
+    }
+  }
+
+  /** Parses {@code ADDR/LEN}, or a bare address as a host prefix (/128 or /32). */
+  public static IpPrefix parse(String text) {
+    if (text == null) {
+      throw new NetlinkException(Errno.EINVAL, "parse prefix", "null", "a prefix is required");
+    }
+    String t = text.trim();
+    int slash = t.indexOf('/');
+    if (slash < 0) {
+      InetAddress a = IpAddresses.parse(t);
+      return new IpPrefix(a, a instanceof Inet4Address ? 32 : 128);
+    }
+    InetAddress a = IpAddresses.parse(t.substring(0, slash));
+    String len = t.substring(slash + 1);
+    if (!len.matches("\\d{1,4}")) {
+      throw new NetlinkException(Errno.EINVAL, "parse prefix", t, "'" + len + "' is not a prefix length");
+    }
+    return new IpPrefix(a, Integer.parseInt(len));
+  }
+
+  /** Parses an IPv6 prefix; IPv4 fails with EAFNOSUPPORT. */
+  public static IpPrefix parseV6(String text, String what) {
+    IpPrefix p = parse(text);
+    if (p.isV4()) {
+      throw new NetlinkException(Errno.EAFNOSUPPORT, what, text,
+          "'" + text + "' is an IPv4 prefix; an IPv6 prefix is required here");
+    }
+    return p;
+  }
+
+  public boolean isV4() {
+    return address instanceof Inet4Address;
+  }
+
+  /** AF_INET or AF_INET6. */
+  public int family() {
+    return IpAddresses.family(address);
+  }
+
+  /** The prefix with host bits cleared, such as 2001:db8::/64 for 2001:db8::1/64. */
+  public IpPrefix network() {
+    byte[] b = address.getAddress();
+    for (int i = 0; i < b.length; i++) {
+      int keep = Math.max(0, Math.min(8, length - i * 8));
+      b[i] &= (byte) (0xff << (8 - keep));
+    }
+    try {
+      return new IpPrefix(InetAddress.getByAddress(b), length);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Whether {@code a} lies inside this prefix. */
+  public boolean contains(InetAddress a) {
+    byte[] p = address.getAddress();
+    byte[] x = a.getAddress();
+    if (p.length != x.length) {
+      return false;
+    }
+    for (int i = 0; i < p.length; i++) {
+      int keep = Math.max(0, Math.min(8, length - i * 8));
+      int mask = (0xff << (8 - keep)) & 0xff;
+      if ((p[i] & mask) != (x[i] & mask)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public String toString() {
+    return IpAddresses.format(address) + "/" + length;
+  }
+}

@@ -1,0 +1,76 @@
+package dev.sixkit.netlink;
+
+import dev.sixkit.netlink.internal.Attributes;
+import dev.sixkit.netlink.internal.Message;
+import java.net.InetAddress;
+
+/**
+ * A neighbour table entry (RTM_NEWNEIGH), or a proxy entry when {@link #isProxy()}.
+ *
+ * @param address the neighbour's IP address (NDA_DST)
+ * @param ifindex interface index (0 for a proxy entry bound to no device)
+ * @param device interface name, or empty when unknown
+ * @param lladdr link-layer address as "aa:bb:cc:dd:ee:ff", or empty
+ * @param state NUD state (NONE for proxy entries)
+ * @param flags NTF_* flags
+ *
+ * <p>Immutable record; thread-safe.
+ */
+public record Neighbour(InetAddress address, int ifindex, String device, String lladdr, NudState state, int flags) {
+  public static final int NTF_USE = 0x01;
+  public static final int NTF_SELF = 0x02;
+  public static final int NTF_MASTER = 0x04;
+  public static final int NTF_PROXY = 0x08;
+  public static final int NTF_EXT_LEARNED = 0x10;
+  public static final int NTF_OFFLOADED = 0x20;
+  public static final int NTF_STICKY = 0x40;
+  public static final int NTF_ROUTER = 0x80;
+
+  public boolean isProxy() {
+    return (flags & NTF_PROXY) != 0;
+  }
+
+  public boolean isRouter() {
+    return (flags & NTF_ROUTER) != 0;
+  }
+
+  /** Like {@code ip neigh}: "2001:db8::1 dev eth0 lladdr 02:42:ac:11:00:02 REACHABLE". */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder(IpAddresses.format(address));
+    if (!device.isEmpty()) {
+      sb.append(" dev ").append(device);
+    }
+    if (!lladdr.isEmpty()) {
+      sb.append(" lladdr ").append(lladdr);
+    }
+    if (isRouter()) {
+      sb.append(" router");
+    }
+    if (isProxy()) {
+      sb.append(" proxy");
+    } else {
+      sb.append(' ').append(state);
+    }
+    return sb.toString();
+  }
+
+  /** Decodes RTM_NEWNEIGH; device names come from {@code names} (index to name) when given. */
+  static Neighbour decode(Message m, java.util.function.IntFunction<String> names) {
+    m.requireBody(Neighbours.NDMSG);
+    int ifindex = m.buf().getInt(m.body() + 4);
+    int state = m.buf().getShort(m.body() + 8) & 0xffff;
+    int flags = m.buf().get(m.body() + 10) & 0xff;
+    Attributes a = m.attributes(Neighbours.NDMSG);
+    InetAddress dst = a.address(Neighbours.NDA_DST);
+    if (dst == null) {
+      return null; // bridge FDB entries and the like carry no IP address
+    }
+    if (a.has(Neighbours.NDA_FLAGS_EXT)) {
+      flags |= a.u32(Neighbours.NDA_FLAGS_EXT, 0) << 8;
+    }
+    String dev = names == null || ifindex == 0 ? "" : names.apply(ifindex);
+    return new Neighbour(dst, ifindex, dev == null ? "" : dev, Link.formatMac(a.bytes(Neighbours.NDA_LLADDR)),
+        NudState.of(state), flags);
+  }
+}

@@ -1,0 +1,385 @@
+package dev.sixkit.netlink;
+
+import dev.sixkit.netlink.internal.Errno;
+import dev.sixkit.netlink.internal.Message;
+import dev.sixkit.netlink.internal.MessageWriter;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.IntFunction;
+
+/**
+ * Neighbour tables of one namespace (RTM_*NEIGH): ordinary entries in every NUD state, and proxy
+ * entries (NTF_PROXY), which make the kernel answer neighbour solicitations for an address on a
+ * device once {@code proxy_ndp} is on.
+ *
+ * <pre>{@code
+ * nl.neighbours().proxy("2001:db8:ab11:0:8000::2").dev("eth0").add();
+ * nl.neighbours().query().ipv6().dev("eth0").state(NudState.FAILED, NudState.INCOMPLETE).list();
+ * nl.neighbours().proxies().dev("eth0").flush();
+ * }</pre>
+ *
+ * <p>Thread-safe: requests go through the client's serialised socket; step objects are
+ * immutable.
+ */
+public final class Neighbours {
+  static final int RTM_NEWNEIGH = 28;
+  static final int RTM_DELNEIGH = 29;
+  static final int RTM_GETNEIGH = 30;
+  static final int NDMSG = 12;
+  static final int NDA_DST = 1;
+  static final int NDA_LLADDR = 2;
+  static final int NDA_CACHEINFO = 3;
+  static final int NDA_PROBES = 4;
+  static final int NDA_IFINDEX = 8;
+  static final int NDA_MASTER = 9;
+  static final int NDA_PROTOCOL = 12;
+  static final int NDA_FLAGS_EXT = 15;
+  static final int AF_UNSPEC = 0;
+  static final int AF_INET = 2;
+  static final int AF_INET6 = 10;
+
+  private final Netlink nl;
+
+  Neighbours(Netlink nl) {
+    this.nl = nl;
+  }
+
+  static MessageWriter header(int type, int family, int ifindex, int state, int flags) {
+    return new MessageWriter(type, 0, 64).u8(family).u8(0).u16(0).u32(ifindex).u16(state).u8(flags).u8(0);
+  }
+
+  /** Every ordinary (non-proxy) neighbour entry, both families. */
+  public List<Neighbour> list() {
+    return query().list();
+  }
+
+  /** A filtered listing of ordinary entries. */
+  public Query query() {
+    return new Query(AF_UNSPEC, null, null, EnumSet.noneOf(NudState.class));
+  }
+
+  /** Proxy entries: listing and flushing. */
+  public ProxyQuery proxies() {
+    return new ProxyQuery(null);
+  }
+
+  /** Starts a proxy entry for an IPv6 address; {@code dev} comes next. */
+  public ProxyDevStep proxy(String address) {
+    return proxy(IpAddresses.parse(address));
+  }
+
+  /** Starts a proxy entry for an address; {@code dev} comes next. */
+  public ProxyDevStep proxy(InetAddress address) {
+    return new ProxyDevStep(address);
+  }
+
+  /** Starts an ordinary (static) neighbour entry; {@code dev} comes next. */
+  public EntryDevStep entry(String address) {
+    return new EntryDevStep(IpAddresses.parse(address));
+  }
+
+  private IntFunction<String> names() {
+    Map<Integer, String> byIndex = new HashMap<>();
+    for (Link l : nl.links().list()) {
+      byIndex.put(l.index(), l.name());
+    }
+    return byIndex::get;
+  }
+
+  private int resolve(String dev) {
+    return nl.links().index(dev);
+  }
+
+  /** Filter step for ordinary entries. Immutable. */
+  public final class Query {
+    private final int family;
+    private final String dev;
+    private final InetAddress address;
+    private final Set<NudState> states;
+
+    private Query(int family, String dev, InetAddress address, Set<NudState> states) {
+      this.family = family;
+      this.dev = dev;
+      this.address = address;
+      this.states = states;
+    }
+
+    /** IPv6 entries only. */
+    public Query ipv6() {
+      return new Query(AF_INET6, dev, address, states);
+    }
+
+    /** IPv4 (ARP) entries only. */
+    public Query ipv4() {
+      return new Query(AF_INET, dev, address, states);
+    }
+
+    /** Entries on one device. */
+    public Query dev(String name) {
+      Links.requireName(name);
+      return new Query(family, name, address, states);
+    }
+
+    /** The entry for one address. */
+    public Query address(String addr) {
+      return new Query(family, dev, IpAddresses.parse(addr), states);
+    }
+
+    /** Entries in any of these states. */
+    public Query state(NudState... wanted) {
+      EnumSet<NudState> s = EnumSet.noneOf(NudState.class);
+      s.addAll(List.of(wanted));
+      return new Query(family, dev, address, s);
+    }
+
+    public List<Neighbour> list() {
+      int ifindex = dev == null ? 0 : resolve(dev);
+      MessageWriter w = header(RTM_GETNEIGH, family, 0, 0, 0);
+      if (ifindex != 0) {
+        w.attrU32(NDA_IFINDEX, ifindex);
+      }
+      IntFunction<String> names = names();
+      List<Neighbour> all = nl.socket().dump(w, "list neighbours", dev == null ? "" : "dev " + dev,
+          m -> m.type() == RTM_NEWNEIGH ? Neighbour.decode(m, names) : null);
+      List<Neighbour> out = new ArrayList<>(all.size());
+      for (Neighbour n : all) {
+        if (n.isProxy() || (address != null && !address.equals(n.address()))
+            || (!states.isEmpty() && !states.contains(n.state()))) {
+          continue;
+        }
+        out.add(n);
+      }
+      return out;
+    }
+  }
+
+  /** Listing and flushing of proxy entries. Immutable. */
+  public final class ProxyQuery {
+    private final String dev;
+
+    private ProxyQuery(String dev) {
+      this.dev = dev;
+    }
+
+    /** Proxy entries on one device. */
+    public ProxyQuery dev(String name) {
+      Links.requireName(name);
+      return new ProxyQuery(name);
+    }
+
+    /** Proxy entries, IPv6 and IPv4, as the kernel dumps them. */
+    public List<Neighbour> list() {
+      return listProxies(dev == null ? 0 : resolve(dev), dev);
+    }
+
+    /** Deletes every proxy entry on the device (or everywhere) and returns those it deleted. */
+    public List<Neighbour> flush() {
+      List<Neighbour> gone = new ArrayList<>();
+      for (Neighbour n : list()) {
+        try {
+          deleteProxy(n.address(), n.ifindex(), IpAddresses.format(n.address()) + " dev " + n.device());
+          gone.add(n);
+        } catch (NetlinkException e) {
+          if (e.errno() != Errno.ENOENT) {
+            throw new NetlinkException(e.errno(), "flush proxy neighbours", dev == null ? "" : "dev " + dev,
+                e.kernelMessage().orElse(e.getMessage()) + " (deleted " + gone.size() + " before this)", e);
+          }
+        }
+      }
+      return gone;
+    }
+  }
+
+  private List<Neighbour> listProxies(int ifindex, String dev) {
+      MessageWriter w = header(RTM_GETNEIGH, AF_UNSPEC, 0, 0, Neighbour.NTF_PROXY);
+      if (ifindex != 0) {
+        w.attrU32(NDA_IFINDEX, ifindex);
+      }
+      IntFunction<String> names = names();
+      List<Neighbour> all = nl.socket().dump(w, "list proxy neighbours", dev == null ? "" : "dev " + dev,
+          m -> m.type() == RTM_NEWNEIGH ? Neighbour.decode(m, names) : null);
+      if (ifindex == 0) {
+        return all;
+      }
+      // Older kernels ignore the NDA_IFINDEX filter for the proxy table: filter here too.
+      List<Neighbour> out = new ArrayList<>(all.size());
+      for (Neighbour n : all) {
+        if (n.ifindex() == ifindex) {
+          out.add(n);
+        }
+      }
+      return out;
+  }
+
+  private void deleteProxy(InetAddress address, int ifindex, String object) {
+    MessageWriter w = header(RTM_DELNEIGH, IpAddresses.family(address), ifindex, 0, Neighbour.NTF_PROXY)
+        .attrAddress(NDA_DST, address);
+    nl.socket().request(w, "delete proxy neighbour", object, null);
+  }
+
+  /** The device step of a proxy entry. Immutable. */
+  public final class ProxyDevStep {
+    private final InetAddress address;
+
+    private ProxyDevStep(InetAddress address) {
+      this.address = address;
+    }
+
+    /** The device the kernel answers on (the uplink, such as eth0). */
+    public ProxyEntry dev(String name) {
+      Links.requireName(name);
+      return new ProxyEntry(address, name, -1);
+    }
+
+    /** The device by index, for bulk work that resolved the name once. */
+    public ProxyEntry dev(int ifindex) {
+      return new ProxyEntry(address, null, ifindex);
+    }
+  }
+
+  /** A proxy entry ready to be written. Immutable. */
+  public final class ProxyEntry {
+    private final InetAddress address;
+    private final String dev;
+    private final int ifindex;
+
+    private ProxyEntry(InetAddress address, String dev, int ifindex) {
+      this.address = address;
+      this.dev = dev;
+      this.ifindex = ifindex;
+    }
+
+    private String object() {
+      return IpAddresses.format(address) + " dev " + (dev != null ? dev : "index " + ifindex);
+    }
+
+    private int index() {
+      return ifindex >= 0 ? ifindex : resolve(dev);
+    }
+
+    /**
+     * Adds the entry (NLM_F_CREATE|NLM_F_EXCL). The kernel takes an existing proxy entry again
+     * without complaint, so this is idempotent.
+     */
+    public void add() {
+      write(Message.NLM_F_CREATE | Message.NLM_F_EXCL, "add proxy neighbour");
+    }
+
+    /** Adds or replaces the entry. */
+    public void replace() {
+      write(Message.NLM_F_CREATE | Message.NLM_F_REPLACE, "replace proxy neighbour");
+    }
+
+    private void write(int flags, String op) {
+      int idx = index();
+      MessageWriter w = header(RTM_NEWNEIGH, IpAddresses.family(address), idx, NudState.PERMANENT.bit(),
+          Neighbour.NTF_PROXY).attrAddress(NDA_DST, address);
+      w.flags(flags);
+      nl.socket().request(w, op, object(), null);
+    }
+
+    /** Deletes the entry; fails with ENOENT when there is none. */
+    public void delete() {
+      deleteProxy(address, index(), object());
+    }
+
+    /** Whether the entry exists now. */
+    public boolean exists() {
+      int idx = index();
+      for (Neighbour n : listProxies(idx, dev)) {
+        if (n.address().equals(address)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /** The device step of an ordinary entry. Immutable. */
+  public final class EntryDevStep {
+    private final InetAddress address;
+
+    private EntryDevStep(InetAddress address) {
+      this.address = address;
+    }
+
+    public Entry dev(String name) {
+      Links.requireName(name);
+      return new Entry(address, name, null, NudState.PERMANENT, 0);
+    }
+  }
+
+  /** An ordinary neighbour entry ready to be written. Immutable. */
+  public final class Entry {
+    private final InetAddress address;
+    private final String dev;
+    private final String lladdr;
+    private final NudState state;
+    private final int flags;
+
+    private Entry(InetAddress address, String dev, String lladdr, NudState state, int flags) {
+      this.address = address;
+      this.dev = dev;
+      this.lladdr = lladdr;
+      this.state = state;
+      this.flags = flags;
+    }
+
+    /** The link-layer address, "aa:bb:cc:dd:ee:ff". */
+    public Entry lladdr(String mac) {
+      return new Entry(address, dev, Macs.check(mac), state, flags);
+    }
+
+    /** The NUD state to set (PERMANENT by default, as ip neigh add). */
+    public Entry state(NudState s) {
+      return new Entry(address, dev, lladdr, s, flags);
+    }
+
+    /** Marks the neighbour as a router (IPv6). */
+    public Entry router() {
+      return new Entry(address, dev, lladdr, state, flags | Neighbour.NTF_ROUTER);
+    }
+
+    private String object() {
+      return IpAddresses.format(address) + " dev " + dev;
+    }
+
+    private MessageWriter message(int type) {
+      MessageWriter w = header(type, IpAddresses.family(address), resolve(dev), state.bit(), flags)
+          .attrAddress(NDA_DST, address);
+      if (lladdr != null) {
+        w.attr(NDA_LLADDR, Macs.parse(lladdr));
+      }
+      return w;
+    }
+
+    /** Adds the entry; fails with EEXIST when one exists. */
+    public void add() {
+      nl.socket().request(message(RTM_NEWNEIGH).flags(Message.NLM_F_CREATE | Message.NLM_F_EXCL),
+          "add neighbour", object(), null);
+    }
+
+    /** Adds or replaces the entry. */
+    public void replace() {
+      nl.socket().request(message(RTM_NEWNEIGH).flags(Message.NLM_F_CREATE | Message.NLM_F_REPLACE),
+          "replace neighbour", object(), null);
+    }
+
+    /** Deletes the entry; fails with ENOENT when there is none. */
+    public void delete() {
+      MessageWriter w = header(RTM_DELNEIGH, IpAddresses.family(address), resolve(dev), 0, 0)
+          .attrAddress(NDA_DST, address);
+      nl.socket().request(w, "delete neighbour", object(), null);
+    }
+  }
+
+  static boolean isV6(InetAddress a) {
+    return a instanceof Inet6Address;
+  }
+}

@@ -1,0 +1,125 @@
+package dev.sixkit.netlink;
+
+import dev.sixkit.netlink.internal.LibC;
+import dev.sixkit.netlink.internal.NamespaceThread;
+import dev.sixkit.netlink.internal.NetlinkSocket;
+import java.util.concurrent.Callable;
+
+/**
+ * The entry point: an rtnetlink client bound to one network namespace.
+ *
+ * <pre>{@code
+ * try (Netlink nl = Netlink.open("docker1")) {
+ *   nl.sysctls().ipv6("eth0").proxyNdp(true);
+ *   nl.neighbours().proxy("2001:db8:ab11:0:8000::2").dev("eth0").add();
+ *   nl.neighbours().proxies().dev("eth0").list().forEach(System.out::println);
+ * }
+ * }</pre>
+ *
+ * <p>Its socket is opened on a dedicated platform thread inside the namespace, so every request,
+ * from any thread, lands there; the caller's own namespace is never touched. Thread-safe:
+ * requests from several threads are serialised on the one socket. Close it to release the
+ * socket and the namespace thread.
+ */
+public final class Netlink implements AutoCloseable {
+  private final Netns netns;
+  private final NamespaceThread thread;
+  private final NetlinkSocket socket;
+  private final Links links;
+  private final Addresses addresses;
+  private final Routes routes;
+  private final Neighbours neighbours;
+  private final Sysctls sysctls;
+
+  private Netlink(Netns netns, NamespaceThread thread) {
+    this.netns = netns;
+    this.thread = thread;
+    this.socket = thread.call(() -> NetlinkSocket.open(LibC.NETLINK_ROUTE));
+    this.links = new Links(this);
+    this.addresses = new Addresses(this);
+    this.routes = new Routes(this);
+    this.neighbours = new Neighbours(this);
+    this.sysctls = new Sysctls(this);
+  }
+
+  /** A client for this process's own network namespace. */
+  public static Netlink open() {
+    return new Netlink(Netns.current(), NamespaceThread.current());
+  }
+
+  /** A client for a named namespace (as {@code ip netns} names them). */
+  public static Netlink open(String netnsName) {
+    return open(Netns.open(netnsName));
+  }
+
+  /** A client for the given namespace. */
+  public static Netlink open(Netns netns) {
+    if (netns.isCurrent()) {
+      return open();
+    }
+    NamespaceThread t = NamespaceThread.enter(netns.path().toString(), netns.label());
+    try {
+      return new Netlink(netns, t);
+    } catch (RuntimeException e) {
+      t.close();
+      throw e;
+    }
+  }
+
+  public Netns netns() {
+    return netns;
+  }
+
+  /** Network interfaces: list, get, create veth and bridges, change, move, delete. */
+  public Links links() {
+    return links;
+  }
+
+  /** Interface addresses. */
+  public Addresses addresses() {
+    return addresses;
+  }
+
+  /** Routes and route lookups. */
+  public Routes routes() {
+    return routes;
+  }
+
+  /** Neighbour (NDP/ARP) entries, proxy entries included. */
+  public Neighbours neighbours() {
+    return neighbours;
+  }
+
+  /** Per-namespace sysctls under net.ipv6.conf and net.ipv4. */
+  public Sysctls sysctls() {
+    return sysctls;
+  }
+
+  /**
+   * Opens a subscription to change events in this namespace (its own socket). Close it when
+   * done.
+   */
+  public Events.Subscription events(Events.Group... groups) {
+    return Events.subscribe(this, groups);
+  }
+
+  /** Runs work on this client's namespace thread (in its namespace). */
+  public <T> T inNamespace(Callable<T> work) {
+    return thread.call(work);
+  }
+
+  NetlinkSocket socket() {
+    return socket;
+  }
+
+  @Override
+  public void close() {
+    socket.close();
+    thread.close();
+  }
+
+  @Override
+  public String toString() {
+    return "Netlink[" + netns + "]";
+  }
+}

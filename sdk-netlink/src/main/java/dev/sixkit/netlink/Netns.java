@@ -1,0 +1,245 @@
+package dev.sixkit.netlink;
+
+import dev.sixkit.netlink.internal.Errno;
+import dev.sixkit.netlink.internal.LibC;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A network namespace, named the way {@code ip netns} names them (a bind mount under
+ * /run/netns) or reached by path or process id. {@link #create} and {@link #delete} are
+ * compatible with {@code ip netns add} and {@code ip netns delete}: either tool sees the other's
+ * namespaces.
+ *
+ * <p>Immutable value; thread-safe.
+ */
+public final class Netns {
+  /** Where {@code ip netns} keeps its bind mounts. */
+  public static final Path RUN_NETNS = Path.of("/run/netns");
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.][A-Za-z0-9_.-]{0,62}");
+  private static final LibC C = LibC.Holder.LIBC;
+
+  private final String name;
+  private final Path path;
+
+  private Netns(String name, Path path) {
+    this.name = name;
+    this.path = path;
+  }
+
+  /** The namespace this process runs in. */
+  public static Netns current() {
+    return new Netns(null, Path.of("/proc/self/ns/net"));
+  }
+
+  /** An existing named namespace; fails with ENOENT when there is none by that name. */
+  public static Netns open(String name) {
+    Path p = pathOf(name);
+    if (!Files.exists(p)) {
+      throw new NetlinkException(Errno.ENOENT, "open network namespace", name,
+          "no network namespace named '" + name + "' (see ip netns list)");
+    }
+    return new Netns(name, p);
+  }
+
+  /** The namespace bound at a path, such as /proc/PID/ns/net or a bind mount elsewhere. */
+  public static Netns ofPath(Path path) {
+    if (!Files.exists(path)) {
+      throw new NetlinkException(Errno.ENOENT, "open network namespace", path.toString(), "no such file");
+    }
+    return new Netns(null, path);
+  }
+
+  /** The namespace of a running process. */
+  public static Netns ofPid(long pid) {
+    Path p = Path.of("/proc", Long.toString(pid), "ns", "net");
+    if (!Files.exists(p)) {
+      throw new NetlinkException(Errno.ESRCH, "open network namespace", "of pid " + pid, "no such process");
+    }
+    return new Netns(null, p);
+  }
+
+  /** Whether a named namespace exists. */
+  public static boolean exists(String name) {
+    return Files.exists(pathOf(name));
+  }
+
+  /** Names of the namespaces under /run/netns, sorted. */
+  public static List<String> list() {
+    if (!Files.isDirectory(RUN_NETNS)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(RUN_NETNS)) {
+      List<String> names = new ArrayList<>();
+      s.forEach(p -> names.add(p.getFileName().toString()));
+      names.sort(null);
+      return names;
+    } catch (IOException e) {
+      throw new NetlinkException(Errno.EINVAL, "list network namespaces", RUN_NETNS.toString(), e.getMessage());
+    }
+  }
+
+  private static Path pathOf(String name) {
+    validateName(name);
+    return RUN_NETNS.resolve(name);
+  }
+
+  static void validateName(String name) {
+    if (name == null || !NAME.matcher(name).matches()) {
+      throw new NetlinkException(Errno.EINVAL, "name network namespace", String.valueOf(name),
+          "a namespace name is 1 to 63 letters, digits, '.', '_' or '-', not starting with '-'");
+    }
+  }
+
+  /**
+   * Creates a named namespace as {@code ip netns add} does: a fresh network namespace whose
+   * handle is bind-mounted at /run/netns/NAME (the folder made a shared mount point first). Fails
+   * with EEXIST when the name is taken; leaves nothing behind when it fails.
+   */
+  public static Netns create(String name) {
+    Path p = pathOf(name);
+    ensureRunNetns();
+    int fd = C.open(p.toString(), LibC.O_RDONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_CLOEXEC, 0);
+    if (fd < 0) {
+      int err = LibC.Holder.errno();
+      throw new NetlinkException(err, "create network namespace", name,
+          err == Errno.EEXIST ? "a namespace named '" + name + "' already exists" : null);
+    }
+    C.close(fd);
+    // unshare(CLONE_NEWNET) moves only the calling thread: do it on a throwaway thread, bind its
+    // namespace to the file, and let the thread end.
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        if (C.unshare(LibC.CLONE_NEWNET) < 0) {
+          throw new NetlinkException(LibC.Holder.errno(), "create network namespace", name, "unshare failed");
+        }
+        String self = "/proc/self/task/" + C.gettid() + "/ns/net";
+        if (C.mount(self, p.toString(), "none", LibC.MS_BIND, null) < 0) {
+          throw new NetlinkException(LibC.Holder.errno(), "create network namespace", name,
+              "bind mount at " + p + " failed");
+        }
+        done.complete(null);
+      } catch (Throwable e) {
+        done.completeExceptionally(e);
+      }
+    }, "sixkit-netns-create-" + name);
+    t.start();
+    try {
+      done.get();
+    } catch (InterruptedException | ExecutionException e) {
+      try {
+        Files.deleteIfExists(p);
+      } catch (IOException ignored) {
+        // best effort; the error below says what failed
+      }
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      Throwable c = e.getCause() == null ? e : e.getCause();
+      if (c instanceof NetlinkException ne) {
+        throw ne;
+      }
+      throw new NetlinkException(Errno.EINVAL, "create network namespace", name, c.toString());
+    }
+    return new Netns(name, p);
+  }
+
+  private static void ensureRunNetns() {
+    try {
+      Files.createDirectories(RUN_NETNS);
+    } catch (IOException e) {
+      throw new NetlinkException(13, "create network namespace folder", RUN_NETNS.toString(), e.getMessage());
+    }
+    // As iproute2: make /run/netns a shared mount so namespaces show up in every mount namespace;
+    // when it is not a mount point yet, bind it onto itself first.
+    String dir = RUN_NETNS.toString();
+    if (C.mount("none", dir, null, LibC.MS_SHARED | LibC.MS_REC, null) == 0) {
+      return;
+    }
+    if (LibC.Holder.errno() != Errno.EINVAL) {
+      return; // not fatal: the bind mounts below still work
+    }
+    if (C.mount(dir, dir, "none", LibC.MS_BIND | LibC.MS_REC, null) == 0) {
+      C.mount("none", dir, null, LibC.MS_SHARED | LibC.MS_REC, null);
+    }
+  }
+
+  /**
+   * Deletes a named namespace as {@code ip netns delete} does: unmounts and removes its handle.
+   * The namespace itself goes when its last process and socket are gone.
+   */
+  public void delete() {
+    if (name == null) {
+      throw new NetlinkException(Errno.EINVAL, "delete network namespace", path.toString(),
+          "only named namespaces (under /run/netns) can be deleted");
+    }
+    delete(name);
+  }
+
+  /** Deletes the named namespace; fails with ENOENT when there is none. */
+  public static void delete(String name) {
+    Path p = pathOf(name);
+    if (!Files.exists(p)) {
+      throw new NetlinkException(Errno.ENOENT, "delete network namespace", name,
+          "no network namespace named '" + name + "'");
+    }
+    C.umount2(p.toString(), LibC.MNT_DETACH);
+    try {
+      Files.delete(p);
+    } catch (IOException e) {
+      throw new NetlinkException(Errno.EBUSY, "delete network namespace", name, e.toString());
+    }
+  }
+
+  /** Deletes the named namespace if it exists; returns whether it did. */
+  public static boolean deleteIfExists(String name) {
+    if (!exists(name)) {
+      return false;
+    }
+    delete(name);
+    return true;
+  }
+
+  /** The name under /run/netns, or null for one reached by path or pid. */
+  public String name() {
+    return name;
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  /** Whether this is the process's own namespace handle (not a named or foreign one). */
+  public boolean isCurrent() {
+    return name == null && path.equals(Path.of("/proc/self/ns/net"));
+  }
+
+  /** A short label for messages and thread names. */
+  public String label() {
+    return name != null ? name : path.toString();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Netns n && Objects.equals(name, n.name) && path.equals(n.path);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(name, path);
+  }
+
+  @Override
+  public String toString() {
+    return name != null ? "netns " + name : "netns " + path;
+  }
+}
