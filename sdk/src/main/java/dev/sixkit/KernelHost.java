@@ -1,0 +1,391 @@
+package dev.sixkit;
+
+import dev.sixkit.netlink.Address;
+import dev.sixkit.netlink.IpAddresses;
+import dev.sixkit.netlink.IpPrefix;
+import dev.sixkit.netlink.Link;
+import dev.sixkit.netlink.Neighbour;
+import dev.sixkit.netlink.Neighbours;
+import dev.sixkit.netlink.NetlinkException;
+import dev.sixkit.netlink.Netlink;
+import dev.sixkit.netlink.Netns;
+import dev.sixkit.netlink.NudState;
+import dev.sixkit.netlink.Route;
+import dev.sixkit.netlink.SysctlChange;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A host whose kernel we reach directly through netlink: this machine or a network namespace on
+ * it. Thread-safe: the netlink client serialises requests; the Docker client is created once.
+ */
+final class KernelHost implements Host {
+  private static final Logger log = LoggerFactory.getLogger(KernelHost.class);
+
+  private final String name;
+  private final Netlink nl;
+  private final String dockerEndpoint;
+  private volatile Docker docker;
+
+  private KernelHost(String name, Netlink nl, String dockerEndpoint) {
+    this.name = name;
+    this.nl = nl;
+    this.dockerEndpoint = dockerEndpoint;
+  }
+
+  static KernelHost local() {
+    String env = System.getenv("DOCKER_HOST");
+    return new KernelHost("localhost", Netlink.open(), env != null && !env.isBlank() ? env : "unix:///var/run/docker.sock");
+  }
+
+  static KernelHost of(Netns netns, String name, String dockerEndpoint) {
+    return new KernelHost(name, Netlink.open(netns), dockerEndpoint);
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  /** The netlink client, for callers inside the SDK that need more than the Host interface. */
+  Netlink netlink() {
+    return nl;
+  }
+
+  @Override
+  public List<Link> interfaces() {
+    return nl.links().list();
+  }
+
+  @Override
+  public List<Address> addresses() {
+    return nl.addresses().list();
+  }
+
+  @Override
+  public List<Route> routes() {
+    return nl.routes().list();
+  }
+
+  @Override
+  public Route routeTo(String destination) {
+    return nl.routes().get(destination);
+  }
+
+  @Override
+  public NeighbourQuery neighbours() {
+    return new KernelNeighbourQuery(nl.neighbours().query().ipv6());
+  }
+
+  private static final class KernelNeighbourQuery implements NeighbourQuery {
+    private final Neighbours.Query q;
+
+    KernelNeighbourQuery(Neighbours.Query q) {
+      this.q = q;
+    }
+
+    @Override
+    public NeighbourQuery dev(String device) {
+      return new KernelNeighbourQuery(q.dev(device));
+    }
+
+    @Override
+    public NeighbourQuery state(NudState... states) {
+      return new KernelNeighbourQuery(q.state(states));
+    }
+
+    @Override
+    public NeighbourQuery address(String address) {
+      return new KernelNeighbourQuery(q.address(address));
+    }
+
+    @Override
+    public List<Neighbour> list() {
+      return q.list();
+    }
+  }
+
+  @Override
+  public List<Neighbour> proxyEntries() {
+    return nl.neighbours().proxies().list();
+  }
+
+  @Override
+  public String sysctl(String key) {
+    return nl.sysctls().get(key);
+  }
+
+  @Override
+  public Change sysctl(String key, String value) {
+    SysctlChange c = nl.sysctls().set(key, value);
+    Change change = Change.of(name, "sysctl " + key, c.before(), c.after());
+    if (change.changed()) {
+      log.info("{}", change);
+    }
+    return change;
+  }
+
+  @Override
+  public ProxyNdp enableProxyNdp(String uplink) {
+    nl.links().get(uplink); // names the uplink in the error when it is missing
+    Change c = sysctl("net.ipv6.conf." + uplink + ".proxy_ndp", "1");
+    return new KernelProxyNdp(uplink, List.of(c));
+  }
+
+  @Override
+  public ProxyNdp proxyNdp(String uplink) {
+    nl.links().get(uplink);
+    return new KernelProxyNdp(uplink, List.of());
+  }
+
+  private final class KernelProxyNdp implements ProxyNdp {
+    private final String uplink;
+    private final List<Change> enabled;
+
+    KernelProxyNdp(String uplink, List<Change> enabled) {
+      this.uplink = uplink;
+      this.enabled = List.copyOf(enabled);
+    }
+
+    @Override
+    public String uplink() {
+      return uplink;
+    }
+
+    @Override
+    public List<Change> enabled() {
+      return enabled;
+    }
+
+    private InetAddress parse(String address) {
+      try {
+        return IpAddresses.parseV6(address, "proxy neighbour on " + name + " dev " + uplink);
+      } catch (NetlinkException e) {
+        throw new SixkitException(e.getMessage(), e);
+      }
+    }
+
+    private boolean exists(InetAddress a) {
+      for (Neighbour n : entries()) {
+        if (n.address().equals(a)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    @Override
+    public Change proxy(String address) {
+      InetAddress a = parse(address);
+      String object = "proxy " + IpAddresses.format(a) + " dev " + uplink;
+      if (exists(a)) {
+        return Change.unchanged(name, object, "present");
+      }
+      nl.neighbours().proxy(a).dev(uplink).add();
+      Change c = Change.added(name, object, "present");
+      log.info("{}", c);
+      return c;
+    }
+
+    @Override
+    public Change unproxy(String address) {
+      InetAddress a = parse(address);
+      String object = "proxy " + IpAddresses.format(a) + " dev " + uplink;
+      if (!exists(a)) {
+        return Change.unchanged(name, object, "");
+      }
+      nl.neighbours().proxy(a).dev(uplink).delete();
+      Change c = Change.removed(name, object, "present");
+      log.info("{}", c);
+      return c;
+    }
+
+    @Override
+    public List<Neighbour> entries() {
+      return nl.neighbours().proxies().dev(uplink).list();
+    }
+  }
+
+  @Override
+  public RouteTarget route(String destination) {
+    IpPrefix dst = IpPrefix.parse(destination).network();
+    return new RouteTarget() {
+      @Override
+      public RouteSpec via(String gateway) {
+        return new KernelRouteSpec(dst, IpAddresses.parse(gateway), null, -1);
+      }
+
+      @Override
+      public RouteSpec dev(String device) {
+        return new KernelRouteSpec(dst, null, device, -1);
+      }
+    };
+  }
+
+  private final class KernelRouteSpec implements RouteSpec {
+    private final IpPrefix dst;
+    private final InetAddress via;
+    private final String dev;
+    private final int metric;
+
+    KernelRouteSpec(IpPrefix dst, InetAddress via, String dev, int metric) {
+      this.dst = dst;
+      this.via = via;
+      this.dev = dev;
+      this.metric = metric;
+    }
+
+    @Override
+    public RouteSpec dev(String device) {
+      return new KernelRouteSpec(dst, via, device, metric);
+    }
+
+    @Override
+    public RouteSpec metric(int m) {
+      return new KernelRouteSpec(dst, via, dev, m);
+    }
+
+    private String describe(Route r) {
+      StringBuilder sb = new StringBuilder();
+      if (r.gateway() != null) {
+        sb.append("via ").append(IpAddresses.format(r.gateway())).append(' ');
+      }
+      sb.append("dev ").append(r.device()).append(" metric ").append(r.metric());
+      return sb.toString();
+    }
+
+    private String wanted() {
+      StringBuilder sb = new StringBuilder();
+      if (via != null) {
+        sb.append("via ").append(IpAddresses.format(via)).append(' ');
+      }
+      if (dev != null) {
+        sb.append("dev ").append(dev).append(' ');
+      }
+      if (metric >= 0) {
+        sb.append("metric ").append(metric);
+      }
+      return sb.toString().trim();
+    }
+
+    private List<Route> current() {
+      List<Route> out = new ArrayList<>();
+      for (Route r : nl.routes().list()) {
+        if (r.destination().equals(dst) && (metric < 0 || r.metric() == metric)) {
+          out.add(r);
+        }
+      }
+      return out;
+    }
+
+    private boolean matches(Route r) {
+      return (via == null || via.equals(r.gateway())) && (dev == null || dev.equals(r.device()))
+          && (metric < 0 || metric == r.metric());
+    }
+
+    private dev.sixkit.netlink.Routes.RouteSpec spec() {
+      var step = nl.routes().route(dst.toString());
+      var s = via != null ? step.via(IpAddresses.format(via)) : step.dev(dev);
+      if (via != null && dev != null) {
+        s = s.dev(dev);
+      }
+      if (metric >= 0) {
+        s = s.metric(metric);
+      }
+      return s;
+    }
+
+    private String object() {
+      return "route " + dst;
+    }
+
+    @Override
+    public Change add() {
+      List<Route> now = current();
+      for (Route r : now) {
+        if (matches(r)) {
+          return Change.unchanged(name, object(), describe(r));
+        }
+      }
+      spec().add();
+      Change c = Change.added(name, object(), wanted());
+      log.info("{}", c);
+      return c;
+    }
+
+    @Override
+    public Change replace() {
+      List<Route> now = current();
+      for (Route r : now) {
+        if (matches(r)) {
+          return Change.unchanged(name, object(), describe(r));
+        }
+      }
+      spec().replace();
+      Change c = now.isEmpty() ? Change.added(name, object(), wanted())
+          : new Change(name, Change.Kind.CHANGED, object(), describe(now.get(0)), wanted());
+      log.info("{}", c);
+      return c;
+    }
+
+    @Override
+    public Change delete() {
+      for (Route r : current()) {
+        if (matches(r)) {
+          spec().delete();
+          Change c = Change.removed(name, object(), describe(r));
+          log.info("{}", c);
+          return c;
+        }
+      }
+      return Change.unchanged(name, object(), "");
+    }
+  }
+
+  @Override
+  public Docker docker() {
+    Docker d = docker;
+    if (d == null) {
+      synchronized (this) {
+        d = docker;
+        if (d == null) {
+          if (dockerEndpoint == null) {
+            throw new SixkitException("host " + name + " has no Docker endpoint: give one with Host.netns(\"" + name
+                + "\", \"unix:///path/docker.sock\")");
+          }
+          d = Docker.connect(dockerEndpoint);
+          docker = d;
+        }
+      }
+    }
+    return d;
+  }
+
+  @Override
+  public void close() {
+    Docker d = docker;
+    if (d != null) {
+      d.close();
+    }
+    nl.close();
+  }
+
+  @Override
+  public String toString() {
+    return "Host[" + name + (dockerEndpoint != null ? ", docker " + dockerEndpoint : "") + "]";
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof KernelHost k && k.name.equals(name) && k.nl.netns().equals(nl.netns());
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(name, nl.netns());
+  }
+}
