@@ -72,6 +72,8 @@ public final class Links {
   static final int IFLA_INFO_SLAVE_KIND = 4;
   static final int VETH_INFO_PEER = 1;
   static final int RTEXT_FILTER_SKIP_STATS = 1 << 3;
+  static final int ETH_MIN_MTU = 68;
+  static final int ETH_MAX_MTU = 65535;
   /** IFALIASZ in the kernel: an alias holds at most 255 bytes. */
   static final int MAX_ALIAS = 255;
 
@@ -178,7 +180,12 @@ public final class Links {
   /** Settings of one end of a new link. Immutable; {@code mtu} 0 and {@code mac} null leave the kernel's choice. */
   record End(String name, int mtu, String mac, boolean up) {
     End withMtu(int m) {
-      requireMtu(m);
+      // The kernel checks a new link's MTU without saying why it refuses it: check here, against
+      // the range veth and bridge share (ETH_MIN_MTU to ETH_MAX_MTU).
+      if (m < ETH_MIN_MTU || m > ETH_MAX_MTU) {
+        throw new NetlinkException(Errno.EINVAL, "set mtu of new link", name,
+            "MTU " + m + " is outside " + ETH_MIN_MTU + " to " + ETH_MAX_MTU + ", the range of a veth or bridge");
+      }
       return new End(name, m, mac, up);
     }
 
@@ -235,10 +242,13 @@ public final class Links {
     return w;
   }
 
-  /** A veth pair as the kernel made it, both ends read back (the peer in its own namespace). */
+  /**
+   * A veth pair as the kernel made it, both ends read back (the peer in its own namespace, so its
+   * index is valid there). Immutable record; thread-safe.
+   */
   public record VethPair(Link local, Link peer) {}
 
-  /** First step of a veth pair: settings of the local end, then {@link #peer}. Immutable. */
+  /** First step of a veth pair: settings of the local end, then {@link #peer}. Immutable; thread-safe. */
   public final class VethStep {
     private final End local;
 
@@ -268,7 +278,10 @@ public final class Links {
     }
   }
 
-  /** Second step of a veth pair: the peer's settings and namespace, then {@link #create()}. Immutable. */
+  /**
+   * Second step of a veth pair: the peer's settings and namespace, then {@link #create()}.
+   * Immutable; thread-safe.
+   */
   public final class VethPeerStep {
     private final End local;
     private final End peer;
@@ -352,7 +365,7 @@ public final class Links {
     }
   }
 
-  /** A bridge to be made: MTU, MAC and state, then {@link #create()}. Immutable. */
+  /** A bridge to be made: MTU, MAC and state, then {@link #create()}. Immutable; thread-safe. */
   public final class BridgeStep {
     private final End bridge;
 
@@ -427,7 +440,8 @@ public final class Links {
    * One existing interface, by name or index. Each change is one request, applied at once; it
    * returns a reference to the same interface (after {@link #rename}, under its new name), so
    * changes chain: {@code link("eth0").mtu(1400).master("br0").up()}. {@link #moveTo} and
-   * {@link #delete} end the chain. Immutable.
+   * {@link #delete} end the chain. Immutable; thread-safe (requests are serialised on the
+   * client's socket).
    */
   public final class LinkRef {
     private final String name;
