@@ -41,6 +41,14 @@ public interface Host extends AutoCloseable {
     return KernelHost.of(Netns.open(name), name, dockerEndpoint);
   }
 
+  /**
+   * A host living in a network namespace, called {@code hostName} in messages and changes (a lab
+   * names its namespace LAB-docker1 and its host docker1).
+   */
+  static Host netns(String netnsName, String dockerEndpoint, String hostName) {
+    return KernelHost.of(Netns.open(netnsName), hostName, dockerEndpoint);
+  }
+
   /** The host's name (the namespace name, or "localhost"). */
   String name();
 

@@ -1,0 +1,595 @@
+package dev.sixkit.lab;
+
+import dev.sixkit.Container;
+import dev.sixkit.Docker;
+import dev.sixkit.Host;
+import dev.sixkit.HostPlan;
+import dev.sixkit.Mode;
+import dev.sixkit.NetworkPlan;
+import dev.sixkit.Planner;
+import dev.sixkit.Prefixes;
+import dev.sixkit.SixkitException;
+import dev.sixkit.netlink.Netlink;
+import dev.sixkit.netlink.NetlinkException;
+import dev.sixkit.netlink.Netns;
+import inet.ipaddr.ipv6.IPv6Address;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Real Docker hosts on one machine: each host is a network namespace (LAB-docker1, ...) with its
+ * own dockerd, joined to the others by an underlay (2001:db8:ab11::/64 on each host's eth0,
+ * through a bridge in the namespace LAB-sw), reachable from the root namespace over a management
+ * veth with ULA addresses, and running one busybox web container (web1, web2, ...).
+ *
+ * <pre>{@code
+ * try (Lab lab = Lab.builder().name("demo").hosts(2).mode(Mode.NDP_PROXY).up()) {
+ *   try (Host docker1 = lab.connect("docker1")) { ... }
+ * }   // close() takes it all down
+ * }</pre>
+ *
+ * <p>Everything a lab makes is named after it and recorded under /run/sixkit/lab/LAB before it is
+ * made, so {@link #down(String, LabProgress)} removes it all even after a crash or a kill, and
+ * {@code up} over a half-removed lab cleans it first. Not thread-safe: one thread drives a lab.
+ */
+public final class Lab implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Lab.class);
+  public static final String DEFAULT_NAME = "sixkit";
+  public static final String UNDERLAY = "2001:db8:ab11::/64";
+  public static final String UPLINK = "eth0";
+  /** Lab names stay short: interface names in the root namespace are LAB-mN, at most 15 bytes. */
+  private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9]{0,9}");
+  private static final String STATE_FILE = "lab.properties";
+
+  private final String name;
+  private final NetworkPlan plan;
+  private final List<LabHost> hosts;
+
+  private Lab(String name, NetworkPlan plan, List<LabHost> hosts) {
+    this.name = name;
+    this.plan = plan;
+    this.hosts = List.copyOf(hosts);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Settings of a lab to bring up. Not thread-safe. */
+  public static final class Builder {
+    private String name = DEFAULT_NAME;
+    private int hostCount = 2;
+    private Mode mode = Mode.NDP_PROXY;
+    private final List<String> routedPrefixes = new ArrayList<>();
+    private LabProgress progress = LabProgress.silent();
+
+    private Builder() {}
+
+    /** The lab's name (1 to 10 lower-case letters and digits); every object it makes starts with it. */
+    public Builder name(String labName) {
+      validate(labName);
+      this.name = labName;
+      return this;
+    }
+
+    /** How many Docker hosts (default 2, named docker1, docker2, ...). */
+    public Builder hosts(int count) {
+      if (count < 1 || count > 8) {
+        throw new SixkitException("size lab", name, "a lab has 1 to 8 hosts, not " + count);
+      }
+      this.hostCount = count;
+      return this;
+    }
+
+    /**
+     * How Docker prefixes are planned: NDP_PROXY splits the underlay /64 (the seed: /66s), ROUTED
+     * gives each host its own /64 (2001:db8:cd11::/64, 2001:db8:ef11::/64, ...). The lab only
+     * lays the prefixes out; the recipe (proxy entries or routes) is the caller's to apply.
+     */
+    public Builder mode(Mode m) {
+      this.mode = m;
+      return this;
+    }
+
+    /** Routed mode's per-host prefixes, in host order (defaults follow the seed). */
+    public Builder routedPrefixes(String... prefixes) {
+      routedPrefixes.clear();
+      routedPrefixes.addAll(List.of(prefixes));
+      return this;
+    }
+
+    public Builder progress(LabProgress p) {
+      this.progress = p;
+      return this;
+    }
+
+    /** Brings the lab up; on failure removes what it made and says what failed. */
+    public Lab up() {
+      return Lab.up(name, plan(), progress);
+    }
+
+    /** The plan the lab will follow. */
+    public NetworkPlan plan() {
+      Planner.HostsStep hs = Planner.underlay(UNDERLAY);
+      for (int i = 1; i <= hostCount; i++) {
+        hs = hs.host("docker" + i, UPLINK, underlayAddress(i));
+      }
+      if (mode == Mode.NDP_PROXY) {
+        return hs.ndpProxy().plan();
+      }
+      Planner.RoutedStep rs = hs.routed();
+      for (int i = 1; i <= hostCount; i++) {
+        String p = i <= routedPrefixes.size() ? routedPrefixes.get(i - 1) : defaultRoutedPrefix(i);
+        rs = rs.prefix("docker" + i, p);
+      }
+      return rs.plan();
+    }
+  }
+
+  /** The seed's routed prefixes: docker1 2001:db8:cd11::/64, docker2 2001:db8:ef11::/64, then 2001:db8:f0NN::/64. */
+  static String defaultRoutedPrefix(int i) {
+    return switch (i) {
+      case 1 -> "2001:db8:cd11::/64";
+      case 2 -> "2001:db8:ef11::/64";
+      default -> "2001:db8:f0" + String.format("%02x", i) + "::/64";
+    };
+  }
+
+  static String underlayAddress(int i) {
+    return "2001:db8:ab11::" + Integer.toHexString(i);
+  }
+
+  static void validate(String labName) {
+    if (labName == null || !NAME.matcher(labName).matches()) {
+      throw new SixkitException("name lab", String.valueOf(labName),
+          "a lab name is 1 to 10 lower-case letters and digits, starting with a letter");
+    }
+  }
+
+  static String switchNetns(String lab) {
+    return lab + "-sw";
+  }
+
+  static String hostNetns(String lab, String host) {
+    return lab + "-" + host;
+  }
+
+  static String rootLink(String lab, int i) {
+    return lab + "-m" + i;
+  }
+
+  /** The management /64 of host i: fd00:5:HASH:i::/64 (root side ::1, host side ::2). */
+  static String managementPrefix(String lab, int i) {
+    int hash = lab.hashCode() & 0xffff;
+    return "fd00:5:" + Integer.toHexString(hash) + ":" + Integer.toHexString(i) + "::";
+  }
+
+  static Path stateDir(String lab) {
+    return HostDirs.RUN_ROOT.resolve(lab);
+  }
+
+  // ---------------------------------------------------------------- up
+
+  private static Lab up(String name, NetworkPlan plan, LabProgress progress) {
+    requireRoot();
+    requireTools();
+    if (exists(name)) {
+      progress.step("lab " + name + " exists or was half removed: cleaning it first");
+      down(name, progress);
+    }
+    List<LabHost> hosts = new ArrayList<>();
+    for (int i = 0; i < plan.hosts().size(); i++) {
+      HostPlan hp = plan.hosts().get(i);
+      int idx = i + 1;
+      String mgmt = managementPrefix(name, idx);
+      hosts.add(new LabHost(hp.host(), idx, hostNetns(name, hp.host()), hp.uplink(), hp.underlay().toCompressedString(),
+          mgmt + "2", rootLink(name, idx), Prefixes.text(hp.dockerPrefix()), HostDirs.of(name, hp.host()).endpoint(),
+          "web" + idx));
+    }
+    Lab lab = new Lab(name, plan, hosts);
+    Instant t0 = Instant.now();
+    try {
+      lab.writeState();
+      lab.buildNetwork(progress);
+      lab.startDaemons(progress);
+      lab.startWebContainers(progress);
+      progress.step("lab " + name + " is up (" + Duration.between(t0, Instant.now()).toSeconds() + " s)");
+      return lab;
+    } catch (RuntimeException e) {
+      progress.step("lab " + name + " failed: " + e.getMessage() + "; removing what was made");
+      try {
+        down(name, progress);
+      } catch (RuntimeException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e instanceof SixkitException ? e : new SixkitException("bring up lab", name, e.getMessage(), e);
+    }
+  }
+
+  private static void requireRoot() {
+    if (!"root".equals(System.getProperty("user.name")) && !isUid0()) {
+      throw new SixkitException("bring up lab", "", "the lab needs root (network namespaces, dockerd): run as root");
+    }
+  }
+
+  private static boolean isUid0() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("Uid:")) {
+          return line.split("\\s+")[2].equals("0");
+        }
+      }
+    } catch (IOException e) {
+      return false;
+    }
+    return false;
+  }
+
+  /** The commands the lab runs, with the Debian package that brings each. */
+  static final List<String[]> TOOLS = List.of(new String[] {"dockerd", "docker.io"},
+      new String[] {"nsenter", "util-linux"}, new String[] {"busybox", "busybox-static"});
+
+  private static void requireTools() {
+    List<String> missing = new ArrayList<>();
+    for (String[] t : TOOLS) {
+      if (!onPath(t[0])) {
+        missing.add(t[0] + " (apt-get install " + t[1] + ")");
+      }
+    }
+    if (!Files.isExecutable(WebImage.BUSYBOX)) {
+      missing.add(WebImage.BUSYBOX + " (apt-get install busybox-static)");
+    }
+    if (!missing.isEmpty()) {
+      throw new SixkitException("bring up lab", "", "missing: " + String.join(", ", missing));
+    }
+  }
+
+  static boolean onPath(String cmd) {
+    for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
+      if (Files.isExecutable(Path.of(dir, cmd))) {
+        return true;
+      }
+    }
+    return Files.isExecutable(Path.of("/usr/sbin", cmd)) || Files.isExecutable(Path.of("/sbin", cmd));
+  }
+
+  private void writeState() {
+    Properties p = new Properties();
+    p.setProperty("name", name);
+    p.setProperty("mode", plan.mode().name());
+    p.setProperty("hosts", Integer.toString(hosts.size()));
+    for (LabHost h : hosts) {
+      p.setProperty("host." + h.index() + ".dockerPrefix", h.dockerPrefix());
+    }
+    p.setProperty("created", Instant.now().toString());
+    try {
+      Files.createDirectories(stateDir(name));
+      try (Writer w = Files.newBufferedWriter(stateDir(name).resolve(STATE_FILE), StandardCharsets.UTF_8)) {
+        p.store(w, "Sixkit lab " + name + ": everything named " + name + "-* belongs to it");
+      }
+    } catch (IOException e) {
+      throw new SixkitException("record lab", name, e.toString(), e);
+    }
+  }
+
+  private void buildNetwork(LabProgress progress) {
+    String sw = switchNetns(name);
+    progress.step("underlay: namespace " + sw + " with bridge br0 for " + Prefixes.text(plan.underlay()));
+    Netns swNs = Netns.create(sw);
+    try (Netlink swNl = Netlink.open(swNs); Netlink root = Netlink.open()) {
+      prepareNamespace(swNl);
+      swNl.links().bridge("br0").create();
+      swNl.links().link("br0").up();
+      for (LabHost h : hosts) {
+        progress.step(h.name() + ": namespace " + h.netns() + ", " + h.uplink() + " " + h.underlayAddress()
+            + "/64, management " + h.managementAddress() + " via " + h.rootManagementLink());
+        Netns ns = Netns.create(h.netns());
+        try (Netlink nl = Netlink.open(ns)) {
+          prepareNamespace(nl);
+          String port = "p" + h.index();
+          nl.links().veth(h.uplink()).peer(port).peerNetns(swNs).create();
+          swNl.links().link(port).master("br0").up();
+          nl.links().link(h.uplink()).up();
+          nl.addresses().address(h.underlayAddress() + "/64").dev(h.uplink()).nodad().add();
+          // Management: the only objects a lab adds to the root namespace.
+          String mp = managementPrefix(name, h.index());
+          root.links().veth(h.rootManagementLink()).peer("mgmt0").peerNetns(ns).create();
+          root.links().link(h.rootManagementLink()).up();
+          root.addresses().address(mp + "1/64").dev(h.rootManagementLink()).nodad().add();
+          nl.links().link("mgmt0").up();
+          nl.addresses().address(mp + "2/64").dev("mgmt0").nodad().add();
+        }
+      }
+    }
+  }
+
+  /** lo up, and no duplicate address detection: lab addresses are unique by construction. */
+  private static void prepareNamespace(Netlink nl) {
+    nl.links().link("lo").up();
+    nl.sysctls().set("net.ipv6.conf.all.accept_dad", "0");
+    nl.sysctls().set("net.ipv6.conf.default.accept_dad", "0");
+  }
+
+  private void startDaemons(LabProgress progress) {
+    ExecutorService pool = Executors.newFixedThreadPool(hosts.size(), r -> {
+      Thread t = new Thread(r, "sixkit-lab-dockerd");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<?>> started = new ArrayList<>();
+      for (LabHost h : hosts) {
+        progress.step(h.name() + ": starting dockerd --ipv6 --fixed-cidr-v6=" + h.dockerPrefix());
+        started.add(pool.submit(() -> {
+          DockerDaemon d = DockerDaemon.lab(name).host(h.name()).netns(h.netns()).fixedCidrV6(h.dockerPrefix()).start();
+          progress.step(h.name() + ": dockerd answering at " + h.dockerEndpoint());
+          return d;
+        }));
+      }
+      for (Future<?> f : started) {
+        f.get();
+      }
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      throw c instanceof RuntimeException re ? re : new SixkitException("start dockerd", name, c.toString(), c);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SixkitException("start dockerd", name, "interrupted", e);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private void startWebContainers(LabProgress progress) {
+    WebImage image = WebImage.standard();
+    for (LabHost h : hosts) {
+      try (Docker docker = Docker.connect(h.dockerEndpoint())) {
+        image.importInto(docker);
+        Container c = docker.newContainer(h.webContainer()).image(WebImage.REFERENCE)
+            .command(WebImage.command("Web Server #" + h.index()).toArray(String[]::new)).start();
+        Container ready = awaitIpv6(docker, c.name());
+        progress.step(h.name() + ": " + h.webContainer() + " running at " + ready.ipv6().map(IPv6Address::toCompressedString)
+            .orElse("?"));
+      }
+    }
+  }
+
+  private static Container awaitIpv6(Docker docker, String container) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (true) {
+      Container c = docker.container(container);
+      if (c.ipv6().isPresent() && c.running()) {
+        return c;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new SixkitException("start container", container, "no IPv6 address after 20 s (state " + c.state() + ")");
+      }
+      sleep(100);
+    }
+  }
+
+  static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SixkitException("wait", "", "interrupted", e);
+    }
+  }
+
+  // ---------------------------------------------------------------- attach, status, down
+
+  /** Whether anything of the lab exists: its state folder, a namespace, a daemon folder. */
+  public static boolean exists(String lab) {
+    validate(lab);
+    return Files.exists(stateDir(lab)) || !namespaces(lab).isEmpty() || !HostDirs.hosts(lab).isEmpty()
+        || Files.exists(HostDirs.VAR_ROOT.resolve(lab));
+  }
+
+  /** The lab's namespaces that exist now. */
+  static List<String> namespaces(String lab) {
+    List<String> out = new ArrayList<>();
+    for (String n : Netns.list()) {
+      if (n.startsWith(lab + "-")) {
+        out.add(n);
+      }
+    }
+    return out;
+  }
+
+  /** A running lab, from its recorded state. */
+  public static Lab attach(String lab) {
+    validate(lab);
+    Path f = stateDir(lab).resolve(STATE_FILE);
+    if (!Files.exists(f)) {
+      throw new SixkitException("open lab", lab, "no lab named " + lab + " is up (./sixkit lab up --name " + lab + ")");
+    }
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+      p.load(r);
+    } catch (IOException e) {
+      throw new SixkitException("open lab", lab, e.toString(), e);
+    }
+    Builder b = builder().name(lab).hosts(Integer.parseInt(p.getProperty("hosts", "2")))
+        .mode(Mode.valueOf(p.getProperty("mode", "NDP_PROXY")));
+    List<String> routed = new ArrayList<>();
+    for (int i = 1; p.containsKey("host." + i + ".dockerPrefix"); i++) {
+      routed.add(p.getProperty("host." + i + ".dockerPrefix"));
+    }
+    if (Mode.valueOf(p.getProperty("mode", "NDP_PROXY")) == Mode.ROUTED) {
+      b.routedPrefixes(routed.toArray(String[]::new));
+    }
+    NetworkPlan plan = b.plan();
+    List<LabHost> hosts = new ArrayList<>();
+    for (int i = 0; i < plan.hosts().size(); i++) {
+      HostPlan hp = plan.hosts().get(i);
+      int idx = i + 1;
+      hosts.add(new LabHost(hp.host(), idx, hostNetns(lab, hp.host()), hp.uplink(), hp.underlay().toCompressedString(),
+          managementPrefix(lab, idx) + "2", rootLink(lab, idx), Prefixes.text(hp.dockerPrefix()),
+          HostDirs.of(lab, hp.host()).endpoint(), "web" + idx));
+    }
+    return new Lab(lab, plan, hosts);
+  }
+
+  /**
+   * Removes everything of a lab, whatever state it is in: daemons and their containers, mounts,
+   * namespaces, management links, state folders. Returns what it removed, one line each.
+   */
+  public static List<String> down(String lab, LabProgress progress) {
+    validate(lab);
+    List<String> removed = new ArrayList<>();
+    List<String> errors = new ArrayList<>();
+    for (HostDirs h : HostDirs.hosts(lab)) {
+      try {
+        DockerDaemon.Cleanup c = DockerDaemon.cleanup(h);
+        if (!c.nothingFound()) {
+          String line = h.host() + ": dockerd and its containers stopped, " + c.unmounted().size() + " mounts removed";
+          removed.add(line);
+          progress.step(line);
+        }
+      } catch (RuntimeException e) {
+        errors.add(h.host() + ": " + e.getMessage());
+      }
+    }
+    try {
+      DockerDaemon.cleanupLab(lab);
+    } catch (RuntimeException e) {
+      errors.add(e.getMessage());
+    }
+    for (String ns : namespaces(lab)) {
+      try {
+        Netns.delete(ns);
+        removed.add("namespace " + ns);
+        progress.step("namespace " + ns + " deleted");
+      } catch (NetlinkException e) {
+        errors.add(e.getMessage());
+      }
+    }
+    // A management veth goes with its namespace, unless something still holds the namespace.
+    try (Netlink root = Netlink.open()) {
+      for (var l : root.links().list()) {
+        if (l.name().matches(Pattern.quote(lab) + "-m\\d+")) {
+          root.links().link(l.name()).deleteIfExists();
+          removed.add("link " + l.name());
+          progress.step("management link " + l.name() + " deleted");
+        }
+      }
+    } catch (NetlinkException e) {
+      errors.add(e.getMessage());
+    }
+    try {
+      deleteTree(stateDir(lab));
+    } catch (IOException e) {
+      errors.add(e.toString());
+    }
+    if (!errors.isEmpty()) {
+      throw new SixkitException("take down lab", lab, String.join("; ", errors) + " (removed: " + removed + ")");
+    }
+    return removed;
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (var s = Files.walk(p)) {
+      for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(x);
+      }
+    }
+  }
+
+  /** One line per host: namespace, daemon, web container and its address. */
+  public static List<String> status(String lab) {
+    validate(lab);
+    List<String> out = new ArrayList<>();
+    if (!exists(lab)) {
+      out.add("lab " + lab + ": not up");
+      return out;
+    }
+    Lab l;
+    try {
+      l = attach(lab);
+    } catch (SixkitException e) {
+      out.add("lab " + lab + ": half removed (" + namespaces(lab) + "); run ./sixkit lab down --name " + lab);
+      return out;
+    }
+    out.add("lab " + lab + ": " + l.plan.mode() + " on " + Prefixes.text(l.plan.underlay()));
+    for (LabHost h : l.hosts) {
+      StringBuilder sb = new StringBuilder("  " + h.name() + " (netns " + h.netns() + "): ");
+      if (!Netns.exists(h.netns())) {
+        out.add(sb.append("namespace missing").toString());
+        continue;
+      }
+      sb.append(h.uplink()).append(' ').append(h.underlayAddress()).append(", docker ").append(h.dockerPrefix());
+      try (Docker d = Docker.connect(h.dockerEndpoint())) {
+        Optional<Container> c = d.findContainer(h.webContainer());
+        sb.append(", ").append(h.webContainer()).append(' ')
+            .append(c.map(x -> x.state() + " " + x.ipv6().map(IPv6Address::toCompressedString).orElse("no IPv6"))
+                .orElse("missing"));
+      } catch (RuntimeException e) {
+        sb.append(", dockerd not answering (").append(e.getMessage()).append(')');
+      }
+      out.add(sb.toString());
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- accessors
+
+  public String name() {
+    return name;
+  }
+
+  public NetworkPlan plan() {
+    return plan;
+  }
+
+  public Mode mode() {
+    return plan.mode();
+  }
+
+  public List<LabHost> hosts() {
+    return hosts;
+  }
+
+  public LabHost host(String hostName) {
+    return hosts.stream().filter(h -> h.name().equals(hostName)).findFirst()
+        .orElseThrow(() -> new SixkitException("find lab host", hostName, "lab " + name + " has no host " + hostName
+            + " (it has " + hosts.stream().map(LabHost::name).toList() + ")"));
+  }
+
+  /** A Host for one lab host: its namespace, named docker1..., with its own Docker endpoint. Close it when done. */
+  public Host connect(String hostName) {
+    LabHost h = host(hostName);
+    return Host.netns(h.netns(), h.dockerEndpoint(), h.name());
+  }
+
+  /** Takes the lab down. */
+  @Override
+  public void close() {
+    down(name, LabProgress.silent());
+  }
+
+  @Override
+  public String toString() {
+    return "Lab[" + name + ", " + plan.mode() + ", " + hosts.size() + " hosts]";
+  }
+}
