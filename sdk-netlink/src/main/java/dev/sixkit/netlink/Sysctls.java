@@ -163,6 +163,11 @@ public final class Sysctls {
   }
 
   private SysctlChange write(Path p, String key, String value) {
+    if (!Files.exists(p)) {
+      checkDeviceOf(key, "write sysctl");
+      throw new NetlinkException(Errno.ENOENT, "write sysctl", key, "no sysctl named " + key + " in "
+          + nl.netns().label());
+    }
     String before = read(p, key);
     if (before.equals(value)) {
       return new SysctlChange(key, before, before);

@@ -32,6 +32,7 @@ public final class NetlinkSocket implements AutoCloseable {
   private ByteBuffer tx = ByteBuffer.allocateDirect(16 * 1024).order(ByteOrder.nativeOrder());
   private ByteBuffer rx = ByteBuffer.allocateDirect(32 * 1024).order(ByteOrder.nativeOrder());
   private final ByteBuffer opt = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
+  private int receiveTimeoutMillis = -1;
 
   private NetlinkSocket(int fd, int protocol, int portId) {
     this.fd = fd;
@@ -89,6 +90,7 @@ public final class NetlinkSocket implements AutoCloseable {
 
   /** Sets a receive timeout, so blocking reads return to check for close. */
   public synchronized void setReceiveTimeoutMillis(int millis) {
+    receiveTimeoutMillis = millis;
     opt.putLong(0, millis / 1000);
     opt.putLong(8, (millis % 1000) * 1000L);
     if (C.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, opt, 16) < 0) {
@@ -316,6 +318,38 @@ public final class NetlinkSocket implements AutoCloseable {
         return;
       }
     }
+  }
+
+  /**
+   * Waits at most {@code timeoutMillis} (at least 1) for one datagram of multicast messages and
+   * hands each message to {@code sink} while the receive buffer is still valid. Returns how many
+   * messages it handed over, 0 on timeout or once closed, or {@code -ENOBUFS} when the kernel
+   * dropped messages because the socket's receive buffer was full (the socket keeps working).
+   * Holds the socket's lock while it waits, so keep timeouts short where close must be prompt.
+   */
+  public synchronized int receiveEvents(int timeoutMillis, Consumer<Message> sink) {
+    if (closed.get()) {
+      return 0;
+    }
+    int t = Math.max(1, timeoutMillis);
+    if (t != receiveTimeoutMillis) {
+      setReceiveTimeoutMillis(t);
+    }
+    int n = receive("read events", "");
+    if (n == -LibC.EAGAIN) {
+      return 0;
+    }
+    if (n == -Errno.ENOBUFS) {
+      return -Errno.ENOBUFS;
+    }
+    int[] count = {0};
+    Message.forEach(rx, n, m -> {
+      if (m.type() != Message.NLMSG_NOOP && m.type() != Message.NLMSG_DONE) {
+        count[0]++;
+        sink.accept(m);
+      }
+    });
+    return count[0];
   }
 
   private static int readError(Message m) {
