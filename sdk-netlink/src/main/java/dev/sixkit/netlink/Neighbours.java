@@ -106,8 +106,13 @@ public final class Neighbours {
     return byIndex::get;
   }
 
-  private int resolve(String dev) {
-    return nl.links().index(dev);
+  /** The device's index; ENODEV names the operation that needed it, not just the lookup. */
+  private int resolve(String dev, String op, String object) {
+    try {
+      return nl.links().index(dev);
+    } catch (NetlinkException e) {
+      throw e.errno() == Errno.ENODEV ? e.withContext(op, object) : e;
+    }
   }
 
   /** Filter step for ordinary entries. Immutable. */
@@ -153,7 +158,7 @@ public final class Neighbours {
     }
 
     public List<Neighbour> list() {
-      int ifindex = dev == null ? 0 : resolve(dev);
+      int ifindex = dev == null ? 0 : resolve(dev, "list neighbours", "dev " + dev);
       MessageWriter w = header(RTM_GETNEIGH, family, 0, 0, 0);
       if (ifindex != 0) {
         w.attrU32(NDA_IFINDEX, ifindex);
@@ -201,7 +206,7 @@ public final class Neighbours {
 
     /** Proxy entries as the kernel dumps them. */
     public List<Neighbour> list() {
-      return listProxies(family, dev == null ? 0 : resolve(dev), dev);
+      return listProxies(family, dev == null ? 0 : resolve(dev, "list proxy neighbours", "dev " + dev), dev);
     }
 
     /**
@@ -247,7 +252,13 @@ public final class Neighbours {
   private void deleteProxy(InetAddress address, int ifindex, String object) {
     MessageWriter w = header(RTM_DELNEIGH, IpAddresses.family(address), ifindex, 0, Neighbour.NTF_PROXY)
         .attrAddress(NDA_DST, address);
-    nl.socket().request(w, "delete proxy neighbour", object, null);
+    try {
+      nl.socket().request(w, "delete proxy neighbour", object, null);
+    } catch (NetlinkException e) {
+      throw e.errno() == Errno.ENOENT && e.kernelMessage().isEmpty()
+          ? new NetlinkException(Errno.ENOENT, e.operation(), object, "there is no proxy entry " + object, e)
+          : e;
+    }
   }
 
   /** The device step of a proxy entry. Immutable. */
@@ -286,8 +297,8 @@ public final class Neighbours {
       return IpAddresses.format(address) + " dev " + (dev != null ? dev : "index " + ifindex);
     }
 
-    private int index() {
-      return ifindex >= 0 ? ifindex : resolve(dev);
+    private int index(String op) {
+      return ifindex >= 0 ? ifindex : resolve(dev, op, object());
     }
 
     /**
@@ -304,7 +315,7 @@ public final class Neighbours {
     }
 
     private void write(int flags, String op) {
-      int idx = index();
+      int idx = index(op);
       MessageWriter w = header(RTM_NEWNEIGH, IpAddresses.family(address), idx, NudState.PERMANENT.bit(),
           Neighbour.NTF_PROXY).attrAddress(NDA_DST, address);
       w.flags(flags);
@@ -313,12 +324,12 @@ public final class Neighbours {
 
     /** Deletes the entry; fails with ENOENT when there is none. */
     public void delete() {
-      deleteProxy(address, index(), object());
+      deleteProxy(address, index("delete proxy neighbour"), object());
     }
 
     /** Whether the entry exists now (one RTM_GETNEIGH lookup, not a dump). */
     public boolean exists() {
-      int idx = index();
+      int idx = index("get proxy neighbour");
       MessageWriter w = header(RTM_GETNEIGH, IpAddresses.family(address), idx, 0, Neighbour.NTF_PROXY)
           .attrAddress(NDA_DST, address);
       try {
@@ -382,8 +393,8 @@ public final class Neighbours {
       return IpAddresses.format(address) + " dev " + dev;
     }
 
-    private MessageWriter message(int type) {
-      MessageWriter w = header(type, IpAddresses.family(address), resolve(dev), state.bit(), flags)
+    private MessageWriter message(int type, String op) {
+      MessageWriter w = header(type, IpAddresses.family(address), resolve(dev, op, object()), state.bit(), flags)
           .attrAddress(NDA_DST, address);
       if (lladdr != null) {
         w.attr(NDA_LLADDR, Macs.parse(lladdr));
@@ -402,11 +413,18 @@ public final class Neighbours {
       }
     }
 
-    /** Adds the entry; fails with EEXIST when one exists. */
+    /** Adds the entry; fails with EEXIST when one exists (and leaves that one as it was). */
     public void add() {
       requireLladdr("add neighbour");
-      nl.socket().request(message(RTM_NEWNEIGH).flags(Message.NLM_F_CREATE | Message.NLM_F_EXCL),
-          "add neighbour", object(), null);
+      try {
+        nl.socket().request(message(RTM_NEWNEIGH, "add neighbour").flags(Message.NLM_F_CREATE | Message.NLM_F_EXCL),
+            "add neighbour", object(), null);
+      } catch (NetlinkException e) {
+        throw e.errno() == Errno.EEXIST && e.kernelMessage().isEmpty()
+            ? new NetlinkException(Errno.EEXIST, e.operation(), object(),
+                "there is already an entry for " + object() + " (replace() overwrites it)", e)
+            : e;
+      }
     }
 
     /**
@@ -414,19 +432,25 @@ public final class Neighbours {
      * link-layer address; a new one in a state that needs one fails with EINVAL.
      */
     public void replace() {
+      MessageWriter w = message(RTM_NEWNEIGH, "replace neighbour");
       if (lladdr == null && VALID.contains(state)
           && query().dev(dev).address(IpAddresses.format(address)).list().stream().allMatch(n -> n.lladdr().isEmpty())) {
         requireLladdr("replace neighbour");
       }
-      nl.socket().request(message(RTM_NEWNEIGH).flags(Message.NLM_F_CREATE | Message.NLM_F_REPLACE),
-          "replace neighbour", object(), null);
+      nl.socket().request(w.flags(Message.NLM_F_CREATE | Message.NLM_F_REPLACE), "replace neighbour", object(), null);
     }
 
     /** Deletes the entry; fails with ENOENT when there is none. */
     public void delete() {
-      MessageWriter w = header(RTM_DELNEIGH, IpAddresses.family(address), resolve(dev), 0, 0)
+      MessageWriter w = header(RTM_DELNEIGH, IpAddresses.family(address), resolve(dev, "delete neighbour", object()), 0, 0)
           .attrAddress(NDA_DST, address);
-      nl.socket().request(w, "delete neighbour", object(), null);
+      try {
+        nl.socket().request(w, "delete neighbour", object(), null);
+      } catch (NetlinkException e) {
+        throw e.errno() == Errno.ENOENT && e.kernelMessage().isEmpty()
+            ? new NetlinkException(Errno.ENOENT, e.operation(), object(), "there is no neighbour entry " + object(), e)
+            : e;
+      }
     }
   }
 
