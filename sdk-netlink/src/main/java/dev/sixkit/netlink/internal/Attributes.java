@@ -168,6 +168,12 @@ public final class Attributes {
 
   /** Visits every attribute in order (duplicates included), for lists such as IFLA_AF_SPEC. */
   public static void forEach(ByteBuffer buf, int start, int end, AttributeVisitor visitor) {
+    if (buf.order() != ByteOrder.nativeOrder()) {
+      buf = buf.duplicate().order(ByteOrder.nativeOrder());
+    }
+    if (start < 0 || end > buf.limit() || start > end) {
+      throw malformed("attribute run " + start + ".." + end + " outside message of " + buf.limit() + " bytes");
+    }
     int pos = start;
     while (end - pos >= 4) {
       int len = buf.getShort(pos) & 0xffff;

@@ -373,7 +373,11 @@ public final class NetlinkSocket implements AutoCloseable {
     int orig = m.body() + 4;
     int skip = MessageWriter.HEADER;
     if ((m.flags() & Message.NLM_F_CAPPED) == 0) {
-      skip = MessageWriter.align(m.buf().getInt(orig));
+      int echoed = m.buf().getInt(orig);
+      if (echoed < MessageWriter.HEADER || echoed > m.end() - orig) {
+        return null; // the echoed request's length does not fit: no trustworthy TLVs
+      }
+      skip = MessageWriter.align(echoed);
     }
     return extAckAfter(m, orig + skip);
   }
