@@ -42,7 +42,7 @@ public final class Events {
 
   private Events() {}
 
-  /** Multicast groups one can subscribe to, with their RTNLGRP_* numbers. */
+  /** Multicast groups one can subscribe to, with their RTNLGRP_* numbers. Immutable; thread-safe. */
   public enum Group {
     LINK(1), NEIGHBOUR(3), IPV4_ADDRESS(5), IPV4_ROUTE(7), IPV6_ADDRESS(9), IPV6_ROUTE(11);
 

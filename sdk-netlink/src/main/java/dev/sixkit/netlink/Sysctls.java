@@ -199,8 +199,8 @@ public final class Sysctls {
   }
 
   /**
-   * The IPv6 settings of one interface, {@code all} or {@code default}. Immutable; each call
-   * reads or writes the kernel's current value.
+   * The IPv6 settings of one interface, {@code all} or {@code default}. Immutable and
+   * thread-safe; each call reads or writes the kernel's current value.
    */
   public final class Ipv6Conf {
     private final String scope;
