@@ -222,7 +222,7 @@ final class NetlinkBench implements Callable<Integer> {
   private void warmUp(Netlink nl, String ns) {
     progress.println("warming up the JVM (inserts and dumps, not timed)...");
     progress.flush();
-    List<String> addrs = addresses(2000);
+    List<String> addrs = addresses(Math.min(2000, Arrays.stream(entries).max().orElse(2000)));
     for (int i = 0; i < 4; i++) {
       freshVeth(ns);
       insertSixkit(nl, addrs);

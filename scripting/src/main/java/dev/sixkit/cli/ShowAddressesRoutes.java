@@ -49,7 +49,8 @@ final class ShowAddressesRoutes {
   }
 
   static List<RouteRow> readRoutes(Netlink nl) {
-    // TODO(lead): wire when Routes.list() exists:
+    // TODO(lead): wire when Routes.list() exists (it lists the main table; for --table other
+    // than main, use nl.routes().query() with that table if it offers one):
     // return nl.routes().list().stream().map(r -> new RouteRow(r.destination(), r.gateway(), r.ifindex(),
     //     r.device(), r.metric(), r.table(), r.protocol(), r.scope(), r.type(), r.preferredSource())).toList();
     throw new Main.CliException("show routes is not yet available in this build (sdk-netlink has no Routes.list() yet)");
@@ -299,7 +300,7 @@ final class ShowAddressesRoutes {
         m.put("scope", scopeName(r.scope()));
       }
       if (!(r.destination().address() instanceof Inet4Address) || r.metric() != 0) {
-        m.put("metric", r.metric());
+        m.put("metric", Integer.toUnsignedLong(r.metric()));
       }
       if (r.preferredSource() != null) {
         m.put("prefsrc", IpAddresses.format(r.preferredSource()));
@@ -336,7 +337,7 @@ final class ShowAddressesRoutes {
         sb.append(" src ").append(IpAddresses.format(r.preferredSource()));
       }
       if (!(r.destination().address() instanceof Inet4Address) || r.metric() != 0) {
-        sb.append(" metric ").append(r.metric());
+        sb.append(" metric ").append(Integer.toUnsignedLong(r.metric()));
       }
       lines.add(sb.toString());
     }

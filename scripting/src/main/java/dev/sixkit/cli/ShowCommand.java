@@ -4,6 +4,7 @@ import dev.sixkit.netlink.IpAddresses;
 import dev.sixkit.netlink.Link;
 import dev.sixkit.netlink.Neighbour;
 import dev.sixkit.netlink.Netlink;
+import dev.sixkit.netlink.NudState;
 import java.io.PrintWriter;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -118,6 +119,9 @@ final class ShowCommand implements Runnable {
     @Option(names = "--dev", paramLabel = "IFNAME", description = "Entries on this interface only.")
     String dev;
 
+    @Option(names = "--all", description = "Every state, NOARP and NONE included (as ip neigh show nud all).")
+    boolean allStates;
+
     @Override
     public Integer call() {
       List<Neighbour> all;
@@ -130,7 +134,9 @@ final class ShowCommand implements Runnable {
       }
       List<Neighbour> shown = new ArrayList<>();
       for (Neighbour n : all) {
-        if (Family.accepts(family, n.address())) {
+        // Like ip neigh show: NOARP and NONE entries (multicast, loopback) only when asked for.
+        boolean hidden = !allStates && (n.state() == NudState.NOARP || n.state() == NudState.NONE);
+        if (!hidden && Family.accepts(family, n.address())) {
           shown.add(n);
         }
       }
