@@ -74,6 +74,7 @@ final class NetlinkBench implements Callable<Integer> {
   boolean strict;
 
   private final AtomicReference<Process> child = new AtomicReference<>();
+  private final AtomicBoolean cleaned = new AtomicBoolean();
   private PrintWriter progress;
 
   @Override
@@ -85,7 +86,6 @@ final class NetlinkBench implements Callable<Integer> {
     }
     String ns = "sxt-bench-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL);
     Path tmp = Files.createTempDirectory("sixkit-bench-");
-    AtomicBoolean cleaned = new AtomicBoolean();
     Runnable cleanup = () -> {
       if (cleaned.compareAndSet(false, true)) {
         Process p = child.get();
@@ -223,7 +223,9 @@ final class NetlinkBench implements Callable<Integer> {
     progress.println("warming up the JVM (inserts and dumps, not timed)...");
     progress.flush();
     List<String> addrs = addresses(Math.min(2000, Arrays.stream(entries).max().orElse(2000)));
-    for (int i = 0; i < 4; i++) {
+    // C2 compiles after some 10,000 calls: go well past that, so no compilation competes with a
+    // timed run for the two cores.
+    for (int i = 0; i < 10; i++) {
       freshVeth(ns);
       insertSixkit(nl, addrs);
       for (int j = 0; j < 5; j++) {
@@ -235,6 +237,7 @@ final class NetlinkBench implements Callable<Integer> {
   private double insertSixkit(Netlink nl, List<String> addrs) {
     int ifindex = nl.links().index(DEV); // resolved once, as bulk callers do
     Neighbours neigh = nl.neighbours();
+    System.gc(); // start from an empty young generation, as a fresh ip process would
     long t0 = System.nanoTime();
     for (String a : addrs) {
       neigh.proxy(a).dev(ifindex).add();
@@ -313,7 +316,7 @@ final class NetlinkBench implements Callable<Integer> {
     run(ns, "link", "set", DEV, "up");
     run(ns, "link", "set", "peer0", "up");
     try {
-      Thread.sleep(50); // let the kernel finish tearing down the old device's entries and groups
+      Thread.sleep(100); // let the kernel finish tearing down the old device's entries and groups
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new Main.CliException("interrupted");
@@ -491,6 +494,9 @@ final class NetlinkBench implements Callable<Integer> {
       }
       t.join();
       child.set(null);
+      if (cleaned.get()) {
+        throw new Main.CliException("interrupted"); // the cleanup killed the child
+      }
       return new Exec(p.exitValue(), out, err.toString());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot run " + cmd.get(0), e);
