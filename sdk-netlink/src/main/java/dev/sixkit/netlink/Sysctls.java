@@ -129,7 +129,7 @@ public final class Sysctls {
     // The folder also goes when IPv6 is torn down on a live interface (an MTU below 1280).
     String why = nl.links().find(dev).isPresent()
         ? "interface '" + dev + "' has no " + family + " settings now (IPv6 needs an MTU of at least 1280)"
-        : "no interface named '" + dev + "' in " + nl.netns().label();
+        : "no interface named '" + dev + "' in " + nl.links().where();
     throw new NetlinkException(Errno.ENODEV, op, key, why);
   }
 

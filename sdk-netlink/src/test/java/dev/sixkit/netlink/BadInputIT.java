@@ -103,7 +103,7 @@ class BadInputIT {
   @Test
   void unknownInterface() {
     fails("ENODEV", () -> nl.neighbours().proxy6("2001:db8:ab11::11").dev("eth9").add(),
-        "add proxy neighbour 2001:db8:ab11::11 dev eth9: no interface named 'eth9' in " + hosts.a);
+        "add proxy neighbour 2001:db8:ab11::11 dev eth9: no interface named 'eth9' in netns " + hosts.a);
     fails("ENODEV", () -> nl.neighbours().proxy6("2001:db8:ab11::11").dev("eth9").delete(),
         "delete proxy neighbour 2001:db8:ab11::11 dev eth9: ");
     fails("ENODEV", () -> nl.neighbours().entry("2001:db8:1::11").dev("eth9").lladdr(MAC).add(),
