@@ -66,16 +66,30 @@ public final class Neighbours {
 
   /** Proxy entries: listing and flushing. */
   public ProxyQuery proxies() {
-    return new ProxyQuery(null);
+    return new ProxyQuery(AF_UNSPEC, null);
   }
 
-  /** Starts a proxy entry for an IPv6 address; {@code dev} comes next. */
+  /**
+   * Starts a proxy entry for an address, IPv6 (NDP proxy) or IPv4 (proxy ARP); {@code dev} comes
+   * next. Use {@link #proxy6(String)} where only IPv6 makes sense.
+   */
   public ProxyDevStep proxy(String address) {
     return proxy(IpAddresses.parse(address));
   }
 
+  /**
+   * Starts an NDP proxy entry, as {@code ip -6 neigh add proxy ADDR dev DEV}; an IPv4 address
+   * fails with EAFNOSUPPORT before anything is sent.
+   */
+  public ProxyDevStep proxy6(String address) {
+    return proxy(IpAddresses.parseV6(address, "add proxy neighbour"));
+  }
+
   /** Starts a proxy entry for an address; {@code dev} comes next. */
   public ProxyDevStep proxy(InetAddress address) {
+    if (address == null) {
+      throw new NetlinkException(Errno.EINVAL, "add proxy neighbour", "null", "an address is required");
+    }
     return new ProxyDevStep(address);
   }
 
@@ -92,8 +106,13 @@ public final class Neighbours {
     return byIndex::get;
   }
 
-  private int resolve(String dev) {
-    return nl.links().index(dev);
+  /** The device's index; ENODEV names the operation that needed it, not just the lookup. */
+  private int resolve(String dev, String op, String object) {
+    try {
+      return nl.links().index(dev);
+    } catch (NetlinkException e) {
+      throw e.errno() == Errno.ENODEV ? e.withContext(op, object) : e;
+    }
   }
 
   /** Filter step for ordinary entries. Immutable. */
@@ -139,7 +158,7 @@ public final class Neighbours {
     }
 
     public List<Neighbour> list() {
-      int ifindex = dev == null ? 0 : resolve(dev);
+      int ifindex = dev == null ? 0 : resolve(dev, "list neighbours", "dev " + dev);
       MessageWriter w = header(RTM_GETNEIGH, family, 0, 0, 0);
       if (ifindex != 0) {
         w.attrU32(NDA_IFINDEX, ifindex);
@@ -161,24 +180,40 @@ public final class Neighbours {
 
   /** Listing and flushing of proxy entries. Immutable. */
   public final class ProxyQuery {
+    private final int family;
     private final String dev;
 
-    private ProxyQuery(String dev) {
+    private ProxyQuery(int family, String dev) {
+      this.family = family;
       this.dev = dev;
+    }
+
+    /** IPv6 (NDP) proxy entries only, as {@code ip -6 neigh show proxy}. */
+    public ProxyQuery ipv6() {
+      return new ProxyQuery(AF_INET6, dev);
+    }
+
+    /** IPv4 (ARP) proxy entries only. */
+    public ProxyQuery ipv4() {
+      return new ProxyQuery(AF_INET, dev);
     }
 
     /** Proxy entries on one device. */
     public ProxyQuery dev(String name) {
       Links.requireName(name);
-      return new ProxyQuery(name);
+      return new ProxyQuery(family, name);
     }
 
-    /** Proxy entries, IPv6 and IPv4, as the kernel dumps them. */
+    /** Proxy entries as the kernel dumps them. */
     public List<Neighbour> list() {
-      return listProxies(dev == null ? 0 : resolve(dev), dev);
+      return listProxies(family, dev == null ? 0 : resolve(dev, "list proxy neighbours", "dev " + dev), dev);
     }
 
-    /** Deletes every proxy entry on the device (or everywhere) and returns those it deleted. */
+    /**
+     * Deletes every matching proxy entry and returns those it deleted. An entry that vanished
+     * meanwhile (ENOENT) is skipped; any other failure stops the flush and says how many went
+     * before it.
+     */
     public List<Neighbour> flush() {
       List<Neighbour> gone = new ArrayList<>();
       for (Neighbour n : list()) {
@@ -196,31 +231,34 @@ public final class Neighbours {
     }
   }
 
-  private List<Neighbour> listProxies(int ifindex, String dev) {
-      MessageWriter w = header(RTM_GETNEIGH, AF_UNSPEC, 0, 0, Neighbour.NTF_PROXY);
-      if (ifindex != 0) {
-        w.attrU32(NDA_IFINDEX, ifindex);
+  private List<Neighbour> listProxies(int family, int ifindex, String dev) {
+    MessageWriter w = header(RTM_GETNEIGH, family, 0, 0, Neighbour.NTF_PROXY);
+    if (ifindex != 0) {
+      w.attrU32(NDA_IFINDEX, ifindex);
+    }
+    IntFunction<String> names = names();
+    List<Neighbour> all = nl.socket().dump(w, "list proxy neighbours", dev == null ? "" : "dev " + dev,
+        m -> m.type() == RTM_NEWNEIGH ? Neighbour.decode(m, names) : null);
+    // Older kernels ignore the NDA_IFINDEX filter for the proxy table: filter here too.
+    List<Neighbour> out = new ArrayList<>(all.size());
+    for (Neighbour n : all) {
+      if (n.isProxy() && (ifindex == 0 || n.ifindex() == ifindex)) {
+        out.add(n);
       }
-      IntFunction<String> names = names();
-      List<Neighbour> all = nl.socket().dump(w, "list proxy neighbours", dev == null ? "" : "dev " + dev,
-          m -> m.type() == RTM_NEWNEIGH ? Neighbour.decode(m, names) : null);
-      if (ifindex == 0) {
-        return all;
-      }
-      // Older kernels ignore the NDA_IFINDEX filter for the proxy table: filter here too.
-      List<Neighbour> out = new ArrayList<>(all.size());
-      for (Neighbour n : all) {
-        if (n.ifindex() == ifindex) {
-          out.add(n);
-        }
-      }
-      return out;
+    }
+    return out;
   }
 
   private void deleteProxy(InetAddress address, int ifindex, String object) {
     MessageWriter w = header(RTM_DELNEIGH, IpAddresses.family(address), ifindex, 0, Neighbour.NTF_PROXY)
         .attrAddress(NDA_DST, address);
-    nl.socket().request(w, "delete proxy neighbour", object, null);
+    try {
+      nl.socket().request(w, "delete proxy neighbour", object, null);
+    } catch (NetlinkException e) {
+      throw e.errno() == Errno.ENOENT && e.kernelMessage().isEmpty()
+          ? new NetlinkException(Errno.ENOENT, e.operation(), object, "there is no proxy entry " + object, e)
+          : e;
+    }
   }
 
   /** The device step of a proxy entry. Immutable. */
@@ -259,8 +297,8 @@ public final class Neighbours {
       return IpAddresses.format(address) + " dev " + (dev != null ? dev : "index " + ifindex);
     }
 
-    private int index() {
-      return ifindex >= 0 ? ifindex : resolve(dev);
+    private int index(String op) {
+      return ifindex >= 0 ? ifindex : resolve(dev, op, object());
     }
 
     /**
@@ -277,7 +315,7 @@ public final class Neighbours {
     }
 
     private void write(int flags, String op) {
-      int idx = index();
+      int idx = index(op);
       MessageWriter w = header(RTM_NEWNEIGH, IpAddresses.family(address), idx, NudState.PERMANENT.bit(),
           Neighbour.NTF_PROXY).attrAddress(NDA_DST, address);
       w.flags(flags);
@@ -286,18 +324,23 @@ public final class Neighbours {
 
     /** Deletes the entry; fails with ENOENT when there is none. */
     public void delete() {
-      deleteProxy(address, index(), object());
+      deleteProxy(address, index("delete proxy neighbour"), object());
     }
 
-    /** Whether the entry exists now. */
+    /** Whether the entry exists now (one RTM_GETNEIGH lookup, not a dump). */
     public boolean exists() {
-      int idx = index();
-      for (Neighbour n : listProxies(idx, dev)) {
-        if (n.address().equals(address)) {
-          return true;
+      int idx = index("get proxy neighbour");
+      MessageWriter w = header(RTM_GETNEIGH, IpAddresses.family(address), idx, 0, Neighbour.NTF_PROXY)
+          .attrAddress(NDA_DST, address);
+      try {
+        return !nl.socket().requestReplies(w, "get proxy neighbour", object(),
+            m -> m.type() == RTM_NEWNEIGH ? Boolean.TRUE : null).isEmpty();
+      } catch (NetlinkException e) {
+        if (e.errno() == Errno.ENOENT) {
+          return false;
         }
+        throw e;
       }
-      return false;
     }
   }
 
@@ -350,8 +393,8 @@ public final class Neighbours {
       return IpAddresses.format(address) + " dev " + dev;
     }
 
-    private MessageWriter message(int type) {
-      MessageWriter w = header(type, IpAddresses.family(address), resolve(dev), state.bit(), flags)
+    private MessageWriter message(int type, String op) {
+      MessageWriter w = header(type, IpAddresses.family(address), resolve(dev, op, object()), state.bit(), flags)
           .attrAddress(NDA_DST, address);
       if (lladdr != null) {
         w.attr(NDA_LLADDR, Macs.parse(lladdr));
@@ -359,25 +402,61 @@ public final class Neighbours {
       return w;
     }
 
-    /** Adds the entry; fails with EEXIST when one exists. */
-    public void add() {
-      nl.socket().request(message(RTM_NEWNEIGH).flags(Message.NLM_F_CREATE | Message.NLM_F_EXCL),
-          "add neighbour", object(), null);
+    /**
+     * The kernel creates the entry before it checks for a link-layer address and leaves it
+     * behind when that check fails, so refuse here first.
+     */
+    private void requireLladdr(String op) {
+      if (lladdr == null && VALID.contains(state)) {
+        throw new NetlinkException(Errno.EINVAL, op, object(),
+            "a " + state + " entry needs a link-layer address: add .lladdr(\"02:00:00:00:00:01\")");
+      }
     }
 
-    /** Adds or replaces the entry. */
+    /** Adds the entry; fails with EEXIST when one exists (and leaves that one as it was). */
+    public void add() {
+      requireLladdr("add neighbour");
+      try {
+        nl.socket().request(message(RTM_NEWNEIGH, "add neighbour").flags(Message.NLM_F_CREATE | Message.NLM_F_EXCL),
+            "add neighbour", object(), null);
+      } catch (NetlinkException e) {
+        throw e.errno() == Errno.EEXIST && e.kernelMessage().isEmpty()
+            ? new NetlinkException(Errno.EEXIST, e.operation(), object(),
+                "there is already an entry for " + object() + " (replace() overwrites it)", e)
+            : e;
+      }
+    }
+
+    /**
+     * Adds or replaces the entry. Without {@link #lladdr} an existing entry keeps its
+     * link-layer address; a new one in a state that needs one fails with EINVAL.
+     */
     public void replace() {
-      nl.socket().request(message(RTM_NEWNEIGH).flags(Message.NLM_F_CREATE | Message.NLM_F_REPLACE),
-          "replace neighbour", object(), null);
+      MessageWriter w = message(RTM_NEWNEIGH, "replace neighbour");
+      if (lladdr == null && VALID.contains(state)
+          && query().dev(dev).address(IpAddresses.format(address)).list().stream().allMatch(n -> n.lladdr().isEmpty())) {
+        requireLladdr("replace neighbour");
+      }
+      nl.socket().request(w.flags(Message.NLM_F_CREATE | Message.NLM_F_REPLACE), "replace neighbour", object(), null);
     }
 
     /** Deletes the entry; fails with ENOENT when there is none. */
     public void delete() {
-      MessageWriter w = header(RTM_DELNEIGH, IpAddresses.family(address), resolve(dev), 0, 0)
+      MessageWriter w = header(RTM_DELNEIGH, IpAddresses.family(address), resolve(dev, "delete neighbour", object()), 0, 0)
           .attrAddress(NDA_DST, address);
-      nl.socket().request(w, "delete neighbour", object(), null);
+      try {
+        nl.socket().request(w, "delete neighbour", object(), null);
+      } catch (NetlinkException e) {
+        throw e.errno() == Errno.ENOENT && e.kernelMessage().isEmpty()
+            ? new NetlinkException(Errno.ENOENT, e.operation(), object(), "there is no neighbour entry " + object(), e)
+            : e;
+      }
     }
   }
+
+  /** States the kernel calls NUD_VALID: they carry a link-layer address. */
+  private static final Set<NudState> VALID = EnumSet.of(NudState.PERMANENT, NudState.NOARP, NudState.REACHABLE,
+      NudState.STALE, NudState.DELAY, NudState.PROBE);
 
   static boolean isV6(InetAddress a) {
     return a instanceof Inet6Address;

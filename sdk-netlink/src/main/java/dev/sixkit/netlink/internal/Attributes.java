@@ -1,6 +1,7 @@
 package dev.sixkit.netlink.internal;
 
 import dev.sixkit.netlink.NetlinkException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
@@ -147,7 +148,8 @@ public final class Attributes {
       throw malformed("address attribute type " + type + " has " + raw.length + " bytes");
     }
     try {
-      return InetAddress.getByAddress(raw);
+      // Inet6Address directly: InetAddress.getByAddress turns ::ffff:a.b.c.d into an IPv4 address.
+      return raw.length == 4 ? InetAddress.getByAddress(raw) : Inet6Address.getByAddress(null, raw, -1);
     } catch (UnknownHostException e) {
       throw malformed(e.getMessage());
     }
@@ -166,6 +168,12 @@ public final class Attributes {
 
   /** Visits every attribute in order (duplicates included), for lists such as IFLA_AF_SPEC. */
   public static void forEach(ByteBuffer buf, int start, int end, AttributeVisitor visitor) {
+    if (buf.order() != ByteOrder.nativeOrder()) {
+      buf = buf.duplicate().order(ByteOrder.nativeOrder());
+    }
+    if (start < 0 || end > buf.limit() || start > end) {
+      throw malformed("attribute run " + start + ".." + end + " outside message of " + buf.limit() + " bytes");
+    }
     int pos = start;
     while (end - pos >= 4) {
       int len = buf.getShort(pos) & 0xffff;

@@ -70,6 +70,12 @@ public record Message(ByteBuffer buf, int start, int length, int type, int flags
    * is too short or runs past the datagram.
    */
   public static void forEach(ByteBuffer buf, int n, java.util.function.Consumer<Message> sink) {
+    if (buf.order() != java.nio.ByteOrder.nativeOrder()) {
+      buf = buf.duplicate().order(java.nio.ByteOrder.nativeOrder());
+    }
+    if (n < 0 || n > buf.limit()) {
+      throw Attributes.malformed("datagram of " + n + " bytes in a buffer of " + buf.limit());
+    }
     int pos = 0;
     while (n - pos >= MessageWriter.HEADER) {
       int len = buf.getInt(pos);

@@ -32,6 +32,7 @@ public final class NetlinkSocket implements AutoCloseable {
   private ByteBuffer tx = ByteBuffer.allocateDirect(16 * 1024).order(ByteOrder.nativeOrder());
   private ByteBuffer rx = ByteBuffer.allocateDirect(32 * 1024).order(ByteOrder.nativeOrder());
   private final ByteBuffer opt = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
+  private int receiveTimeoutMillis = -1;
 
   private NetlinkSocket(int fd, int protocol, int portId) {
     this.fd = fd;
@@ -89,6 +90,7 @@ public final class NetlinkSocket implements AutoCloseable {
 
   /** Sets a receive timeout, so blocking reads return to check for close. */
   public synchronized void setReceiveTimeoutMillis(int millis) {
+    receiveTimeoutMillis = millis;
     opt.putLong(0, millis / 1000);
     opt.putLong(8, (millis % 1000) * 1000L);
     if (C.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, opt, 16) < 0) {
@@ -201,7 +203,7 @@ public final class NetlinkSocket implements AutoCloseable {
           int code = readError(m);
           done[0] = true;
           if (code != 0) {
-            throw new NetlinkException(-code, op, obj, extAck(m));
+            throw new NetlinkException(-code, op, obj, explain(-code, extAck(m)));
           }
         } else if (m.type() == Message.NLMSG_DONE) {
           done[0] = true;
@@ -265,14 +267,14 @@ public final class NetlinkSocket implements AutoCloseable {
           if (m.bodyLength() >= 4) {
             int code = m.buf().getInt(m.body());
             if (code < 0) {
-              throw new NetlinkException(-code, op, obj, extAckAfter(m, m.body() + 4));
+              throw new NetlinkException(-code, op, obj, explain(-code, extAckAfter(m, m.body() + 4)));
             }
           }
         } else if (m.type() == Message.NLMSG_ERROR) {
           state[0] = true;
           int code = readError(m);
           if (code != 0) {
-            throw new NetlinkException(-code, op, obj, extAck(m));
+            throw new NetlinkException(-code, op, obj, explain(-code, extAck(m)));
           }
         } else if (m.type() != Message.NLMSG_NOOP) {
           T t = decoder.apply(m);
@@ -318,6 +320,46 @@ public final class NetlinkSocket implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits at most {@code timeoutMillis} (at least 1) for one datagram of multicast messages and
+   * hands each message to {@code sink} while the receive buffer is still valid. Returns how many
+   * messages it handed over, 0 on timeout or once closed, or {@code -ENOBUFS} when the kernel
+   * dropped messages because the socket's receive buffer was full (the socket keeps working).
+   * Holds the socket's lock while it waits, so keep timeouts short where close must be prompt.
+   */
+  public synchronized int receiveEvents(int timeoutMillis, Consumer<Message> sink) {
+    if (closed.get()) {
+      return 0;
+    }
+    int t = Math.max(1, timeoutMillis);
+    if (t != receiveTimeoutMillis) {
+      setReceiveTimeoutMillis(t);
+    }
+    int n = receive("read events", "");
+    if (n == -LibC.EAGAIN) {
+      return 0;
+    }
+    if (n == -Errno.ENOBUFS) {
+      return -Errno.ENOBUFS;
+    }
+    int[] count = {0};
+    Message.forEach(rx, n, m -> {
+      if (m.type() != Message.NLMSG_NOOP && m.type() != Message.NLMSG_DONE) {
+        count[0]++;
+        sink.accept(m);
+      }
+    });
+    return count[0];
+  }
+
+  /** The kernel's text, or for a bare EPERM the usual reason, so the message says what to do. */
+  static String explain(int errno, String kernelText) {
+    if (kernelText == null && errno == Errno.EPERM) {
+      return "not permitted: changing network state needs CAP_NET_ADMIN in the namespace (run as root)";
+    }
+    return kernelText;
+  }
+
   private static int readError(Message m) {
     m.requireBody(4);
     return m.buf().getInt(m.body());
@@ -331,7 +373,11 @@ public final class NetlinkSocket implements AutoCloseable {
     int orig = m.body() + 4;
     int skip = MessageWriter.HEADER;
     if ((m.flags() & Message.NLM_F_CAPPED) == 0) {
-      skip = MessageWriter.align(m.buf().getInt(orig));
+      int echoed = m.buf().getInt(orig);
+      if (echoed < MessageWriter.HEADER || echoed > m.end() - orig) {
+        return null; // the echoed request's length does not fit: no trustworthy TLVs
+      }
+      skip = MessageWriter.align(echoed);
     }
     return extAckAfter(m, orig + skip);
   }

@@ -1,0 +1,164 @@
+package dev.sixkit.cli;
+
+import dev.sixkit.netlink.NetlinkException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code sixkit} command. Exit codes scripts can rely on: 0 success, 1 failure (the reason on
+ * stderr, one line, no stack trace unless {@code --debug}), 2 usage error.
+ *
+ * <p>Each run builds its own command objects; nothing here is shared between threads.
+ */
+@Command(name = "sixkit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "IPv6 across Docker hosts: show kernel state, benchmark the netlink layer.",
+    subcommands = {ShowCommand.class, BenchCommand.class, Main.Completion.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:success", "1:failure (the reason is printed on stderr)", "2:usage error"})
+public final class Main implements Runnable {
+  public static final int OK = 0;
+  public static final int FAILURE = 1;
+  public static final int USAGE = 2;
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--debug", scope = ScopeType.INHERIT,
+      description = "Print stack traces and debug logs (on stderr).")
+  boolean debug;
+
+  @Override
+  public void run() {
+    // No subcommand: show what there is.
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+  }
+
+  public static void main(String[] args) {
+    for (String a : args) {
+      if (a.equals("--debug")) {
+        // Before any logger exists: slf4j-simple reads its level once.
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+      }
+    }
+    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    int code = execute(out, err, args);
+    out.flush();
+    err.flush();
+    System.exit(code);
+  }
+
+  /** Runs the command with the given streams and returns its exit code (for tests and embedding). */
+  public static int execute(PrintWriter out, PrintWriter err, String... args) {
+    return commandLine(out, err).execute(args);
+  }
+
+  /** The configured command line: streams, exit codes, error reporting. */
+  public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      boolean debug = parsed.hasMatchedOption("--debug") || isDebug(parsed);
+      PrintWriter w = cmd.getErr();
+      w.println("sixkit: " + describe(e));
+      if (debug) {
+        e.printStackTrace(w);
+      }
+      w.flush();
+      return FAILURE;
+    });
+    return cl;
+  }
+
+  private static boolean isDebug(CommandLine.ParseResult parsed) {
+    for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+      if (p.hasMatchedOption("--debug")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** One line for a person: a NetlinkException's own sentence, or the exception type and text. */
+  static String describe(Throwable e) {
+    if (e instanceof NetlinkException || e instanceof CliException) {
+      return e.getMessage();
+    }
+    if (e instanceof UncheckedIOException u && u.getCause() != null) {
+      return u.getCause().toString();
+    }
+    Throwable c = e;
+    while (c.getCause() != null && (c instanceof RuntimeException) && c.getMessage() == null) {
+      c = c.getCause();
+    }
+    if (c instanceof NetlinkException) {
+      return c.getMessage();
+    }
+    return c.getMessage() == null ? c.toString() : c.getClass().getSimpleName() + ": " + c.getMessage();
+  }
+
+  /** A failure with a message meant for the user as is (exit 1, no stack trace). */
+  public static final class CliException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public CliException(String message) {
+      super(message);
+    }
+
+    public CliException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** The version from the build (version.properties, filtered by Maven). */
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"sixkit " + version(), "Java " + System.getProperty("java.version")
+          + " (" + System.getProperty("java.vm.name") + ")"};
+    }
+
+    static String version() {
+      try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+        if (in == null) {
+          return "unknown";
+        }
+        Properties p = new Properties();
+        p.load(in);
+        return p.getProperty("version", "unknown");
+      } catch (IOException e) {
+        return "unknown";
+      }
+    }
+  }
+
+  @Command(name = "completion", mixinStandardHelpOptions = true,
+      description = {"Print a bash completion script for sixkit.",
+          "Use: source <(./sixkit completion)  or save it under /etc/bash_completion.d/sixkit"})
+  static final class Completion implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+      CommandLine root = spec.root().commandLine();
+      PrintWriter out = spec.commandLine().getOut();
+      out.print(AutoComplete.bash("sixkit", root));
+      out.flush();
+    }
+  }
+}

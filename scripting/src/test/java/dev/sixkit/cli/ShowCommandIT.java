@@ -1,0 +1,210 @@
+package dev.sixkit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sixkit.netlink.Netlink;
+import dev.sixkit.netlink.Netns;
+import dev.sixkit.netlink.testing.Ip;
+import dev.sixkit.netlink.testing.Root;
+import dev.sixkit.netlink.testing.TestNetns;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the real CLI entry point in-process against a namespace this test creates, and compares
+ * what it prints with {@code ip -json} of the same namespace.
+ */
+class ShowCommandIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private TestNetns namespaces;
+  private String ns;
+
+  record Run(int exit, String out, String err) {}
+
+  static Run sixkit(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @BeforeEach
+  void setUp() {
+    Root.require();
+    namespaces = new TestNetns();
+    ns = namespaces.create("cli").name();
+    Ip.run(ns, "link", "add", "eth0", "type", "veth", "peer", "name", "peer0");
+    Ip.run(ns, "link", "set", "eth0", "up");
+    Ip.run(ns, "link", "set", "peer0", "mtu", "1400", "up");
+    // Operstate follows carrier through the kernel's linkwatch, which may lag: wait for it.
+    for (int i = 0; i < 100 && !Ip.json(ns, "link", "show", "eth0").get(0).get("operstate").asText().equals("UP"); i++) {
+      sleep(50);
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  @AfterEach
+  void tearDown() {
+    namespaces.close();
+    assertFalse(Netns.exists(ns), "the test namespace must be gone");
+  }
+
+  @Test
+  void showLinksJsonMatchesIp() throws Exception {
+    Run r = sixkit("show", "links", "--netns", ns, "--json");
+    assertEquals(0, r.exit(), r.err());
+    assertEquals("", r.err());
+    JsonNode mine = JSON.readTree(r.out());
+    JsonNode ip = Ip.json(ns, "link");
+    assertEquals(ip.size(), mine.size(), "same number of links as ip: " + r.out());
+    Map<Integer, JsonNode> byIndex = new HashMap<>();
+    mine.forEach(l -> byIndex.put(l.get("ifindex").asInt(), l));
+    for (JsonNode want : ip) {
+      JsonNode got = byIndex.get(want.get("ifindex").asInt());
+      assertNotNull(got, "ifindex " + want.get("ifindex") + " missing from " + r.out());
+      for (String f : List.of("ifname", "mtu", "address", "operstate", "link_type", "link")) {
+        assertEquals(want.get(f), got.get(f), f + " of " + want.get("ifname"));
+      }
+      assertEquals(strings(want.get("flags")), strings(got.get("flags")), "flags of " + want.get("ifname"));
+    }
+    assertEquals(1400, byIndex.values().stream().filter(l -> l.get("ifname").asText().equals("peer0"))
+        .findFirst().orElseThrow().get("mtu").asInt());
+  }
+
+  @Test
+  void showLinksTextReadsLikeIp() {
+    Run r = sixkit("show", "links", "--netns", ns);
+    assertEquals(0, r.exit(), r.err());
+    int eth0 = Ip.json(ns, "link", "show", "eth0").get(0).get("ifindex").asInt();
+    String mac = Ip.json(ns, "link", "show", "eth0").get(0).get("address").asText();
+    assertTrue(r.out().contains(eth0 + ": eth0@peer0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 state UP\n"),
+        r.out());
+    assertTrue(r.out().contains("    link/ether " + mac + " kind veth\n"), r.out());
+    assertTrue(r.out().startsWith("1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 state UNKNOWN\n"), r.out());
+  }
+
+  @Test
+  void showProxyAfterAddingEntries() throws Exception {
+    // Two entries written by ip (the witness), one by the library: the CLI must list all three.
+    Ip.run(ns, "-6", "neigh", "add", "proxy", "2001:db8:ab11::8000:2", "dev", "eth0");
+    Ip.run(ns, "-6", "neigh", "add", "proxy", "2001:db8:ab11::8000:3", "dev", "peer0");
+    try (Netlink nl = Netlink.open(ns)) {
+      nl.neighbours().proxy("2001:db8:ab11::c000:2").dev("eth0").add();
+    }
+    Run r = sixkit("show", "proxy", "--netns", ns, "--json");
+    assertEquals(0, r.exit(), r.err());
+    assertEquals(pairs(Ip.json(ns, "-6", "neigh", "show", "proxy")), pairs(JSON.readTree(r.out())));
+    assertEquals(3, JSON.readTree(r.out()).size());
+    for (JsonNode e : JSON.readTree(r.out())) {
+      assertTrue(e.has("proxy") && e.get("proxy").isNull(), "proxy flag as ip -json prints it: " + e);
+    }
+
+    Run eth0 = sixkit("show", "proxy", "--netns", ns, "--dev", "eth0");
+    assertEquals(0, eth0.exit(), eth0.err());
+    Set<String> lines = new TreeSet<>(List.of(eth0.out().strip().split("\n")));
+    assertEquals(new TreeSet<>(List.of("2001:db8:ab11::8000:2 dev eth0 proxy", "2001:db8:ab11::c000:2 dev eth0 proxy")),
+        lines);
+  }
+
+  @Test
+  void showNeighboursMatchesIp() throws Exception {
+    Ip.run(ns, "-6", "neigh", "add", "2001:db8::9", "lladdr", "02:00:00:00:00:09", "dev", "eth0", "router");
+    Ip.run(ns, "-6", "neigh", "add", "2001:db8::a", "lladdr", "02:00:00:00:00:0a", "dev", "eth0", "nud", "stale");
+    Run r = sixkit("show", "neighbours", "--netns", ns, "-6", "--json");
+    assertEquals(0, r.exit(), r.err());
+    JsonNode mine = JSON.readTree(r.out());
+    JsonNode ip = Ip.json(ns, "-6", "neigh", "show");
+    assertEquals(ip.size(), mine.size(), r.out() + " vs " + ip);
+    Map<String, JsonNode> byDst = new HashMap<>();
+    mine.forEach(n -> byDst.put(n.get("dst").asText(), n));
+    for (JsonNode want : ip) {
+      JsonNode got = byDst.get(want.get("dst").asText());
+      assertNotNull(got, want + " missing from " + r.out());
+      for (String f : List.of("dev", "lladdr", "state")) {
+        assertEquals(want.get(f), got.get(f), f + " of " + want.get("dst"));
+      }
+      assertEquals(want.has("router"), got.has("router"), "router flag of " + want.get("dst"));
+    }
+    // --all shows what ip shows with nud all: the multicast NOARP entries too.
+    Run all = sixkit("show", "neighbours", "--netns", ns, "--all", "--json");
+    assertEquals(0, all.exit(), all.err());
+    JsonNode ipAll = Ip.json(ns, "neigh", "show", "nud", "all");
+    assertEquals(ipAll.size(), JSON.readTree(all.out()).size(), all.out() + " vs " + ipAll);
+    assertTrue(all.out().contains("\"NOARP\""), all.out());
+
+    Run text = sixkit("show", "neigh", "--netns", ns);
+    assertTrue(text.out().contains("2001:db8::9 dev eth0 lladdr 02:00:00:00:00:09 router PERMANENT\n"), text.out());
+  }
+
+  @Test
+  void unknownNamespaceFailsWithExitOneAndAClearMessage() {
+    String missing = TestNetns.uniqueName("gone");
+    Run r = sixkit("show", "links", "--netns", missing);
+    assertEquals(1, r.exit());
+    assertEquals("", r.out());
+    assertEquals("sixkit: open network namespace " + missing + ": no network namespace named '" + missing
+        + "' (see ip netns list) (ENOENT: No such file or directory)\n", r.err());
+    assertFalse(r.err().contains("\tat "), "no stack trace without --debug");
+
+    Run debug = sixkit("--debug", "show", "proxy", "--netns", missing);
+    assertEquals(1, debug.exit());
+    assertTrue(debug.err().contains("\tat dev.sixkit.netlink.Netns.open"), "--debug prints the stack: " + debug.err());
+    assertFalse(Netns.exists(missing));
+  }
+
+  @Test
+  void usageErrorsExitTwo() {
+    Run r = sixkit("show", "nonsense");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("nonsense"), r.err());
+    assertEquals(2, sixkit("show", "links", "--no-such-option").exit());
+    assertEquals(2, sixkit().exit());
+    assertEquals(2, sixkit("bench", "netlink", "--rounds", "0").exit());
+  }
+
+  @Test
+  void versionAndCompletion() {
+    Run v = sixkit("--version");
+    assertEquals(0, v.exit());
+    assertTrue(v.out().startsWith("sixkit 0."), v.out());
+    Run c = sixkit("completion");
+    assertEquals(0, c.exit(), c.err());
+    assertTrue(c.out().contains("complete -F"), "a bash completion script");
+    assertTrue(c.out().contains("neighbours") && c.out().contains("--netns"), "it completes subcommands and options");
+  }
+
+  private static Set<String> strings(JsonNode array) {
+    Set<String> s = new HashSet<>();
+    array.forEach(x -> s.add(x.asText()));
+    return s;
+  }
+
+  private static Set<String> pairs(JsonNode entries) {
+    Set<String> s = new TreeSet<>();
+    entries.forEach(e -> s.add(e.get("dst").asText() + " dev " + e.get("dev").asText()));
+    return s;
+  }
+}

@@ -1,0 +1,83 @@
+package dev.sixkit.netlink;
+
+import java.util.Arrays;
+
+/**
+ * One change the kernel announced on a subscription ({@link Netlink#events}).
+ *
+ * <pre>{@code
+ * if (e instanceof Event.NeighbourEvent ne && !ne.removed()) { ... }
+ * else if (e instanceof Event.EventsLost) { resync(); }   // some events were dropped
+ * }</pre>
+ *
+ * <p>Immutable records; thread-safe.
+ */
+public sealed interface Event
+    permits Event.LinkEvent, Event.NeighbourEvent, Event.RawEvent, Event.EventsLost {
+
+  /**
+   * A link appeared or changed (RTM_NEWLINK: flags, name, MTU, carrier...), or went away
+   * (RTM_DELLINK, {@code removed}).
+   */
+  record LinkEvent(boolean removed, Link link) implements Event {
+    @Override
+    public String toString() {
+      return (removed ? "deleted link " : "link ") + link.index() + ": " + link.name()
+          + (link.isUp() ? " up" : " down") + " " + link.operState();
+    }
+  }
+
+  /**
+   * A neighbour entry appeared or changed state (RTM_NEWNEIGH), or went away (RTM_DELNEIGH,
+   * {@code removed}).
+   */
+  record NeighbourEvent(boolean removed, Neighbour neighbour) implements Event {
+    @Override
+    public String toString() {
+      return (removed ? "deleted " : "") + neighbour;
+    }
+  }
+
+  /**
+   * A message this library does not decode into a record yet (addresses and routes): its
+   * rtnetlink type (RTM_NEWADDR = 20, RTM_DELADDR = 21, RTM_NEWROUTE = 24, RTM_DELROUTE = 25)
+   * and a copy of the whole message, header included, in native byte order.
+   */
+  record RawEvent(int type, byte[] message) implements Event {
+    public RawEvent {
+      message = message.clone();
+    }
+
+    @Override
+    public byte[] message() {
+      return message.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof RawEvent r && r.type == type && Arrays.equals(r.message, message);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * type + Arrays.hashCode(message);
+    }
+
+    @Override
+    public String toString() {
+      return "rtnetlink message type " + type + " (" + message.length + " bytes)";
+    }
+  }
+
+  /**
+   * The kernel dropped events because the subscription's receive buffer was full (ENOBUFS):
+   * state seen so far may be stale, so read it again in full (resync). Events after this one
+   * arrive as usual.
+   */
+  record EventsLost() implements Event {
+    @Override
+    public String toString() {
+      return "events lost, resync";
+    }
+  }
+}
