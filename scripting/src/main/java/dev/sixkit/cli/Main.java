@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "sixkit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "IPv6 across Docker hosts: show kernel state, benchmark the netlink layer.",
-    subcommands = {ShowCommand.class, BenchCommand.class, Main.Completion.class},
+    subcommands = {DemoCommand.class, LabCommand.class, ShowCommand.class, BenchCommand.class, Main.Completion.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:failure (the reason is printed on stderr)", "2:usage error"})
 public final class Main implements Runnable {
@@ -95,7 +95,8 @@ public final class Main implements Runnable {
 
   /** One line for a person: a NetlinkException's own sentence, or the exception type and text. */
   static String describe(Throwable e) {
-    if (e instanceof NetlinkException || e instanceof CliException) {
+    if (e instanceof NetlinkException || e instanceof CliException || e instanceof dev.sixkit.SixkitException
+        || e instanceof dev.sixkit.PlanException) {
       return e.getMessage();
     }
     if (e instanceof UncheckedIOException u && u.getCause() != null) {
@@ -105,7 +106,7 @@ public final class Main implements Runnable {
     while (c.getCause() != null && (c instanceof RuntimeException) && c.getMessage() == null) {
       c = c.getCause();
     }
-    if (c instanceof NetlinkException) {
+    if (c instanceof NetlinkException || c instanceof dev.sixkit.SixkitException) {
       return c.getMessage();
     }
     return c.getMessage() == null ? c.toString() : c.getClass().getSimpleName() + ": " + c.getMessage();

@@ -1,0 +1,206 @@
+package dev.sixkit.cli;
+
+import dev.sixkit.Change;
+import dev.sixkit.Container;
+import dev.sixkit.ExecResult;
+import dev.sixkit.Host;
+import dev.sixkit.HostPlan;
+import dev.sixkit.Mode;
+import dev.sixkit.lab.Lab;
+import dev.sixkit.netlink.Neighbour;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code sixkit demo}: the seed's NDP proxy recipe on the built-in lab, from nothing to a working
+ * ping: two Docker hosts share 2001:db8:ab11::/64, each runs Docker on one /66 of it; ping6 from
+ * web2 to web1 fails with docker2's neighbour entry unresolved; proxy_ndp and one proxy entry per
+ * container fix it. Exit 0 only when the "before" fails and the "after" works.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = {"The seed's NDP proxy recipe on a lab of two Docker hosts, from nothing to a working ping.",
+        "Needs root; installs docker.io and busybox-static with apt when they are missing."})
+final class DemoCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--keep", description = "Leave the lab up afterwards (./sixkit lab down --name NAME removes it).")
+  boolean keep;
+
+  @Option(names = "--name", defaultValue = "sxdemo", description = "Lab name (default ${DEFAULT-VALUE}).")
+  String name;
+
+  @Option(names = "--no-install", description = "Do not apt-get install missing packages; say what is missing.")
+  boolean noInstall;
+
+  private PrintWriter out;
+
+  @Override
+  public Integer call() throws Exception {
+    out = spec.commandLine().getOut();
+    Prerequisites.ensure(out, !noInstall);
+    Lab lab = null;
+    boolean ok = false;
+    try {
+      title("1. The lab: two Docker hosts on one link, 2001:db8:ab11::/64");
+      lab = Lab.builder().name(name).hosts(2).mode(Mode.NDP_PROXY).progress(m -> say("   " + m)).up();
+      say("");
+      say("The /64 is split into four /66s; the hosts keep the first for themselves and Docker gets the last two:");
+      for (HostPlan hp : lab.plan().hosts()) {
+        say("   " + hp.host() + ": ExecStart=/usr/bin/dockerd " + String.join(" ", hp.dockerdArgs()));
+      }
+      ok = recipe(lab);
+    } finally {
+      if (lab != null && !keep) {
+        title("5. Tearing the lab down");
+        List<String> removed = Lab.down(lab.name(), m -> { });
+        say("   removed " + removed.size() + " objects (namespaces, daemons, mounts, links)");
+      } else if (lab != null) {
+        say("");
+        say("The lab stays up (--keep). Look around:");
+        say("   ip netns exec " + lab.host("docker2").netns() + " ip -6 neighbor show");
+        say("   DOCKER_HOST=" + lab.host("docker2").dockerEndpoint() + " docker exec web2 ping6 -c 2 ...");
+        say("   ./sixkit lab down --name " + lab.name());
+      }
+    }
+    say("");
+    say(ok ? "Demo passed: before the recipe web2 could not reach web1; after it, ping6 and HTTP answer."
+        : "Demo FAILED: see above.");
+    return ok ? Main.OK : Main.FAILURE;
+  }
+
+  private boolean recipe(Lab lab) {
+    try (Host docker1 = lab.connect("docker1"); Host docker2 = lab.connect("docker2")) {
+      Container web1 = docker1.docker().container("web1");
+      Container web2 = docker2.docker().container("web2");
+      String a1 = web1.ipv6().orElseThrow().toCompressedString();
+      String a2 = web2.ipv6().orElseThrow().toCompressedString();
+
+      title("2. web2 tries to reach web1");
+      say("user@docker1:~$ docker exec web1 ip -6 addr show dev eth0");
+      print(docker1.docker().exec("web1", "ip", "-6", "addr", "show", "dev", "eth0").stdout());
+      say("user@docker2:~$ docker exec -it web2 ping6 -c 2 " + a1);
+      ExecResult before = docker2.docker().exec("web2", "ping6", "-c", "2", "-W", "2", a1);
+      print(before.stdout() + before.stderr());
+      say("user@docker2:~$ ip -6 neighbor show");
+      List<Neighbour> table = docker2.neighbours().list();
+      table.forEach(n -> say(n.toString()));
+      List<Neighbour> unresolved = docker2.neighbours().dev("eth0").address(a1).unresolved().list();
+      say("");
+      say("docker2 thinks " + a1 + " is on-link on eth0 (it is inside 2001:db8:ab11::/64), asks for it with a");
+      say("neighbour solicitation, and nobody answers: the entry is "
+          + (unresolved.isEmpty() ? "missing" : unresolved.get(0).state()) + ".");
+      boolean failedBefore = !before.ok() && !unresolved.isEmpty();
+
+      title("3. The fix: proxy_ndp on eth0 and a proxy entry per container, on its own host");
+      List<Change> changes = new ArrayList<>();
+      Host.ProxyNdp p1 = docker1.enableProxyNdp("eth0");
+      Host.ProxyNdp p2 = docker2.enableProxyNdp("eth0");
+      changes.addAll(p1.enabled());
+      changes.addAll(p2.enabled());
+      say("user@docker1:~$ sudo sysctl net.ipv6.conf.eth0.proxy_ndp=1        # docker1.enableProxyNdp(\"eth0\")");
+      say("user@docker2:~$ sudo sysctl net.ipv6.conf.eth0.proxy_ndp=1        # docker2.enableProxyNdp(\"eth0\")");
+      changes.add(p1.proxy(a1));
+      say("user@docker1:~$ sudo ip -6 neigh add proxy " + a1 + " dev eth0   # .proxy(\"" + a1 + "\")");
+      changes.add(p2.proxy(a2));
+      say("user@docker2:~$ sudo ip -6 neigh add proxy " + a2 + " dev eth0   # .proxy(\"" + a2 + "\")");
+      say("");
+      say("What changed:");
+      changes.forEach(c -> say("   " + c));
+
+      title("4. web2 tries again");
+      say("user@docker2:~$ docker exec -it web2 ping6 -c 2 " + a1);
+      ExecResult after = docker2.docker().exec("web2", "ping6", "-c", "2", "-W", "3", a1);
+      print(after.stdout() + after.stderr());
+      say("user@docker2:~$ docker exec -it web2 wget -qO- http://[" + a1 + "]/");
+      ExecResult page = docker2.docker().exec("web2", "wget", "-qO-", "-T", "5", "http://[" + a1 + "]/");
+      print(page.stdout() + page.stderr());
+      say("user@docker2:~$ ip -6 neighbor show proxy");
+      docker2.proxyEntries().forEach(n -> say(n.toString()));
+      boolean worksAfter = after.ok() && page.ok() && page.stdout().contains("Web Server #1");
+      if (!failedBefore) {
+        say("!! expected the first ping to fail with an unresolved neighbour entry, it did not");
+      }
+      if (!worksAfter) {
+        say("!! expected ping6 and the page to answer after the recipe, they did not");
+      }
+      return failedBefore && worksAfter;
+    }
+  }
+
+  private void title(String t) {
+    say("");
+    say("== " + t);
+  }
+
+  private void say(String line) {
+    out.println(line);
+    out.flush();
+  }
+
+  private void print(String text) {
+    for (String line : text.strip().split("\n")) {
+      if (!line.isBlank()) {
+        say(line);
+      }
+    }
+  }
+
+  /** Debian packages the lab needs: installed with apt when missing and allowed, else named. */
+  static final class Prerequisites {
+    private Prerequisites() {}
+
+    static void ensure(PrintWriter out, boolean install) throws IOException, InterruptedException {
+      List<String> missing = new ArrayList<>();
+      if (!onPath("dockerd")) {
+        missing.add("docker.io");
+      }
+      if (!java.nio.file.Files.isExecutable(java.nio.file.Path.of("/bin/busybox"))) {
+        missing.add("busybox-static");
+      }
+      if (!onPath("nsenter")) {
+        missing.add("util-linux");
+      }
+      if (missing.isEmpty()) {
+        return;
+      }
+      if (!install) {
+        throw new Main.CliException("missing Debian packages: " + String.join(" ", missing)
+            + " (apt-get install -y " + String.join(" ", missing) + ")");
+      }
+      out.println("== Installing " + String.join(" ", missing) + " with apt-get");
+      out.flush();
+      run(out, List.of("apt-get", "update", "-q"));
+      List<String> cmd = new ArrayList<>(List.of("apt-get", "install", "-y", "-q", "--no-install-recommends"));
+      cmd.addAll(missing);
+      run(out, cmd);
+    }
+
+    private static void run(PrintWriter out, List<String> cmd) throws IOException, InterruptedException {
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+      pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
+      Process p = pb.start();
+      p.getOutputStream().close();
+      String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (p.waitFor() != 0) {
+        throw new Main.CliException(String.join(" ", cmd) + " failed: " + text.strip());
+      }
+    }
+
+    static boolean onPath(String cmd) {
+      for (String dir : (System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/sbin:/usr/bin:/bin").split(":")) {
+        if (!dir.isEmpty() && java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, cmd))) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+}

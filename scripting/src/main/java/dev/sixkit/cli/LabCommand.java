@@ -1,0 +1,125 @@
+package dev.sixkit.cli;
+
+import dev.sixkit.Mode;
+import dev.sixkit.lab.Lab;
+import dev.sixkit.lab.LabHost;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code sixkit lab up|down|status}: real Docker hosts in network namespaces on this machine. */
+@Command(name = "lab", mixinStandardHelpOptions = true,
+    description = "Docker hosts in network namespaces on this machine (needs root).",
+    subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class})
+final class LabCommand implements Runnable {
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "lab needs up, down or status");
+  }
+
+  /** The lab name option shared by the subcommands. */
+  static final class NameOption {
+    @Option(names = "--name", defaultValue = Lab.DEFAULT_NAME,
+        description = "Lab name: every namespace, link and daemon folder it makes starts with it (default ${DEFAULT-VALUE}).")
+    String name;
+  }
+
+  @Command(name = "up", mixinStandardHelpOptions = true,
+      description = "Bring a lab up: namespaces, underlay, management links, one dockerd and one web container per host.")
+  static final class Up implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    NameOption name;
+
+    @Option(names = "--hosts", defaultValue = "2", description = "Number of Docker hosts (default ${DEFAULT-VALUE}).")
+    int hosts;
+
+    @Option(names = "--mode", defaultValue = "ndp",
+        description = "How Docker prefixes are laid out: ndp (split the shared /64, the seed's /66s) or routed (a /64 per host).")
+    String mode;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      Lab lab = Lab.builder().name(name.name).hosts(hosts).mode(parseMode(mode))
+          .progress(m -> out.println("  " + m)).up();
+      out.println();
+      for (LabHost h : lab.hosts()) {
+        out.println(h.name() + ": ip netns exec " + h.netns() + " ...   DOCKER_HOST=" + h.dockerEndpoint());
+      }
+      out.println("take it down with: ./sixkit lab down --name " + lab.name());
+      return Main.OK;
+    }
+  }
+
+  static Mode parseMode(String mode) {
+    return switch (mode.toLowerCase(java.util.Locale.ROOT)) {
+      case "ndp", "ndp-proxy", "ndp_proxy", "proxy" -> Mode.NDP_PROXY;
+      case "routed", "route", "routes" -> Mode.ROUTED;
+      default -> throw new Main.CliException("unknown mode '" + mode + "': use ndp or routed");
+    };
+  }
+
+  @Command(name = "down", mixinStandardHelpOptions = true,
+      description = "Remove everything of a lab (daemons, containers, mounts, namespaces, links, folders), even after a crash.")
+  static final class Down implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    NameOption name;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      if (!Lab.exists(name.name)) {
+        out.println("lab " + name.name + ": nothing to remove");
+        return Main.OK;
+      }
+      List<String> removed = Lab.down(name.name, m -> out.println("  " + m));
+      out.println("lab " + name.name + " removed (" + removed.size() + " objects)");
+      return Main.OK;
+    }
+  }
+
+  @Command(name = "status", mixinStandardHelpOptions = true, description = "Show a lab's hosts, daemons and containers.")
+  static final class Status implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    NameOption name;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      List<String> lines = Lab.status(name.name);
+      if (json) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("lab", name.name);
+        m.put("up", Lab.exists(name.name));
+        m.put("lines", new ArrayList<>(lines));
+        out.println(Json.write(m, false));
+      } else {
+        lines.forEach(out::println);
+      }
+      return Main.OK;
+    }
+  }
+}
