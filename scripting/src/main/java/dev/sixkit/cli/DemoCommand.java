@@ -158,16 +158,7 @@ final class DemoCommand implements Callable<Integer> {
     private Prerequisites() {}
 
     static void ensure(PrintWriter out, boolean install) throws IOException, InterruptedException {
-      List<String> missing = new ArrayList<>();
-      if (!onPath("dockerd")) {
-        missing.add("docker.io");
-      }
-      if (!java.nio.file.Files.isExecutable(java.nio.file.Path.of("/bin/busybox"))) {
-        missing.add("busybox-static");
-      }
-      if (!onPath("nsenter")) {
-        missing.add("util-linux");
-      }
+      List<String> missing = Lab.missingPackages();
       if (missing.isEmpty()) {
         return;
       }
@@ -192,15 +183,6 @@ final class DemoCommand implements Callable<Integer> {
       if (p.waitFor() != 0) {
         throw new Main.CliException(String.join(" ", cmd) + " failed: " + text.strip());
       }
-    }
-
-    static boolean onPath(String cmd) {
-      for (String dir : (System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/sbin:/usr/bin:/bin").split(":")) {
-        if (!dir.isEmpty() && java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, cmd))) {
-          return true;
-        }
-      }
-      return false;
     }
   }
 }

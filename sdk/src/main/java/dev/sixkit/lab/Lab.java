@@ -243,31 +243,38 @@ public final class Lab implements AutoCloseable {
   }
 
   /** The commands the lab runs, with the Debian package that brings each. */
-  static final List<String[]> TOOLS = List.of(new String[] {"dockerd", "docker.io"},
-      new String[] {"nsenter", "util-linux"}, new String[] {"busybox", "busybox-static"});
+  private static final List<String[]> TOOLS = List.of(new String[] {"dockerd", "docker.io"},
+      new String[] {"nsenter", "util-linux"});
 
-  private static void requireTools() {
+  /** Debian packages the lab needs that are not installed (docker.io, busybox-static, util-linux). */
+  public static List<String> missingPackages() {
     List<String> missing = new ArrayList<>();
     for (String[] t : TOOLS) {
       if (!onPath(t[0])) {
-        missing.add(t[0] + " (apt-get install " + t[1] + ")");
+        missing.add(t[1]);
       }
     }
     if (!Files.isExecutable(WebImage.BUSYBOX)) {
-      missing.add(WebImage.BUSYBOX + " (apt-get install busybox-static)");
+      missing.add("busybox-static");
     }
+    return missing;
+  }
+
+  private static void requireTools() {
+    List<String> missing = missingPackages();
     if (!missing.isEmpty()) {
-      throw new SixkitException("bring up lab", "", "missing: " + String.join(", ", missing));
+      throw new SixkitException("bring up lab", "", "missing Debian packages: " + String.join(" ", missing)
+          + " (apt-get install -y " + String.join(" ", missing) + ")");
     }
   }
 
   static boolean onPath(String cmd) {
-    for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
-      if (Files.isExecutable(Path.of(dir, cmd))) {
+    for (String dir : (System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/sbin:/usr/bin:/bin").split(":")) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, cmd))) {
         return true;
       }
     }
-    return Files.isExecutable(Path.of("/usr/sbin", cmd)) || Files.isExecutable(Path.of("/sbin", cmd));
+    return false;
   }
 
   private void writeState() {
