@@ -317,7 +317,26 @@ public final class Routes {
 
     private void write(int type, int flags, String op) {
       int ifindex = r.dev() == null ? 0 : resolve(r.dev(), op, r.object());
-      nl.socket().request(r.encode(type, ifindex).flags(flags), op, r.object(), null);
+      try {
+        nl.socket().request(r.encode(type, ifindex).flags(flags), op, r.object(), null);
+      } catch (NetlinkException e) {
+        throw explain(e, op);
+      }
+    }
+
+    /** The kernel sends no text for these two; "No such process" alone would puzzle a person. */
+    private NetlinkException explain(NetlinkException e, String op) {
+      if (e.kernelMessage().isPresent()) {
+        return e;
+      }
+      String table = "table " + Route.tableName(r.table() == 0 ? Route.TABLE_MAIN : r.table());
+      if (e.errno() == Errno.ESRCH) {
+        return new NetlinkException(e.errno(), op, r.object(), "no route in " + table + " matches", e);
+      }
+      if (e.errno() == Errno.EEXIST) {
+        return new NetlinkException(e.errno(), op, r.object(), table + " already has this route", e);
+      }
+      return e;
     }
 
     /** Whether the table holds a route to this destination now (through this gateway and device, when set). */
