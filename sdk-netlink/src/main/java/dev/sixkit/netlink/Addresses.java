@@ -304,9 +304,9 @@ public final class Addresses {
     }
 
     /**
-     * RTM_NEWADDR or RTM_DELADDR: ifaddrmsg, IFA_LOCAL and IFA_ADDRESS (both the address, as ip
-     * sends them for a non-peer address), for IPv4 additions the broadcast address (as
-     * {@code ip addr add ... brd +}), the label, IFA_FLAGS carrying the flags that do not fit the
+     * RTM_NEWADDR or RTM_DELADDR: ifaddrmsg, IFA_LOCAL, the label, IFA_ADDRESS (the address again,
+     * as ip sends it for a non-peer address), for IPv4 additions the broadcast address (as
+     * {@code ip addr add ... brd +}), IFA_FLAGS carrying the flags that do not fit the
      * header's 8 bits (sent whenever flags are set), and IFA_CACHEINFO for finite lifetimes.
      */
     MessageWriter encode(int type, int ifindex) {
@@ -314,16 +314,17 @@ public final class Addresses {
       MessageWriter w = new MessageWriter(type, 0, 96)
           .u8(prefix.family()).u8(prefix.length()).u8(add ? flags & 0xff : 0).u8(add ? effectiveScope() : 0)
           .u32(ifindex);
+      // Attribute order as ip's, so the bytes can be compared with what ip sends.
       w.attrAddress(IFA_LOCAL, prefix.address());
+      if (label != null) {
+        w.attrString(IFA_LABEL, label);
+      }
       w.attrAddress(IFA_ADDRESS, prefix.address());
       if (add) {
         InetAddress brd = broadcast(prefix);
         if (brd != null) {
           w.attrAddress(IFA_BROADCAST, brd);
         }
-      }
-      if (label != null) {
-        w.attrString(IFA_LABEL, label);
       }
       if (add && flags != 0) {
         w.attrU32(IFA_FLAGS, flags);

@@ -460,8 +460,8 @@ public final class Routes {
      * RTM_NEWROUTE or RTM_DELROUTE as ip route builds them: rtmsg with the table (or
      * RT_TABLE_UNSPEC and RTA_TABLE above 255), protocol boot, scope universe (link for an IPv4
      * route without gateway), type unicast; a delete leaves protocol and type open and uses
-     * scope nowhere so it matches any. Then RTA_DST, RTA_GATEWAY, RTA_OIF, RTA_PRIORITY,
-     * RTA_PREFSRC as set.
+     * scope nowhere so it matches any. Then RTA_DST, RTA_GATEWAY, RTA_PRIORITY, RTA_PREFSRC,
+     * RTA_TABLE, RTA_OIF as set.
      */
     MessageWriter encode(int type, int ifindex) {
       boolean del = type == RTM_DELROUTE;
@@ -473,23 +473,24 @@ public final class Routes {
           .u8(destination.family()).u8(destination.length()).u8(0).u8(0)
           .u8(small ? t : Route.TABLE_UNSPEC).u8(del ? 0 : Route.PROTO_BOOT).u8(scope).u8(del ? 0 : Route.TYPE_UNICAST)
           .u32(onlink ? RTNH_F_ONLINK : 0);
-      if (!small) {
-        w.attrU32(RTA_TABLE, t);
-      }
+      // Attribute order as ip's, so the bytes can be compared with what ip sends.
       if (destination.length() > 0) {
         w.attrAddress(RTA_DST, destination.address());
       }
       if (gateway != null) {
         w.attrAddress(RTA_GATEWAY, gateway);
       }
-      if (ifindex != 0) {
-        w.attrU32(RTA_OIF, ifindex);
-      }
       if (metric >= 0) {
         w.attrU32(RTA_PRIORITY, (int) metric);
       }
       if (source != null) {
         w.attrAddress(RTA_PREFSRC, source);
+      }
+      if (!small) {
+        w.attrU32(RTA_TABLE, t);
+      }
+      if (ifindex != 0) {
+        w.attrU32(RTA_OIF, ifindex);
       }
       return w;
     }
