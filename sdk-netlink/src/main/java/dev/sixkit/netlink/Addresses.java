@@ -95,7 +95,7 @@ public final class Addresses {
     }
   }
 
-  /** Filter step of a listing. Immutable. */
+  /** Filter step of a listing. Immutable, so thread-safe. */
   public final class Query {
     private final int family;
     private final String dev;
@@ -162,7 +162,7 @@ public final class Addresses {
     }
   }
 
-  /** The device step of an address write. Immutable. */
+  /** The device step of an address write. Immutable, so thread-safe. */
   public final class DevStep {
     private final IpPrefix prefix;
 
@@ -177,7 +177,7 @@ public final class Addresses {
     }
   }
 
-  /** An address ready to be written, with its options. Immutable. */
+  /** An address ready to be written, with its options. Immutable, so thread-safe. */
   public final class Spec {
     private final Request r;
 

@@ -126,7 +126,7 @@ public final class Routes {
     }
   }
 
-  /** Filter step of a listing. Immutable. */
+  /** Filter step of a listing. Immutable, so thread-safe. */
   public final class Query {
     private final int family;
     private final int table; // 0: every table
@@ -203,7 +203,7 @@ public final class Routes {
     }
   }
 
-  /** First step of a route: its gateway or device, or a delete by destination alone. Immutable. */
+  /** First step of a route: its gateway or device, or a delete by destination alone. Immutable, so thread-safe. */
   public final class Destination {
     private final IpPrefix destination;
 
@@ -232,7 +232,7 @@ public final class Routes {
     }
   }
 
-  /** A route ready to be written, with its options. Immutable. */
+  /** A route ready to be written, with its options. Immutable, so thread-safe. */
   public final class Spec {
     private final Request r;
 
@@ -359,7 +359,7 @@ public final class Routes {
     }
   }
 
-  /** A route lookup. Immutable. */
+  /** A route lookup. Immutable, so thread-safe. */
   public final class Lookup {
     private final InetAddress destination;
     private final String dev;

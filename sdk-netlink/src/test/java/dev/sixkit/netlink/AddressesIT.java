@@ -42,7 +42,36 @@ class AddressesIT {
     // No DAD in this namespace: flags then stay put between our read and ip's.
     noDad(ns);
     veth(ns, "eth0", "eth1");
+    settle(ns, "eth0", "eth1");
     nl = Netlink.open(ns);
+  }
+
+  /**
+   * Waits until each device has its link-local address: the kernel adds it once the veth's
+   * carrier is up, a moment after "link set up", and snapshots must only change by what a
+   * test does.
+   */
+  static void settle(String ns, String... devs) {
+    for (int i = 0; i < 100; i++) {
+      int ready = 0;
+      for (String dev : devs) {
+        for (JsonNode link : Ip.json(ns, "-6", "addr", "show", "dev", dev, "scope", "link")) {
+          if (link.path("addr_info").size() > 0) {
+            ready++;
+          }
+        }
+      }
+      if (ready == devs.length) {
+        return;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    throw new AssertionError("link-local addresses did not appear on " + String.join(", ", devs));
   }
 
   @AfterEach
