@@ -44,7 +44,7 @@ public record NetworkAttachment(String network, String networkId, Optional<IPv6A
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder(network).append(':');
-    ipv6.ifPresent(a -> sb.append(' ').append(a.toCompressedString()).append('/').append(ipv6PrefixLength));
+    ipv6.ifPresent(a -> sb.append(' ').append(a.toCanonicalString()).append('/').append(ipv6PrefixLength));
     ipv4.ifPresent(a -> sb.append(' ').append(a).append('/').append(ipv4PrefixLength));
     if (!mac.isEmpty()) {
       sb.append(" mac ").append(mac);

@@ -33,7 +33,7 @@ public record PublishedPort(int containerPort, String protocol, IPAddress hostIp
 
   @Override
   public String toString() {
-    String host = hostIp.isIPv6() ? "[" + hostIp.toCompressedString() + "]" : hostIp.toString();
+    String host = hostIp.isIPv6() ? "[" + hostIp.toCanonicalString() + "]" : hostIp.toString();
     return host + ":" + hostPort + "->" + containerPort + "/" + protocol;
   }
 }

@@ -23,6 +23,6 @@ public record Subnet(IPAddress prefix, Optional<IPAddress> gateway) {
 
   @Override
   public String toString() {
-    return prefix.toCompressedString() + gateway.map(g -> " gateway " + g.toCompressedString()).orElse("");
+    return prefix.toCanonicalString() + gateway.map(g -> " gateway " + g.toCanonicalString()).orElse("");
   }
 }

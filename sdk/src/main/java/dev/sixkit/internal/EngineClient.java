@@ -71,6 +71,7 @@ public final class EngineClient implements AutoCloseable {
   /** The oldest API version docker-java's requests are written for. */
   static final String CLIENT_MIN_API = "1.24";
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration NEGOTIATION_TIMEOUT = Duration.ofSeconds(10);
 
   private final String endpoint;
   private final DockerHttpClient http;
@@ -123,10 +124,19 @@ public final class EngineClient implements AutoCloseable {
       throw new DockerException(Reason.UNREACHABLE, endpoint, "connect to Docker", endpoint,
           "unsupported scheme '" + uri.getScheme() + "' (expected unix or tcp)", null);
     }
+    JsonNode version;
+    // Negotiate on a client of its own with a read timeout: something that accepts connections
+    // but never answers would otherwise hang here. The main client has none (exec streams may
+    // stay silent for long).
+    try (DockerHttpClient probe = new ZerodepDockerHttpClient.Builder().dockerHost(uri).maxConnections(1)
+        .connectionTimeout(CONNECT_TIMEOUT).responseTimeout(NEGOTIATION_TIMEOUT).build()) {
+      version = getJson(probe, endpoint, "/version");
+    } catch (IOException e) {
+      throw new DockerException(Reason.UNREACHABLE, endpoint, "connect to Docker", endpoint, e.toString(), e);
+    }
     DockerHttpClient http = new ZerodepDockerHttpClient.Builder().dockerHost(uri).maxConnections(32)
         .connectionTimeout(CONNECT_TIMEOUT).build();
     try {
-      JsonNode version = getJson(http, endpoint, "/version");
       String server = text(version, "ApiVersion");
       String serverMin = text(version, "MinAPIVersion");
       if (server.isEmpty()) {

@@ -76,8 +76,9 @@ public final class Procs {
     }
   }
 
+  /** Whether the process runs: exists and is not a zombie (its parent may be slow to reap it). */
   public static boolean alive(long pid) {
-    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    return aliveNotZombie(pid);
   }
 
   /** The process and all its descendants that exist now. */
@@ -128,7 +129,7 @@ public final class Procs {
   public static List<Long> awaitGone(Collection<Long> pids, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
-      List<Long> alive = pids.stream().filter(Procs::aliveNotZombie).toList();
+      List<Long> alive = pids.stream().filter(Procs::alive).toList();
       if (alive.isEmpty() || System.nanoTime() > deadline) {
         return alive;
       }
@@ -150,7 +151,7 @@ public final class Procs {
     } catch (NoSuchFileException e) {
       return false;
     } catch (IOException e) {
-      return alive(pid);
+      return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
   }
 
