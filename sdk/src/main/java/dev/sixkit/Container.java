@@ -8,14 +8,14 @@ import java.util.Optional;
 /**
  * A Docker container as the Engine reports it (container inspect).
  *
+ * <p>Immutable; thread-safe.
+ *
  * @param id the full container id
  * @param name the name without Docker's leading slash, such as "web1"
  * @param image the image the container was created from, as it was named then
  * @param state "created", "running", "paused", "restarting", "removing", "exited" or "dead"
  * @param networks the networks it is attached to, sorted by network name
  * @param ports the ports it publishes on the host, one entry per host binding
- *
- * <p>Immutable; thread-safe.
  */
 public record Container(String id, String name, String image, String state, List<NetworkAttachment> networks,
     List<PublishedPort> ports) {

@@ -55,6 +55,13 @@ public final class ContainerDraft {
     return this;
   }
 
+  /** The command (replaces the image's CMD). */
+  public ContainerDraft command(List<String> args) {
+    command.clear();
+    command.addAll(args);
+    return this;
+  }
+
   public ContainerDraft env(String key, String value) {
     env.put(key, value);
     return this;

@@ -9,6 +9,8 @@ import java.util.Optional;
  * ({@link Fact.Source}): the Engine API when it reports it, else the command line or daemon.json
  * given to {@link Docker#daemon(DaemonConfig)}, else Docker's default for the daemon's version.
  *
+ * <p>Immutable; thread-safe.
+ *
  * @param version the Engine version, such as "20.10.24+dfsg1"
  * @param apiVersion the highest API version the Engine speaks, such as "1.41"
  * @param minApiVersion the lowest API version it accepts
@@ -21,8 +23,6 @@ import java.util.Optional;
  * @param userlandProxy whether published ports go through docker-proxy
  * @param ip6tables whether dockerd writes ip6tables rules
  * @param experimental whether experimental features are on
- *
- * <p>Immutable; thread-safe.
  */
 public record DaemonFacts(String version, String apiVersion, String minApiVersion, String negotiatedApiVersion,
     String os, String kernelVersion, String storageDriver, Fact<Boolean> ipv6, Optional<Fact<IPAddress>> fixedCidrV6,

@@ -8,6 +8,8 @@ import java.util.Optional;
 /**
  * A Docker network as the Engine reports it (network inspect).
  *
+ * <p>Immutable; thread-safe.
+ *
  * @param id the network id
  * @param name the network name, such as "bridge"
  * @param driver the driver, such as "bridge"
@@ -15,8 +17,6 @@ import java.util.Optional;
  * @param internal whether the network is internal (no route out)
  * @param subnets the IPAM pools, IPv4 and IPv6, in the Engine's order
  * @param options the driver options, such as com.docker.network.bridge.name
- *
- * <p>Immutable; thread-safe.
  */
 public record DockerNetwork(String id, String name, String driver, boolean ipv6Enabled, boolean internal,
     List<Subnet> subnets, Map<String, String> options) {

@@ -10,6 +10,8 @@ import java.util.Optional;
  * NetworkSettings: its addresses there are read, never derived from its MAC (Docker 28 and later
  * hand out IPv6 addresses by IPAM, not from the MAC).
  *
+ * <p>Immutable; thread-safe.
+ *
  * @param network the network's name, such as "bridge"
  * @param networkId the network's id
  * @param ipv6 the container's global IPv6 address on this network, if any (without prefix length)
@@ -19,8 +21,6 @@ import java.util.Optional;
  * @param ipv4PrefixLength the IPv4 prefix length (0 without an address)
  * @param ipv4Gateway the IPv4 gateway, if any
  * @param mac the MAC address of the container's interface, or "" when the Engine gives none
- *
- * <p>Immutable; thread-safe.
  */
 public record NetworkAttachment(String network, String networkId, Optional<IPv6Address> ipv6, int ipv6PrefixLength,
     Optional<IPv6Address> ipv6Gateway, Optional<IPv4Address> ipv4, int ipv4PrefixLength,

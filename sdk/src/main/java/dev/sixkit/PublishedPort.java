@@ -7,12 +7,12 @@ import java.util.Objects;
  * A container port published on the Docker host: the host address it listens on ({@code ::} and
  * {@code 0.0.0.0} mean every address of that family), the host port and the container port.
  *
+ * <p>Immutable; thread-safe.
+ *
  * @param containerPort the port inside the container
  * @param protocol "tcp", "udp" or "sctp"
  * @param hostIp the host address the port is bound to
  * @param hostPort the port on the host
- *
- * <p>Immutable; thread-safe.
  */
 public record PublishedPort(int containerPort, String protocol, IPAddress hostIp, int hostPort) {
 

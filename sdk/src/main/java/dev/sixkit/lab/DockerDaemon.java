@@ -58,6 +58,9 @@ public final class DockerDaemon implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DockerDaemon.class);
   private static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
   private static final Path SHIM_SOCKETS = Path.of("/run/containerd/s");
+  /** Process names (/proc/PID/comm, at most 15 characters) a lab host's Docker runs. */
+  private static final Set<String> DOCKER_PROCESSES =
+      Set.of("dockerd", "containerd", "containerd-shim", "runc", "docker-proxy", "docker-init");
   private static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
   private final HostDirs dirs;
@@ -293,8 +296,7 @@ public final class DockerDaemon implements AutoCloseable {
 
   /** The pid of a live dockerd of this host (its pid file names it and it names our exec root). */
   static Optional<Long> livePid(HostDirs dirs) {
-    String exec = dirs.execRoot().toString();
-    return Procs.readPidFile(dirs.pidFile()).filter(Procs::alive).filter(pid -> Procs.cmdline(pid).contains(exec));
+    return dirs.runningDockerd();
   }
 
   // ---------------------------------------------------------------- running daemon
@@ -413,6 +415,8 @@ public final class DockerDaemon implements AutoCloseable {
    * @param killed the processes it killed (dockerd, containerd, shims, container processes, docker-proxy)
    * @param unmounted the mount points it unmounted, deepest first
    * @param removed the files and folders it removed (shim sockets, cgroups, state folders)
+   *
+   * <p>Immutable; thread-safe.
    */
   public record Cleanup(HostDirs dirs, List<Long> killed, List<Path> unmounted, List<Path> removed) {
     public Cleanup {
@@ -487,11 +491,15 @@ public final class DockerDaemon implements AutoCloseable {
         .ifPresent(p -> victims.addAll(Procs.withDescendants(p)));
     Optional<Object> nsKey = netns == null ? Optional.empty() : Procs.fileKey(Path.of("/run/netns", netns));
     for (long p : Procs.all()) {
+      String comm = Procs.comm(p);
+      if (!DOCKER_PROCESSES.contains(comm)) {
+        continue; // never a shell or a tool that merely names our folders
+      }
       String cmd = Procs.cmdline(p);
       // dockerd (--exec-root), containerd (--config EXEC/...), shims (-address EXEC/...)
       if (cmd.contains(exec + "/") || cmd.contains(exec + " ") || cmd.endsWith(exec) || cmd.contains(data + " ")) {
         victims.addAll(Procs.withDescendants(p));
-      } else if (nsKey.isPresent() && Procs.comm(p).equals("docker-proxy") && nsKey.equals(Procs.netnsKey(p))) {
+      } else if (nsKey.isPresent() && comm.equals("docker-proxy") && nsKey.equals(Procs.netnsKey(p))) {
         victims.add(p);
       }
     }

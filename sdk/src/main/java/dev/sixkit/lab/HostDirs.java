@@ -1,12 +1,14 @@
 package dev.sixkit.lab;
 
 import dev.sixkit.SixkitException;
+import dev.sixkit.internal.Procs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -106,6 +108,15 @@ public record HostDirs(String lab, String host, Path varDir, Path runDir) {
   /** dockerd --cgroup-parent: one cgroup per lab host, so its containers can be found and killed. */
   public String cgroupParent() {
     return "/sixkit-" + lab + "-" + host;
+  }
+
+  /**
+   * The pid of this host's dockerd if one runs: its pid file names a live process whose command
+   * line holds this host's exec root (a recycled pid does not count).
+   */
+  public Optional<Long> runningDockerd() {
+    String exec = execRoot().toString();
+    return Procs.readPidFile(pidFile()).filter(Procs::alive).filter(pid -> Procs.cmdline(pid).contains(exec));
   }
 
   /** Whether anything of this host is left on disk. */

@@ -90,7 +90,7 @@ public final class WebImage {
     int phnum = (int) le(b, 56, 2);
     for (int i = 0; i < phnum; i++) {
       long off = phoff + (long) i * phentsize;
-      if (off + 4 > b.length) {
+      if (phoff < 0 || off < 0 || off + 4 > b.length) {
         return false;
       }
       if (le(b, (int) off, 4) == 3) { // PT_INTERP

@@ -505,4 +505,32 @@ class DockerLabIT {
     // a second cleanup finds nothing
     assertTrue(DockerDaemon.cleanup(lab, "docker3").nothingFound());
   }
+
+  @Test
+  @Order(31)
+  void startOverTheLeftoversOfAKilledRunRecovers() {
+    String ns = nets.create("h5").name();
+    DockerDaemon first = DockerDaemon.lab(lab).host("docker5").netns(ns).fixedCidrV6("2001:db8:ab11:0:4000::/66").start();
+    Container old;
+    try (Docker docker = Docker.connect(first.endpoint())) {
+      WebImage.standard().importInto(docker);
+      old = docker.newContainer("old").image(WebImage.REFERENCE).start();
+    }
+    long oldShim = Procs.all().stream().filter(p -> Procs.cmdline(p).contains("-id " + old.id())).findFirst().orElseThrow();
+    Procs.kill(first.pid());
+    Procs.awaitGone(List.of(first.pid()), Duration.ofSeconds(10));
+    assertTrue(Procs.alive(oldShim));
+
+    // lab up over a half-removed lab: the leftovers go first, then a fresh daemon starts
+    try (DockerDaemon again = DockerDaemon.lab(lab).host("docker5").netns(ns).fixedCidrV6("2001:db8:ab11:0:4000::/66")
+        .start()) {
+      assertFalse(Procs.alive(oldShim), "the old shim was killed");
+      assertTrue(again.isRunning());
+      assertTrue(again.docker().findContainer("old").isEmpty(), "a fresh data root");
+      assertTrue(again.docker().daemon(again.config()).ipv6Enabled());
+    }
+    HostDirs dirs = HostDirs.of(lab, "docker5");
+    assertFalse(dirs.exists());
+    assertTrue(Mounts.under(List.of(dirs.varDir(), dirs.runDir())).isEmpty());
+  }
 }
