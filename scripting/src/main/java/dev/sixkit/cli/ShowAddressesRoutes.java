@@ -1,6 +1,8 @@
 package dev.sixkit.cli;
 
+import dev.sixkit.netlink.Address;
 import dev.sixkit.netlink.IpAddresses;
+import dev.sixkit.netlink.Route;
 import dev.sixkit.netlink.IpPrefix;
 import dev.sixkit.netlink.Netlink;
 import java.net.Inet4Address;
@@ -19,41 +21,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code sixkit show addresses} and {@code sixkit show routes}, written against the shape of
- * {@code nl.addresses().list()} and {@code nl.routes().list()}.
- *
- * <p>TODO(lead): sdk-netlink's Addresses and Routes are stubs on this branch. Once
- * {@code Address} and {@code Route} land, replace the bodies of {@link #readAddresses} and
- * {@link #readRoutes} with the commented code there (two lines each); everything else (text,
- * JSON, filters) already works on the rows. Until then both commands fail with "not yet
- * available" (exit 1).
+ * {@code sixkit show addresses} and {@code sixkit show routes}: sdk-netlink's records printed the
+ * way iproute2 prints them.
  *
  * <p>Stateless; thread-safe.
  */
 final class ShowAddressesRoutes {
   private ShowAddressesRoutes() {}
 
-  /** The fields of dev.sixkit.netlink.Address, in its order. */
-  record AddressRow(int ifindex, String device, IpPrefix prefix, int scope, int flags, String label,
-      long validLifetime, long preferredLifetime) {}
-
-  /** The fields of dev.sixkit.netlink.Route, in its order. */
-  record RouteRow(IpPrefix destination, InetAddress gateway, int ifindex, String device, int metric, int table,
-      int protocol, int scope, int type, InetAddress preferredSource) {}
-
-  static List<AddressRow> readAddresses(Netlink nl) {
-    // TODO(lead): wire when Addresses.list() exists:
-    // return nl.addresses().list().stream().map(a -> new AddressRow(a.ifindex(), a.device(), a.prefix(),
-    //     a.scope(), a.flags(), a.label(), a.validLifetime(), a.preferredLifetime())).toList();
-    throw new Main.CliException("show addresses is not yet available in this build (sdk-netlink has no Addresses.list() yet)");
+  static List<Address> readAddresses(Netlink nl) {
+    return nl.addresses().list();
   }
 
-  static List<RouteRow> readRoutes(Netlink nl) {
-    // TODO(lead): wire when Routes.list() exists (it lists the main table; for --table other
-    // than main, use nl.routes().query() with that table if it offers one):
-    // return nl.routes().list().stream().map(r -> new RouteRow(r.destination(), r.gateway(), r.ifindex(),
-    //     r.device(), r.metric(), r.table(), r.protocol(), r.scope(), r.type(), r.preferredSource())).toList();
-    throw new Main.CliException("show routes is not yet available in this build (sdk-netlink has no Routes.list() yet)");
+  /** Every table's routes; the caller filters by table and family as ip does. */
+  static List<Route> readRoutes(Netlink nl) {
+    return nl.routes().query().allTables().list();
   }
 
   @Command(name = "addresses", aliases = {"address", "addr"}, mixinStandardHelpOptions = true,
@@ -73,17 +55,17 @@ final class ShowAddressesRoutes {
 
     @Override
     public Integer call() {
-      List<AddressRow> all;
+      List<Address> all;
       try (Netlink nl = target.open()) {
         all = readAddresses(nl);
       }
-      List<AddressRow> shown = new ArrayList<>();
-      for (AddressRow a : all) {
+      List<Address> shown = new ArrayList<>();
+      for (Address a : all) {
         if (ShowCommand.Family.accepts(family, a.prefix().address()) && (dev == null || dev.equals(a.device()))) {
           shown.add(a);
         }
       }
-      shown.sort(Comparator.comparingInt(AddressRow::ifindex));
+      shown.sort(Comparator.comparingInt(Address::ifindex));
       target.print(spec, addressesJson(shown), addressesText(shown));
       return Main.OK;
     }
@@ -108,12 +90,12 @@ final class ShowAddressesRoutes {
     @Override
     public Integer call() {
       int wanted = tableId(table);
-      List<RouteRow> all;
+      List<Route> all;
       try (Netlink nl = target.open()) {
         all = readRoutes(nl);
       }
-      List<RouteRow> shown = new ArrayList<>();
-      for (RouteRow r : all) {
+      List<Route> shown = new ArrayList<>();
+      for (Route r : all) {
         if (ShowCommand.Family.accepts(family, r.destination().address()) && (wanted < 0 || r.table() == wanted)) {
           shown.add(r);
         }
@@ -202,7 +184,7 @@ final class ShowAddressesRoutes {
   private static final int IFA_F_PERMANENT = 0x80;
   private static final long FOREVER = 0xffffffffL;
 
-  static List<String> addressFlags(AddressRow a) {
+  static List<String> addressFlags(Address a) {
     List<String> out = new ArrayList<>();
     boolean v4 = a.prefix().address() instanceof Inet4Address;
     for (Object[] f : ADDR_FLAGS) {
@@ -217,9 +199,9 @@ final class ShowAddressesRoutes {
     return out;
   }
 
-  static List<Map<String, Object>> addressesJson(List<AddressRow> list) {
+  static List<Map<String, Object>> addressesJson(List<Address> list) {
     List<Map<String, Object>> rows = new ArrayList<>();
-    for (AddressRow a : list) {
+    for (Address a : list) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("ifindex", a.ifindex());
       m.put("ifname", a.device());
@@ -244,10 +226,10 @@ final class ShowAddressesRoutes {
     return s == FOREVER ? "forever" : s + "sec";
   }
 
-  static List<String> addressesText(List<AddressRow> list) {
+  static List<String> addressesText(List<Address> list) {
     List<String> lines = new ArrayList<>();
     int last = -1;
-    for (AddressRow a : list) {
+    for (Address a : list) {
       if (a.ifindex() != last) {
         lines.add(a.ifindex() + ": " + a.device() + ":");
         last = a.ifindex();
@@ -267,7 +249,7 @@ final class ShowAddressesRoutes {
     return lines;
   }
 
-  private static String destination(RouteRow r) {
+  private static String destination(Route r) {
     IpPrefix d = r.destination();
     if (d.length() == 0) {
       return "default";
@@ -276,9 +258,9 @@ final class ShowAddressesRoutes {
     return host ? IpAddresses.format(d.address()) : d.toString();
   }
 
-  static List<Map<String, Object>> routesJson(List<RouteRow> list, boolean allTables) {
+  static List<Map<String, Object>> routesJson(List<Route> list, boolean allTables) {
     List<Map<String, Object>> rows = new ArrayList<>();
-    for (RouteRow r : list) {
+    for (Route r : list) {
       Map<String, Object> m = new LinkedHashMap<>();
       if (r.type() != 1) {
         m.put("type", typeName(r.type()));
@@ -310,9 +292,9 @@ final class ShowAddressesRoutes {
     return rows;
   }
 
-  static List<String> routesText(List<RouteRow> list, boolean allTables) {
+  static List<String> routesText(List<Route> list, boolean allTables) {
     List<String> lines = new ArrayList<>();
-    for (RouteRow r : list) {
+    for (Route r : list) {
       StringBuilder sb = new StringBuilder();
       if (r.type() != 1) {
         sb.append(typeName(r.type())).append(' ');

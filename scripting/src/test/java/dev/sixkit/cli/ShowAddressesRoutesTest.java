@@ -3,8 +3,8 @@ package dev.sixkit.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sixkit.cli.ShowAddressesRoutes.AddressRow;
-import dev.sixkit.cli.ShowAddressesRoutes.RouteRow;
+import dev.sixkit.netlink.Address;
+import dev.sixkit.netlink.Route;
 import dev.sixkit.netlink.IpAddresses;
 import dev.sixkit.netlink.IpPrefix;
 import java.util.List;
@@ -20,11 +20,11 @@ class ShowAddressesRoutesTest {
 
   @Test
   void addressesPrintLikeIp() throws Exception {
-    AddressRow a = new AddressRow(3, "eth0", IpPrefix.parse("2001:db8::1/64"), 0, 0x80 | 0x02, "", 0xffffffffL,
+    Address a = new Address(3, "eth0", IpPrefix.parse("2001:db8::1/64"), 0, 0x80 | 0x02, "", 0xffffffffL,
         0xffffffffL);
-    AddressRow ll = new AddressRow(3, "eth0", IpPrefix.parse("fe80::c8d9:fbff:fe73:e938/64"), 253, 0x80 | 0x40, "",
+    Address ll = new Address(3, "eth0", IpPrefix.parse("fe80::c8d9:fbff:fe73:e938/64"), 253, 0x80 | 0x40, "",
         0xffffffffL, 0xffffffffL);
-    AddressRow v4 = new AddressRow(1, "lo", IpPrefix.parse("127.0.0.1/8"), 254, 0x80, "lo", 0xffffffffL, 0xffffffffL);
+    Address v4 = new Address(1, "lo", IpPrefix.parse("127.0.0.1/8"), 254, 0x80, "lo", 0xffffffffL, 0xffffffffL);
     assertEquals(List.of("1: lo:", "    inet 127.0.0.1/8 scope host lo", "       valid_lft forever preferred_lft forever",
         "3: eth0:", "    inet6 2001:db8::1/64 scope global nodad", "       valid_lft forever preferred_lft forever",
         "    inet6 fe80::c8d9:fbff:fe73:e938/64 scope link tentative",
@@ -33,7 +33,7 @@ class ShowAddressesRoutesTest {
         + "\"prefixlen\":64,\"scope\":\"global\",\"nodad\":true,\"valid_life_time\":4294967295,"
         + "\"preferred_life_time\":4294967295}"),
         JSON.readTree(Json.write(ShowAddressesRoutes.addressesJson(List.of(a)).get(0), false)));
-    AddressRow dynamic = new AddressRow(3, "eth0", IpPrefix.parse("2001:db8::5/64"), 0, 0, "", 3600, 1800);
+    Address dynamic = new Address(3, "eth0", IpPrefix.parse("2001:db8::5/64"), 0, 0, "", 3600, 1800);
     assertEquals("    inet6 2001:db8::5/64 scope global dynamic",
         ShowAddressesRoutes.addressesText(List.of(dynamic)).get(1));
     assertEquals("       valid_lft 3600sec preferred_lft 1800sec",
@@ -42,11 +42,11 @@ class ShowAddressesRoutesTest {
 
   @Test
   void routesPrintLikeIp() throws Exception {
-    RouteRow kernel = new RouteRow(IpPrefix.parse("2001:db8::/64"), null, 3, "eth0", 256, 254, 2, 0, 1, null);
-    RouteRow via = new RouteRow(IpPrefix.parse("2001:db8:1::/48"), IpAddresses.parse("2001:db8::2"), 3, "eth0", 10,
+    Route kernel = new Route(IpPrefix.parse("2001:db8::/64"), null, 3, "eth0", 256, 254, 2, 0, 1, null);
+    Route via = new Route(IpPrefix.parse("2001:db8:1::/48"), IpAddresses.parse("2001:db8::2"), 3, "eth0", 10,
         254, 3, 0, 1, null);
-    RouteRow local = new RouteRow(IpPrefix.parse("2001:db8::1/128"), null, 3, "eth0", 0, 255, 2, 0, 2, null);
-    RouteRow dflt = new RouteRow(IpPrefix.parse("::/0"), IpAddresses.parse("fe80::1"), 3, "eth0", 1024, 254, 9, 0,
+    Route local = new Route(IpPrefix.parse("2001:db8::1/128"), null, 3, "eth0", 0, 255, 2, 0, 2, null);
+    Route dflt = new Route(IpPrefix.parse("::/0"), IpAddresses.parse("fe80::1"), 3, "eth0", 1024, 254, 9, 0,
         1, null);
     assertEquals(List.of("2001:db8::/64 dev eth0 proto kernel metric 256", "2001:db8:1::/48 via 2001:db8::2 dev eth0 metric 10",
         "default via fe80::1 dev eth0 proto ra metric 1024"),
@@ -57,14 +57,5 @@ class ShowAddressesRoutesTest {
         JSON.readTree(Json.write(ShowAddressesRoutes.routesJson(List.of(kernel, via, local), false), false)));
     assertEquals(255, ShowAddressesRoutes.tableId("local"));
     assertEquals(-1, ShowAddressesRoutes.tableId("all"));
-  }
-
-  @Test
-  void notWiredYetFailsWithExitOne() {
-    // TODO(lead): replace with an IT comparing against ip -json once Addresses/Routes.list() are wired.
-    ShowCommandIT.Run r = ShowCommandIT.sixkit("show", "routes");
-    assertEquals(1, r.exit());
-    assertEquals("sixkit: show routes is not yet available in this build (sdk-netlink has no Routes.list() yet)\n",
-        r.err());
   }
 }

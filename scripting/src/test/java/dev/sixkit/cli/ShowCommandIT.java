@@ -160,6 +160,34 @@ class ShowCommandIT {
   }
 
   @Test
+  void showAddressesAndRoutesMatchIp() throws Exception {
+    Ip.run(ns, "addr", "add", "2001:db8:ab11::1/64", "dev", "eth0", "nodad");
+    Ip.run(ns, "-6", "route", "add", "2001:db8:ef11::/64", "via", "2001:db8:ab11::2", "dev", "eth0", "metric", "7");
+    Run addrs = sixkit("show", "addresses", "--netns", ns, "-6", "--dev", "eth0", "--json");
+    assertEquals(0, addrs.exit(), addrs.err());
+    java.util.Set<String> ours = new java.util.TreeSet<>();
+    JSON.readTree(addrs.out()).forEach(a -> ours.add(a.get("local").asText() + "/" + a.get("prefixlen").asInt()));
+    java.util.Set<String> ips = new java.util.TreeSet<>();
+    Ip.json(ns, "-6", "addr", "show", "dev", "eth0").get(0).get("addr_info")
+        .forEach(a -> ips.add(a.get("local").asText() + "/" + a.get("prefixlen").asInt()));
+    assertEquals(ips, ours);
+    assertTrue(ours.contains("2001:db8:ab11::1/64"), ours.toString());
+
+    Run routes = sixkit("show", "routes", "--netns", ns, "-6", "--json");
+    assertEquals(0, routes.exit(), routes.err());
+    java.util.Set<String> ourRoutes = new java.util.TreeSet<>();
+    JSON.readTree(routes.out()).forEach(r -> ourRoutes.add(r.get("dst").asText() + " " + r.path("gateway").asText("-")
+        + " " + r.get("dev").asText() + " " + r.get("metric").asInt()));
+    java.util.Set<String> ipRoutes = new java.util.TreeSet<>();
+    Ip.json(ns, "-6", "route", "show").forEach(r -> ipRoutes.add(r.get("dst").asText() + " " + r.path("gateway").asText("-")
+        + " " + r.get("dev").asText() + " " + r.get("metric").asInt()));
+    assertEquals(ipRoutes, ourRoutes);
+    assertTrue(ourRoutes.contains("2001:db8:ef11::/64 2001:db8:ab11::2 eth0 7"), ourRoutes.toString());
+    Run text = sixkit("show", "routes", "--netns", ns, "-6");
+    assertTrue(text.out().contains("2001:db8:ef11::/64 via 2001:db8:ab11::2 dev eth0 metric 7"), text.out());
+  }
+
+  @Test
   void unknownNamespaceFailsWithExitOneAndAClearMessage() {
     String missing = TestNetns.uniqueName("gone");
     Run r = sixkit("show", "links", "--netns", missing);

@@ -1,14 +1,362 @@
 package dev.sixkit.netlink;
 
+import dev.sixkit.netlink.internal.Errno;
+import dev.sixkit.netlink.internal.Message;
+import dev.sixkit.netlink.internal.MessageWriter;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
+
 /**
- * Interface addresses of one namespace (RTM_*ADDR).
+ * Interface addresses of one namespace (RTM_*ADDR): listing with filters, add, replace and
+ * delete, IPv6 (with nodad) and IPv4.
  *
- * <p>Thread-safe: requests go through the client's serialised socket.
+ * <pre>{@code
+ * nl.addresses().address("2001:db8:ab11::1/64").dev("eth0").nodad().add();
+ * nl.addresses().address("10.0.0.1/24").dev("eth0").label("eth0:web").add();
+ * nl.addresses().query().ipv6().dev("eth0").scope(Address.SCOPE_UNIVERSE).list();
+ * nl.addresses().address("2001:db8:ab11::1/64").dev("eth0").delete();
+ * }</pre>
+ *
+ * <p>Everything that can be checked without the kernel (prefix length, family of each option,
+ * lifetimes, the device's existence) is checked before a request is sent, so a bad call changes
+ * nothing. Thread-safe: requests go through the client's serialised socket; step objects are
+ * immutable.
  */
 public final class Addresses {
+  static final int RTM_NEWADDR = 20;
+  static final int RTM_DELADDR = 21;
+  static final int RTM_GETADDR = 22;
+  static final int IFADDRMSG = 8;
+  static final int IFA_ADDRESS = 1;
+  static final int IFA_LOCAL = 2;
+  static final int IFA_LABEL = 3;
+  static final int IFA_BROADCAST = 4;
+  static final int IFA_ANYCAST = 5;
+  static final int IFA_CACHEINFO = 6;
+  static final int IFA_MULTICAST = 7;
+  static final int IFA_FLAGS = 8;
+  static final int AF_UNSPEC = 0;
+  static final int AF_INET = 2;
+  static final int AF_INET6 = 10;
+  static final int IFNAMSIZ = 16;
+
   private final Netlink nl;
 
   Addresses(Netlink nl) {
     this.nl = nl;
+  }
+
+  /** Every address of every interface, both families. */
+  public List<Address> list() {
+    return query().list();
+  }
+
+  /** A filtered listing. */
+  public Query query() {
+    return new Query(AF_UNSPEC, null, null);
+  }
+
+  /**
+   * Starts an address write from "ADDR/LEN" (a bare address means /128 or /32); {@code dev}
+   * comes next. A bad literal or prefix length fails here with EINVAL.
+   */
+  public DevStep address(String prefix) {
+    return new DevStep(IpPrefix.parse(prefix));
+  }
+
+  /** Starts an address write; {@code dev} comes next. */
+  public DevStep address(IpPrefix prefix) {
+    if (prefix == null) {
+      throw new NetlinkException(Errno.EINVAL, "address", "null", "a prefix is required");
+    }
+    return new DevStep(prefix);
+  }
+
+  IntFunction<String> names() {
+    Map<Integer, String> byIndex = new HashMap<>();
+    for (Link l : nl.links().list()) {
+      byIndex.put(l.index(), l.name());
+    }
+    return byIndex::get;
+  }
+
+  /** The interface index, or ENODEV naming the device and what was being done. */
+  private int resolve(String dev, String op, String object) {
+    try {
+      return nl.links().index(dev);
+    } catch (NetlinkException e) {
+      throw e.withContext(op, object);
+    }
+  }
+
+  /** Filter step of a listing. Immutable, so thread-safe. */
+  public final class Query {
+    private final int family;
+    private final String dev;
+    private final int[] scopes;
+
+    private Query(int family, String dev, int[] scopes) {
+      this.family = family;
+      this.dev = dev;
+      this.scopes = scopes;
+    }
+
+    /** IPv6 addresses only. */
+    public Query ipv6() {
+      return new Query(AF_INET6, dev, scopes);
+    }
+
+    /** IPv4 addresses only. */
+    public Query ipv4() {
+      return new Query(AF_INET, dev, scopes);
+    }
+
+    /** Addresses of one interface. */
+    public Query dev(String name) {
+      Links.requireName(name);
+      return new Query(family, name, scopes);
+    }
+
+    /** Addresses of any of these scopes ({@link Address#SCOPE_UNIVERSE}, {@link Address#SCOPE_LINK}...). */
+    public Query scope(int... wanted) {
+      for (int s : wanted) {
+        if (s < 0 || s > 255) {
+          throw new NetlinkException(Errno.EINVAL, "list addresses", "scope " + s, "a scope is 0 to 255");
+        }
+      }
+      return new Query(family, dev, wanted.clone());
+    }
+
+    public List<Address> list() {
+      String object = dev == null ? "" : "dev " + dev;
+      int ifindex = dev == null ? 0 : resolve(dev, "list addresses", object);
+      // Strict dump checking accepts only family and index in the header; the kernel filters by index.
+      MessageWriter w = new MessageWriter(RTM_GETADDR, 0, 64).u8(family).u8(0).u8(0).u8(0).u32(ifindex);
+      IntFunction<String> names = names();
+      List<Address> all = nl.socket().dump(w, "list addresses", object, m -> Address.decode(m, names));
+      List<Address> out = new ArrayList<>(all.size());
+      for (Address a : all) {
+        if ((ifindex == 0 || a.ifindex() == ifindex) && scopeWanted(a.scope())) {
+          out.add(a);
+        }
+      }
+      return out;
+    }
+
+    private boolean scopeWanted(int scope) {
+      if (scopes == null || scopes.length == 0) {
+        return true;
+      }
+      for (int s : scopes) {
+        if (s == scope) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /** The device step of an address write. Immutable, so thread-safe. */
+  public final class DevStep {
+    private final IpPrefix prefix;
+
+    private DevStep(IpPrefix prefix) {
+      this.prefix = prefix;
+    }
+
+    /** The interface that carries the address. */
+    public Spec dev(String name) {
+      Links.requireName(name);
+      return new Spec(Request.of(prefix, name));
+    }
+  }
+
+  /** An address ready to be written, with its options. Immutable, so thread-safe. */
+  public final class Spec {
+    private final Request r;
+
+    private Spec(Request r) {
+      this.r = r;
+    }
+
+    /** Skips duplicate address detection (IFA_F_NODAD): usable at once. IPv6 only. */
+    public Spec nodad() {
+      if (r.prefix().isV4()) {
+        throw new NetlinkException(Errno.EAFNOSUPPORT, "address", r.object(),
+            "nodad applies to IPv6 addresses only; IPv4 has no duplicate address detection");
+      }
+      return new Spec(r.withFlags(r.flags() | Address.IFA_F_NODAD));
+    }
+
+    /** Adds no prefix route for the address (IFA_F_NOPREFIXROUTE). */
+    public Spec noPrefixRoute() {
+      return new Spec(r.withFlags(r.flags() | Address.IFA_F_NOPREFIXROUTE));
+    }
+
+    /**
+     * The IPv4 label ("eth0:web"); like ip, it must start with the device name. IPv6 addresses
+     * have no labels.
+     */
+    public Spec label(String label) {
+      if (!r.prefix().isV4()) {
+        throw new NetlinkException(Errno.EAFNOSUPPORT, "address", r.object(),
+            "labels apply to IPv4 addresses only");
+      }
+      if (label == null || label.isEmpty() || label.length() >= IFNAMSIZ || !label.startsWith(r.dev())) {
+        throw new NetlinkException(Errno.EINVAL, "address", r.object(),
+            "label '" + label + "' must start with the device name '" + r.dev() + "' and be at most "
+                + (IFNAMSIZ - 1) + " characters");
+      }
+      return new Spec(new Request(r.prefix(), r.dev(), r.flags(), r.scope(), label, r.validLifetime(),
+          r.preferredLifetime()));
+    }
+
+    /**
+     * Lifetimes in seconds ({@link Address#FOREVER} for none): the address becomes deprecated
+     * after {@code preferred} and disappears after {@code valid}.
+     */
+    public Spec lifetimes(long valid, long preferred) {
+      if (valid <= 0 || valid > Address.FOREVER || preferred < 0 || preferred > valid) {
+        throw new NetlinkException(Errno.EINVAL, "address", r.object(),
+            "lifetimes must satisfy 0 <= preferred (" + preferred + ") <= valid (" + valid + "), valid > 0, "
+                + "both at most " + Address.FOREVER + " (forever)");
+      }
+      return new Spec(new Request(r.prefix(), r.dev(), r.flags(), r.scope(), r.label(), valid, preferred));
+    }
+
+    /** The scope (IPv4; the kernel derives IPv6 scopes from the address). */
+    public Spec scope(int scope) {
+      if (scope < 0 || scope > 255) {
+        throw new NetlinkException(Errno.EINVAL, "address", r.object(), "a scope is 0 to 255");
+      }
+      return new Spec(new Request(r.prefix(), r.dev(), r.flags(), scope, r.label(), r.validLifetime(),
+          r.preferredLifetime()));
+    }
+
+    /** Adds the address; fails with EEXIST when the interface already has it. */
+    public void add() {
+      write(Message.NLM_F_CREATE | Message.NLM_F_EXCL, "add address");
+    }
+
+    /** Adds the address, or updates its flags and lifetimes when it exists. */
+    public void replace() {
+      write(Message.NLM_F_CREATE | Message.NLM_F_REPLACE, "replace address");
+    }
+
+    private void write(int flags, String op) {
+      int ifindex = resolve(r.dev(), op, r.object());
+      nl.socket().request(r.encode(RTM_NEWADDR, ifindex).flags(flags), op, r.object(), null);
+    }
+
+    /** Deletes the address; fails with EADDRNOTAVAIL when the interface does not have it. */
+    public void delete() {
+      int ifindex = resolve(r.dev(), "delete address", r.object());
+      nl.socket().request(r.encode(RTM_DELADDR, ifindex), "delete address", r.object(), null);
+    }
+
+    /** Whether the interface has this address with this prefix length now. */
+    public boolean exists() {
+      for (Address a : query().dev(r.dev()).list()) {
+        if (a.prefix().equals(r.prefix())) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    @Override
+    public String toString() {
+      return r.object();
+    }
+  }
+
+  /**
+   * The content of one address request, kept apart from the socket so its encoding can be
+   * checked byte by byte. {@code scope} is -1 for the default (host for 127/8, else global).
+   */
+  record Request(IpPrefix prefix, String dev, int flags, int scope, String label, long validLifetime,
+      long preferredLifetime) {
+    static Request of(IpPrefix prefix, String dev) {
+      return new Request(prefix, dev, 0, -1, null, Address.FOREVER, Address.FOREVER);
+    }
+
+    Request withFlags(int f) {
+      return new Request(prefix, dev, f, scope, label, validLifetime, preferredLifetime);
+    }
+
+    String object() {
+      return prefix + " dev " + dev;
+    }
+
+    int effectiveScope() {
+      if (scope >= 0) {
+        return scope;
+      }
+      // As ip does: loopback addresses are host scope, everything else global.
+      return prefix.isV4() && (prefix.address().getAddress()[0] & 0xff) == 127 ? Address.SCOPE_HOST
+          : Address.SCOPE_UNIVERSE;
+    }
+
+    /**
+     * RTM_NEWADDR or RTM_DELADDR: ifaddrmsg, IFA_LOCAL, the label, IFA_ADDRESS (the address again,
+     * as ip sends it for a non-peer address), for IPv4 additions the broadcast address (as
+     * {@code ip addr add ... brd +}), IFA_FLAGS carrying the flags that do not fit the
+     * header's 8 bits (sent whenever flags are set), and IFA_CACHEINFO for finite lifetimes.
+     */
+    MessageWriter encode(int type, int ifindex) {
+      boolean add = type == RTM_NEWADDR;
+      MessageWriter w = new MessageWriter(type, 0, 96)
+          .u8(prefix.family()).u8(prefix.length()).u8(add ? flags & 0xff : 0).u8(add ? effectiveScope() : 0)
+          .u32(ifindex);
+      // Attribute order as ip's, so the bytes can be compared with what ip sends.
+      w.attrAddress(IFA_LOCAL, prefix.address());
+      if (label != null) {
+        w.attrString(IFA_LABEL, label);
+      }
+      w.attrAddress(IFA_ADDRESS, prefix.address());
+      if (add) {
+        InetAddress brd = broadcast(prefix);
+        if (brd != null) {
+          w.attrAddress(IFA_BROADCAST, brd);
+        }
+      }
+      if (add && flags != 0) {
+        w.attrU32(IFA_FLAGS, flags);
+      }
+      if (add && (validLifetime != Address.FOREVER || preferredLifetime != Address.FOREVER)) {
+        w.attr(IFA_CACHEINFO, cacheinfo((int) preferredLifetime, (int) validLifetime));
+      }
+      return w;
+    }
+
+    private static byte[] cacheinfo(int preferred, int valid) {
+      // struct ifa_cacheinfo { u32 ifa_prefered; u32 ifa_valid; u32 cstamp; u32 tstamp; }, host order
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.nativeOrder());
+      b.putInt(preferred).putInt(valid).putInt(0).putInt(0);
+      return b.array();
+    }
+
+    /** The IPv4 directed broadcast address for prefixes up to /30; null otherwise. */
+    static InetAddress broadcast(IpPrefix p) {
+      if (!(p.address() instanceof Inet4Address) || p.length() > 30) {
+        return null;
+      }
+      byte[] b = p.address().getAddress();
+      for (int i = 0; i < 4; i++) {
+        int keep = Math.max(0, Math.min(8, p.length() - i * 8));
+        b[i] |= (byte) (0xff >>> keep);
+      }
+      try {
+        return InetAddress.getByAddress(b);
+      } catch (UnknownHostException e) {
+        throw new IllegalStateException(e);
+      }
+    }
   }
 }

@@ -13,7 +13,8 @@ import java.util.Arrays;
  * <p>Immutable records; thread-safe.
  */
 public sealed interface Event
-    permits Event.LinkEvent, Event.NeighbourEvent, Event.RawEvent, Event.EventsLost {
+    permits Event.LinkEvent, Event.NeighbourEvent, Event.AddressEvent, Event.RouteEvent, Event.RawEvent,
+    Event.EventsLost {
 
   /**
    * A link appeared or changed (RTM_NEWLINK: flags, name, MTU, carrier...), or went away
@@ -38,10 +39,25 @@ public sealed interface Event
     }
   }
 
+  /** An address was added or changed (RTM_NEWADDR), or removed (RTM_DELADDR, {@code removed}). */
+  record AddressEvent(boolean removed, Address address) implements Event {
+    @Override
+    public String toString() {
+      return (removed ? "deleted address " : "address ") + address;
+    }
+  }
+
+  /** A route was added or changed (RTM_NEWROUTE), or removed (RTM_DELROUTE, {@code removed}). */
+  record RouteEvent(boolean removed, Route route) implements Event {
+    @Override
+    public String toString() {
+      return (removed ? "deleted route " : "route ") + route;
+    }
+  }
+
   /**
-   * A message this library does not decode into a record yet (addresses and routes): its
-   * rtnetlink type (RTM_NEWADDR = 20, RTM_DELADDR = 21, RTM_NEWROUTE = 24, RTM_DELROUTE = 25)
-   * and a copy of the whole message, header included, in native byte order.
+   * A message of a group this library does not decode into a record: its rtnetlink type and a
+   * copy of the whole message, header included, in native byte order.
    */
   record RawEvent(int type, byte[] message) implements Event {
     public RawEvent {

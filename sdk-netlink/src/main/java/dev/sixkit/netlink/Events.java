@@ -234,10 +234,19 @@ public final class Events {
               pending.add(new Event.NeighbourEvent(m.type() == Neighbours.RTM_DELNEIGH, n));
             }
           }
+          case Addresses.RTM_NEWADDR, Addresses.RTM_DELADDR -> {
+            Address a = Address.decode(m, this::name);
+            if (a != null) {
+              pending.add(new Event.AddressEvent(m.type() == Addresses.RTM_DELADDR, a));
+            }
+          }
+          case Routes.RTM_NEWROUTE, Routes.RTM_DELROUTE -> {
+            Route r = Route.decode(m, this::name);
+            if (r != null) {
+              pending.add(new Event.RouteEvent(m.type() == Routes.RTM_DELROUTE, r));
+            }
+          }
           default -> {
-            // TODO(lead): decode RTM_NEWADDR/RTM_DELADDR (20/21) into an AddressEvent and
-            // RTM_NEWROUTE/RTM_DELROUTE (24/25) into a RouteEvent once the Address and Route
-            // decoders are merged; until then they arrive raw.
             byte[] raw = new byte[m.length()];
             m.buf().get(m.start(), raw);
             pending.add(new Event.RawEvent(m.type(), raw));

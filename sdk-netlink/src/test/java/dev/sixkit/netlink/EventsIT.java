@@ -148,19 +148,27 @@ class EventsIT {
   }
 
   @Test
-  void addressAndRouteMessagesArriveRaw() {
+  void addressAndRouteEventsAreDecoded() {
     try (Events.Subscription s = nl.events(Events.Group.IPV6_ADDRESS, Events.Group.IPV6_ROUTE)) {
       Ip.run(hosts.a, "addr", "add", "2001:db8:5::1/64", "dev", "v1a", "nodad");
-      Event.RawEvent addr = (Event.RawEvent) last(until(s, 5, e -> e instanceof Event.RawEvent r && r.type() == 20));
-      ByteBuffer b = ByteBuffer.wrap(addr.message()).order(ByteOrder.nativeOrder());
-      assertEquals(addr.message().length, b.getInt(0), "a whole message, header included");
-      until(s, 5, e -> e instanceof Event.RawEvent r && r.type() == 24);
+      Event.AddressEvent added = (Event.AddressEvent) last(until(s, 5,
+          e -> e instanceof Event.AddressEvent a && !a.removed() && a.address().prefix().toString().equals("2001:db8:5::1/64")));
+      assertEquals("v1a", added.address().device());
+      assertTrue(added.address().isNodad(), added.toString());
+      // the local route the address brings
+      until(s, 5, e -> e instanceof Event.RouteEvent r && !r.removed()
+          && r.route().destination().toString().equals("2001:db8:5::1/128"));
       Ip.run(hosts.a, "-6", "route", "add", "2001:db8:6::/64", "via", "2001:db8:5::2", "dev", "v1a");
-      until(s, 5, e -> e instanceof Event.RawEvent r && r.type() == 24);
+      Event.RouteEvent route = (Event.RouteEvent) last(until(s, 5, e -> e instanceof Event.RouteEvent r && !r.removed()
+          && r.route().destination().toString().equals("2001:db8:6::/64")));
+      assertEquals("2001:db8:5::2", IpAddresses.format(route.route().gateway()));
+      assertEquals("v1a", route.route().device());
       Ip.run(hosts.a, "-6", "route", "del", "2001:db8:6::/64");
-      until(s, 5, e -> e instanceof Event.RawEvent r && r.type() == 25);
+      until(s, 5, e -> e instanceof Event.RouteEvent r && r.removed()
+          && r.route().destination().toString().equals("2001:db8:6::/64"));
       Ip.run(hosts.a, "addr", "del", "2001:db8:5::1/64", "dev", "v1a");
-      until(s, 5, e -> e instanceof Event.RawEvent r && r.type() == 21);
+      until(s, 5, e -> e instanceof Event.AddressEvent a && a.removed()
+          && a.address().prefix().toString().equals("2001:db8:5::1/64"));
     }
   }
 

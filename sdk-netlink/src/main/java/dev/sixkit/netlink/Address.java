@@ -1,0 +1,252 @@
+package dev.sixkit.netlink;
+
+import dev.sixkit.netlink.internal.Attributes;
+import dev.sixkit.netlink.internal.Message;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.util.function.IntFunction;
+
+/**
+ * An interface address as the kernel reports it (RTM_NEWADDR).
+ *
+ * @param ifindex interface index
+ * @param device interface name, or empty when unknown
+ * @param prefix the local address with its prefix length, such as {@code 2001:db8::1/64} (host
+ *     bits kept, as {@code ip addr} prints it)
+ * @param scope RT_SCOPE_* ({@link #SCOPE_UNIVERSE} is "global", {@link #SCOPE_LINK} "link"...)
+ * @param flags IFA_F_* flags (the 32-bit IFA_FLAGS when the kernel sends it)
+ * @param label the IPv4 label (such as "eth0" or "eth0:web"); empty for IPv6
+ * @param validLifetime seconds left, or {@link #FOREVER}
+ * @param preferredLifetime seconds left, or {@link #FOREVER}
+ *
+ * <p>Immutable record; thread-safe.
+ */
+public record Address(int ifindex, String device, IpPrefix prefix, int scope, int flags, String label,
+    long validLifetime, long preferredLifetime) {
+  /** The kernel's INFINITY_LIFE_TIME: the address never expires. */
+  public static final long FOREVER = 0xffffffffL;
+
+  public static final int IFA_F_SECONDARY = 0x01;
+  public static final int IFA_F_TEMPORARY = IFA_F_SECONDARY;
+  public static final int IFA_F_NODAD = 0x02;
+  public static final int IFA_F_OPTIMISTIC = 0x04;
+  public static final int IFA_F_DADFAILED = 0x08;
+  public static final int IFA_F_HOMEADDRESS = 0x10;
+  public static final int IFA_F_DEPRECATED = 0x20;
+  public static final int IFA_F_TENTATIVE = 0x40;
+  public static final int IFA_F_PERMANENT = 0x80;
+  public static final int IFA_F_MANAGETEMPADDR = 0x100;
+  public static final int IFA_F_NOPREFIXROUTE = 0x200;
+  public static final int IFA_F_MCAUTOJOIN = 0x400;
+  public static final int IFA_F_STABLE_PRIVACY = 0x800;
+
+  public static final int SCOPE_UNIVERSE = 0;
+  public static final int SCOPE_SITE = 200;
+  public static final int SCOPE_LINK = 253;
+  public static final int SCOPE_HOST = 254;
+  public static final int SCOPE_NOWHERE = 255;
+
+  public Address {
+    device = device == null ? "" : device;
+    label = label == null ? "" : label;
+  }
+
+  /** The address itself, without the prefix length. */
+  public InetAddress address() {
+    return prefix.address();
+  }
+
+  public boolean isV6() {
+    return prefix.address() instanceof Inet6Address;
+  }
+
+  public boolean isV4() {
+    return !isV6();
+  }
+
+  /** Duplicate address detection was switched off for it (IFA_F_NODAD). */
+  public boolean isNodad() {
+    return (flags & IFA_F_NODAD) != 0;
+  }
+
+  /** DAD has not finished yet: the address cannot be used (IFA_F_TENTATIVE). */
+  public boolean isTentative() {
+    return (flags & IFA_F_TENTATIVE) != 0;
+  }
+
+  /** DAD found another host with this address (IFA_F_DADFAILED). */
+  public boolean isDadFailed() {
+    return (flags & IFA_F_DADFAILED) != 0;
+  }
+
+  public boolean isDeprecated() {
+    return (flags & IFA_F_DEPRECATED) != 0;
+  }
+
+  /** Set for addresses configured with no lifetime (ip shows the others as "dynamic"). */
+  public boolean isPermanent() {
+    return (flags & IFA_F_PERMANENT) != 0;
+  }
+
+  public boolean isSecondary() {
+    return (flags & IFA_F_SECONDARY) != 0;
+  }
+
+  /** The kernel adds no prefix route for it (IFA_F_NOPREFIXROUTE). */
+  public boolean isNoPrefixRoute() {
+    return (flags & IFA_F_NOPREFIXROUTE) != 0;
+  }
+
+  /** The scope as ip names it: global, site, link, host, nowhere, or the number. */
+  public String scopeName() {
+    return scopeName(scope);
+  }
+
+  static String scopeName(int scope) {
+    return switch (scope) {
+      case SCOPE_UNIVERSE -> "global";
+      case SCOPE_SITE -> "site";
+      case SCOPE_LINK -> "link";
+      case SCOPE_HOST -> "host";
+      case SCOPE_NOWHERE -> "nowhere";
+      default -> Integer.toString(scope);
+    };
+  }
+
+  /** The flag words ip prints for these flags, in ip's order ("dynamic" when not permanent). */
+  public String flagNames() {
+    StringBuilder sb = new StringBuilder();
+    int f = flags;
+    if ((f & IFA_F_SECONDARY) != 0) {
+      sb.append(isV6() ? "temporary " : "secondary ");
+    }
+    String[] names = {null, "nodad", "optimistic", "dadfailed", "home", "deprecated", "tentative", null,
+        "mngtmpaddr", "noprefixroute", "autojoin", "stable-privacy"};
+    for (int bit = 1; bit < names.length; bit++) {
+      if (names[bit] != null && (f & (1 << bit)) != 0) {
+        sb.append(names[bit]).append(' ');
+      }
+    }
+    if ((f & IFA_F_PERMANENT) == 0) {
+      sb.append("dynamic ");
+    }
+    return sb.toString().trim();
+  }
+
+  /**
+   * Like one {@code ip -o addr} line: "eth0 inet6 2001:db8::1/64 scope global nodad", with
+   * lifetimes when they are not forever and the label when it differs from the device.
+   */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder();
+    if (!device.isEmpty()) {
+      sb.append(device).append(' ');
+    } else {
+      sb.append("if").append(Integer.toUnsignedString(ifindex)).append(' ');
+    }
+    sb.append(isV6() ? "inet6 " : "inet ").append(prefix).append(" scope ").append(scopeName());
+    String f = flagNames();
+    if (!f.isEmpty()) {
+      sb.append(' ').append(f);
+    }
+    if (!label.isEmpty() && !label.equals(device)) {
+      sb.append(' ').append(label);
+    }
+    if (validLifetime != FOREVER || preferredLifetime != FOREVER) {
+      sb.append(" valid_lft ").append(lifetime(validLifetime)).append(" preferred_lft ")
+          .append(lifetime(preferredLifetime));
+    }
+    return sb.toString();
+  }
+
+  private static String lifetime(long seconds) {
+    return seconds == FOREVER ? "forever" : seconds + "sec";
+  }
+
+  /**
+   * Decodes RTM_NEWADDR (or RTM_DELADDR, for events); device names come from {@code names}
+   * (index to name) when given. Returns null for other message types and for families other
+   * than IPv4 and IPv6. Malformed input fails with NetlinkException EBADMSG.
+   */
+  static Address decode(Message m, IntFunction<String> names) {
+    if (m.type() != Addresses.RTM_NEWADDR && m.type() != Addresses.RTM_DELADDR) {
+      return null;
+    }
+    m.requireBody(Addresses.IFADDRMSG);
+    ByteBuffer b = m.buf();
+    int family = b.get(m.body()) & 0xff;
+    int prefixLength = b.get(m.body() + 1) & 0xff;
+    int flags = b.get(m.body() + 2) & 0xff;
+    int scope = b.get(m.body() + 3) & 0xff;
+    int ifindex = b.getInt(m.body() + 4);
+    if (family != Addresses.AF_INET && family != Addresses.AF_INET6) {
+      return null;
+    }
+    Attributes a = m.attributes(Addresses.IFADDRMSG);
+    // IFA_LOCAL is the local end; IFA_ADDRESS is the peer when both are given (point-to-point).
+    InetAddress local = attrAddress(a, Addresses.IFA_LOCAL, "IFA_LOCAL");
+    if (local == null) {
+      local = attrAddress(a, Addresses.IFA_ADDRESS, "IFA_ADDRESS");
+    }
+    if (local == null) {
+      throw malformed("address message without IFA_LOCAL or IFA_ADDRESS");
+    }
+    int size = family == Addresses.AF_INET ? 4 : 16;
+    if (local.getAddress().length != size) {
+      throw malformed("family " + family + " address of " + local.getAddress().length + " bytes");
+    }
+    if (prefixLength > size * 8) {
+      throw malformed("prefix length " + prefixLength + " for family " + family);
+    }
+    if (a.has(Addresses.IFA_FLAGS)) {
+      flags = a.u32(Addresses.IFA_FLAGS, flags);
+    }
+    long valid = FOREVER;
+    long preferred = FOREVER;
+    if (a.has(Addresses.IFA_CACHEINFO)) {
+      if (a.length(Addresses.IFA_CACHEINFO) < 8) {
+        throw malformed("IFA_CACHEINFO of " + a.length(Addresses.IFA_CACHEINFO) + " bytes");
+      }
+      int off = a.offset(Addresses.IFA_CACHEINFO);
+      ByteBuffer ab = a.buffer();
+      preferred = Integer.toUnsignedLong(ab.getInt(off));
+      valid = Integer.toUnsignedLong(ab.getInt(off + 4));
+    }
+    String label = a.has(Addresses.IFA_LABEL) ? a.string(Addresses.IFA_LABEL) : "";
+    String dev = names == null ? null : names.apply(ifindex);
+    return new Address(ifindex, dev, new IpPrefix(local, prefixLength), scope, flags, label, valid, preferred);
+  }
+
+  private static NetlinkException malformed(String detail) {
+    return new NetlinkException(dev.sixkit.netlink.internal.Errno.EBADMSG, "parse netlink message", "",
+        "malformed address message: " + detail);
+  }
+
+  /**
+   * An address attribute, or null when absent. Unlike InetAddress.getByAddress, 16 bytes always
+   * give an Inet6Address: an IPv4-mapped IPv6 address (::ffff:a.b.c.d) stays IPv6.
+   */
+  static InetAddress attrAddress(Attributes a, int type, String what) {
+    byte[] raw = a.bytes(type);
+    return raw == null ? null : fromBytes(raw, what);
+  }
+
+  /** 4 bytes give IPv4, 16 bytes IPv6 (mapped addresses included); other sizes are malformed. */
+  static InetAddress fromBytes(byte[] raw, String what) {
+    try {
+      if (raw.length == 16) {
+        return Inet6Address.getByAddress(null, raw, -1);
+      }
+      if (raw.length == 4) {
+        return InetAddress.getByAddress(raw);
+      }
+    } catch (java.net.UnknownHostException e) {
+      throw new NetlinkException(dev.sixkit.netlink.internal.Errno.EBADMSG, "parse netlink message", "",
+          "malformed message: " + what + ": " + e.getMessage());
+    }
+    throw new NetlinkException(dev.sixkit.netlink.internal.Errno.EBADMSG, "parse netlink message", "",
+        "malformed message: " + what + " holds " + raw.length + " bytes, not an IPv4 or IPv6 address");
+  }
+}

@@ -1,0 +1,261 @@
+package dev.sixkit.netlink;
+
+import dev.sixkit.netlink.internal.Attributes;
+import dev.sixkit.netlink.internal.Errno;
+import dev.sixkit.netlink.internal.Message;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.util.function.IntFunction;
+
+/**
+ * A route as the kernel reports it (RTM_NEWROUTE), from a listing or a lookup.
+ *
+ * @param destination the destination prefix ({@code ::/0} or {@code 0.0.0.0/0} for the default
+ *     route)
+ * @param gateway the next hop, or null for a directly connected route (for a multipath route,
+ *     the first hop's)
+ * @param ifindex output interface index, or 0 (for a multipath route, the first hop's)
+ * @param device output interface name, or empty
+ * @param metric RTA_PRIORITY (unsigned; 0 when the kernel sent none)
+ * @param table routing table ({@link #TABLE_MAIN} is 254, {@link #TABLE_LOCAL} 255)
+ * @param protocol who installed it: {@link #PROTO_KERNEL}, {@link #PROTO_BOOT} (ip route add's
+ *     default), {@link #PROTO_STATIC}, {@link #PROTO_RA}...
+ * @param scope RT_SCOPE_* ({@link Address#SCOPE_UNIVERSE}, {@link Address#SCOPE_LINK}...)
+ * @param type RTN_* ({@link #TYPE_UNICAST}, {@link #TYPE_LOCAL}...)
+ * @param preferredSource RTA_PREFSRC, the source address chosen for it, or null
+ *
+ * <p>Immutable record; thread-safe.
+ */
+public record Route(IpPrefix destination, InetAddress gateway, int ifindex, String device, int metric, int table,
+    int protocol, int scope, int type, InetAddress preferredSource) {
+  public static final int TABLE_UNSPEC = 0;
+  public static final int TABLE_DEFAULT = 253;
+  public static final int TABLE_MAIN = 254;
+  public static final int TABLE_LOCAL = 255;
+
+  public static final int PROTO_UNSPEC = 0;
+  public static final int PROTO_REDIRECT = 1;
+  public static final int PROTO_KERNEL = 2;
+  public static final int PROTO_BOOT = 3;
+  public static final int PROTO_STATIC = 4;
+  public static final int PROTO_RA = 9;
+  public static final int PROTO_DHCP = 16;
+
+  public static final int TYPE_UNSPEC = 0;
+  public static final int TYPE_UNICAST = 1;
+  public static final int TYPE_LOCAL = 2;
+  public static final int TYPE_BROADCAST = 3;
+  public static final int TYPE_ANYCAST = 4;
+  public static final int TYPE_MULTICAST = 5;
+  public static final int TYPE_BLACKHOLE = 6;
+  public static final int TYPE_UNREACHABLE = 7;
+  public static final int TYPE_PROHIBIT = 8;
+  public static final int TYPE_THROW = 9;
+  public static final int TYPE_NAT = 10;
+
+  private static final String[] TYPES = {"unspec", "unicast", "local", "broadcast", "anycast", "multicast",
+      "blackhole", "unreachable", "prohibit", "throw", "nat", "xresolve"};
+
+  public Route {
+    device = device == null ? "" : device;
+  }
+
+  public boolean isV6() {
+    return destination.address() instanceof Inet6Address;
+  }
+
+  /** Whether this is a default route (prefix length 0). */
+  public boolean isDefault() {
+    return destination.length() == 0;
+  }
+
+  /** The metric as the unsigned number the kernel keeps. */
+  public long metricUnsigned() {
+    return Integer.toUnsignedLong(metric);
+  }
+
+  /** The table as ip names it: main, local, default, or the number. */
+  public String tableName() {
+    return tableName(table);
+  }
+
+  static String tableName(int table) {
+    return switch (table) {
+      case TABLE_MAIN -> "main";
+      case TABLE_LOCAL -> "local";
+      case TABLE_DEFAULT -> "default";
+      default -> Integer.toUnsignedString(table);
+    };
+  }
+
+  /** The protocol as ip names it: kernel, boot, static, ra, dhcp, redirect, or the number. */
+  public String protocolName() {
+    return switch (protocol) {
+      case PROTO_UNSPEC -> "unspec";
+      case PROTO_REDIRECT -> "redirect";
+      case PROTO_KERNEL -> "kernel";
+      case PROTO_BOOT -> "boot";
+      case PROTO_STATIC -> "static";
+      case PROTO_RA -> "ra";
+      case PROTO_DHCP -> "dhcp";
+      default -> Integer.toString(protocol);
+    };
+  }
+
+  /** The scope as ip names it: global, link, host... */
+  public String scopeName() {
+    return Address.scopeName(scope);
+  }
+
+  /** The type as ip names it: unicast, local, broadcast, multicast, blackhole... */
+  public String typeName() {
+    return type >= 0 && type < TYPES.length ? TYPES[type] : Integer.toString(type);
+  }
+
+  /**
+   * The destination as ip prints it: "default", a bare address for a host route, else the
+   * prefix.
+   */
+  public String destinationText() {
+    if (isDefault()) {
+      return "default";
+    }
+    int host = isV6() ? 128 : 32;
+    return destination.length() == host ? IpAddresses.format(destination.address()) : destination.toString();
+  }
+
+  /**
+   * Like {@code ip route}: "2001:db8:ef11::/64 via 2001:db8::99 dev eth0 metric 50", with the
+   * type when it is not unicast, the table when it is not main, the protocol when it is not
+   * boot, the scope when it is not global, and the source address.
+   */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder();
+    if (type != TYPE_UNICAST) {
+      sb.append(typeName()).append(' ');
+    }
+    sb.append(destinationText());
+    if (gateway != null) {
+      sb.append(" via ").append(IpAddresses.format(gateway));
+    }
+    if (!device.isEmpty()) {
+      sb.append(" dev ").append(device);
+    } else if (ifindex != 0) {
+      sb.append(" dev if").append(Integer.toUnsignedString(ifindex));
+    }
+    if (table != TABLE_MAIN) {
+      sb.append(" table ").append(tableName());
+    }
+    if (protocol != PROTO_BOOT) {
+      sb.append(" proto ").append(protocolName());
+    }
+    if (scope != Address.SCOPE_UNIVERSE) {
+      sb.append(" scope ").append(scopeName());
+    }
+    if (preferredSource != null) {
+      sb.append(" src ").append(IpAddresses.format(preferredSource));
+    }
+    if (metric != 0 || isV6()) {
+      sb.append(" metric ").append(Integer.toUnsignedString(metric));
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Decodes RTM_NEWROUTE (or RTM_DELROUTE, for events); device names come from {@code names}
+   * when given. Returns null for other message types and for families other than IPv4 and IPv6
+   * (multicast routing tables, MPLS). Malformed input fails with NetlinkException EBADMSG.
+   */
+  static Route decode(Message m, IntFunction<String> names) {
+    if (m.type() != Routes.RTM_NEWROUTE && m.type() != Routes.RTM_DELROUTE) {
+      return null;
+    }
+    m.requireBody(Routes.RTMSG);
+    ByteBuffer b = m.buf();
+    int at = m.body();
+    int family = b.get(at) & 0xff;
+    int dstLen = b.get(at + 1) & 0xff;
+    int table = b.get(at + 4) & 0xff;
+    int protocol = b.get(at + 5) & 0xff;
+    int scope = b.get(at + 6) & 0xff;
+    int type = b.get(at + 7) & 0xff;
+    if (family != Routes.AF_INET && family != Routes.AF_INET6) {
+      return null;
+    }
+    int size = family == Routes.AF_INET ? 4 : 16;
+    if (dstLen > size * 8) {
+      throw malformed("destination length " + dstLen + " for family " + family);
+    }
+    Attributes a = m.attributes(Routes.RTMSG);
+    InetAddress dst = Address.attrAddress(a, Routes.RTA_DST, "RTA_DST");
+    if (dst == null) {
+      dst = zero(size);
+    } else if (dst.getAddress().length != size) {
+      throw malformed("family " + family + " destination of " + dst.getAddress().length + " bytes");
+    }
+    if (a.has(Routes.RTA_TABLE)) {
+      table = a.u32(Routes.RTA_TABLE, table);
+    }
+    int ifindex = a.u32(Routes.RTA_OIF, 0);
+    InetAddress gateway = Address.attrAddress(a, Routes.RTA_GATEWAY, "RTA_GATEWAY");
+    if (gateway == null && a.has(Routes.RTA_VIA)) {
+      gateway = via(a.bytes(Routes.RTA_VIA));
+    }
+    if (gateway == null && ifindex == 0 && a.has(Routes.RTA_MULTIPATH)) {
+      // Only the first hop fits this record; enough to say where the traffic goes.
+      int[] oif = {0};
+      InetAddress[] gw = {null};
+      firstHop(a, oif, gw);
+      ifindex = oif[0];
+      gateway = gw[0];
+    }
+    InetAddress prefsrc = Address.attrAddress(a, Routes.RTA_PREFSRC, "RTA_PREFSRC");
+    String dev = names == null || ifindex == 0 ? null : names.apply(ifindex);
+    return new Route(new IpPrefix(dst, dstLen), gateway, ifindex, dev, a.u32(Routes.RTA_PRIORITY, 0), table,
+        protocol, scope, type, prefsrc);
+  }
+
+  private static void firstHop(Attributes a, int[] oif, InetAddress[] gw) {
+    int off = a.offset(Routes.RTA_MULTIPATH);
+    int end = off + a.length(Routes.RTA_MULTIPATH);
+    ByteBuffer b = a.buffer();
+    // struct rtnexthop { u16 rtnh_len; u8 rtnh_flags; u8 rtnh_hops; s32 rtnh_ifindex; } then attributes
+    if (end - off < 8) {
+      return;
+    }
+    int len = b.getShort(off) & 0xffff;
+    if (len < 8 || off + len > end) {
+      throw malformed("nexthop of length " + len + " in RTA_MULTIPATH of " + (end - off) + " bytes");
+    }
+    oif[0] = b.getInt(off + 4);
+    Attributes hop = Attributes.parse(b, off + 8, off + len);
+    gw[0] = Address.attrAddress(hop, Routes.RTA_GATEWAY, "RTA_GATEWAY");
+    if (gw[0] == null && hop.has(Routes.RTA_VIA)) {
+      gw[0] = via(hop.bytes(Routes.RTA_VIA));
+    }
+  }
+
+  /** struct rtvia { u16 family; u8 addr[]; }: an IPv6 next hop for an IPv4 route. */
+  private static InetAddress via(byte[] raw) {
+    if (raw.length < 2) {
+      throw malformed("RTA_VIA of " + raw.length + " bytes");
+    }
+    int n = raw.length - 2;
+    if (n != 4 && n != 16) {
+      throw malformed("RTA_VIA address of " + n + " bytes");
+    }
+    byte[] addr = new byte[n];
+    System.arraycopy(raw, 2, addr, 0, n);
+    return Address.fromBytes(addr, "RTA_VIA");
+  }
+
+  private static InetAddress zero(int size) {
+    return Address.fromBytes(new byte[size], "zero address");
+  }
+
+  private static NetlinkException malformed(String detail) {
+    return new NetlinkException(Errno.EBADMSG, "parse netlink message", "", "malformed route message: " + detail);
+  }
+}

@@ -1,0 +1,729 @@
+package dev.sixkit.lab;
+
+import dev.sixkit.DaemonConfig;
+import dev.sixkit.Docker;
+import dev.sixkit.SixkitException;
+import dev.sixkit.internal.Mounts;
+import dev.sixkit.internal.Ping;
+import dev.sixkit.internal.Procs;
+import java.io.File;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A dockerd running inside a lab host's network namespace, started the only way that works here:
+ * {@code setsid nsenter --net=/run/netns/NS dockerd ...} ({@code ip netns exec} remounts /sys
+ * and dockerd then finds no devices cgroup). dockerd starts its own containerd under its exec
+ * root. Every file, socket and mount of the daemon lives under the host's {@link HostDirs}, and
+ * its containers under the cgroup {@link HostDirs#cgroupParent()}, so {@link #cleanup(HostDirs)}
+ * can remove everything from the folders alone, even after the JVM or dockerd was killed.
+ *
+ * <pre>{@code
+ * try (DockerDaemon d = DockerDaemon.lab("demo").host("docker1").netns("demo-docker1")
+ *     .fixedCidrV6("2001:db8:ab11:0:8000::/66").start()) {
+ *   d.docker().containers();
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe: stop and close may be called from any thread, at most once effectively.
+ */
+public final class DockerDaemon implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DockerDaemon.class);
+  private static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
+  private static final Path SHIM_SOCKETS = Path.of("/run/containerd/s");
+  /** Process names (/proc/PID/comm, at most 15 characters) a lab host's Docker runs. */
+  private static final Set<String> DOCKER_PROCESSES =
+      Set.of("dockerd", "containerd", "containerd-shim", "runc", "docker-proxy", "docker-init");
+  private static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+  private final HostDirs dirs;
+  private final String netns;
+  private final List<String> args;
+  private final long pid;
+  private final Process process;
+  private final Duration stopTimeout;
+  private Docker docker;
+  private boolean stopped;
+
+  private DockerDaemon(HostDirs dirs, String netns, List<String> args, long pid, Process process, Duration stopTimeout) {
+    this.dirs = dirs;
+    this.netns = netns;
+    this.args = List.copyOf(args);
+    this.pid = pid;
+    this.process = process;
+    this.stopTimeout = stopTimeout;
+  }
+
+  // ---------------------------------------------------------------- steps
+
+  /** The lab the daemon belongs to (a folder under /var/lib/sixkit/lab and /run/sixkit/lab). */
+  public static HostStep lab(String lab) {
+    HostDirs.validate("lab", lab);
+    return new HostStep(lab);
+  }
+
+  /** Second step: the lab host. */
+  public static final class HostStep {
+    private final String lab;
+
+    private HostStep(String lab) {
+      this.lab = lab;
+    }
+
+    public NetnsStep host(String host) {
+      return new NetnsStep(HostDirs.of(lab, host));
+    }
+  }
+
+  /** Third step: the network namespace (under /run/netns) the daemon runs in. */
+  public static final class NetnsStep {
+    private final HostDirs dirs;
+
+    private NetnsStep(HostDirs dirs) {
+      this.dirs = dirs;
+    }
+
+    public Options netns(String name) {
+      return new Options(dirs, Objects.requireNonNull(name, "netns"));
+    }
+  }
+
+  /** The daemon's options; {@link #start()} runs it. Not thread-safe. */
+  public static final class Options {
+    private final HostDirs dirs;
+    private final String netns;
+    private String fixedCidrV6;
+    private Boolean userlandProxy;
+    private final List<String> extra = new ArrayList<>();
+    private Duration startTimeout = Duration.ofSeconds(90);
+    private Duration stopTimeout = Duration.ofSeconds(20);
+    private String dockerd = "dockerd";
+
+    private Options(HostDirs dirs, String netns) {
+      this.dirs = dirs;
+      this.netns = netns;
+    }
+
+    /** --ipv6 --fixed-cidr-v6=PREFIX: the default bridge hands out addresses from the prefix. */
+    public Options fixedCidrV6(String prefix) {
+      this.fixedCidrV6 = Objects.requireNonNull(prefix, "prefix");
+      return this;
+    }
+
+    /** --userland-proxy=BOOL (dockerd's default is true: docker-proxy listens on :: and 0.0.0.0). */
+    public Options userlandProxy(boolean on) {
+      this.userlandProxy = on;
+      return this;
+    }
+
+    /** More dockerd arguments, passed as they are after Sixkit's own. */
+    public Options arg(String... more) {
+      extra.addAll(List.of(more));
+      return this;
+    }
+
+    /** How long to wait for /_ping to answer (dockerd is slow to start on 2 cores). */
+    public Options startTimeout(Duration t) {
+      this.startTimeout = t;
+      return this;
+    }
+
+    /** How long {@link DockerDaemon#stop()} waits after SIGTERM before SIGKILL. */
+    public Options stopTimeout(Duration t) {
+      this.stopTimeout = t;
+      return this;
+    }
+
+    /** The dockerd executable (found on PATH by default). */
+    public Options dockerd(String executable) {
+      this.dockerd = executable;
+      return this;
+    }
+
+    /** The dockerd arguments these options give (without the executable). */
+    public List<String> args() {
+      List<String> a = new ArrayList<>();
+      if (fixedCidrV6 != null) {
+        a.add("--ipv6");
+        a.add("--fixed-cidr-v6=" + fixedCidrV6);
+      }
+      if (userlandProxy != null) {
+        a.add("--userland-proxy=" + userlandProxy);
+      }
+      a.addAll(List.of("--data-root", dirs.dataRoot().toString(), "--exec-root", dirs.execRoot().toString(),
+          "-H", dirs.endpoint(), "--pidfile", dirs.pidFile().toString(), "--cgroup-parent", dirs.cgroupParent(),
+          // Our own daemon.json: the machine's /etc/docker/daemon.json must not leak into the lab,
+          // and it moves the trust key dockerd 20.10 would write to /etc/docker/key.json.
+          "--config-file", dirs.daemonJson().toString()));
+      a.addAll(extra);
+      return a;
+    }
+
+    /**
+     * Starts dockerd and waits until /_ping answers. Leftovers of an earlier run of this host
+     * (a killed daemon, mounts, folders) are removed first.
+     *
+     * @throws SixkitException when the namespace does not exist, a daemon already runs for this
+     *     host, or dockerd does not answer in time (the message holds its log's tail); nothing
+     *     is left behind then
+     */
+    public DockerDaemon start() {
+      return DockerDaemon.start(this);
+    }
+  }
+
+  // ---------------------------------------------------------------- start
+
+  private static DockerDaemon start(Options o) {
+    HostDirs dirs = o.dirs;
+    String what = dirs.lab() + "/" + dirs.host() + " in netns " + o.netns;
+    Path nsPath = Path.of("/run/netns", o.netns);
+    if (!Files.exists(nsPath)) {
+      throw new SixkitException("start dockerd", what, "no network namespace " + nsPath);
+    }
+    Optional<Long> running = livePid(dirs);
+    if (running.isPresent()) {
+      throw new SixkitException("start dockerd", what, "a dockerd for this host already runs (pid " + running.get()
+          + "); stop it or clean up the lab first");
+    }
+    if (dirs.exists()) {
+      LOG.info("removing leftovers of an earlier run of {}", what);
+      cleanup(dirs);
+    }
+    List<String> args = o.args();
+    List<String> cmd = new ArrayList<>(List.of("setsid", "nsenter", "--net=" + nsPath, o.dockerd));
+    cmd.addAll(args);
+    Process p;
+    try {
+      Files.createDirectories(dirs.dataRoot());
+      Files.createDirectories(dirs.execRoot());
+      writeState(dirs, o.netns, args);
+      Files.writeString(dirs.daemonJson(), daemonJson(dirs));
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(dirs.logFile().toFile()))
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      Map<String, String> env = pb.environment();
+      String path = env.get("PATH");
+      env.put("PATH", path == null || path.isBlank() ? PATH : PATH + ":" + path);
+      env.remove("DOCKER_HOST");
+      LOG.info("starting dockerd for {}: {}", what, String.join(" ", cmd));
+      p = pb.start();
+    } catch (IOException e) {
+      cleanupQuietly(dirs);
+      throw new SixkitException("start dockerd", what, e.toString(), e);
+    }
+    long t0 = System.nanoTime();
+    long deadline = t0 + o.startTimeout.toNanos();
+    while (true) {
+      if (!p.isAlive() && !Ping.ok(dirs.socket(), Duration.ofMillis(200))) {
+        String tail = tail(dirs.logFile(), 40);
+        cleanupQuietly(dirs);
+        throw new SixkitException("start dockerd", what, "dockerd exited with status " + p.exitValue()
+            + "; the end of its log:\n" + tail);
+      }
+      if (Ping.ok(dirs.socket(), Duration.ofSeconds(2))) {
+        break;
+      }
+      if (System.nanoTime() > deadline) {
+        String tail = tail(dirs.logFile(), 40);
+        p.destroyForcibly();
+        cleanupQuietly(dirs);
+        throw new SixkitException("start dockerd", what, "/_ping did not answer on " + dirs.socket() + " within "
+            + o.startTimeout.toSeconds() + " s; the end of dockerd's log:\n" + tail);
+      }
+      sleep(100);
+    }
+    long pid = Procs.readPidFile(dirs.pidFile()).orElse(p.pid());
+    LOG.info("dockerd for {} answers on {} (pid {}, {} ms)", what, dirs.endpoint(), pid,
+        (System.nanoTime() - t0) / 1_000_000);
+    return new DockerDaemon(dirs, o.netns, args, pid, p, o.stopTimeout);
+  }
+
+  /** The per-host daemon.json: only the trust key's place (the rest is on the command line). */
+  static String daemonJson(HostDirs dirs) {
+    return "{\n  \"deprecated-key-path\": \"" + dirs.varDir().resolve("key.json") + "\"\n}\n";
+  }
+
+  private static void writeState(HostDirs dirs, String netns, List<String> args) throws IOException {
+    Properties s = new Properties();
+    s.setProperty("lab", dirs.lab());
+    s.setProperty("host", dirs.host());
+    s.setProperty("netns", netns);
+    s.setProperty("cgroupParent", dirs.cgroupParent());
+    s.setProperty("args", String.join("\u0000", args));
+    s.setProperty("started", Instant.now().toString());
+    try (Writer w = Files.newBufferedWriter(dirs.stateFile())) {
+      s.store(w, "sixkit lab host: read by lab down to clean up");
+    }
+  }
+
+  private static Properties readState(HostDirs dirs) {
+    Properties s = new Properties();
+    try (Reader r = Files.newBufferedReader(dirs.stateFile())) {
+      s.load(r);
+    } catch (IOException e) {
+      // no state recorded (start failed early, or it was removed): fall back to the defaults
+    }
+    return s;
+  }
+
+  /** The pid of a live dockerd of this host (its pid file names it and it names our exec root). */
+  static Optional<Long> livePid(HostDirs dirs) {
+    return dirs.runningDockerd();
+  }
+
+  // ---------------------------------------------------------------- running daemon
+
+  public String lab() {
+    return dirs.lab();
+  }
+
+  public String host() {
+    return dirs.host();
+  }
+
+  public String netns() {
+    return netns;
+  }
+
+  public HostDirs dirs() {
+    return dirs;
+  }
+
+  /** unix:///run/sixkit/lab/LAB/HOST/docker.sock */
+  public String endpoint() {
+    return dirs.endpoint();
+  }
+
+  public Path socket() {
+    return dirs.socket();
+  }
+
+  /** dockerd's process id. */
+  public long pid() {
+    return pid;
+  }
+
+  /** The arguments dockerd was started with (after the executable). */
+  public List<String> args() {
+    return args;
+  }
+
+  /** The settings on dockerd's command line and in its daemon.json, for {@link Docker#daemon(DaemonConfig)}. */
+  public DaemonConfig config() {
+    return DaemonConfig.fromArgs(args).orElse(DaemonConfig.fromDaemonJson(daemonJson(dirs)));
+  }
+
+  public Path logFile() {
+    return dirs.logFile();
+  }
+
+  /** The last lines of dockerd's log. */
+  public String logTail(int lines) {
+    return tail(dirs.logFile(), lines);
+  }
+
+  public boolean isRunning() {
+    return Procs.alive(pid) && Ping.ok(dirs.socket(), Duration.ofSeconds(2));
+  }
+
+  /** A client for this daemon, connected on first use and closed by {@link #stop()}. */
+  public synchronized Docker docker() {
+    if (stopped) {
+      throw new SixkitException("connect to dockerd", dirs.lab() + "/" + dirs.host(), "the daemon was stopped");
+    }
+    if (docker == null) {
+      docker = Docker.connect(dirs.endpoint());
+    }
+    return docker;
+  }
+
+  /**
+   * Stops dockerd (SIGTERM, then SIGKILL after the stop timeout; dockerd stops its containers
+   * and containerd itself), then kills what is left of containerd, shims and containers and
+   * unmounts everything under the daemon's folders. The folders (data, log) stay.
+   */
+  public synchronized Cleanup stop() {
+    if (docker != null) {
+      docker.close();
+      docker = null;
+    }
+    stopped = true;
+    String what = dirs.lab() + "/" + dirs.host();
+    if (Procs.alive(pid) && Procs.cmdline(pid).contains(dirs.execRoot().toString())) {
+      long t0 = System.nanoTime();
+      Procs.term(pid);
+      if (!Procs.awaitGone(List.of(pid), stopTimeout).isEmpty()) {
+        LOG.warn("dockerd for {} did not stop within {} s: killing it", what, stopTimeout.toSeconds());
+        Procs.kill(pid);
+        Procs.awaitGone(List.of(pid), Duration.ofSeconds(10));
+      }
+      LOG.info("dockerd for {} stopped in {} ms", what, (System.nanoTime() - t0) / 1_000_000);
+    }
+    try {
+      process.waitFor(); // reap it
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return cleanup(dirs, false);
+  }
+
+  /** Stops the daemon and removes all its state: {@link #stop()}, then its folders. */
+  @Override
+  public synchronized void close() {
+    stop();
+    cleanup(dirs, true);
+  }
+
+  @Override
+  public String toString() {
+    return "dockerd " + dirs.lab() + "/" + dirs.host() + " (netns " + netns + ", pid " + pid + ", " + endpoint() + ")";
+  }
+
+  // ---------------------------------------------------------------- cleanup
+
+  /**
+   * What a cleanup did.
+   *
+   * @param killed the processes it killed (dockerd, containerd, shims, container processes, docker-proxy)
+   * @param unmounted the mount points it unmounted, deepest first
+   * @param removed the files and folders it removed (shim sockets, cgroups, state folders)
+   *
+   * <p>Immutable; thread-safe.
+   */
+  public record Cleanup(HostDirs dirs, List<Long> killed, List<Path> unmounted, List<Path> removed) {
+    public Cleanup {
+      killed = List.copyOf(killed);
+      unmounted = List.copyOf(unmounted);
+      removed = List.copyOf(removed);
+    }
+
+    /** Whether there was nothing to clean. */
+    public boolean nothingFound() {
+      return killed.isEmpty() && unmounted.isEmpty() && removed.isEmpty();
+    }
+  }
+
+  /** Removes everything a lab host's daemon left (see {@link #cleanup(HostDirs)}). */
+  public static Cleanup cleanup(String lab, String host) {
+    return cleanup(HostDirs.of(lab, host));
+  }
+
+  /**
+   * Removes everything a lab host's daemon left, whether it was stopped, killed or never fully
+   * started: kills its dockerd, containerd, shims, container processes and docker-proxy
+   * processes, unmounts (lazily, deepest first) everything under its folders, removes its shim
+   * sockets and cgroups, then its folders. Works from the folders alone. Idempotent.
+   *
+   * @throws SixkitException when something cannot be removed (a mount that will not go, a process
+   *     that will not die); what could be removed is removed
+   */
+  public static Cleanup cleanup(HostDirs dirs) {
+    return cleanup(dirs, true);
+  }
+
+  /** Cleans every host of a lab, then the lab's folders. */
+  public static List<Cleanup> cleanupLab(String lab) {
+    List<Cleanup> out = new ArrayList<>();
+    SixkitException first = null;
+    for (HostDirs h : HostDirs.hosts(lab)) {
+      try {
+        out.add(cleanup(h));
+      } catch (SixkitException e) {
+        first = first == null ? e : first;
+      }
+    }
+    removeEmptyParents(HostDirs.VAR_ROOT.resolve(lab), new ArrayList<>());
+    removeEmptyParents(HostDirs.RUN_ROOT.resolve(lab), new ArrayList<>());
+    if (first != null) {
+      throw first;
+    }
+    return out;
+  }
+
+  private static void cleanupQuietly(HostDirs dirs) {
+    try {
+      cleanup(dirs, true);
+    } catch (RuntimeException e) {
+      LOG.warn("cleanup of {}/{} failed: {}", dirs.lab(), dirs.host(), e.getMessage());
+    }
+  }
+
+  private static synchronized Cleanup cleanup(HostDirs dirs, boolean removeDirs) {
+    String what = dirs.lab() + "/" + dirs.host();
+    Properties state = readState(dirs);
+    String cgroupParent = state.getProperty("cgroupParent", dirs.cgroupParent());
+    String netns = state.getProperty("netns");
+
+    // 1. processes
+    Set<Long> victims = new LinkedHashSet<>();
+    String exec = dirs.execRoot().toString();
+    String data = dirs.dataRoot().toString();
+    livePid(dirs).ifPresent(p -> victims.addAll(Procs.withDescendants(p)));
+    Procs.readPidFile(dirs.containerdPidFile()).filter(p -> Procs.cmdline(p).contains(exec))
+        .ifPresent(p -> victims.addAll(Procs.withDescendants(p)));
+    Optional<Object> nsKey = netns == null ? Optional.empty() : Procs.fileKey(Path.of("/run/netns", netns));
+    for (long p : Procs.all()) {
+      String comm = Procs.comm(p);
+      if (!DOCKER_PROCESSES.contains(comm)) {
+        continue; // never a shell or a tool that merely names our folders
+      }
+      String cmd = Procs.cmdline(p);
+      // dockerd (--exec-root), containerd (--config EXEC/...), shims (-address EXEC/...)
+      if (cmd.contains(exec + "/") || cmd.contains(exec + " ") || cmd.endsWith(exec) || cmd.contains(data + " ")) {
+        victims.addAll(Procs.withDescendants(p));
+      } else if (nsKey.isPresent() && comm.equals("docker-proxy") && nsKey.equals(Procs.netnsKey(p))) {
+        victims.add(p);
+      }
+    }
+    for (Path h : cgroupHierarchies()) {
+      victims.addAll(Procs.inCgroup(h.resolve(cgroupParent.substring(1))));
+    }
+    victims.remove(ProcessHandle.current().pid());
+    List<Long> killed = new ArrayList<>();
+    for (long p : victims) {
+      if (Procs.kill(p)) {
+        killed.add(p);
+      }
+    }
+    List<Long> survivors = Procs.awaitGone(victims, Duration.ofSeconds(15));
+    if (!killed.isEmpty()) {
+      LOG.info("{}: killed {} processes {}", what, killed.size(), killed);
+    }
+
+    // 2. mounts: deepest first, lazily, so a busy one does not block the rest
+    List<Path> roots = List.of(dirs.dataRoot(), dirs.execRoot(), dirs.varDir(), dirs.runDir());
+    List<Path> unmounted = new ArrayList<>();
+    List<String> mountErrors = new ArrayList<>();
+    for (Path mp : Mounts.under(roots)) {
+      try {
+        Mounts.unmountLazily(mp);
+        unmounted.add(mp);
+      } catch (IOException e) {
+        mountErrors.add(e.getMessage());
+      }
+    }
+    if (!unmounted.isEmpty()) {
+      LOG.info("{}: unmounted {} mount points", what, unmounted.size());
+    }
+
+    // 3. shim sockets (containerd keeps them outside the exec root) and cgroups
+    List<Path> removed = new ArrayList<>();
+    for (String id : containerIds(dirs)) {
+      Path sock = SHIM_SOCKETS.resolve(shimSocketName(dirs.containerdSocket(), "moby", id));
+      try {
+        if (Files.deleteIfExists(sock)) {
+          removed.add(sock);
+        }
+      } catch (IOException e) {
+        LOG.warn("{}: cannot remove shim socket {}: {}", what, sock, e.toString());
+      }
+    }
+    for (Path h : cgroupHierarchies()) {
+      removed.addAll(removeCgroupTree(h.resolve(cgroupParent.substring(1))));
+    }
+
+    List<Path> stillMounted = Mounts.under(roots);
+    if (!survivors.isEmpty() || !stillMounted.isEmpty()) {
+      throw new SixkitException("clean up lab host", what, (survivors.isEmpty() ? "" : "processes still alive "
+          + survivors + "; ") + (stillMounted.isEmpty() ? "" : "still mounted " + stillMounted + " " + mountErrors
+          + "; ") + "the state folders were kept");
+    }
+
+    // 4. folders
+    if (removeDirs) {
+      for (Path d : List.of(dirs.runDir(), dirs.varDir())) {
+        if (Files.exists(d)) {
+          deleteTree(d);
+          removed.add(d);
+        }
+      }
+      removeEmptyParents(dirs.runDir().getParent(), removed);
+      removeEmptyParents(dirs.varDir().getParent(), removed);
+    }
+    return new Cleanup(dirs, killed, unmounted, removed);
+  }
+
+  /** Container ids known to this daemon: from its data root and containerd's task folders. */
+  private static Set<String> containerIds(HostDirs dirs) {
+    Set<String> ids = new LinkedHashSet<>();
+    for (Path d : List.of(dirs.dataRoot().resolve("containers"),
+        dirs.execRoot().resolve("containerd/daemon/io.containerd.runtime.v2.task/moby"),
+        dirs.execRoot().resolve("runtime-runc/moby"))) {
+      if (Files.isDirectory(d)) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(d)) {
+          for (Path p : ds) {
+            ids.add(p.getFileName().toString());
+          }
+        } catch (IOException e) {
+          LOG.debug("cannot list {}: {}", d, e.toString());
+        }
+      }
+    }
+    return ids;
+  }
+
+  /** containerd 1.6 names a shim's socket sha256(containerd address/namespace/id) under /run/containerd/s. */
+  static String shimSocketName(Path containerdSocket, String namespace, String id) {
+    try {
+      byte[] h = MessageDigest.getInstance("SHA-256")
+          .digest((containerdSocket + "/" + namespace + "/" + id).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(h);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static List<Path> cgroupHierarchies() {
+    List<Path> out = new ArrayList<>();
+    if (Files.exists(CGROUP_ROOT.resolve("cgroup.controllers"))) {
+      out.add(CGROUP_ROOT); // pure cgroup v2
+      return out;
+    }
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(CGROUP_ROOT)) {
+      for (Path p : ds) {
+        if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          out.add(p);
+        }
+      }
+    } catch (IOException e) {
+      LOG.debug("cannot list {}: {}", CGROUP_ROOT, e.toString());
+    }
+    return out;
+  }
+
+  /** rmdir a cgroup and its children, deepest first (cgroup folders go with rmdir once empty). */
+  private static List<Path> removeCgroupTree(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    List<Path> subdirs;
+    try (Stream<Path> s = Files.walk(dir)) {
+      subdirs = new ArrayList<>(s.filter(Files::isDirectory).toList());
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return List.of();
+    }
+    Collections.reverse(subdirs);
+    List<Path> removed = new ArrayList<>();
+    for (Path d : subdirs) {
+      try {
+        Files.delete(d);
+        removed.add(d);
+      } catch (IOException e) {
+        LOG.warn("cannot remove cgroup {}: {}", d, e.toString());
+      }
+    }
+    return removed;
+  }
+
+  /** Deletes a folder tree without following links (no mounts remain under it: checked before). */
+  private static void deleteTree(Path root) {
+    if (!root.startsWith(HostDirs.VAR_ROOT) && !root.startsWith(HostDirs.RUN_ROOT)) {
+      throw new IllegalStateException("refusing to delete outside the lab roots: " + root);
+    }
+    try {
+      Files.walkFileTree(root, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          Files.deleteIfExists(file);
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
+          if (exc instanceof NoSuchFileException) {
+            return FileVisitResult.CONTINUE;
+          }
+          throw exc;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+          if (exc != null && !(exc instanceof NoSuchFileException)) {
+            throw exc;
+          }
+          Files.deleteIfExists(dir);
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException e) {
+      throw new SixkitException("remove lab state", root.toString(), e.toString(), e);
+    }
+  }
+
+  /** Removes empty folders from dir upwards, stopping below /var/lib and /run; adds them to removed. */
+  private static void removeEmptyParents(Path dir, List<Path> removed) {
+    Path d = dir;
+    while (d != null && (d.startsWith(HostDirs.VAR_ROOT.getParent()) || d.startsWith(HostDirs.RUN_ROOT.getParent()))
+        && !d.equals(Path.of("/var/lib")) && !d.equals(Path.of("/run"))) {
+      try (Stream<Path> s = Files.list(d)) {
+        if (s.findAny().isPresent()) {
+          return;
+        }
+      } catch (IOException e) {
+        return;
+      }
+      try {
+        Files.delete(d);
+        removed.add(d);
+      } catch (IOException e) {
+        return;
+      }
+      d = d.getParent();
+    }
+  }
+
+  static String tail(Path file, int lines) {
+    if (!Files.exists(file)) {
+      return "(no log at " + file + ")";
+    }
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+      long len = f.length();
+      long from = Math.max(0, len - 64 * 1024);
+      byte[] b = new byte[(int) (len - from)];
+      f.seek(from);
+      f.readFully(b);
+      String[] all = new String(b, StandardCharsets.UTF_8).split("\n");
+      int start = Math.max(0, all.length - lines);
+      return String.join("\n", java.util.Arrays.copyOfRange(all, start, all.length));
+    } catch (IOException e) {
+      return "(cannot read " + file + ": " + e + ")";
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SixkitException("start dockerd", null, "interrupted");
+    }
+  }
+}
