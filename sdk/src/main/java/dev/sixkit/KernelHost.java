@@ -165,7 +165,8 @@ final class KernelHost implements Host {
       try {
         return IpAddresses.parseV6(address, "proxy neighbour on " + name + " dev " + uplink);
       } catch (NetlinkException e) {
-        throw new SixkitException(e.getMessage(), e);
+        throw new SixkitException("proxy", address + " on " + name + " dev " + uplink,
+            e.kernelMessage().orElse(e.getMessage()), e);
       }
     }
 
@@ -287,7 +288,7 @@ final class KernelHost implements Host {
           && (metric < 0 || metric == r.metric());
     }
 
-    private dev.sixkit.netlink.Routes.RouteSpec spec() {
+    private dev.sixkit.netlink.Routes.Spec spec() {
       var step = nl.routes().route(dst.toString());
       var s = via != null ? step.via(IpAddresses.format(via)) : step.dev(dev);
       if (via != null && dev != null) {
@@ -354,8 +355,8 @@ final class KernelHost implements Host {
         d = docker;
         if (d == null) {
           if (dockerEndpoint == null) {
-            throw new SixkitException("host " + name + " has no Docker endpoint: give one with Host.netns(\"" + name
-                + "\", \"unix:///path/docker.sock\")");
+            throw new SixkitException("connect to Docker", "on host " + name,
+                "no Docker endpoint: give one with Host.netns(\"" + name + "\", \"unix:///path/docker.sock\")");
           }
           d = Docker.connect(dockerEndpoint);
           docker = d;

@@ -7,10 +7,10 @@ package dev.sixkit;
  *
  * <p>Immutable; thread-safe.
  */
-public class PlanException extends IllegalArgumentException {
+public class PlanException extends SixkitException {
   private static final long serialVersionUID = 1L;
 
   public PlanException(String message) {
-    super(message);
+    super("plan", "", message);
   }
 }

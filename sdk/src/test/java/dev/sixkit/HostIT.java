@@ -102,15 +102,15 @@ class HostIT {
 
   @Test
   void routeWritesAreIdempotentAndReplaceSaysBeforeAndAfter() {
-    Change add = host.route("2001:db8:ef11::/64").via("2001:db8:ab11::2").dev("eth0").add();
+    Change add = host.route("2001:db8:ef11::/64").via("2001:db8:ab11::5").dev("eth0").add();
     assertEquals(Change.Kind.ADDED, add.kind());
-    assertEquals(Change.Kind.UNCHANGED, host.route("2001:db8:ef11::/64").via("2001:db8:ab11::2").add().kind());
-    assertEquals("2001:db8:ab11::2", Ip.json(ns, "-6", "route", "show", "2001:db8:ef11::/64").get(0).get("gateway").asText());
-    Change replaced = host.route("2001:db8:ef11::/64").via("2001:db8:ab11::3").dev("eth0").replace();
+    assertEquals(Change.Kind.UNCHANGED, host.route("2001:db8:ef11::/64").via("2001:db8:ab11::5").add().kind());
+    assertEquals("2001:db8:ab11::5", Ip.json(ns, "-6", "route", "show", "2001:db8:ef11::/64").get(0).get("gateway").asText());
+    Change replaced = host.route("2001:db8:ef11::/64").via("2001:db8:ab11::6").dev("eth0").replace();
     assertEquals(Change.Kind.CHANGED, replaced.kind(), replaced.toString());
-    assertTrue(replaced.before().contains("2001:db8:ab11::2") && replaced.after().contains("2001:db8:ab11::3"), replaced.toString());
-    assertEquals("2001:db8:ab11::3", Ip.json(ns, "-6", "route", "show", "2001:db8:ef11::/64").get(0).get("gateway").asText());
-    assertEquals(Change.Kind.REMOVED, host.route("2001:db8:ef11::/64").via("2001:db8:ab11::3").delete().kind());
+    assertTrue(replaced.before().contains("2001:db8:ab11::5") && replaced.after().contains("2001:db8:ab11::6"), replaced.toString());
+    assertEquals("2001:db8:ab11::6", Ip.json(ns, "-6", "route", "show", "2001:db8:ef11::/64").get(0).get("gateway").asText());
+    assertEquals(Change.Kind.REMOVED, host.route("2001:db8:ef11::/64").via("2001:db8:ab11::6").delete().kind());
     assertEquals(0, Ip.json(ns, "-6", "route", "show", "2001:db8:ef11::/64").size());
   }
 

@@ -120,7 +120,7 @@ final class DemoCommand implements Callable<Integer> {
       ExecResult after = docker2.docker().exec("web2", "ping6", "-c", "2", "-W", "3", a1);
       print(after.stdout() + after.stderr());
       say("user@docker2:~$ docker exec -it web2 wget -qO- http://[" + a1 + "]/");
-      ExecResult page = docker2.docker().exec("web2", "wget", "-qO-", "-T", "5", "http://[" + a1 + "]/");
+      ExecResult page = docker2.docker().exec("web2", "wget", "-qO-", "http://[" + a1 + "]/");
       print(page.stdout() + page.stderr());
       say("user@docker2:~$ ip -6 neighbor show proxy");
       docker2.proxyEntries().forEach(n -> say(n.toString()));

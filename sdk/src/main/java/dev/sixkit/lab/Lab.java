@@ -370,7 +370,9 @@ public final class Lab implements AutoCloseable {
       try (Docker docker = Docker.connect(h.dockerEndpoint())) {
         image.importInto(docker);
         Container c = docker.newContainer(h.webContainer()).image(WebImage.REFERENCE)
-            .command(WebImage.command("Web Server #" + h.index()).toArray(String[]::new)).start();
+            .command(WebImage.command("Web Server #" + h.index()).toArray(String[]::new))
+            // busybox httpd ignores SIGTERM: a long stop timeout would only slow lab down.
+            .stopTimeout(Duration.ofSeconds(1)).start();
         Container ready = awaitIpv6(docker, c.name());
         progress.step(h.name() + ": " + h.webContainer() + " running at " + ready.ipv6().map(IPv6Address::toCompressedString)
             .orElse("?"));

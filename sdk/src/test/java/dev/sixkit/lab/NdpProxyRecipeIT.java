@@ -72,7 +72,7 @@ class NdpProxyRecipeIT {
   }
 
   static ExecResult http(Host from, String container, String to) {
-    return from.docker().exec(container, "wget", "-qO-", "-T", "5", "http://[" + to + "]/");
+    return from.docker().exec(container, "wget", "-qO-", "http://[" + to + "]/");
   }
 
   @Test

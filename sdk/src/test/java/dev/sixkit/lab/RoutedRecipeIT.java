@@ -48,7 +48,7 @@ class RoutedRecipeIT {
       assertTrue(web1.startsWith("2001:db8:cd11:"), web1);
       assertTrue(web2.startsWith("2001:db8:ef11:"), web2);
 
-      ExecResult before = docker1.docker().exec("web1", "wget", "-qO-", "-T", "3", "http://[" + web2 + "]/");
+      ExecResult before = docker1.docker().exec("web1", "wget", "-qO-", "http://[" + web2 + "]/");
       assertFalse(before.ok(), "without routes web1 cannot reach web2: " + before);
 
       // The plan's routes, applied through the Host API.
@@ -66,9 +66,9 @@ class RoutedRecipeIT {
       JsonNode r2 = Ip.json(lab.host("docker2").netns(), "-6", "route", "show", "2001:db8:cd11::/64");
       assertEquals("2001:db8:ab11::1", r2.get(0).get("gateway").asText());
 
-      ExecResult to2 = docker1.docker().exec("web1", "wget", "-qO-", "-T", "5", "http://[" + web2 + "]/");
+      ExecResult to2 = docker1.docker().exec("web1", "wget", "-qO-", "http://[" + web2 + "]/");
       assertTrue(to2.ok() && to2.stdout().contains("Web Server #2"), to2.toString());
-      ExecResult to1 = docker2.docker().exec("web2", "wget", "-qO-", "-T", "5", "http://[" + web1 + "]/");
+      ExecResult to1 = docker2.docker().exec("web2", "wget", "-qO-", "http://[" + web1 + "]/");
       assertTrue(to1.ok() && to1.stdout().contains("Web Server #1"), to1.toString());
 
       // delete is idempotent too, and takes the route away
