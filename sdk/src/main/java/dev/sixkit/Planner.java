@@ -69,11 +69,11 @@ public final class Planner {
           throw new PlanException("host " + name + " is defined twice");
         }
         if (h.address().equals(a)) {
-          throw new PlanException("hosts " + h.name() + " and " + name + " both claim " + a.toCompressedString());
+          throw new PlanException("hosts " + h.name() + " and " + name + " both claim " + a.toCanonicalString());
         }
       }
       if (!Prefixes.contains(underlay, a)) {
-        throw new PlanException("host " + name + "'s address " + a.toCompressedString() + " is outside the underlay "
+        throw new PlanException("host " + name + "'s address " + a.toCanonicalString() + " is outside the underlay "
             + Prefixes.text(underlay));
       }
       List<HostSpec> more = new ArrayList<>(hosts);
@@ -231,7 +231,7 @@ public final class Planner {
       for (HostSpec other : ordered) {
         if (Prefixes.contains(p, other.address())) {
           throw new PlanException(h.name() + "'s Docker prefix " + pt + " contains " + other.name() + "'s own address "
-              + other.address().toCompressedString());
+              + other.address().toCanonicalString());
         }
         if (other != h) {
           IPv6Address q = prefixes.get(other.name());

@@ -106,6 +106,6 @@ public final class Prefixes {
 
   /** Compressed text with the length, as ip prints it: 2001:db8:ab11:0:8000::/66. */
   public static String text(IPv6Address prefix) {
-    return prefix.isPrefixed() ? prefix.toPrefixBlock().toCompressedString() : prefix.toCompressedString();
+    return prefix.isPrefixed() ? prefix.toPrefixBlock().toCanonicalString() : prefix.toCanonicalString();
   }
 }

@@ -10,11 +10,11 @@ import inet.ipaddr.ipv6.IPv6Address;
 public record StaticRoute(IPv6Address destination, IPv6Address via, String device) {
   /** The iproute2 command that makes this route. */
   public String ipCommand() {
-    return "ip -6 route add " + Prefixes.text(destination) + " via " + via.toCompressedString() + " dev " + device;
+    return "ip -6 route add " + Prefixes.text(destination) + " via " + via.toCanonicalString() + " dev " + device;
   }
 
   @Override
   public String toString() {
-    return Prefixes.text(destination) + " via " + via.toCompressedString() + " dev " + device;
+    return Prefixes.text(destination) + " via " + via.toCanonicalString() + " dev " + device;
   }
 }

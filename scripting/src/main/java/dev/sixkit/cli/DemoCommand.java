@@ -80,8 +80,8 @@ final class DemoCommand implements Callable<Integer> {
     try (Host docker1 = lab.connect("docker1"); Host docker2 = lab.connect("docker2")) {
       Container web1 = docker1.docker().container("web1");
       Container web2 = docker2.docker().container("web2");
-      String a1 = web1.ipv6().orElseThrow().toCompressedString();
-      String a2 = web2.ipv6().orElseThrow().toCompressedString();
+      String a1 = web1.ipv6().orElseThrow().toCanonicalString();
+      String a2 = web2.ipv6().orElseThrow().toCanonicalString();
 
       title("2. web2 tries to reach web1");
       say("user@docker1:~$ docker exec web1 ip -6 addr show dev eth0");

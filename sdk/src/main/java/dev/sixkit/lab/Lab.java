@@ -199,7 +199,7 @@ public final class Lab implements AutoCloseable {
       HostPlan hp = plan.hosts().get(i);
       int idx = i + 1;
       String mgmt = managementPrefix(name, idx);
-      hosts.add(new LabHost(hp.host(), idx, hostNetns(name, hp.host()), hp.uplink(), hp.underlay().toCompressedString(),
+      hosts.add(new LabHost(hp.host(), idx, hostNetns(name, hp.host()), hp.uplink(), hp.underlay().toCanonicalString(),
           mgmt + "2", rootLink(name, idx), Prefixes.text(hp.dockerPrefix()), HostDirs.of(name, hp.host()).endpoint(),
           "web" + idx));
     }
@@ -450,7 +450,7 @@ public final class Lab implements AutoCloseable {
     for (int i = 0; i < plan.hosts().size(); i++) {
       HostPlan hp = plan.hosts().get(i);
       int idx = i + 1;
-      hosts.add(new LabHost(hp.host(), idx, hostNetns(lab, hp.host()), hp.uplink(), hp.underlay().toCompressedString(),
+      hosts.add(new LabHost(hp.host(), idx, hostNetns(lab, hp.host()), hp.uplink(), hp.underlay().toCanonicalString(),
           managementPrefix(lab, idx) + "2", rootLink(lab, idx), Prefixes.text(hp.dockerPrefix()),
           HostDirs.of(lab, hp.host()).endpoint(), "web" + idx));
     }

@@ -45,8 +45,8 @@ class NdpProxyRecipeIT {
     lab = Lab.builder().name(name).hosts(2).mode(Mode.NDP_PROXY).progress(m -> System.out.println("lab: " + m)).up();
     docker1 = lab.connect("docker1");
     docker2 = lab.connect("docker2");
-    web1 = docker1.docker().container("web1").ipv6().orElseThrow().toCompressedString();
-    web2 = docker2.docker().container("web2").ipv6().orElseThrow().toCompressedString();
+    web1 = docker1.docker().container("web1").ipv6().orElseThrow().toCanonicalString();
+    web2 = docker2.docker().container("web2").ipv6().orElseThrow().toCanonicalString();
   }
 
   @AfterAll

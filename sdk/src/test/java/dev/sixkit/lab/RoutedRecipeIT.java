@@ -43,8 +43,8 @@ class RoutedRecipeIT {
   @Test
   void staticRoutesBothWaysMakeHttpWork() {
     try (Host docker1 = lab.connect("docker1"); Host docker2 = lab.connect("docker2")) {
-      String web1 = docker1.docker().container("web1").ipv6().orElseThrow().toCompressedString();
-      String web2 = docker2.docker().container("web2").ipv6().orElseThrow().toCompressedString();
+      String web1 = docker1.docker().container("web1").ipv6().orElseThrow().toCanonicalString();
+      String web2 = docker2.docker().container("web2").ipv6().orElseThrow().toCanonicalString();
       assertTrue(web1.startsWith("2001:db8:cd11:"), web1);
       assertTrue(web2.startsWith("2001:db8:ef11:"), web2);
 
@@ -55,9 +55,9 @@ class RoutedRecipeIT {
       for (HostPlan hp : lab.plan().hosts()) {
         Host h = hp.host().equals("docker1") ? docker1 : docker2;
         for (StaticRoute r : hp.routes()) {
-          Change c = h.route(r.destination().toCompressedString()).via(r.via().toCompressedString()).dev(r.device()).add();
+          Change c = h.route(r.destination().toCanonicalString()).via(r.via().toCanonicalString()).dev(r.device()).add();
           assertEquals(Change.Kind.ADDED, c.kind(), c.toString());
-          Change again = h.route(r.destination().toCompressedString()).via(r.via().toCompressedString()).dev(r.device()).add();
+          Change again = h.route(r.destination().toCanonicalString()).via(r.via().toCanonicalString()).dev(r.device()).add();
           assertEquals(Change.Kind.UNCHANGED, again.kind(), again.toString());
         }
       }
