@@ -8,6 +8,7 @@ import dev.sixkit.HostPlan;
 import dev.sixkit.Mode;
 import dev.sixkit.lab.Lab;
 import dev.sixkit.netlink.Neighbour;
+import dev.sixkit.netlink.NudState;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -86,12 +87,15 @@ final class DemoCommand implements Callable<Integer> {
       title("2. web2 tries to reach web1");
       say("user@docker1:~$ docker exec web1 ip -6 addr show dev eth0");
       print(docker1.docker().exec("web1", "ip", "-6", "addr", "show", "dev", "eth0").stdout());
-      say("user@docker2:~$ docker exec -it web2 ping6 -c 2 " + a1);
-      ExecResult before = docker2.docker().exec("web2", "ping6", "-c", "2", "-W", "2", a1);
+      say("user@docker2:~$ docker exec -it web2 ping6 -c 4 " + a1);
+      // Four seconds: long enough for docker2 to give up on the neighbour and answer "Address unreachable".
+      ExecResult before = docker2.docker().exec("web2", "ping6", "-c", "4", "-w", "5", a1);
       print(before.stdout() + before.stderr());
       say("user@docker2:~$ ip -6 neighbor show");
-      List<Neighbour> table = docker2.neighbours().list();
-      table.forEach(n -> say(n.toString()));
+      // As ip shows it: no NOARP (multicast) entries; the lab's management link left out.
+      docker2.neighbours().list().stream()
+          .filter(n -> n.state() != NudState.NOARP && n.state() != NudState.NONE && !n.device().equals("mgmt0"))
+          .forEach(n -> say(n.toString()));
       List<Neighbour> unresolved = docker2.neighbours().dev("eth0").address(a1).unresolved().list();
       say("");
       say("docker2 thinks " + a1 + " is on-link on eth0 (it is inside 2001:db8:ab11::/64), asks for it with a");
