@@ -1,0 +1,78 @@
+package dev.sixkit.cli;
+
+import dev.sixkit.dsl.DslException;
+import dev.sixkit.dsl.groovy.DslSession;
+import dev.sixkit.dsl.groovy.ScriptRunner;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code sixkit run FILE.groovy [ARGS...] [--plan]}: runs a setup script without a console. The
+ * DSL steps print their tables; exit 0 when everything worked, 1 when a step failed (an error
+ * names the script line), 2 for usage errors.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = {"Run a Groovy setup script (the DSL of ./sixkit console) without a console.",
+        "plan(), apply(), verify() and undo() print their tables; the script's arguments are in args.",
+        "Exit status: 0 success, 1 a step failed or verify did not pass (the script line is named), 2 usage."})
+final class RunCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--plan", description = "Only plan: apply() prints the plan and changes nothing, verify() is skipped, "
+      + "undo() says what it would revert.")
+  boolean planOnly;
+
+  @Parameters(index = "0", paramLabel = "FILE.groovy", description = "The script.")
+  Path file;
+
+  @Parameters(index = "1..*", paramLabel = "ARGS", description = "Arguments for the script (args[0], ...); put -- before "
+      + "any that start with '-'.")
+  List<String> args = new ArrayList<>();
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (!Files.isReadable(file)) {
+      err.println("sixkit: run: cannot read " + file);
+      err.flush();
+      return Main.FAILURE;
+    }
+    try (DslSession session = new DslSession(out, true, planOnly)) {
+      ScriptRunner runner = new ScriptRunner(session, args);
+      try {
+        runner.run(file);
+      } catch (DslException e) {
+        out.flush();
+        err.println("sixkit: " + e.getMessage());
+        if (isDebug() && e.getCause() != null) {
+          e.getCause().printStackTrace(err);
+        }
+        err.flush();
+        return Main.FAILURE;
+      }
+      out.flush();
+      if (!session.failures().isEmpty()) {
+        err.println("sixkit: " + file.getFileName() + ": failed: " + String.join("; ", session.failures()));
+        err.flush();
+        return Main.FAILURE;
+      }
+      return Main.OK;
+    }
+  }
+
+  private boolean isDebug() {
+    return spec.root().commandLine().getParseResult() != null
+        && spec.root().commandLine().getParseResult().hasMatchedOption("--debug");
+  }
+}

@@ -1,0 +1,104 @@
+package dev.sixkit.dsl;
+
+import dev.sixkit.SixkitException;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A setup description that cannot be used: an unknown word, a wrong value, a host defined twice,
+ * a host without an uplink, or a plan the hosts refuse. Raised before anything is changed on any
+ * host. The message starts with where it happened in the caller's code ({@code routed.groovy:12: })
+ * when that is known.
+ *
+ * <p>Immutable; thread-safe.
+ */
+public class DslException extends SixkitException {
+  private static final long serialVersionUID = 1L;
+
+  private final String file;
+  private final int line;
+  private final String detail;
+
+  /** An error located at the caller's first frame outside the DSL (a script line, or a Java line). */
+  public DslException(String detail) {
+    this(userFrame(new Throwable().getStackTrace()), detail, null);
+  }
+
+  public DslException(String detail, Throwable cause) {
+    this(userFrame(new Throwable().getStackTrace()), detail, cause);
+  }
+
+  /** An error at a known place; {@code where} may be null. */
+  public DslException(StackTraceElement where, String detail, Throwable cause) {
+    this(where == null ? null : where.getFileName(), where == null ? -1 : where.getLineNumber(), detail, cause);
+  }
+
+  /** An error in {@code file} (may be null) at {@code line} (or -1). */
+  public DslException(String file, int line, String detail, Throwable cause) {
+    super(file == null ? "setup" : line > 0 ? file + ":" + line : file, "", detail, cause);
+    this.file = file;
+    this.line = line;
+    this.detail = detail;
+  }
+
+  /** An error at a place written as "file:line" (as {@link #where} gives it), or "" when unknown. */
+  public static DslException at(String where, String detail) {
+    int colon = where == null ? -1 : where.lastIndexOf(':');
+    if (colon <= 0) {
+      return new DslException(null, -1, detail, null);
+    }
+    int line;
+    try {
+      line = Integer.parseInt(where.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      return new DslException(where, -1, detail, null);
+    }
+    return new DslException(where.substring(0, colon), line, detail, null);
+  }
+
+  /** The script or source file the error is in, if known. */
+  public Optional<String> file() {
+    return Optional.ofNullable(file);
+  }
+
+  /** The line in {@link #file()}, or -1. */
+  public int line() {
+    return line;
+  }
+
+  /** The message without the location. */
+  public String detail() {
+    return detail;
+  }
+
+  private static final Set<String> RUNTIME = Set.of("java.", "jdk.", "sun.", "groovy.", "org.codehaus.groovy.",
+      "org.apache.groovy.", "dev.sixkit.dsl.", "org.junit.", "org.apache.maven.");
+
+  /**
+   * Where the user's code is in a stack: the first frame of a Groovy script (its file ends in
+   * .groovy: the DSL and Groovy's runtime are Java), else the first frame outside the DSL and the
+   * runtimes. Null when there is none.
+   */
+  public static StackTraceElement userFrame(StackTraceElement[] trace) {
+    for (StackTraceElement e : trace) {
+      if (e.getFileName() != null && e.getFileName().endsWith(".groovy") && e.getLineNumber() > 0) {
+        return e;
+      }
+    }
+    for (StackTraceElement e : trace) {
+      if (e.getFileName() == null || e.getLineNumber() <= 0) {
+        continue;
+      }
+      String c = e.getClassName();
+      if (RUNTIME.stream().noneMatch(c::startsWith)) {
+        return e;
+      }
+    }
+    return null;
+  }
+
+  /** "routed.groovy:12" for a frame, or "" when unknown. */
+  public static String where(StackTraceElement e) {
+    return e == null ? "" : e.getFileName() + ":" + e.getLineNumber();
+  }
+}

@@ -1,0 +1,149 @@
+package dev.sixkit.dsl;
+
+import dev.sixkit.PlanException;
+import dev.sixkit.Planner;
+import dev.sixkit.Prefixes;
+import inet.ipaddr.ipv6.IPv6Address;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * One host of a setup, as a script describes it inside {@code host('docker1') { ... }}: where it
+ * is (one connector word: {@code local()}, {@code netns 'NAME'}, or any {@link HostConnector}),
+ * its uplink, and optionally its underlay address, Docker endpoint, Docker prefix and the
+ * containers to verify with.
+ *
+ * <pre>{@code
+ * host('docker1') {
+ *   netns 'lab-docker1'
+ *   uplink 'eth0'
+ *   docker 'unix:///run/sixkit/lab/lab/docker1/docker.sock'
+ *   prefix '2001:db8:cd11::/64'       // routed mode: the host's Docker prefix
+ * }
+ * }</pre>
+ *
+ * <p>Each word checks its value at once and fails with a {@link DslException} naming the script
+ * line. Not thread-safe: one script fills it.
+ */
+public final class HostSpec {
+  private static final Pattern IFNAME = Pattern.compile("[^/\\s:]{1,15}");
+  private static final Pattern NETNS = Pattern.compile("[A-Za-z0-9_.][A-Za-z0-9_.-]{0,254}");
+  private static final Pattern CONTAINER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+
+  private final String name;
+  private final StackTraceElement declaredAt;
+  private HostConnector connector;
+  private String uplink;
+  private String address;
+  private String docker;
+  private String prefix;
+  private final List<String> web = new ArrayList<>();
+
+  HostSpec(String name, StackTraceElement declaredAt) {
+    this.name = name;
+    this.declaredAt = declaredAt;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  @Word(value = "local()", help = "the host is this machine")
+  public HostSpec local() {
+    return connector(HostConnector.local());
+  }
+
+  @Word(value = "netns 'NAME'", help = "the host is a network namespace of this machine (ip netns)")
+  public HostSpec netns(String namespace) {
+    if (namespace == null || !NETNS.matcher(namespace).matches()) {
+      throw new DslException("host " + name + ": '" + namespace + "' is not a network namespace name");
+    }
+    return connector(HostConnector.netns(namespace));
+  }
+
+  @Word(value = "connector CONNECTOR", help = "any other way to reach the host (a HostConnector)")
+  public HostSpec connector(HostConnector c) {
+    if (c == null) {
+      throw new DslException("host " + name + ": the connector is null");
+    }
+    if (connector != null) {
+      throw new DslException("host " + name + " is already reached as " + connector.describe()
+          + "; a host has one place (local(), netns 'NAME', ...)");
+    }
+    this.connector = c;
+    return this;
+  }
+
+  @Word(value = "uplink 'eth0'", help = "the interface facing the other hosts (required)")
+  public HostSpec uplink(String ifname) {
+    if (ifname == null || !IFNAME.matcher(ifname).matches()) {
+      throw new DslException("host " + name + ": '" + ifname + "' is not an interface name (1 to 15 characters, no '/', ':' or blanks)");
+    }
+    this.uplink = ifname;
+    return this;
+  }
+
+  @Word(value = "address '2001:db8:ab11::1'", help = "the host's own address on the underlay (read from the uplink when left out)")
+  public HostSpec address(String underlayAddress) {
+    try {
+      IPv6Address a = Prefixes.address(underlayAddress);
+      this.address = a.toCanonicalString();
+    } catch (PlanException e) {
+      throw new DslException("host " + name + ": " + e.getMessage().replaceFirst("^plan: ", ""));
+    }
+    return this;
+  }
+
+  @Word(value = "docker 'unix:///path/docker.sock'", help = "the host's Docker endpoint (default: DOCKER_HOST or /var/run/docker.sock on this machine)")
+  public HostSpec docker(String endpoint) {
+    if (endpoint == null || !(endpoint.startsWith("unix://") || endpoint.startsWith("/") || endpoint.startsWith("tcp://")
+        || endpoint.startsWith("ssh://"))) {
+      throw new DslException("host " + name + ": '" + endpoint + "' is not a Docker endpoint (unix:///path, /path or tcp://host:port)");
+    }
+    this.docker = endpoint;
+    return this;
+  }
+
+  @Word(value = "prefix '2001:db8:cd11::/64'", help = "the host's Docker prefix (routed mode: required; NDP proxy: instead of the split)")
+  public HostSpec prefix(String dockerPrefix) {
+    IPv6Address p;
+    try {
+      p = Prefixes.prefix(dockerPrefix);
+    } catch (PlanException e) {
+      throw new DslException("host " + name + ": " + e.getMessage().replaceFirst("^plan: ", ""));
+    }
+    if (p.getPrefixLength() > Planner.MAX_DOCKER_PREFIX_LENGTH) {
+      throw new DslException("host " + name + ": the Docker prefix " + Prefixes.text(p) + " is longer than /"
+          + Planner.MAX_DOCKER_PREFIX_LENGTH + " (Docker derives container addresses from 48-bit MACs)");
+    }
+    this.prefix = Prefixes.text(p);
+    return this;
+  }
+
+  @Word(value = "web 'web1', 'web2'", help = "the containers verify() tests with (default: every running container in the host's Docker prefix)")
+  public HostSpec web(String... containers) {
+    for (String c : containers) {
+      if (c == null || !CONTAINER.matcher(c).matches()) {
+        throw new DslException("host " + name + ": '" + c + "' is not a container name");
+      }
+      web.add(c);
+    }
+    return this;
+  }
+
+  /** Checks what the block must have said; called when the block ends. */
+  HostEntry build() {
+    if (connector == null) {
+      throw new DslException("host " + name + " does not say where it is: add netns 'NAME' or local() to its block");
+    }
+    if (uplink == null) {
+      throw new DslException("host " + name + " has no uplink: add uplink 'eth0' (the interface facing the other hosts) to its block");
+    }
+    return new HostEntry(name, connector, uplink, address, docker, prefix, web, DslException.where(declaredAt));
+  }
+
+  StackTraceElement declaredAt() {
+    return declaredAt;
+  }
+}

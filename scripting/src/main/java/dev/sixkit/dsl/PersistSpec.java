@@ -1,0 +1,66 @@
+package dev.sixkit.dsl;
+
+/**
+ * Which settings a setup writes to files so they survive a reboot, and where:
+ *
+ * <pre>{@code
+ * persist {
+ *   root '/var/lib/sixkit/demo/{host}'   // default '/': the host's own /etc
+ *   sysctl true        // etc/sysctl.d/60-sixkit.conf: forwarding, proxy_ndp
+ *   daemonJson true    // etc/docker/daemon.json: ipv6 and fixed-cidr-v6 merged in
+ *   ipBatch true       // etc/sixkit/SETUP.ipbatch: the routes or proxy entries, for ip -batch at boot
+ * }
+ * }</pre>
+ *
+ * <p>Not thread-safe: one script fills it.
+ */
+public final class PersistSpec {
+  private String root = "/";
+  private boolean sysctl = true;
+  private boolean daemonJson = true;
+  private boolean ipBatch = true;
+  private boolean rootGiven;
+
+  PersistSpec() {}
+
+  @Word(value = "root '/path/{host}'", help = "the folder holding each host's etc/ ({host} is the host's name; default '/')")
+  public PersistSpec root(String folder) {
+    if (folder == null || !folder.startsWith("/")) {
+      throw new DslException("persist: root must be an absolute folder such as '/var/lib/sixkit/{host}', not '" + folder + "'");
+    }
+    this.root = folder;
+    this.rootGiven = true;
+    return this;
+  }
+
+  @Word(value = "sysctl true", help = "write etc/sysctl.d/60-sixkit.conf (forwarding, proxy_ndp)")
+  public PersistSpec sysctl(boolean on) {
+    this.sysctl = on;
+    return this;
+  }
+
+  @Word(value = "daemonJson true", help = "merge ipv6 and fixed-cidr-v6 into etc/docker/daemon.json")
+  public PersistSpec daemonJson(boolean on) {
+    this.daemonJson = on;
+    return this;
+  }
+
+  @Word(value = "ipBatch true", help = "write etc/sixkit/SETUP.ipbatch (routes or proxy entries for ip -batch at boot)")
+  public PersistSpec ipBatch(boolean on) {
+    this.ipBatch = on;
+    return this;
+  }
+
+  Persist build() {
+    return new Persist(root, rootGiven, sysctl, daemonJson, ipBatch);
+  }
+
+  /** The validated settings. Immutable. */
+  record Persist(String root, boolean rootGiven, boolean sysctl, boolean daemonJson, boolean ipBatch) {
+    /** The folder holding a host's etc/. */
+    String rootOf(String host) {
+      String r = root.replace("{host}", host);
+      return r.endsWith("/") ? r.substring(0, r.length() - 1) : r;
+    }
+  }
+}

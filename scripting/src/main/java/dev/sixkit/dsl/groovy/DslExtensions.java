@@ -1,0 +1,41 @@
+package dev.sixkit.dsl.groovy;
+
+import dev.sixkit.dsl.HostSpec;
+import dev.sixkit.dsl.PersistSpec;
+import dev.sixkit.dsl.SetupSpec;
+import groovy.lang.Closure;
+import groovy.lang.DelegatesTo;
+
+/**
+ * The Groovy layer over the Java core: Closure overloads of the block words, registered as a
+ * Groovy extension module (META-INF/groovy), so a script writes {@code host('docker1') { uplink
+ * 'eth0' }} and an IDE completes the words inside the block from {@link DelegatesTo}.
+ *
+ * <p>Stateless; thread-safe.
+ */
+public final class DslExtensions {
+  private DslExtensions() {}
+
+  /** {@code host('docker1') { netns '...'; uplink 'eth0' }}: the block's words are {@link HostSpec}'s. */
+  public static SetupSpec host(SetupSpec self, String name,
+      @DelegatesTo(value = HostSpec.class, strategy = Closure.DELEGATE_FIRST) Closure<?> body) {
+    return self.host(name, h -> call(body, h));
+  }
+
+  /** {@code persist { root '/var/lib/sixkit/{host}' }}: the block's words are {@link PersistSpec}'s. */
+  public static SetupSpec persist(SetupSpec self,
+      @DelegatesTo(value = PersistSpec.class, strategy = Closure.DELEGATE_FIRST) Closure<?> body) {
+    return self.persist(p -> call(body, p));
+  }
+
+  /** Runs a block with its words resolved on {@code delegate} first, as Gradle does. */
+  static void call(Closure<?> body, Object delegate) {
+    if (body == null) {
+      return;
+    }
+    Closure<?> c = (Closure<?>) body.clone();
+    c.setDelegate(delegate);
+    c.setResolveStrategy(Closure.DELEGATE_FIRST);
+    c.call(delegate);
+  }
+}

@@ -1,0 +1,82 @@
+package dev.sixkit.dsl.groovy;
+
+import dev.sixkit.dsl.Setup;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a run of scripts shares: where output goes, whether DSL steps print their results
+ * ({@code ./sixkit run}) or return them for the console to print, whether apply is only planned
+ * ({@code --plan}), the current setup, and whether a step failed. Closing it closes every setup
+ * it made.
+ *
+ * <p>Not thread-safe: one script (or console) drives a session.
+ */
+public final class DslSession implements AutoCloseable {
+  /** The binding variable holding the session. */
+  public static final String VARIABLE = "sixkitSession";
+
+  private final PrintWriter out;
+  private final boolean echo;
+  private final boolean planOnly;
+  private final List<Setup> setups = new ArrayList<>();
+  private Setup current;
+  private final List<String> failures = new ArrayList<>();
+
+  /**
+   * @param out where results and progress go
+   * @param echo whether plan/apply/verify/undo print their results (scripts) rather than only return them (console)
+   * @param planOnly whether apply() only plans (./sixkit run --plan)
+   */
+  public DslSession(PrintWriter out, boolean echo, boolean planOnly) {
+    this.out = out;
+    this.echo = echo;
+    this.planOnly = planOnly;
+  }
+
+  public PrintWriter out() {
+    return out;
+  }
+
+  public boolean echo() {
+    return echo;
+  }
+
+  public boolean planOnly() {
+    return planOnly;
+  }
+
+  void add(Setup s) {
+    setups.add(s);
+    current = s;
+  }
+
+  /** The setup the last setup {...} made, or null. */
+  public Setup current() {
+    return current;
+  }
+
+  void failed(String what) {
+    failures.add(what);
+  }
+
+  /** Steps that failed without throwing (a verify that did not pass). */
+  public List<String> failures() {
+    return List.copyOf(failures);
+  }
+
+  void print(Object o) {
+    out.println(o);
+    out.flush();
+  }
+
+  @Override
+  public void close() {
+    for (Setup s : setups) {
+      s.close();
+    }
+    setups.clear();
+    current = null;
+  }
+}

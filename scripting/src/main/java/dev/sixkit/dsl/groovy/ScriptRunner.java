@@ -1,0 +1,274 @@
+package dev.sixkit.dsl.groovy;
+
+import dev.sixkit.dsl.DslException;
+import dev.sixkit.dsl.HostSpec;
+import dev.sixkit.dsl.PersistSpec;
+import dev.sixkit.dsl.SetupSpec;
+import dev.sixkit.dsl.Word;
+import dev.sixkit.dsl.Words;
+import groovy.lang.Binding;
+import groovy.lang.GroovyRuntimeException;
+import groovy.lang.GroovyShell;
+import groovy.lang.MissingMethodException;
+import groovy.lang.MissingPropertyException;
+import groovy.lang.Script;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.codehaus.groovy.control.CompilerConfiguration;
+import org.codehaus.groovy.control.MultipleCompilationErrorsException;
+import org.codehaus.groovy.control.customizers.ImportCustomizer;
+import org.codehaus.groovy.control.messages.ExceptionMessage;
+import org.codehaus.groovy.control.messages.Message;
+import org.codehaus.groovy.control.messages.SyntaxErrorMessage;
+import org.codehaus.groovy.runtime.InvokerInvocationException;
+import org.codehaus.groovy.syntax.SyntaxException;
+
+/**
+ * Compiles and runs sixkit scripts (files and console lines) with {@link SixkitScript} as their
+ * base class and the SDK's packages imported, and turns Groovy's errors into {@link
+ * DslException}s that name the script line and, for an unknown word, the words that fit there.
+ *
+ * <p>Not thread-safe: one runner per session; it keeps the binding (the console's variables).
+ */
+public final class ScriptRunner {
+  /** Packages every script sees without imports. */
+  public static final List<String> IMPORTS = List.of("dev.sixkit", "dev.sixkit.dsl", "dev.sixkit.lab",
+      "dev.sixkit.netlink");
+
+  private final Binding binding;
+  private final GroovyShell shell;
+
+  public ScriptRunner(DslSession session, List<String> args) {
+    this.binding = new Binding();
+    binding.setVariable(DslSession.VARIABLE, session);
+    binding.setVariable("args", args.toArray(String[]::new));
+    this.shell = new GroovyShell(ScriptRunner.class.getClassLoader(), binding, configuration());
+  }
+
+  /** The compiler settings: base class and imports. */
+  public static CompilerConfiguration configuration() {
+    CompilerConfiguration cc = new CompilerConfiguration();
+    cc.setScriptBaseClass(SixkitScript.class.getName());
+    ImportCustomizer imports = new ImportCustomizer();
+    imports.addStarImports(IMPORTS.toArray(String[]::new));
+    cc.addCompilationCustomizers(imports);
+    return cc;
+  }
+
+  public Binding binding() {
+    return binding;
+  }
+
+  /** Runs a script file; returns its value. Errors come out translated. */
+  public Object run(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new DslException(null, -1, "cannot read " + file + ": " + e, e);
+    }
+    return evaluate(text, file.getFileName().toString());
+  }
+
+  /** Compiles and runs a piece of script under a file name (ending in .groovy); returns its value. */
+  public Object evaluate(String text, String fileName) {
+    try {
+      Script s = shell.parse(text, fileName);
+      return s.run();
+    } catch (Throwable t) {
+      if (t instanceof Error e && !(t instanceof StackOverflowError)) {
+        throw e;
+      }
+      throw translate(t, fileName);
+    }
+  }
+
+  /** Compiles without running: for the console to tell a syntax error from an unfinished line. */
+  public void compile(String text, String fileName) {
+    shell.parse(text, fileName);
+  }
+
+  /**
+   * A Groovy error as a sixkit one: the script line first, then what is wrong in the script's own
+   * words. Exceptions of the SDK keep their message, with the line put in front.
+   */
+  public static RuntimeException translate(Throwable t, String fileName) {
+    Throwable e = t;
+    while ((e instanceof InvokerInvocationException || e instanceof java.lang.reflect.UndeclaredThrowableException
+        || e instanceof java.lang.reflect.InvocationTargetException) && e.getCause() != null) {
+      e = e.getCause();
+    }
+    if (e instanceof DslException d) {
+      return d;
+    }
+    if (e instanceof MultipleCompilationErrorsException m) {
+      return compileError(m, fileName);
+    }
+    StackTraceElement at = DslException.userFrame(e.getStackTrace());
+    if (e instanceof MissingMethodException mme) {
+      return new DslException(at, missingMethod(mme), e);
+    }
+    if (e instanceof MissingPropertyException mpe) {
+      return new DslException(at, missingProperty(mpe), e);
+    }
+    String msg = e.getMessage();
+    if (e instanceof GroovyRuntimeException g && g.getMessageWithoutLocationText() != null) {
+      msg = g.getMessageWithoutLocationText();
+    }
+    if (msg == null) {
+      msg = e.toString();
+    } else if (!(e instanceof dev.sixkit.SixkitException) && !(e instanceof dev.sixkit.netlink.NetlinkException)) {
+      msg = e.getClass().getSimpleName() + ": " + msg;
+    }
+    return new DslException(at, msg, e);
+  }
+
+  private static DslException compileError(MultipleCompilationErrorsException m, String fileName) {
+    for (Message msg : m.getErrorCollector().getErrors()) {
+      if (msg instanceof SyntaxErrorMessage sm) {
+        SyntaxException se = sm.getCause();
+        String text = se.getOriginalMessage();
+        return new DslException(fileName, se.getStartLine(), "syntax error: " + text.strip(), m);
+      }
+      if (msg instanceof ExceptionMessage em) {
+        return new DslException(fileName, -1, "compile error: " + em.getCause().getMessage(), m);
+      }
+    }
+    return new DslException(fileName, -1, "compile error: " + m.getMessage(), m);
+  }
+
+  /** Which block a spec class is, in the script's words. */
+  private static String block(Class<?> type) {
+    if (type == SetupSpec.class) {
+      return "the setup block";
+    }
+    if (type == HostSpec.class) {
+      return "a host block";
+    }
+    if (type == PersistSpec.class) {
+      return "the persist block";
+    }
+    if (type != null && Script.class.isAssignableFrom(type)) {
+      return "the script";
+    }
+    return null;
+  }
+
+  private static Class<?> wordsOf(Class<?> type) {
+    return type != null && Script.class.isAssignableFrom(type) ? SixkitScript.class : type;
+  }
+
+  private static String missingMethod(MissingMethodException mme) {
+    String name = mme.getMethod();
+    Class<?> type = mme.getType();
+    String where = block(type);
+    Object[] args = mme.getArguments();
+    if (where != null) {
+      Class<?> words = wordsOf(type);
+      Words.Entry w = Words.find(words, name);
+      if (w != null) {
+        return "wrong value for " + name + " in " + where + ": write it as " + w.usage() + " (got " + describe(args) + ")";
+      }
+      List<String> names = new ArrayList<>(Words.names(words));
+      String close = Words.closest(name, names);
+      return "unknown word '" + name + "' in " + where + (close != null ? "; did you mean " + close + "?" : "")
+          + " (words here: " + String.join(", ", names) + ")";
+    }
+    List<String> methods = publicMethods(type);
+    if (methods.contains(name)) {
+      return type.getSimpleName() + "." + name + " does not take " + describe(args);
+    }
+    String close = Words.closest(name, methods);
+    return (type == null ? "" : type.getSimpleName() + " has ") + "no method " + name + "(" + ")"
+        + (close != null ? "; did you mean " + close + "?" : "");
+  }
+
+  private static String missingProperty(MissingPropertyException mpe) {
+    String name = mpe.getProperty();
+    Class<?> type = mpe.getType();
+    String where = block(type);
+    Set<String> names = new LinkedHashSet<>();
+    if (where != null) {
+      names.addAll(Words.names(wordsOf(type)));
+    }
+    // the mode words and what every block can see
+    names.add("routed");
+    names.add("ndpProxy");
+    names.add("args");
+    String close = Words.closest(name, new ArrayList<>(names));
+    return "unknown word '" + name + "'" + (where != null ? " in " + where : type != null ? " on " + type.getSimpleName() : "")
+        + (close != null ? "; did you mean " + close + "?" : "")
+        + (where != null ? " (words here: " + String.join(", ", names) + ")" : "");
+  }
+
+  private static String describe(Object[] args) {
+    if (args == null || args.length == 0) {
+      return "nothing";
+    }
+    List<String> out = new ArrayList<>();
+    for (Object a : args) {
+      if (a == null) {
+        out.add("null");
+      } else if (a instanceof groovy.lang.Closure) {
+        out.add("a { } block");
+      } else if (a instanceof CharSequence) {
+        out.add("'" + a + "'");
+      } else {
+        out.add(a + " (" + a.getClass().getSimpleName() + ")");
+      }
+    }
+    return String.join(", ", out);
+  }
+
+  /** Public method names of a type a script can call (Object's and Groovy's plumbing left out). */
+  public static List<String> publicMethods(Class<?> type) {
+    Set<String> out = new java.util.TreeSet<>();
+    if (type == null) {
+      return List.of();
+    }
+    for (Class<?> c : visible(type)) {
+      for (Method m : c.getMethods()) {
+        if (m.getDeclaringClass() == Object.class || m.isSynthetic() || Modifier.isStatic(m.getModifiers())
+            || PLUMBING.contains(m.getName()) || m.getName().contains("$")) {
+          continue;
+        }
+        out.add(m.getName());
+      }
+    }
+    return new ArrayList<>(out);
+  }
+
+  /** The public types a value can be used as: itself when public, else its public interfaces and supertypes. */
+  public static List<Class<?>> visible(Class<?> type) {
+    List<Class<?>> out = new ArrayList<>();
+    for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+      if (Modifier.isPublic(c.getModifiers())) {
+        out.add(c);
+        return out;
+      }
+      for (Class<?> i : c.getInterfaces()) {
+        if (Modifier.isPublic(i.getModifiers())) {
+          out.add(i);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static final Set<String> PLUMBING = Set.of("getMetaClass", "setMetaClass", "invokeMethod", "getProperty",
+      "setProperty", "run", "getBinding", "setBinding", "main", "evaluate", "print", "println", "printf",
+      "session");
+
+  /** Whether a method is a word of the language (for the console's completion). */
+  public static boolean isWord(Method m) {
+    return m.isAnnotationPresent(Word.class);
+  }
+}

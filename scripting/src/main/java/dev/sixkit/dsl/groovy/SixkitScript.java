@@ -1,0 +1,165 @@
+package dev.sixkit.dsl.groovy;
+
+import dev.sixkit.Host;
+import dev.sixkit.Mode;
+import dev.sixkit.dsl.ApplyResult;
+import dev.sixkit.dsl.DslException;
+import dev.sixkit.dsl.Plan;
+import dev.sixkit.dsl.Setup;
+import dev.sixkit.dsl.SetupSpec;
+import dev.sixkit.dsl.Table;
+import dev.sixkit.dsl.VerifyReport;
+import dev.sixkit.dsl.Word;
+import dev.sixkit.lab.Lab;
+import groovy.lang.Closure;
+import groovy.lang.DelegatesTo;
+import groovy.lang.Script;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The base class of every sixkit script and console line: the top-level words of the setup
+ * language. A script describes a setup, then works with it:
+ *
+ * <pre>{@code
+ * setup('demo') {
+ *   underlay '2001:db8:ab11::/64'
+ *   mode ndpProxy
+ *   split 66
+ *   host('docker1') { netns 'demo-docker1'; uplink 'eth0'; docker 'unix:///run/sixkit/lab/demo/docker1/docker.sock' }
+ *   host('docker2') { netns 'demo-docker2'; uplink 'eth0'; docker 'unix:///run/sixkit/lab/demo/docker2/docker.sock' }
+ * }
+ * plan()      // what would change, as a table; nothing touched
+ * apply()     // make it, on all hosts in parallel
+ * verify()    // ping6 and HTTP from every web container to every other
+ * undo()      // revert what the last apply changed
+ * }</pre>
+ *
+ * <p>Not thread-safe: one script runs on one thread.
+ */
+public abstract class SixkitScript extends Script {
+
+  /** The session this script runs in (made on first use when the binding has none). */
+  protected DslSession session() {
+    if (!getBinding().hasVariable(DslSession.VARIABLE)) {
+      getBinding().setVariable(DslSession.VARIABLE,
+          new DslSession(new PrintWriter(System.out, true, StandardCharsets.UTF_8), true, false));
+    }
+    return (DslSession) getBinding().getVariable(DslSession.VARIABLE);
+  }
+
+  @Word(value = "setup('name') { ... }", help = "describe a setup: underlay, mode, split, host, persist")
+  public Setup setup(String name,
+      @DelegatesTo(value = SetupSpec.class, strategy = Closure.DELEGATE_FIRST) Closure<?> body) {
+    Setup s = Setup.of(spec -> {
+      spec.name(name);
+      DslExtensions.call(body, spec);
+    });
+    DslSession session = session();
+    s.progress(m -> session.print("  " + m));
+    session.add(s);
+    return s;
+  }
+
+  /** A setup named "sixkit". */
+  @Word(value = "setup { ... }", help = "describe a setup: underlay, mode, split, host, persist")
+  public Setup setup(@DelegatesTo(value = SetupSpec.class, strategy = Closure.DELEGATE_FIRST) Closure<?> body) {
+    Setup s = Setup.of(spec -> DslExtensions.call(body, spec));
+    DslSession session = session();
+    s.progress(m -> session.print("  " + m));
+    session.add(s);
+    return s;
+  }
+
+  private Setup current(String word) {
+    Setup s = session().current();
+    if (s == null) {
+      throw new DslException(word + "() needs a setup first: setup { underlay '...'; mode ...; host('...') { ... } }");
+    }
+    return s;
+  }
+
+  @Word(value = "plan()", help = "read every host and show what apply() would change; changes nothing")
+  public Plan plan() {
+    Plan p = current("plan").plan();
+    if (session().echo()) {
+      session().print(p);
+    }
+    return p;
+  }
+
+  @Word(value = "apply()", help = "make the planned changes on every host in parallel (a second apply changes nothing)")
+  public Object apply() {
+    DslSession s = session();
+    if (s.planOnly()) {
+      Plan p = current("apply").plan();
+      s.print(p);
+      s.print("apply: not applied (--plan)");
+      return p;
+    }
+    ApplyResult r = current("apply").apply();
+    if (s.echo()) {
+      s.print(r);
+    }
+    return r;
+  }
+
+  @Word(value = "verify()", help = "ping6 and HTTP from every web container to every other")
+  public Object verify() {
+    DslSession s = session();
+    if (s.planOnly()) {
+      s.print("verify: skipped (--plan)");
+      return null;
+    }
+    VerifyReport r = current("verify").verify();
+    if (!r.ok()) {
+      s.failed("verify of setup " + current("verify").name());
+    }
+    if (s.echo()) {
+      s.print(r);
+    }
+    return r;
+  }
+
+  @Word(value = "undo()", help = "revert what the last apply of this setup changed")
+  public Object undo() {
+    DslSession s = session();
+    Setup setup = current("undo");
+    if (s.planOnly()) {
+      var last = setup.lastApplied();
+      s.print(last.isEmpty() ? "undo: nothing to undo for setup " + setup.name()
+          : "undo (--plan): would revert " + last.size() + " changes:\n" + Table.from(last));
+      return last;
+    }
+    ApplyResult r = setup.undo();
+    if (s.echo()) {
+      s.print(r);
+    }
+    return r;
+  }
+
+  @Word(value = "host('docker1')", help = "the live Host of the current setup: interfaces(), routes(), proxyEntries(), docker()...")
+  public Host host(String name) {
+    return current("host").host(name);
+  }
+
+  @Word(value = "lab('name')", help = "a running lab (./sixkit lab up): its hosts, namespaces and Docker endpoints")
+  public Lab lab(String name) {
+    return Lab.attach(name);
+  }
+
+  @Word(value = "table(values)", help = "records, maps or lists as a table")
+  public Table table(Object values) {
+    return Table.from(values);
+  }
+
+  /** {@code mode routed}. */
+  public Mode getRouted() {
+    return Mode.ROUTED;
+  }
+
+  /** {@code mode ndpProxy}. */
+  public Mode getNdpProxy() {
+    return Mode.NDP_PROXY;
+  }
+}
