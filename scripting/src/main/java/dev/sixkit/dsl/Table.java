@@ -65,6 +65,9 @@ public final class Table {
     }
     Collection<?> items = value instanceof Collection<?> c ? c
         : value instanceof Object[] a ? List.of(a) : List.of(value);
+    if (items.isEmpty()) {
+      return of("(none)");
+    }
     Object first = items.stream().filter(x -> x != null).findFirst().orElse(null);
     if (first != null && first.getClass().isRecord()) {
       RecordComponent[] comps = first.getClass().getRecordComponents();

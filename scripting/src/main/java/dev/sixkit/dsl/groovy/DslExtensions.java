@@ -28,6 +28,14 @@ public final class DslExtensions {
     return self.persist(p -> call(body, p));
   }
 
+  /**
+   * {@code mode routed} in a script named routed.groovy: there the word names the script's own
+   * class, which Groovy finds before the script's {@code routed} property. Take it by its name.
+   */
+  public static SetupSpec mode(SetupSpec self, Class<?> named) {
+    return self.mode(named.getSimpleName());
+  }
+
   /** Runs a block with its words resolved on {@code delegate} first, as Gradle does. */
   static void call(Closure<?> body, Object delegate) {
     if (body == null) {

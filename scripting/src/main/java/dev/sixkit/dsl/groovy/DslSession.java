@@ -57,6 +57,17 @@ public final class DslSession implements AutoCloseable {
     return current;
   }
 
+  private String lastPlan;
+
+  /** Remembers the plan text last printed, so --plan does not print the same plan twice. */
+  void planned(String text) {
+    lastPlan = text;
+  }
+
+  String lastPlan() {
+    return lastPlan;
+  }
+
   void failed(String what) {
     failures.add(what);
   }

@@ -84,6 +84,7 @@ public abstract class SixkitScript extends Script {
     Plan p = current("plan").plan();
     if (session().echo()) {
       session().print(p);
+      session().planned(p.toString());
     }
     return p;
   }
@@ -93,8 +94,12 @@ public abstract class SixkitScript extends Script {
     DslSession s = session();
     if (s.planOnly()) {
       Plan p = current("apply").plan();
-      s.print(p);
-      s.print("apply: not applied (--plan)");
+      if (!p.toString().equals(s.lastPlan())) {
+        s.print(p);
+        s.planned(p.toString());
+      }
+      s.print("apply: not applied (--plan): " + (p.changes().isEmpty() ? "nothing to change"
+          : "it would make the " + p.changes().size() + " changes planned above"));
       return p;
     }
     ApplyResult r = current("apply").apply();

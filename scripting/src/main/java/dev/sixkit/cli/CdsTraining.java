@@ -1,0 +1,39 @@
+package dev.sixkit.cli;
+
+import dev.sixkit.console.Console;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.util.List;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * What the launcher runs once after a build with -XX:ArchiveClassesAtExit: a one-shot command
+ * (show links), then the console's classes (JLine, the Groovy compiler, the DSL) on a dumb
+ * terminal, so the class-data archive serves both the one-shot commands and the console.
+ */
+final class CdsTraining {
+  private CdsTraining() {}
+
+  static int run(CommandSpec spec) throws Exception {
+    PrintWriter sink = new PrintWriter(PrintWriter.nullWriter());
+    Main.execute(sink, sink, "show", "links");
+    Main.execute(sink, sink, "show", "neighbours");
+    try (Terminal t = TerminalBuilder.builder().system(false).dumb(true).type("dumb")
+        .streams(new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream()).build();
+        Console c = new Console(t, null, List.of())) {
+      c.banner();
+      c.handle("def rows = [[a: 1, b: 'x'], [a: 2, b: 'y']]");
+      c.handle("rows.collect { it.a }.sum()");
+      c.handle("table(rows)");
+      c.handle("setup('training') {\n  underlay '2001:db8:ab11::/64'\n  mode ndpProxy\n  split 66\n"
+          + "  host('docker1') { netns 'sixkit-cds-none'; uplink 'eth0'; address '2001:db8:ab11::1' }\n}");
+      c.handle("setup { uplnk 'eth0' }");
+      c.complete("host('docker1').prox");
+      c.complete("setup {\n  spl");
+    }
+    return Main.OK;
+  }
+}

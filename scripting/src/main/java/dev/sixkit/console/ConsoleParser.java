@@ -1,0 +1,63 @@
+package dev.sixkit.console;
+
+import java.util.List;
+import org.jline.reader.CompletingParsedLine;
+import org.jline.reader.EOFError;
+import org.jline.reader.ParsedLine;
+import org.jline.reader.Parser;
+
+/**
+ * JLine's view of a Groovy buffer: Enter on an unfinished buffer (an open brace, bracket, string
+ * or comment) asks for another line instead of running it, so a closure can span lines; for
+ * completion the word is the identifier before the cursor, quotes and all left as typed.
+ *
+ * <p>Stateless; thread-safe.
+ */
+final class ConsoleParser implements Parser {
+  @Override
+  public ParsedLine parse(String line, int cursor, ParseContext context) {
+    if (context == ParseContext.ACCEPT_LINE && !line.isBlank() && !line.strip().startsWith(":")
+        && Source.unfinished(line)) {
+      Source.State s = Source.scan(line);
+      throw new EOFError(-1, -1, "unfinished", s.missing() == 0 ? "" : String.valueOf(s.missing()));
+    }
+    int start = cursor;
+    while (start > 0 && Character.isJavaIdentifierPart(line.charAt(start - 1))) {
+      start--;
+    }
+    return new Word(line, cursor, line.substring(start, cursor));
+  }
+
+  /** The identifier being completed. Immutable. */
+  record Word(String line, int cursor, String word) implements CompletingParsedLine {
+    @Override
+    public int wordCursor() {
+      return word.length();
+    }
+
+    @Override
+    public int wordIndex() {
+      return 0;
+    }
+
+    @Override
+    public List<String> words() {
+      return List.of(word);
+    }
+
+    @Override
+    public CharSequence escape(CharSequence candidate, boolean complete) {
+      return candidate;
+    }
+
+    @Override
+    public int rawWordCursor() {
+      return word.length();
+    }
+
+    @Override
+    public int rawWordLength() {
+      return word.length();
+    }
+  }
+}

@@ -1,0 +1,166 @@
+package dev.sixkit.console;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * A small Groovy source scanner for the console: whether a buffer is unfinished (an open bracket,
+ * brace, parenthesis, string or comment), and which DSL block the cursor is in. It does not parse
+ * Groovy; it only tracks strings, comments and brackets, which is what both questions need.
+ *
+ * <p>Stateless; thread-safe.
+ */
+final class Source {
+  private Source() {}
+
+  /** What a scan found at the end of the text. */
+  record State(int depth, boolean inString, boolean inComment, char missing, Deque<String> blocks) {}
+
+  static State scan(String text) {
+    Deque<Character> open = new ArrayDeque<>();
+    Deque<String> blocks = new ArrayDeque<>();
+    int i = 0;
+    int n = text.length();
+    String quote = null;
+    boolean block = false;
+    while (i < n) {
+      char c = text.charAt(i);
+      if (block) {
+        if (text.startsWith("*/", i)) {
+          block = false;
+          i += 2;
+        } else {
+          i++;
+        }
+        continue;
+      }
+      if (quote != null) {
+        if (c == '\\') {
+          i += 2;
+          continue;
+        }
+        if (text.startsWith(quote, i)) {
+          i += quote.length();
+          quote = null;
+        } else {
+          i++;
+        }
+        continue;
+      }
+      if (text.startsWith("//", i)) {
+        int nl = text.indexOf('\n', i);
+        i = nl < 0 ? n : nl;
+        continue;
+      }
+      if (text.startsWith("/*", i)) {
+        block = true;
+        i += 2;
+        continue;
+      }
+      if (text.startsWith("'''", i) || text.startsWith("\"\"\"", i)) {
+        quote = text.substring(i, i + 3);
+        i += 3;
+        continue;
+      }
+      if (c == '\'' || c == '"') {
+        quote = String.valueOf(c);
+        i++;
+        continue;
+      }
+      switch (c) {
+        case '(', '[' -> open.push(c);
+        case '{' -> {
+          open.push(c);
+          blocks.push(opener(text, i));
+        }
+        case ')', ']', '}' -> {
+          if (!open.isEmpty()) {
+            open.pop();
+          }
+          if (c == '}' && !blocks.isEmpty()) {
+            blocks.pop();
+          }
+        }
+        default -> { }
+      }
+      i++;
+    }
+    char missing = open.isEmpty() ? 0 : switch (open.peek()) {
+      case '(' -> ')';
+      case '[' -> ']';
+      default -> '}';
+    };
+    return new State(open.size(), quote != null, block, missing, blocks);
+  }
+
+  /** The word a { belongs to: setup in "setup('x') {", persist in "persist {", "" for a plain closure. */
+  static String opener(String text, int brace) {
+    int j = brace - 1;
+    while (j >= 0 && Character.isWhitespace(text.charAt(j))) {
+      j--;
+    }
+    if (j >= 0 && text.charAt(j) == ')') {
+      int depth = 0;
+      for (; j >= 0; j--) {
+        char c = text.charAt(j);
+        if (c == ')') {
+          depth++;
+        } else if (c == '(') {
+          depth--;
+          if (depth == 0) {
+            break;
+          }
+        }
+      }
+      j--;
+      while (j >= 0 && Character.isWhitespace(text.charAt(j))) {
+        j--;
+      }
+    }
+    int end = j + 1;
+    while (j >= 0 && Character.isJavaIdentifierPart(text.charAt(j))) {
+      j--;
+    }
+    return text.substring(j + 1, end);
+  }
+
+  /** The innermost DSL block (setup, host, persist) the end of the text is in, or "" at the top. */
+  static String block(String text) {
+    for (String b : scan(text).blocks()) {
+      if (b.equals("setup") || b.equals("host") || b.equals("persist")) {
+        return b;
+      }
+    }
+    return "";
+  }
+
+  /** Whether the text needs more lines before it can run. */
+  static boolean unfinished(String text) {
+    State s = scan(text);
+    if (s.depth() > 0 || s.inString() || s.inComment()) {
+      return true;
+    }
+    String t = text.stripTrailing();
+    return t.endsWith("\\") || t.endsWith(".") || t.endsWith(",") || t.endsWith("->");
+  }
+
+  /**
+   * Top-level {@code def x = ...} (and {@code var}) become {@code x = ...}, so a variable lives on
+   * in the console's binding as it does in groovysh; nested ones stay local.
+   */
+  static String keepVariables(String text) {
+    StringBuilder out = new StringBuilder();
+    int depthBefore = 0;
+    for (String line : text.split("\n", -1)) {
+      if (depthBefore == 0) {
+        line = line.replaceFirst("^(\\s*)(?:def|var)\\s+([A-Za-z_$][\\w$]*)\\s*=(?!=)", "$1$2 =");
+      }
+      if (out.length() > 0) {
+        out.append('\n');
+      }
+      out.append(line);
+      depthBefore = scan(out.toString()).depth();
+    }
+    return out.toString();
+  }
+}
