@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import dev.sixkit.dsl.groovy.GroovySource;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -161,7 +162,7 @@ public final class Console implements AutoCloseable {
     }
     evaluations++;
     try {
-      show(runner.evaluate(Source.keepVariables(line), "console" + evaluations + ".groovy"));
+      show(runner.evaluate(GroovySource.keepVariables(line), "console" + evaluations + ".groovy"));
     } catch (RuntimeException e) {
       error(e);
     }

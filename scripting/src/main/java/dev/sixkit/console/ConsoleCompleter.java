@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.sixkit.dsl.groovy.GroovySource;
 import org.jline.reader.Candidate;
 import org.jline.reader.Completer;
 import org.jline.reader.LineReader;
@@ -48,7 +49,7 @@ final class ConsoleCompleter implements Completer {
     }
     String prefix = before.substring(start);
     String pre = before.substring(0, start);
-    Source.State st = Source.scan(pre);
+    GroovySource.State st = GroovySource.scan(pre);
     if (st.inString() || st.inComment()) {
       return List.of();
     }
@@ -64,7 +65,7 @@ final class ConsoleCompleter implements Completer {
       }
       return out;
     }
-    String block = Source.block(pre);
+    String block = GroovySource.block(pre);
     Class<?> spec = switch (block) {
       case "setup" -> SetupSpec.class;
       case "host" -> HostSpec.class;

@@ -1,6 +1,7 @@
 package dev.sixkit.console;
 
 import java.util.List;
+import dev.sixkit.dsl.groovy.GroovySource;
 import org.jline.reader.CompletingParsedLine;
 import org.jline.reader.EOFError;
 import org.jline.reader.ParsedLine;
@@ -17,8 +18,8 @@ final class ConsoleParser implements Parser {
   @Override
   public ParsedLine parse(String line, int cursor, ParseContext context) {
     if (context == ParseContext.ACCEPT_LINE && !line.isBlank() && !line.strip().startsWith(":")
-        && Source.unfinished(line)) {
-      Source.State s = Source.scan(line);
+        && GroovySource.unfinished(line)) {
+      GroovySource.State s = GroovySource.scan(line);
       throw new EOFError(-1, -1, "unfinished", s.missing() == 0 ? "" : String.valueOf(s.missing()));
     }
     int start = cursor;

@@ -87,6 +87,9 @@ public final class ScriptRunner {
       if (t instanceof Error e && !(t instanceof StackOverflowError)) {
         throw e;
       }
+      if (t instanceof MultipleCompilationErrorsException m) {
+        throw compileError(m, fileName, text);
+      }
       throw translate(t, fileName);
     }
   }
@@ -110,7 +113,7 @@ public final class ScriptRunner {
       return d;
     }
     if (e instanceof MultipleCompilationErrorsException m) {
-      return compileError(m, fileName);
+      return compileError(m, fileName, null);
     }
     StackTraceElement at = DslException.userFrame(e.getStackTrace());
     if (e instanceof MissingMethodException mme) {
@@ -131,12 +134,28 @@ public final class ScriptRunner {
     return new DslException(at, msg, e);
   }
 
-  private static DslException compileError(MultipleCompilationErrorsException m, String fileName) {
+  private static DslException compileError(MultipleCompilationErrorsException m, String fileName, String source) {
+    if (source != null) {
+      GroovySource.State st = GroovySource.scan(source);
+      if (st.inString() || st.inComment()) {
+        return new DslException(fileName, -1, "syntax error: a " + (st.inString() ? "string" : "comment")
+            + " is never closed", m);
+      }
+      if (st.depth() > 0) {
+        return new DslException(fileName, st.openLine(), "syntax error: this line opens a block or bracket that is"
+            + " never closed (a '" + st.missing() + "' is missing)", m);
+      }
+    }
     for (Message msg : m.getErrorCollector().getErrors()) {
       if (msg instanceof SyntaxErrorMessage sm) {
         SyntaxException se = sm.getCause();
-        String text = se.getOriginalMessage();
-        return new DslException(fileName, se.getStartLine(), "syntax error: " + text.strip(), m);
+        String text = se.getOriginalMessage().strip();
+        int nl = text.indexOf('\n');
+        if (nl > 0) {
+          // Groovy quotes the whole rest of the script: its first line is enough.
+          text = text.substring(0, nl) + "…";
+        }
+        return new DslException(fileName, se.getStartLine(), "syntax error: " + text, m);
       }
       if (msg instanceof ExceptionMessage em) {
         return new DslException(fileName, -1, "compile error: " + em.getCause().getMessage(), m);

@@ -1,23 +1,33 @@
-package dev.sixkit.console;
+package dev.sixkit.dsl.groovy;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * A small Groovy source scanner for the console: whether a buffer is unfinished (an open bracket,
+ * A small Groovy source scanner for the console and the runner: whether a buffer is unfinished (an open bracket,
  * brace, parenthesis, string or comment), and which DSL block the cursor is in. It does not parse
  * Groovy; it only tracks strings, comments and brackets, which is what both questions need.
  *
  * <p>Stateless; thread-safe.
  */
-final class Source {
-  private Source() {}
+public final class GroovySource {
+  private GroovySource() {}
 
-  /** What a scan found at the end of the text. */
-  record State(int depth, boolean inString, boolean inComment, char missing, Deque<String> blocks) {}
+  /**
+   * What a scan found at the end of the text.
+   *
+   * @param depth how many brackets are open
+   * @param inString whether a string is open
+   * @param inComment whether a block comment is open
+   * @param missing the bracket that would close the innermost open one, or 0
+   * @param openLine the line (1-based) of the innermost open bracket, or 0
+   * @param blocks the words of the open { } blocks, innermost first
+   */
+  public record State(int depth, boolean inString, boolean inComment, char missing, int openLine, Deque<String> blocks) {}
 
-  static State scan(String text) {
+  public static State scan(String text) {
     Deque<Character> open = new ArrayDeque<>();
+    Deque<Integer> openAt = new ArrayDeque<>();
     Deque<String> blocks = new ArrayDeque<>();
     int i = 0;
     int n = text.length();
@@ -68,14 +78,19 @@ final class Source {
         continue;
       }
       switch (c) {
-        case '(', '[' -> open.push(c);
+        case '(', '[' -> {
+          open.push(c);
+          openAt.push(i);
+        }
         case '{' -> {
           open.push(c);
+          openAt.push(i);
           blocks.push(opener(text, i));
         }
         case ')', ']', '}' -> {
           if (!open.isEmpty()) {
             open.pop();
+            openAt.pop();
           }
           if (c == '}' && !blocks.isEmpty()) {
             blocks.pop();
@@ -90,11 +105,20 @@ final class Source {
       case '[' -> ']';
       default -> '}';
     };
-    return new State(open.size(), quote != null, block, missing, blocks);
+    int line = 0;
+    if (!openAt.isEmpty()) {
+      line = 1;
+      for (int k = 0; k < openAt.peek(); k++) {
+        if (text.charAt(k) == '\n') {
+          line++;
+        }
+      }
+    }
+    return new State(open.size(), quote != null, block, missing, line, blocks);
   }
 
   /** The word a { belongs to: setup in "setup('x') {", persist in "persist {", "" for a plain closure. */
-  static String opener(String text, int brace) {
+  public static String opener(String text, int brace) {
     int j = brace - 1;
     while (j >= 0 && Character.isWhitespace(text.charAt(j))) {
       j--;
@@ -125,7 +149,7 @@ final class Source {
   }
 
   /** The innermost DSL block (setup, host, persist) the end of the text is in, or "" at the top. */
-  static String block(String text) {
+  public static String block(String text) {
     for (String b : scan(text).blocks()) {
       if (b.equals("setup") || b.equals("host") || b.equals("persist")) {
         return b;
@@ -135,7 +159,7 @@ final class Source {
   }
 
   /** Whether the text needs more lines before it can run. */
-  static boolean unfinished(String text) {
+  public static boolean unfinished(String text) {
     State s = scan(text);
     if (s.depth() > 0 || s.inString() || s.inComment()) {
       return true;
@@ -148,7 +172,7 @@ final class Source {
    * Top-level {@code def x = ...} (and {@code var}) become {@code x = ...}, so a variable lives on
    * in the console's binding as it does in groovysh; nested ones stay local.
    */
-  static String keepVariables(String text) {
+  public static String keepVariables(String text) {
     StringBuilder out = new StringBuilder();
     int depthBefore = 0;
     for (String line : text.split("\n", -1)) {
