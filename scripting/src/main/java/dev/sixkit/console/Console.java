@@ -66,7 +66,17 @@ public final class Console implements AutoCloseable {
       b.variable(LineReader.HISTORY_FILE, history);
     }
     this.reader = b.build();
+    // Ctrl-C while a line runs: interrupt it, never the whole JVM (the default for SIGINT). While
+    // a line is being read the reader takes Ctrl-C itself and drops the line.
+    Thread main = Thread.currentThread();
+    terminal.handle(Terminal.Signal.INT, sig -> {
+      if (running) {
+        main.interrupt();
+      }
+    });
   }
+
+  private volatile boolean running;
 
   /** Loads the compiler in the background, so the first line runs fast while the prompt is already up. */
   public static void warmUp() {
@@ -161,10 +171,14 @@ public final class Console implements AutoCloseable {
       default -> { }
     }
     evaluations++;
+    running = true;
     try {
       show(runner.evaluate(GroovySource.keepVariables(line), "console" + evaluations + ".groovy"));
     } catch (RuntimeException e) {
       error(e);
+    } finally {
+      running = false;
+      Thread.interrupted(); // a Ctrl-C that came too late for this line must not hit the next one
     }
     return true;
   }

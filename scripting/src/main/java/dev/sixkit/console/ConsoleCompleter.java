@@ -37,7 +37,11 @@ final class ConsoleCompleter implements Completer {
 
   @Override
   public void complete(LineReader reader, ParsedLine line, List<Candidate> candidates) {
-    candidates.addAll(candidates(line.line(), line.cursor()));
+    try {
+      candidates.addAll(candidates(line.line(), line.cursor()));
+    } catch (RuntimeException | LinkageError e) {
+      // completion is a help: whatever goes wrong in it must not end the console
+    }
   }
 
   /** The candidates for a buffer and cursor (public for tests of the completion itself). */
