@@ -50,6 +50,10 @@ public final class Console implements AutoCloseable {
    */
   public Console(Terminal terminal, Path history, List<String> args) {
     this.terminal = terminal;
+    if (terminal.getWidth() <= 0 || terminal.getHeight() <= 0) {
+      // A pty nobody sized (script(1) fed by a pipe) says 0x0; JLine cannot draw a prompt in that.
+      terminal.setSize(new org.jline.terminal.Size(80, 24));
+    }
     this.out = terminal.writer();
     this.session = new DslSession(out, false, false);
     this.runner = new ScriptRunner(session, args);
