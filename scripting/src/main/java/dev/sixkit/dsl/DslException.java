@@ -72,7 +72,21 @@ public class DslException extends SixkitException {
   }
 
   private static final Set<String> RUNTIME = Set.of("java.", "jdk.", "sun.", "groovy.", "org.codehaus.groovy.",
-      "org.apache.groovy.", "dev.sixkit.dsl.", "org.junit.", "org.apache.maven.");
+      "org.apache.groovy.", "org.junit.", "org.apache.maven.");
+
+  /** Whether a frame belongs to the DSL itself (its classes, not a caller's that share the package). */
+  private static boolean dsl(String className) {
+    if (!className.startsWith("dev.sixkit.dsl.")) {
+      return false;
+    }
+    try {
+      Class<?> c = Class.forName(className, false, DslException.class.getClassLoader());
+      return java.util.Objects.equals(c.getProtectionDomain().getCodeSource(),
+          DslException.class.getProtectionDomain().getCodeSource());
+    } catch (ClassNotFoundException | SecurityException | LinkageError e) {
+      return true;
+    }
+  }
 
   /**
    * Where the user's code is in a stack: the first frame of a Groovy script (its file ends in
@@ -90,7 +104,7 @@ public class DslException extends SixkitException {
         continue;
       }
       String c = e.getClassName();
-      if (RUNTIME.stream().noneMatch(c::startsWith)) {
+      if (RUNTIME.stream().noneMatch(c::startsWith) && !dsl(c)) {
         return e;
       }
     }

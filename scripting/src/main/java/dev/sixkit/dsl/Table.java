@@ -71,6 +71,10 @@ public final class Table {
     Object first = items.stream().filter(x -> x != null).findFirst().orElse(null);
     if (first != null && first.getClass().isRecord()) {
       RecordComponent[] comps = first.getClass().getRecordComponents();
+      for (RecordComponent rc : comps) {
+        // records declared in a snippet, a script or a test are not public: read them all the same
+        rc.getAccessor().trySetAccessible();
+      }
       List<String> hs = new ArrayList<>();
       for (RecordComponent rc : comps) {
         hs.add(upper(rc.getName()));
