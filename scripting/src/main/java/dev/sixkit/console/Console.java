@@ -103,15 +103,22 @@ public final class Console implements AutoCloseable {
     out.flush();
   }
 
-  /** Runs a script file in this session (its setup becomes the console's). */
+  /**
+   * Runs a script file in this session as {@code ./sixkit run} would (its steps print their
+   * tables); its setup and variables stay for the lines typed after.
+   */
   public boolean load(Path file, List<String> args) {
     runner.binding().setVariable("args", args.toArray(String[]::new));
+    session.echo(true);
     try {
-      show(runner.run(file));
+      runner.run(file);
       return true;
     } catch (RuntimeException e) {
       error(e);
       return false;
+    } finally {
+      session.echo(false);
+      out.flush();
     }
   }
 

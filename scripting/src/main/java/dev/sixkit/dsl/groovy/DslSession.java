@@ -18,7 +18,7 @@ public final class DslSession implements AutoCloseable {
   public static final String VARIABLE = "sixkitSession";
 
   private final PrintWriter out;
-  private final boolean echo;
+  private volatile boolean echo;
   private final boolean planOnly;
   private final List<Setup> setups = new ArrayList<>();
   private Setup current;
@@ -41,6 +41,11 @@ public final class DslSession implements AutoCloseable {
 
   public boolean echo() {
     return echo;
+  }
+
+  /** Turns printing by the DSL steps on or off (the console prints while it runs a whole script). */
+  public void echo(boolean on) {
+    this.echo = on;
   }
 
   public boolean planOnly() {
