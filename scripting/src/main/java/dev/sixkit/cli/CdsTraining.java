@@ -13,6 +13,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * What the launcher runs once after a build with -XX:ArchiveClassesAtExit: a one-shot command
  * (show links), then the console's classes (JLine, the Groovy compiler, the DSL) on a dumb
  * terminal, so the class-data archive serves both the one-shot commands and the console.
+ * Stateless.
  */
 final class CdsTraining {
   private CdsTraining() {}

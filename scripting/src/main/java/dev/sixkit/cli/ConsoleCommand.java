@@ -13,7 +13,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code sixkit console [FILE.groovy [ARGS...]]}: the interactive Groovy console with the setup language. */
+/**
+ * {@code sixkit console [FILE.groovy [ARGS...]]}: the interactive Groovy console with the setup
+ * language. Not shared between threads.
+ */
 @Command(name = "console", mixinStandardHelpOptions = true,
     description = {"An interactive Groovy console with the setup language and the SDK: line editing, history,",
         "Tab completion of the DSL's words and of Host methods, closures over several lines, results as tables.",

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code sixkit jshell}: JShell with the SDK, its imports and a live {@code host}. */
+/** {@code sixkit jshell}: JShell with the SDK, its imports and a live {@code host}. Not shared between threads. */
 @Command(name = "jshell", mixinStandardHelpOptions = true,
     description = {"JShell in this JVM (--execution local) with the SDK on its class path, the dev.sixkit packages",
         "imported, a live `host` (this machine, a namespace or a lab host) and table(...) for readable tables.",

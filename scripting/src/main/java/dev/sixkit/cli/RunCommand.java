@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code sixkit run FILE.groovy [ARGS...] [--plan]}: runs a setup script without a console. The
  * DSL steps print their tables; exit 0 when everything worked, 1 when a step failed (an error
- * names the script line), 2 for usage errors.
+ * names the script line), 2 for usage errors. Each run builds its own command object; not shared
+ * between threads.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = {"Run a Groovy setup script (the DSL of ./sixkit console) without a console.",

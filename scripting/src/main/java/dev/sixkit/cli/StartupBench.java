@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
  * {@code sixkit bench startup}: how long a person waits. The console's first prompt (on a real
  * pseudo-terminal, through script(1)), and the first result of {@code ./sixkit show neighbours}
  * against {@code ip -6 neigh show}, run side by side in alternating rounds, each a fresh process
- * started the way a person starts it (the launcher, with its class-data archive).
+ * started the way a person starts it (the launcher, with its class-data archive). Not shared
+ * between threads.
  */
 @Command(name = "startup", mixinStandardHelpOptions = true,
     description = {"Time to the console's first prompt, and to the first result of ./sixkit show neighbours against",

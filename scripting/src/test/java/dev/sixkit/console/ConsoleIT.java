@@ -45,14 +45,20 @@ class ConsoleIT {
 
   @AfterAll
   static void down() throws Exception {
-    if (con != null) {
-      con.close();
-    }
-    if (lab != null) {
-      Lab.down(lab.name(), LabProgress.silent());
-    }
-    if (history != null) {
-      Files.deleteIfExists(history);
+    try {
+      if (con != null) {
+        con.close();
+      }
+    } finally {
+      try {
+        if (lab != null) {
+          Lab.down(lab.name(), LabProgress.silent());
+        }
+      } finally {
+        if (history != null) {
+          Files.deleteIfExists(history);
+        }
+      }
     }
   }
 

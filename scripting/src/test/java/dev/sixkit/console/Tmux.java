@@ -122,11 +122,17 @@ final class Tmux implements AutoCloseable {
 
   @Override
   public void close() {
-    tmux("kill-server");
     try {
-      Files.deleteIfExists(config);
-    } catch (IOException e) {
-      // a temp file
+      tmux("kill-server");
+    } finally {
+      try {
+        Files.deleteIfExists(config);
+        // tmux leaves its socket file behind when the server is killed
+        Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        Files.deleteIfExists(Path.of(System.getenv().getOrDefault("TMUX_TMPDIR", "/tmp"), "tmux-" + uid, socket));
+      } catch (IOException | UnsupportedOperationException e) {
+        // temp files only
+      }
     }
   }
 }
