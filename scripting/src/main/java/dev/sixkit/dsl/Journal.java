@@ -79,11 +79,18 @@ final class Journal {
   static void delete(Path file) {
     try {
       Files.deleteIfExists(file);
-      Path dir = file.getParent();
-      try (var s = Files.list(dir)) {
-        if (s.findAny().isEmpty()) {
-          Files.deleteIfExists(dir);
+      // the setup's folder, then the state folder, when nothing else is left in them
+      for (Path dir = file.getParent(), stop = dir.getParent().getParent(); dir != null && !dir.equals(stop);
+          dir = dir.getParent()) {
+        if (!Files.isDirectory(dir)) {
+          continue;
         }
+        try (var s = Files.list(dir)) {
+          if (s.findAny().isPresent()) {
+            break;
+          }
+        }
+        Files.deleteIfExists(dir);
       }
     } catch (IOException e) {
       throw new SixkitException("delete the record of the last apply", file.toString(), e.toString(), e);
