@@ -549,8 +549,13 @@ public final class NdpProxySync implements AutoCloseable {
   }
 
   private void connectDocker() {
+    reconnectPending.set(false);
     if (closed) {
       return;
+    }
+    DockerEvent.Stream old = dockerEvents;
+    if (old != null && old.isOpen()) {
+      return; // already connected
     }
     try {
       Docker d = host.docker();
@@ -582,8 +587,11 @@ public final class NdpProxySync implements AutoCloseable {
 
   private volatile boolean dockerKnownOnce;
 
+  private final java.util.concurrent.atomic.AtomicBoolean reconnectPending = new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** At most one reconnect is pending: the stream's end and a failed request both ask for one. */
   private synchronized void scheduleReconnect() {
-    if (closed) {
+    if (closed || !reconnectPending.compareAndSet(false, true)) {
       return;
     }
     Duration wait = backoff;
