@@ -228,6 +228,12 @@ public final class Doctor {
         h.container + " holds " + d + " (" + h.state + ")"));
     if (missing || !forwarding) {
       fixes.addAll(ownerFixes);
+      if (!source.isEmpty() && h.running) {
+        // Say now what the way back will need too, so one round of fixes is enough.
+        Diagnosis back = returnPath(d, source, new ArrayList<>(), new ArrayList<>(), Verdict.REACHABLE, "", h);
+        f.addAll(back.findings());
+        fixes.addAll(back.fixes());
+      }
       return done(d, source, f, missing ? Verdict.NEEDS_NDP_PROXY : Verdict.FORWARDING_OFF,
           host.name() + " looks for " + d + " on-link on " + dev + " with neighbour discovery, and " + h.host.name()
               + (missing ? " does not answer for it (no NDP proxy entry" + (proxyNdp ? "" : ", proxy_ndp off") + ")"

@@ -143,7 +143,7 @@ public final class NdpPersistence {
         + "ExecStart=" + cmd + "\n"
         + "Restart=always\n"
         + "RestartSec=2\n"
-        + "Environment=SIXKIT_JAVA_OPTS=-Xmx48m\n\n"
+        + "Environment=SIXKIT_JAVA_OPTS=-Xmx32m\n\n"
         + "[Install]\n"
         + "WantedBy=multi-user.target\n";
   }

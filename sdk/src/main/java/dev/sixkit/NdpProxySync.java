@@ -134,7 +134,7 @@ public final class NdpProxySync implements AutoCloseable {
   private final Set<InetAddress> foreign = new HashSet<>();
   private boolean dockerKnown;
   private int uplinkIndex;
-  private volatile Set<String> ownedView = Set.of();
+  private volatile Set<InetAddress> ownedSnapshot = Set.of();
 
   private NdpProxySync(Builder b) {
     if (!(b.host instanceof KernelHost k)) {
@@ -382,7 +382,11 @@ public final class NdpProxySync implements AutoCloseable {
 
   /** The entries the sync owns now (canonical addresses, sorted). */
   public Set<String> owned() {
-    return ownedView;
+    TreeSet<String> sorted = new TreeSet<>();
+    for (InetAddress a : ownedSnapshot) {
+      sorted.add(IpAddresses.format(a));
+    }
+    return java.util.Collections.unmodifiableSet(sorted);
   }
 
   /** How many reconciles have completed. */
@@ -455,7 +459,7 @@ public final class NdpProxySync implements AutoCloseable {
    */
   public Map<String, List<String>> sharedGroups() {
     Map<InetAddress, List<String>> byGroup = new HashMap<>();
-    for (String a : ownedView) {
+    for (String a : owned()) {
       byGroup.computeIfAbsent(Multicast.solicitedNode(IpAddresses.parse(a)), g -> new ArrayList<>()).add(a);
     }
     try {
@@ -630,6 +634,7 @@ public final class NdpProxySync implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    closeJournal();
     try {
       lock.release();
       lockChannel.close();
@@ -904,7 +909,7 @@ public final class NdpProxySync implements AutoCloseable {
     }
     foreign.remove(a);
     if (owned.add(a)) {
-      writeState();
+      journal('+', a);
     }
     nl.neighbours().proxy(a).dev(uplinkIndex).add();
     change(Change.added(host.name(), object(a), "present"));
@@ -921,7 +926,7 @@ public final class NdpProxySync implements AutoCloseable {
     }
     deleteEntry(a);
     owned.remove(a);
-    writeState();
+    journal('-', a);
     change(Change.removed(host.name(), object(a), "present"));
   }
 
@@ -945,7 +950,7 @@ public final class NdpProxySync implements AutoCloseable {
         boolean was = owned.contains(a) || foreign.contains(a);
         foreign.remove(a);
         if (owned.add(a)) {
-          writeState();
+          journal('+', a);
         }
         nl.neighbours().proxy(a).dev(uplinkIndex).add();
         if (was) {
@@ -996,8 +1001,11 @@ public final class NdpProxySync implements AutoCloseable {
           continue;
         }
         try {
-          InetAddress a = IpAddresses.parseV6(l, "owned entry");
-          if (dev.equals(uplink)) {
+          char op = l.charAt(0) == '+' || l.charAt(0) == '-' ? l.charAt(0) : '=';
+          InetAddress a = IpAddresses.parseV6(op == '=' ? l : l.substring(1), "owned entry");
+          if (op == '-') {
+            out.remove(a);
+          } else if (dev.equals(uplink)) {
             out.add(a);
           } else {
             releaseOnOldUplink(a, dev);
@@ -1022,9 +1030,15 @@ public final class NdpProxySync implements AutoCloseable {
     }
   }
 
+  /**
+   * Rewrites the record as a snapshot (atomic rename). Between snapshots each add and delete is
+   * appended as a journal line ("+ADDR", "-ADDR"): one small write per event instead of the whole
+   * set. No fsync, see the class notes.
+   */
   private void writeState() {
     StringBuilder sb = new StringBuilder(64 + owned.size() * 40);
-    sb.append("# sixkit ndp sync: the proxy entries it added (it removes only these)\n");
+    sb.append("# sixkit ndp sync: the proxy entries it added (it removes only these);\n");
+    sb.append("# a snapshot, then journal lines: +ADDR added, -ADDR removed\n");
     sb.append("uplink ").append(uplink).append('\n');
     TreeSet<String> sorted = new TreeSet<>();
     for (InetAddress a : owned) {
@@ -1036,24 +1050,56 @@ public final class NdpProxySync implements AutoCloseable {
     Path f = stateDir.resolve(STATE_FILE);
     Path tmp = stateDir.resolve(STATE_FILE + ".tmp");
     try {
+      closeJournal();
       Files.writeString(tmp, sb, StandardCharsets.UTF_8);
       try {
         Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING);
       }
+      journal = FileChannel.open(f, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+      journalLines = 0;
     } catch (IOException e) {
       throw new SixkitException("write NDP proxy sync state", f.toString(), e.toString(), e);
     }
-    ownedView = java.util.Collections.unmodifiableSet(sorted);
+    publishOwned();
+  }
+
+  private FileChannel journal;
+  private int journalLines;
+
+  /** Appends one change to the record (before a kernel add, after a kernel delete). */
+  private void journal(char op, InetAddress a) {
+    if (journal == null || journalLines > owned.size() + 512) {
+      writeState();
+      return;
+    }
+    byte[] line = (op + IpAddresses.format(a) + "\n").getBytes(StandardCharsets.US_ASCII);
+    try {
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(line);
+      while (b.hasRemaining()) {
+        journal.write(b);
+      }
+      journalLines++;
+    } catch (IOException e) {
+      throw new SixkitException("write NDP proxy sync state", stateDir.resolve(STATE_FILE).toString(), e.toString(), e);
+    }
+    publishOwned();
+  }
+
+  private void closeJournal() {
+    if (journal != null) {
+      try {
+        journal.close();
+      } catch (IOException e) {
+        log.debug("closing the journal: {}", e.toString());
+      }
+      journal = null;
+    }
   }
 
   private void publishOwned() {
-    TreeSet<String> sorted = new TreeSet<>();
-    for (InetAddress a : owned) {
-      sorted.add(IpAddresses.format(a));
-    }
-    ownedView = java.util.Collections.unmodifiableSet(sorted);
+    ownedSnapshot = Set.copyOf(owned);
   }
 
   private static void sleep(long ms) {
@@ -1066,6 +1112,6 @@ public final class NdpProxySync implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "NdpProxySync[" + host.name() + " dev " + uplink + ", " + prefixes + ", " + ownedView.size() + " owned]";
+    return "NdpProxySync[" + host.name() + " dev " + uplink + ", " + prefixes + ", " + ownedSnapshot.size() + " owned]";
   }
 }
