@@ -133,7 +133,7 @@ public final class NdpProxySync implements AutoCloseable {
   private final Set<InetAddress> owned = new HashSet<>();
   private final Set<InetAddress> foreign = new HashSet<>();
   private boolean dockerKnown;
-  private int uplinkIndex;
+  private volatile int uplinkIndex;
   private volatile Set<InetAddress> ownedSnapshot = Set.of();
 
   private NdpProxySync(Builder b) {
@@ -677,13 +677,14 @@ public final class NdpProxySync implements AutoCloseable {
             full = f;
           }
         }
-        if (full != null) {
-          runFull(full);
-        }
+        boolean dockerRead = full != null && runFull(full);
+        Set<String> seen = new HashSet<>(); // start and network connect come together: one inspect
         for (Task t : batch) {
           try {
-            if (t instanceof Task.ContainerChanged c && full == null) {
-              containerChanged(c.id());
+            if (t instanceof Task.ContainerChanged c && !dockerRead) { // a full read of Docker covers them
+              if (seen.add(c.id())) {
+                containerChanged(c.id());
+              }
             } else if (t instanceof Task.GroupLeft g && full == null) {
               groupLeft(g.group());
             }
@@ -713,7 +714,8 @@ public final class NdpProxySync implements AutoCloseable {
     scheduleReconnect();
   }
 
-  private void runFull(Task.Full f) {
+  /** Runs a full reconcile; returns whether Docker's containers were read in it. */
+  private boolean runFull(Task.Full f) {
     long t0 = System.nanoTime();
     List<Change> changes = new ArrayList<>();
     boolean docker = f.docker();
@@ -774,6 +776,7 @@ public final class NdpProxySync implements AutoCloseable {
         log.warn("report listener failed", e);
       }
     }
+    return docker;
   }
 
   /** The container's IPv6 addresses inside the managed prefixes, when it is live. */
