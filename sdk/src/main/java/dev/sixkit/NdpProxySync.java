@@ -134,6 +134,7 @@ public final class NdpProxySync implements AutoCloseable {
   private final Set<InetAddress> foreign = new HashSet<>();
   private boolean dockerKnown;
   private volatile int uplinkIndex;
+  private volatile boolean stateLoaded;
   private volatile Set<InetAddress> ownedSnapshot = Set.of();
 
   private NdpProxySync(Builder b) {
@@ -490,6 +491,7 @@ public final class NdpProxySync implements AutoCloseable {
     uplinkIndex = up.index();
     enabled = enable(host, uplink, acceptRa);
     owned.addAll(readState());
+    stateLoaded = true;
     publishOwned();
     subscribeKernel();
     worker.start();
@@ -632,6 +634,13 @@ public final class NdpProxySync implements AutoCloseable {
         worker.join(5000);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      }
+    }
+    if (stateLoaded && !worker.isAlive()) {
+      try {
+        writeState(); // compact the journal into a snapshot
+      } catch (RuntimeException e) {
+        log.debug("compacting the record on close: {}", e.getMessage());
       }
     }
     closeJournal();

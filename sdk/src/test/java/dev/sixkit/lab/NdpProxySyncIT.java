@@ -338,9 +338,10 @@ class NdpProxySyncIT {
   @Order(8)
   void ownershipSurvivesARestartOfTheSync() throws Exception {
     Set<String> before = table();
-    assertEquals(before, Set.copyOf(Files.readAllLines(state.resolve("owned")).stream()
-        .filter(l -> !l.startsWith("#") && !l.startsWith("uplink")).toList()));
+    assertEquals(before, recorded());
     sync.close();
+    assertEquals(before, recorded(), "closing compacts the record into a snapshot");
+    assertTrue(Files.readAllLines(state.resolve("owned")).stream().noneMatch(l -> l.startsWith("+") || l.startsWith("-")));
     // while it is away, web1 goes and web6 comes; a foreign entry appears
     docker1.docker().remove("web1");
     web(docker1.docker(), "web6", 6);
@@ -351,6 +352,22 @@ class NdpProxySyncIT {
     awaitLive(foreign);
     assertEquals(Set.of(addr("web6")), sync.owned());
     Ip.run(ns1(), "-6", "neigh", "del", "proxy", foreign, "dev", "eth0");
+  }
+
+  /** The ownership record: a snapshot, then journal lines (+ADDR, -ADDR). */
+  static Set<String> recorded() throws java.io.IOException {
+    Set<String> out = new TreeSet<>();
+    for (String l : Files.readAllLines(state.resolve("owned"))) {
+      if (l.startsWith("#") || l.startsWith("uplink") || l.isBlank()) {
+        continue;
+      }
+      if (l.startsWith("-")) {
+        out.remove(l.substring(1));
+      } else {
+        out.add(l.startsWith("+") ? l.substring(1) : l);
+      }
+    }
+    return out;
   }
 
   @Test
