@@ -47,7 +47,7 @@ class NdpSyncCliIT {
   @BeforeAll
   static void up() throws IOException {
     Root.require();
-    String name = "sxc" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
+    String name = "sxq" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
     lab = Lab.builder().name(name).hosts(2).mode(Mode.NDP_PROXY).up();
     work = Files.createTempDirectory("sixkit-ndp-cli");
     try (var d = dev.sixkit.Docker.connect(lab.host("docker1").dockerEndpoint())) {

@@ -57,7 +57,7 @@ class DoctorIT {
   @Test
   void ndpProxyRecipeBrokenThenFixed() {
     Root.require();
-    String name = labName("sxd");
+    String name = labName("sxdn");
     try (Lab lab = Lab.builder().name(name).hosts(2).mode(Mode.NDP_PROXY).up();
         Host docker1 = lab.connect("docker1"); Host docker2 = lab.connect("docker2")) {
       String web1 = docker1.docker().container("web1").ipv6().orElseThrow().toCanonicalString();
@@ -112,7 +112,7 @@ class DoctorIT {
   @Test
   void routedRecipeBrokenThenFixed() {
     Root.require();
-    String name = labName("sxe");
+    String name = labName("sxdr");
     try (Lab lab = Lab.builder().name(name).hosts(2).mode(Mode.ROUTED).up();
         Host docker1 = lab.connect("docker1"); Host docker2 = lab.connect("docker2")) {
       String web1 = docker1.docker().container("web1").ipv6().orElseThrow().toCanonicalString();
