@@ -6,6 +6,7 @@ import org.apache.sshd.client.future.DefaultOpenFuture;
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.SshException;
+import org.apache.sshd.common.channel.ChannelPipedInputStream;
 import org.apache.sshd.common.channel.LocalWindow;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.buffer.Buffer;
@@ -59,6 +60,18 @@ public final class StreamLocalChannel extends ChannelDirectTcpip {
     b.putUInt(0); // reserved
     writePacket(b);
     return openFuture;
+  }
+
+  /**
+   * The remote socket's end of stream: MINA's channel marks it but leaves the piped stream
+   * waiting for more, so a reader would block until the channel closes. Tell the pipe.
+   */
+  @Override
+  public void handleEof() throws IOException {
+    super.handleEof();
+    if (invertedOut instanceof ChannelPipedInputStream pipe) {
+      pipe.eof();
+    }
   }
 
   @Override

@@ -6,7 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -112,10 +112,19 @@ public final class UnixForward implements AutoCloseable {
     }
     AutoCloseable remoteCloser = () -> remote.close(true);
     open.add(remoteCloser);
+    // Plain read/write on the socket channel: Channels.newInputStream and newOutputStream of one
+    // channel share a lock, so a blocked read would hold up every write.
     Thread up = new Thread(() -> {
-      try (InputStream in = Channels.newInputStream(local)) {
+      try {
         OutputStream out = remote.getInvertedIn();
-        pump(in, out);
+        ByteBuffer buf = ByteBuffer.allocate(32 * 1024);
+        while (local.read(buf) >= 0) {
+          if (buf.position() > 0) {
+            out.write(buf.array(), 0, buf.position());
+            out.flush();
+            buf.clear();
+          }
+        }
         out.close(); // EOF to the remote socket, which still answers
       } catch (IOException e) {
         remote.close(true);
@@ -125,25 +134,26 @@ public final class UnixForward implements AutoCloseable {
     up.start();
     try {
       InputStream in = remote.getInvertedOut();
-      OutputStream out = Channels.newOutputStream(local);
-      pump(in, out);
+      byte[] b = new byte[32 * 1024];
+      for (int n; (n = in.read(b)) >= 0; ) {
+        ByteBuffer w = ByteBuffer.wrap(b, 0, n);
+        while (w.hasRemaining()) {
+          local.write(w);
+        }
+      }
+      local.shutdownOutput();
     } catch (IOException e) {
       LOG.debug("forward {}: {}", socket, e.toString());
     } finally {
+      try {
+        up.join(2000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       closeQuietly(local);
       remote.close(false);
       open.remove(local);
       open.remove(remoteCloser);
-    }
-  }
-
-  private static void pump(InputStream in, OutputStream out) throws IOException {
-    byte[] buf = new byte[32 * 1024];
-    for (int n; (n = in.read(buf)) >= 0; ) {
-      if (n > 0) {
-        out.write(buf, 0, n);
-        out.flush();
-      }
     }
   }
 

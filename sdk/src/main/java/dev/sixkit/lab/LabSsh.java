@@ -253,9 +253,10 @@ public final class LabSsh {
         "HostbasedAuthentication no",
         "UsePAM no",
         "StrictModes yes",
-        // Docker's socket is reached through direct-streamlocal; nothing else is forwarded.
+        // Docker's socket is reached through direct-streamlocal. OpenSSH grants those opens with
+        // local TCP forwarding (its permission set is shared): "no", or PermitOpen, denies them too.
         "AllowStreamLocalForwarding local",
-        "AllowTcpForwarding no",
+        "AllowTcpForwarding local",
         "AllowAgentForwarding no",
         "X11Forwarding no",
         "PermitTunnel no",
