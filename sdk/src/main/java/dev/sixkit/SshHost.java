@@ -141,6 +141,11 @@ public final class SshHost implements Host {
     return ssh.connects();
   }
 
+  /** How many commands this host sent to the remote host so far (diagnostics, tests). */
+  public long commandsSent() {
+    return ssh.commands();
+  }
+
   /** The options in use. */
   public SshOptions options() {
     return options;
@@ -194,6 +199,9 @@ public final class SshHost implements Host {
     } catch (SshException e) {
       if (e.reason() != Reason.CONNECTION_LOST && e.reason() != Reason.TIMEOUT) {
         throw e;
+      }
+      if (e.reason() == Reason.TIMEOUT) {
+        ssh.disconnect(); // a connection that stopped answering is not trusted for the check
       }
       boolean applied;
       try {
@@ -529,6 +537,9 @@ public final class SshHost implements Host {
             throw partial(op, what, e.getMessage(), done, chunk, rest, List.of(), e, add);
           }
           // Reconnect and look: the entries of this chunk in effect are exactly those applied.
+          if (e.reason() == Reason.TIMEOUT) {
+            ssh.disconnect();
+          }
           Set<InetAddress> after;
           try {
             after = present();

@@ -77,6 +77,7 @@ public final class SshConnection implements AutoCloseable {
   private final List<KeyPair> keys;
   private final SshClient client;
   private final AtomicLong connects = new AtomicLong();
+  private final AtomicLong commands = new AtomicLong();
   private ClientSession session;
   private volatile boolean closed;
 
@@ -197,6 +198,11 @@ public final class SshConnection implements AutoCloseable {
   /** How many times a session was opened (1 unless it had to reconnect). */
   public long connects() {
     return connects.get();
+  }
+
+  /** How many commands were sent to the host (exec requests). */
+  public long commands() {
+    return commands.get();
   }
 
   /** The live session, connecting (again) when there is none or it was closed. */
@@ -332,8 +338,10 @@ public final class SshConnection implements AutoCloseable {
       Set<ClientChannelEvent> ev = ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), timeout);
       Integer exit = ch.getExitStatus();
       if (ev.contains(ClientChannelEvent.TIMEOUT) && exit == null) {
+        disconnect(); // a connection that stopped answering is not used again
         throw new SshException(Reason.TIMEOUT, target.toString(), "run", "'" + command + "' on " + target,
-            "no answer within " + timeout.toMillis() + " ms (the remote command may still be running)", null);
+            "no answer within " + timeout.toMillis() + " ms (the remote command may still be running; the connection"
+                + " was closed)", null);
       }
       if (exit == null) {
         // A short grace for the exit status that may trail the close.
@@ -367,6 +375,7 @@ public final class SshConnection implements AutoCloseable {
         ChannelExec ch = s.createExecChannel(command);
         ch.setOut(new ByteArrayOutputStream());
         ch.setErr(new ByteArrayOutputStream());
+        commands.incrementAndGet();
         ch.open().verify(timeout);
         return ch;
       } catch (IOException | RuntimeException e) {
@@ -377,6 +386,7 @@ public final class SshConnection implements AutoCloseable {
           continue; // nothing was sent: connect again and retry
         }
         if (s.isOpen() && !s.isClosing() && String.valueOf(e.getMessage()).toLowerCase().contains("timeout")) {
+          disconnect();
           throw new SshException(Reason.TIMEOUT, target.toString(), "open a channel to", target.toString(),
               "no answer within " + timeout.toMillis() + " ms", e);
         }

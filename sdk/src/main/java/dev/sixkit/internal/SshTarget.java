@@ -3,7 +3,6 @@ package dev.sixkit.internal;
 import dev.sixkit.SshException;
 import dev.sixkit.SshException.Reason;
 import dev.sixkit.netlink.IpAddresses;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.regex.Pattern;
 
@@ -123,7 +122,8 @@ public record SshTarget(String user, String host, int port) {
   }
 
   private static SshException invalid(String what, String detail) {
-    return new SshException(Reason.INVALID_TARGET, null, "parse SSH target", "'" + what + "'", detail, null);
+    return new SshException(Reason.INVALID_TARGET, null, "parse SSH target", "'" + RemoteInput.visible(what) + "'",
+        detail + "; nothing was sent", null);
   }
 
   /** Whether the host is an IPv6 literal. */
@@ -150,9 +150,5 @@ public record SshTarget(String user, String host, int port) {
   @Override
   public String toString() {
     return user + "@" + (isIpv6() ? "[" + host + "]" : host) + ":" + port;
-  }
-
-  static boolean isInet6(InetAddress a) {
-    return a instanceof Inet6Address;
   }
 }
