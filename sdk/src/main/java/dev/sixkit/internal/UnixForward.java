@@ -39,6 +39,8 @@ public final class UnixForward implements AutoCloseable {
   private final ServerSocketChannel server;
   private final Set<AutoCloseable> open = ConcurrentHashMap.newKeySet();
   private final Thread acceptor;
+  /** Removes the folder if the JVM ends without close() (not after a SIGKILL). */
+  private final Thread cleanupAtExit;
   private volatile boolean closed;
 
   private UnixForward(SshConnection ssh, String remotePath, Path dir, Path socket, ServerSocketChannel server) {
@@ -49,6 +51,7 @@ public final class UnixForward implements AutoCloseable {
     this.server = server;
     this.acceptor = new Thread(this::acceptLoop, "sixkit-ssh-forward " + ssh.target().host());
     acceptor.setDaemon(true);
+    this.cleanupAtExit = new Thread(() -> deleteQuietly(dir), "sixkit-ssh-forward-cleanup");
   }
 
   /** Starts forwarding a fresh local socket to {@code remotePath} on the SSH host. */
@@ -62,6 +65,7 @@ public final class UnixForward implements AutoCloseable {
       server.bind(UnixDomainSocketAddress.of(sock));
       UnixForward f = new UnixForward(ssh, remotePath, dir, sock, server);
       f.acceptor.start();
+      Runtime.getRuntime().addShutdownHook(f.cleanupAtExit);
       LOG.debug("forwarding {} to {} on {}", sock, remotePath, ssh.target());
       return f;
     } catch (IOException e) {
@@ -159,7 +163,15 @@ public final class UnixForward implements AutoCloseable {
 
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
     closed = true;
+    try {
+      Runtime.getRuntime().removeShutdownHook(cleanupAtExit);
+    } catch (IllegalStateException e) {
+      // the JVM is already shutting down: the hook runs anyway
+    }
     closeQuietly(server);
     for (AutoCloseable c : open) {
       closeQuietly(c);
