@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * <p>Stateless; thread-safe.
  */
 public final class IpErrors {
-  private static final Pattern FAILED_LINE = Pattern.compile("Command failed -:(\\d+)");
+  private static final Pattern FAILED_LINE = Pattern.compile("Command failed -:(\\d{1,9})(?!\\d)");
   private static final Pattern NO_DEVICE = Pattern.compile("Cannot find device \"([^\"]*)\"");
 
   /** glibc's strerror texts of the errnos ip and the kernel's sysctl files answer with. */
@@ -38,12 +38,25 @@ public final class IpErrors {
 
   /** The batch line ip -batch stopped at ("Command failed -:N"), 1-based. */
   public static OptionalInt failedLine(String stderr) {
+    if (stderr == null) {
+      return OptionalInt.empty();
+    }
     Matcher m = FAILED_LINE.matcher(stderr);
-    return m.find() ? OptionalInt.of(Integer.parseInt(m.group(1))) : OptionalInt.empty();
+    if (!m.find()) {
+      return OptionalInt.empty();
+    }
+    try {
+      return OptionalInt.of(Integer.parseInt(m.group(1)));
+    } catch (NumberFormatException e) {
+      return OptionalInt.empty();
+    }
   }
 
   /** The errno of a strerror text found in the message, or -1. */
   public static int errnoOf(String text) {
+    if (text == null) {
+      return -1;
+    }
     for (var e : ERRNO.entrySet()) {
       if (text.contains(e.getKey())) {
         return e.getValue();
@@ -59,7 +72,7 @@ public final class IpErrors {
   public static NetlinkException toException(String stderr, String operation, String object, String where) {
     String kernel = null;
     int errno = -1;
-    for (String raw : stderr.split("\n")) {
+    for (String raw : String.valueOf(stderr).split("\n")) {
       String line = raw.strip();
       if (line.isEmpty() || FAILED_LINE.matcher(line).find()) {
         continue;

@@ -114,6 +114,10 @@ public final class IpJson {
 
   /** {@code ip -json -details link show}. */
   public static List<Link> links(JsonNode array) {
+    return guard("links", () -> links0(array));
+  }
+
+  private static List<Link> links0(JsonNode array) {
     Map<String, Integer> index = new HashMap<>();
     for (JsonNode l : array) {
       index.put(text(l, "ifname"), l.path("ifindex").asInt());
@@ -194,6 +198,10 @@ public final class IpJson {
 
   /** {@code ip -json address show}: every address of every link. */
   public static List<Address> addresses(JsonNode array) {
+    return guard("addresses", () -> addresses0(array));
+  }
+
+  private static List<Address> addresses0(JsonNode array) {
     List<Address> out = new ArrayList<>();
     for (JsonNode l : array) {
       int ifindex = l.path("ifindex").asInt();
@@ -238,14 +246,21 @@ public final class IpJson {
 
   /** {@code ip -json -details route show} (one family per listing), or a {@code route get} answer. */
   public static List<Route> routes(JsonNode array, boolean v6, Map<String, Integer> index) {
-    List<Route> out = new ArrayList<>();
-    for (JsonNode r : array) {
-      out.add(route(r, v6, index));
-    }
-    return out;
+    return guard("routes", () -> {
+      List<Route> out = new ArrayList<>();
+      for (JsonNode r : array) {
+        out.add(route0(r, v6, index));
+      }
+      return out;
+    });
   }
 
+  /** One route of a listing or a {@code route get} answer. */
   public static Route route(JsonNode r, boolean v6, Map<String, Integer> index) {
+    return guard("route", () -> route0(r, v6, index));
+  }
+
+  private static Route route0(JsonNode r, boolean v6, Map<String, Integer> index) {
     String dst = text(r, "dst");
     IpPrefix destination;
     if (dst.isEmpty() || dst.equals("default")) {
@@ -282,6 +297,10 @@ public final class IpJson {
 
   /** {@code ip -json neigh show nud all} or {@code ip -json neigh show proxy}. */
   public static List<Neighbour> neighbours(JsonNode array, Map<String, Integer> index) {
+    return guard("neighbours", () -> neighbours0(array, index));
+  }
+
+  private static List<Neighbour> neighbours0(JsonNode array, Map<String, Integer> index) {
     List<Neighbour> out = new ArrayList<>();
     for (JsonNode n : array) {
       String dst = text(n, "dst");
@@ -308,6 +327,17 @@ public final class IpJson {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** Output from a remote host is untrusted: whatever it holds fails as NetlinkException EBADMSG. */
+  private static <T> T guard(String what, java.util.function.Supplier<T> parse) {
+    try {
+      return parse.get();
+    } catch (NetlinkException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw malformed(what, e.toString());
+    }
+  }
 
   private static int scope(String s) {
     if (s.isEmpty()) {

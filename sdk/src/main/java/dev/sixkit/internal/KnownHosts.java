@@ -233,27 +233,29 @@ public final class KnownHosts implements ServerKeyVerifier {
     return matched;
   }
 
-  private static boolean glob(String p, String s) {
-    return glob(p, 0, s, 0);
-  }
-
-  private static boolean glob(String p, int i, String s, int j) {
-    while (i < p.length()) {
-      char c = p.charAt(i);
-      if (c == '*') {
-        for (int k = j; k <= s.length(); k++) {
-          if (glob(p, i + 1, s, k)) {
-            return true;
-          }
-        }
+  /** '*' and '?' wildcards, in linear time (the last '*' is the only backtracking point). */
+  static boolean glob(String p, String s) {
+    int i = 0;
+    int j = 0;
+    int star = -1;
+    int mark = 0;
+    while (j < s.length()) {
+      if (i < p.length() && (p.charAt(i) == '?' || p.charAt(i) == s.charAt(j))) {
+        i++;
+        j++;
+      } else if (i < p.length() && p.charAt(i) == '*') {
+        star = i++;
+        mark = j;
+      } else if (star >= 0) {
+        i = star + 1;
+        j = ++mark;
+      } else {
         return false;
       }
-      if (j >= s.length() || (c != '?' && c != s.charAt(j))) {
-        return false;
-      }
-      i++;
-      j++;
     }
-    return j == s.length();
+    while (i < p.length() && p.charAt(i) == '*') {
+      i++;
+    }
+    return i == p.length();
   }
 }

@@ -109,10 +109,15 @@ public record SshTarget(String user, String host, int port) {
       return IpAddresses.format(a);
     }
     String h = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
-    for (String label : h.split("\\.", -1)) {
+    String[] labels = h.split("\\.", -1);
+    for (String label : labels) {
       if (!LABEL.matcher(label).matches()) {
         throw invalid(host, "a host name is dot-separated labels of letters, digits and inner '-'");
       }
+    }
+    if (labels[labels.length - 1].chars().allMatch(Character::isDigit)) {
+      // Not a name (RFC 3696: a top-level label is never all digits), and not a valid IPv4 literal.
+      throw invalid(host, "neither an IPv4 address nor a host name");
     }
     return h;
   }
