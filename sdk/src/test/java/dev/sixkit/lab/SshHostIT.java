@@ -148,6 +148,49 @@ class SshHostIT {
     }
   }
 
+  /** Less common kernel state reads the same both ways too: bridges, no carrier, multipath, blackholes, lifetimes. */
+  @Test
+  void unusualStateReadsTheSameBothWays() {
+    Ip.run(ns, "link", "add", "tbr0", "type", "bridge");
+    try {
+      Ip.run(ns, "link", "set", "tv1", "master", "tbr0");
+      Ip.run(ns, "link", "set", "tbr0", "up");
+      Ip.run(ns, "link", "set", "tv1", "down"); // tv0 is now up without carrier
+      Ip.run(ns, "link", "set", "tv0", "alias", "uplink to the switch");
+      Ip.run(ns, "link", "property", "add", "dev", "tv0", "altname", "sixkit-uplink");
+      Ip.run(ns, "link", "set", "tv0", "mtu", "1400", "txqueuelen", "500", "group", "7");
+      Ip.run(ns, "addr", "add", "2001:db8:ab12::9/64", "dev", "tv0", "valid_lft", "1000", "preferred_lft", "0");
+      Ip.run(ns, "addr", "add", "192.0.2.2/24", "dev", "tv1");
+      Ip.run(ns, "addr", "add", "198.51.100.1/24", "dev", "tbr0");
+      Ip.run(ns, "-6", "route", "add", "2001:db8:ef12::/64", "nexthop", "via", "2001:db8:ab12::5", "dev", "tv0",
+          "nexthop", "via", "2001:db8:ab12::6", "dev", "tv0");
+      Ip.run(ns, "-6", "route", "add", "blackhole", "2001:db8:dead::/48");
+      Ip.run(ns, "-6", "route", "add", "unreachable", "2001:db8:beef::/48", "metric", "7");
+      Ip.run(ns, "route", "add", "203.0.113.0/24", "via", "198.51.100.9", "proto", "static", "metric", "30");
+      Ip.run(ns, "link", "set", "tv1", "down");
+      Ip.run(ns, "route", "add", "prohibit", "203.0.114.0/24");
+      try (Host k = lab.connect("docker1"); Host s = lab.connectSsh("docker1")) {
+        List<Link> kl = k.interfaces();
+        assertEquals(kl, s.interfaces());
+        Link tv0 = kl.stream().filter(l -> l.name().equals("tv0")).findFirst().orElseThrow();
+        assertEquals(List.of("sixkit-uplink"), tv0.altNames());
+        assertEquals("uplink to the switch", tv0.alias());
+        assertTrue(tv0.flagNames().contains("NO-CARRIER"), tv0.toString());
+        assertEquals(withoutLifetimes(k.addresses()), withoutLifetimes(s.addresses()));
+        assertEquals(k.routes(), s.routes());
+        for (String dst : List.of("2001:db8:ef12::1", "2001:db8:ab11::2", "198.51.100.20", "::1", "127.0.0.1",
+            "2001:db8:ab12::2")) {
+          assertEquals(k.routeTo(dst), s.routeTo(dst), dst);
+        }
+        NetlinkException kb = assertThrows(NetlinkException.class, () -> k.routeTo("2001:db8:dead::1"));
+        NetlinkException sb = assertThrows(NetlinkException.class, () -> s.routeTo("2001:db8:dead::1"));
+        assertEquals(kb.errno(), sb.errno(), kb.getMessage() + " / " + sb.getMessage());
+      }
+    } finally {
+      Ip.tryRun(ns, "link", "del", "tbr0");
+    }
+  }
+
   private static List<Address> withoutLifetimes(List<Address> as) {
     return as.stream().map(a -> a.isPermanent() ? a : new Address(a.ifindex(), a.device(), a.prefix(), a.scope(),
         a.flags(), a.label(), 0, 0)).toList();
