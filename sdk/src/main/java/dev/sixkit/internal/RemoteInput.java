@@ -2,10 +2,7 @@ package dev.sixkit.internal;
 
 import dev.sixkit.SshException;
 import dev.sixkit.SshException.Reason;
-import dev.sixkit.netlink.IpAddresses;
-import dev.sixkit.netlink.IpPrefix;
 import dev.sixkit.netlink.NetlinkException;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
