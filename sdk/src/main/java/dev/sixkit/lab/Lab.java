@@ -9,6 +9,7 @@ import dev.sixkit.NetworkPlan;
 import dev.sixkit.Planner;
 import dev.sixkit.Prefixes;
 import dev.sixkit.SixkitException;
+import dev.sixkit.SshHost;
 import dev.sixkit.netlink.Netlink;
 import dev.sixkit.netlink.NetlinkException;
 import dev.sixkit.netlink.Netns;
@@ -622,7 +623,7 @@ public final class Lab implements AutoCloseable {
    * A Host for one lab host reached over SSH (root at its management address, the lab's key and
    * known_hosts, its Docker socket over the same connection), named like {@link #connect}'s.
    */
-  public Host connectSsh(String hostName) {
+  public SshHost connectSsh(String hostName) {
     LabHost h = host(hostName);
     if (!ssh) {
       throw new SixkitException("connect over SSH to", hostName, "lab " + name + " runs no sshd (bring it up with"
