@@ -122,6 +122,20 @@ public final class Docker implements AutoCloseable {
     return engine.imageExists(reference);
   }
 
+  /**
+   * Streams container and network events (start, die, destroy, connect, disconnect, ...) from
+   * now on to {@code listener}, on a thread of the stream's own, until the stream is closed or
+   * the Engine goes away ({@link DockerEvent.Listener#onEnd} says which).
+   */
+  public DockerEvent.Stream events(DockerEvent.Listener listener) {
+    return engine.events(null, Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** {@link #events(DockerEvent.Listener)} replaying the events since an instant first. */
+  public DockerEvent.Stream events(java.time.Instant since, DockerEvent.Listener listener) {
+    return engine.events(since, Objects.requireNonNull(listener, "listener"));
+  }
+
   // ---------------------------------------------------------------- writes
 
   /** Starts describing a container: {@code newContainer("web1").image("sixkit/web:1").start()}. */

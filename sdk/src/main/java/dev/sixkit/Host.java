@@ -111,6 +111,14 @@ public interface Host extends AutoCloseable {
   /** The host's Docker engine; fails with a clear message when none is configured or it is unreachable. */
   Docker docker();
 
+  /**
+   * Explains reachability from this host's real state ({@code doctor().peers(docker1).reach(addr)}),
+   * lists listening sockets and how containers are exposed over IPv6.
+   */
+  default Doctor doctor() {
+    return Doctor.of(this);
+  }
+
   @Override
   void close();
 

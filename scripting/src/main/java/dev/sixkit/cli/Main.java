@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "sixkit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "IPv6 across Docker hosts: show kernel state, benchmark the netlink layer.",
-    subcommands = {DemoCommand.class, LabCommand.class, ShowCommand.class, BenchCommand.class, Main.Completion.class},
+    subcommands = {DemoCommand.class, LabCommand.class, ShowCommand.class, BenchCommand.class, NdpCommand.class, DoctorCommand.class, Main.Completion.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:failure (the reason is printed on stderr)", "2:usage error"})
 public final class Main implements Runnable {

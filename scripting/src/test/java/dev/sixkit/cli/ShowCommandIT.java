@@ -133,10 +133,22 @@ class ShowCommandIT {
   void showNeighboursMatchesIp() throws Exception {
     Ip.run(ns, "-6", "neigh", "add", "2001:db8::9", "lladdr", "02:00:00:00:00:09", "dev", "eth0", "router");
     Ip.run(ns, "-6", "neigh", "add", "2001:db8::a", "lladdr", "02:00:00:00:00:0a", "dev", "eth0", "nud", "stale");
-    Run r = sixkit("show", "neighbours", "--netns", ns, "-6", "--json");
-    assertEquals(0, r.exit(), r.err());
-    JsonNode mine = JSON.readTree(r.out());
-    JsonNode ip = Ip.json(ns, "-6", "neigh", "show");
+    // The kernel adds multicast (NOARP) entries on its own as the links come up: compare only a
+    // reading that held still around ip's (ours, ip's, ours again, the two of ours equal).
+    Run r = null;
+    JsonNode mine = null;
+    JsonNode ip = null;
+    for (int attempt = 0; attempt < 40; attempt++) {
+      r = sixkit("show", "neighbours", "--netns", ns, "-6", "--json");
+      assertEquals(0, r.exit(), r.err());
+      ip = Ip.json(ns, "-6", "neigh", "show");
+      Run again = sixkit("show", "neighbours", "--netns", ns, "-6", "--json");
+      mine = JSON.readTree(r.out());
+      if (r.out().equals(again.out()) && mine.size() == ip.size()) {
+        break;
+      }
+      sleep(50);
+    }
     assertEquals(ip.size(), mine.size(), r.out() + " vs " + ip);
     Map<String, JsonNode> byDst = new HashMap<>();
     mine.forEach(n -> byDst.put(n.get("dst").asText(), n));
@@ -149,9 +161,18 @@ class ShowCommandIT {
       assertEquals(want.has("router"), got.has("router"), "router flag of " + want.get("dst"));
     }
     // --all shows what ip shows with nud all: the multicast NOARP entries too.
-    Run all = sixkit("show", "neighbours", "--netns", ns, "--all", "--json");
-    assertEquals(0, all.exit(), all.err());
-    JsonNode ipAll = Ip.json(ns, "neigh", "show", "nud", "all");
+    Run all = null;
+    JsonNode ipAll = null;
+    for (int attempt = 0; attempt < 40; attempt++) {
+      all = sixkit("show", "neighbours", "--netns", ns, "--all", "--json");
+      assertEquals(0, all.exit(), all.err());
+      ipAll = Ip.json(ns, "neigh", "show", "nud", "all");
+      if (all.out().equals(sixkit("show", "neighbours", "--netns", ns, "--all", "--json").out())
+          && JSON.readTree(all.out()).size() == ipAll.size()) {
+        break;
+      }
+      sleep(50);
+    }
     assertEquals(ipAll.size(), JSON.readTree(all.out()).size(), all.out() + " vs " + ipAll);
     assertTrue(all.out().contains("\"NOARP\""), all.out());
 
@@ -163,28 +184,63 @@ class ShowCommandIT {
   void showAddressesAndRoutesMatchIp() throws Exception {
     Ip.run(ns, "addr", "add", "2001:db8:ab11::1/64", "dev", "eth0", "nodad");
     Ip.run(ns, "-6", "route", "add", "2001:db8:ef11::/64", "via", "2001:db8:ab11::2", "dev", "eth0", "metric", "7");
-    Run addrs = sixkit("show", "addresses", "--netns", ns, "-6", "--dev", "eth0", "--json");
-    assertEquals(0, addrs.exit(), addrs.err());
-    java.util.Set<String> ours = new java.util.TreeSet<>();
-    JSON.readTree(addrs.out()).forEach(a -> ours.add(a.get("local").asText() + "/" + a.get("prefixlen").asInt()));
-    java.util.Set<String> ips = new java.util.TreeSet<>();
-    Ip.json(ns, "-6", "addr", "show", "dev", "eth0").get(0).get("addr_info")
-        .forEach(a -> ips.add(a.get("local").asText() + "/" + a.get("prefixlen").asInt()));
-    assertEquals(ips, ours);
+    java.util.Set<String> ours = settled(() -> {
+      Run addrs = sixkit("show", "addresses", "--netns", ns, "-6", "--dev", "eth0", "--json");
+      assertEquals(0, addrs.exit(), addrs.err());
+      java.util.Set<String> out = new java.util.TreeSet<>();
+      read(addrs.out()).forEach(x -> out.add(x.get("local").asText() + "/" + x.get("prefixlen").asInt()));
+      return out;
+    }, () -> {
+      java.util.Set<String> out = new java.util.TreeSet<>();
+      Ip.json(ns, "-6", "addr", "show", "dev", "eth0").get(0).get("addr_info")
+          .forEach(x -> out.add(x.get("local").asText() + "/" + x.get("prefixlen").asInt()));
+      return out;
+    });
     assertTrue(ours.contains("2001:db8:ab11::1/64"), ours.toString());
 
-    Run routes = sixkit("show", "routes", "--netns", ns, "-6", "--json");
-    assertEquals(0, routes.exit(), routes.err());
-    java.util.Set<String> ourRoutes = new java.util.TreeSet<>();
-    JSON.readTree(routes.out()).forEach(r -> ourRoutes.add(r.get("dst").asText() + " " + r.path("gateway").asText("-")
-        + " " + r.get("dev").asText() + " " + r.get("metric").asInt()));
-    java.util.Set<String> ipRoutes = new java.util.TreeSet<>();
-    Ip.json(ns, "-6", "route", "show").forEach(r -> ipRoutes.add(r.get("dst").asText() + " " + r.path("gateway").asText("-")
-        + " " + r.get("dev").asText() + " " + r.get("metric").asInt()));
-    assertEquals(ipRoutes, ourRoutes);
+    java.util.Set<String> ourRoutes = settled(() -> {
+      Run routes = sixkit("show", "routes", "--netns", ns, "-6", "--json");
+      assertEquals(0, routes.exit(), routes.err());
+      java.util.Set<String> out = new java.util.TreeSet<>();
+      read(routes.out()).forEach(x -> out.add(x.get("dst").asText() + " " + x.path("gateway").asText("-")
+          + " " + x.get("dev").asText() + " " + x.get("metric").asInt()));
+      return out;
+    }, () -> {
+      java.util.Set<String> out = new java.util.TreeSet<>();
+      Ip.json(ns, "-6", "route", "show").forEach(x -> out.add(x.get("dst").asText() + " " + x.path("gateway").asText("-")
+          + " " + x.get("dev").asText() + " " + x.get("metric").asInt()));
+      return out;
+    });
     assertTrue(ourRoutes.contains("2001:db8:ef11::/64 2001:db8:ab11::2 eth0 7"), ourRoutes.toString());
     Run text = sixkit("show", "routes", "--netns", ns, "-6");
     assertTrue(text.out().contains("2001:db8:ef11::/64 via 2001:db8:ab11::2 dev eth0 metric 7"), text.out());
+  }
+
+  private static JsonNode read(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (java.io.IOException e) {
+      throw new AssertionError("not JSON: " + json, e);
+    }
+  }
+
+  /**
+   * Our reading, compared with ip's once the kernel holds still (link-local addresses, their
+   * routes and multicast entries appear on their own while links come up): ours, ip's, ours again.
+   */
+  private static <T> T settled(java.util.function.Supplier<T> ours, java.util.function.Supplier<T> ip) {
+    T mine = null;
+    T theirs = null;
+    for (int attempt = 0; attempt < 40; attempt++) {
+      mine = ours.get();
+      theirs = ip.get();
+      if (mine.equals(theirs) && mine.equals(ours.get())) {
+        return mine;
+      }
+      sleep(50);
+    }
+    assertEquals(theirs, mine);
+    return mine;
   }
 
   @Test

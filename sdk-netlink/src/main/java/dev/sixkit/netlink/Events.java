@@ -44,7 +44,9 @@ public final class Events {
 
   /** Multicast groups one can subscribe to, with their RTNLGRP_* numbers. Immutable; thread-safe. */
   public enum Group {
-    LINK(1), NEIGHBOUR(3), IPV4_ADDRESS(5), IPV4_ROUTE(7), IPV6_ADDRESS(9), IPV6_ROUTE(11);
+    LINK(1), NEIGHBOUR(3), IPV4_ADDRESS(5), IPV4_ROUTE(7), IPV6_ADDRESS(9), IPV6_ROUTE(11),
+    /** IPv6 multicast memberships (RTNLGRP_IPV6_MCADDR, Linux 6.13+): see {@link Multicast}. */
+    IPV6_MULTICAST(38);
 
     private final int rtnlgrp;
 

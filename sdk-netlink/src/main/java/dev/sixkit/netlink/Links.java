@@ -361,7 +361,7 @@ public final class Links {
         taken = "an interface named '" + peer.name() + "' already exists in "
             + (peerNs == null ? where() : peerNs.toString()) + " (the peer's namespace)";
       }
-      return new NetlinkException(e.errno(), op, object, withKernel(taken, e), e);
+      return new NetlinkException(e.errno(), op, object, taken, e);
     }
   }
 
@@ -393,7 +393,7 @@ public final class Links {
       } catch (NetlinkException e) {
         if (e.errno() == Errno.EEXIST) {
           throw new NetlinkException(e.errno(), "create bridge", bridge.name(),
-              withKernel("an interface named '" + bridge.name() + "' already exists in " + where(), e), e);
+              "an interface named '" + bridge.name() + "' already exists in " + where(), e);
         }
         throw e;
       }
@@ -598,7 +598,7 @@ public final class Links {
           if (Links.this.find(idx).isEmpty()) {
             text += "; the kernel moved it there under its old name before it failed to rename it";
           }
-          throw new NetlinkException(e.errno(), op, object(), withKernel(text, e), e);
+          throw new NetlinkException(e.errno(), op, object(), text, e);
         }
         throw explain(e, op, null);
       } finally {
@@ -668,7 +668,7 @@ public final class Links {
       } else if (e.errno() == Errno.EBUSY && newName != null && e.kernelMessage().isEmpty()) {
         text = "the kernel will not rename an interface that is up: set it down first";
       }
-      return text == null ? e : new NetlinkException(e.errno(), op, object(), withKernel(text, e), e);
+      return text == null ? e : new NetlinkException(e.errno(), op, object(), text, e);
     }
 
     @Override
@@ -691,10 +691,6 @@ public final class Links {
       throw new NetlinkException(err, op, object, "cannot open " + netns + " at " + netns.path());
     }
     return fd;
-  }
-
-  private static String withKernel(String text, NetlinkException e) {
-    return e.kernelMessage().map(k -> text + " (kernel: " + k + ")").orElse(text);
   }
 
   /** This client's namespace as messages name it. */

@@ -95,6 +95,11 @@ public final class Netlink implements AutoCloseable {
     return sysctls;
   }
 
+  /** Sockets through sock_diag: TCP listeners with their processes, like {@code ss -ltnp}. */
+  public SocketDiag sockets() {
+    return new SocketDiag(this);
+  }
+
   /**
    * Opens a subscription to change events in this namespace (its own socket). Close it when
    * done.

@@ -7,9 +7,11 @@ import java.util.Optional;
  * The one error type of this library: a failed kernel request or system call.
  *
  * <p>It carries the errno (by number and name), the operation that failed (for example
- * {@code "add proxy neighbour"}), the object it was about ({@code "2001:db8::1 dev eth0"}), and
- * the kernel's own extended-ACK text when the kernel gave one. {@link #getMessage()} reads as one
- * sentence for a person: {@code add proxy neighbour 2001:db8::1 dev eth9: no such device (ENODEV)}.
+ * {@code "add proxy neighbour"}), the object it was about ({@code "2001:db8::1 dev eth0"}), the
+ * kernel's own extended-ACK text when the kernel gave one ({@link #kernelMessage()}), and this
+ * library's explanation when it has one ({@link #detail()}). {@link #getMessage()} reads as one
+ * sentence for a person: {@code add route 2001:db8::/64 via 2001:db8::2 dev eth0: Gateway can not
+ * be a local address (EINVAL: Invalid argument)}.
  *
  * <p>Immutable and thread-safe.
  */
@@ -19,33 +21,62 @@ public class NetlinkException extends RuntimeException {
   private final int errno;
   private final String operation;
   private final String object;
+  private final String detail;
   private final String kernelMessage;
 
-  public NetlinkException(int errno, String operation, String object, String kernelMessage) {
-    this(errno, operation, object, kernelMessage, null);
+  /** A failure this library explains in {@code detail} (no kernel text). */
+  public NetlinkException(int errno, String operation, String object, String detail) {
+    this(errno, operation, object, detail, null, null);
   }
 
-  public NetlinkException(int errno, String operation, String object, String kernelMessage, Throwable cause) {
-    super(format(errno, operation, object, kernelMessage), cause);
+  /**
+   * A failure explained in {@code detail}, caused by another; a NetlinkException cause passes its
+   * kernel text on, so re-explaining an error never loses the kernel's words.
+   */
+  public NetlinkException(int errno, String operation, String object, String detail, Throwable cause) {
+    this(errno, operation, object, detail,
+        cause instanceof NetlinkException ne ? ne.kernelMessage : null, cause);
+  }
+
+  private NetlinkException(int errno, String operation, String object, String detail, String kernelMessage,
+      Throwable cause) {
+    super(format(errno, operation, object, blankToNull(detail), blankToNull(kernelMessage)), cause);
     this.errno = Math.abs(errno);
     this.operation = operation;
     this.object = object;
-    this.kernelMessage = kernelMessage == null || kernelMessage.isBlank() ? null : kernelMessage;
+    this.detail = blankToNull(detail);
+    this.kernelMessage = blankToNull(kernelMessage);
   }
 
-  private static String format(int errno, String operation, String object, String kernelMessage) {
+  /** The kernel refused a request: {@code kernelText} is its extended ACK (may be null), {@code detail} ours. */
+  public static NetlinkException fromKernel(int errno, String operation, String object, String kernelText,
+      String detail) {
+    return new NetlinkException(errno, operation, object, detail, kernelText, null);
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+
+  private static String format(int errno, String operation, String object, String detail, String kernel) {
     StringBuilder sb = new StringBuilder();
     sb.append(operation == null ? "netlink request" : operation);
     if (object != null && !object.isEmpty()) {
       sb.append(' ').append(object);
     }
     sb.append(": ");
-    if (kernelMessage != null && !kernelMessage.isBlank()) {
-      sb.append(kernelMessage).append(" (").append(Errno.name(errno)).append(": ").append(Errno.describe(errno)).append(')');
-    } else {
-      sb.append(Errno.describe(errno)).append(" (").append(Errno.name(errno)).append(')');
+    if (detail == null && kernel == null) {
+      return sb.append(Errno.describe(errno)).append(" (").append(Errno.name(errno)).append(')').toString();
     }
-    return sb.toString();
+    if (detail != null) {
+      sb.append(detail);
+      if (kernel != null && !detail.contains(kernel)) {
+        sb.append(" (kernel: ").append(kernel).append(')');
+      }
+    } else {
+      sb.append(kernel);
+    }
+    return sb.append(" (").append(Errno.name(errno)).append(": ").append(Errno.describe(errno)).append(')').toString();
   }
 
   /** The positive errno number. */
@@ -68,14 +99,19 @@ public class NetlinkException extends RuntimeException {
     return object;
   }
 
-  /** The kernel's extended-ACK text, when it sent one. */
+  /** The kernel's own extended-ACK text, when it sent one. */
   public Optional<String> kernelMessage() {
     return Optional.ofNullable(kernelMessage);
   }
 
+  /** This library's explanation (what to do, what exactly was missing), when it has one. */
+  public Optional<String> detail() {
+    return Optional.ofNullable(detail);
+  }
+
   /** Returns a copy naming a different operation and object, keeping errno and kernel text. */
   public NetlinkException withContext(String operation, String object) {
-    return new NetlinkException(errno, operation, object, kernelMessage, this.getCause());
+    return new NetlinkException(errno, operation, object, detail, kernelMessage, this.getCause());
   }
 
   public boolean isNotFound() {

@@ -303,6 +303,73 @@ public final class EngineClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Streams the Engine's container and network events from {@code since} on (or from now) to a
+   * listener, on docker-java's stream thread. The stream ends (listener.onEnd) when closed, or
+   * when the Engine goes away.
+   */
+  public dev.sixkit.DockerEvent.Stream events(java.time.Instant since, dev.sixkit.DockerEvent.Listener listener) {
+    java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+    ResultCallback.Adapter<com.github.dockerjava.api.model.Event> cb = new ResultCallback.Adapter<>() {
+      @Override
+      public void onNext(com.github.dockerjava.api.model.Event e) {
+        if (!open.get() || e == null) {
+          return;
+        }
+        long nanos = e.getTimeNano() != null ? e.getTimeNano()
+            : (e.getTime() != null ? e.getTime() * 1_000_000_000L : System.currentTimeMillis() * 1_000_000L);
+        var actor = e.getActor();
+        listener.onEvent(new dev.sixkit.DockerEvent(e.getType() == null ? "" : e.getType().getValue(),
+            e.getAction() != null ? e.getAction() : e.getStatus(), actor != null && actor.getId() != null ? actor.getId() : e.getId(),
+            actor == null ? null : actor.getAttributes(),
+            java.time.Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L)));
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        open.set(false);
+        if (ended.compareAndSet(false, true)) {
+          listener.onEnd(Optional.of(translate("read events", "", t instanceof Exception x ? x : new RuntimeException(t))));
+        }
+        super.onError(t);
+      }
+
+      @Override
+      public void onComplete() {
+        boolean byCaller = !open.getAndSet(false);
+        if (ended.compareAndSet(false, true)) {
+          listener.onEnd(byCaller ? Optional.empty() : Optional.of(new DockerException(Reason.UNREACHABLE, endpoint,
+              "read events", "", "the Engine closed the event stream", null)));
+        }
+        super.onComplete();
+      }
+    };
+    call("read events", null, () -> {
+      var cmd = client.eventsCmd().withEventTypeFilter("container", "network");
+      if (since != null) {
+        cmd.withSince(since.getEpochSecond() + "." + String.format("%09d", since.getNano()));
+      }
+      return cmd.exec(cb);
+    });
+    return new dev.sixkit.DockerEvent.Stream() {
+      @Override
+      public boolean isOpen() {
+        return open.get();
+      }
+
+      @Override
+      public void close() {
+        if (open.getAndSet(false)) {
+          closeQuietly(cb);
+          if (ended.compareAndSet(false, true)) {
+            listener.onEnd(Optional.empty());
+          }
+        }
+      }
+    };
+  }
+
   // ---------------------------------------------------------------- writes
 
   public Container create(ContainerSpec spec) {

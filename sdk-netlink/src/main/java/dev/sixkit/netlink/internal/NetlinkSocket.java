@@ -203,7 +203,7 @@ public final class NetlinkSocket implements AutoCloseable {
           int code = readError(m);
           done[0] = true;
           if (code != 0) {
-            throw new NetlinkException(-code, op, obj, explain(-code, extAck(m)));
+            throw refused(-code, op, obj, extAck(m));
           }
         } else if (m.type() == Message.NLMSG_DONE) {
           done[0] = true;
@@ -267,14 +267,14 @@ public final class NetlinkSocket implements AutoCloseable {
           if (m.bodyLength() >= 4) {
             int code = m.buf().getInt(m.body());
             if (code < 0) {
-              throw new NetlinkException(-code, op, obj, explain(-code, extAckAfter(m, m.body() + 4)));
+              throw refused(-code, op, obj, extAckAfter(m, m.body() + 4));
             }
           }
         } else if (m.type() == Message.NLMSG_ERROR) {
           state[0] = true;
           int code = readError(m);
           if (code != 0) {
-            throw new NetlinkException(-code, op, obj, explain(-code, extAck(m)));
+            throw refused(-code, op, obj, extAck(m));
           }
         } else if (m.type() != Message.NLMSG_NOOP) {
           T t = decoder.apply(m);
@@ -352,12 +352,11 @@ public final class NetlinkSocket implements AutoCloseable {
     return count[0];
   }
 
-  /** The kernel's text, or for a bare EPERM the usual reason, so the message says what to do. */
-  static String explain(int errno, String kernelText) {
-    if (kernelText == null && errno == Errno.EPERM) {
-      return "not permitted: changing network state needs CAP_NET_ADMIN in the namespace (run as root)";
-    }
-    return kernelText;
+  /** The kernel's refusal, with the usual reason for a bare EPERM so the message says what to do. */
+  static NetlinkException refused(int errno, String op, String obj, String kernelText) {
+    String hint = kernelText == null && errno == Errno.EPERM
+        ? "not permitted: changing network state needs CAP_NET_ADMIN in the namespace (run as root)" : null;
+    return NetlinkException.fromKernel(errno, op, obj, kernelText, hint);
   }
 
   private static int readError(Message m) {

@@ -1,0 +1,278 @@
+package dev.sixkit.cli;
+
+import dev.sixkit.Change;
+import dev.sixkit.DockerNetwork;
+import dev.sixkit.Host;
+import dev.sixkit.NdpPersistence;
+import dev.sixkit.NdpProxySync;
+import dev.sixkit.Prefixes;
+import dev.sixkit.Subnet;
+import dev.sixkit.lab.Lab;
+import dev.sixkit.lab.LabHost;
+import dev.sixkit.netlink.Address;
+import dev.sixkit.netlink.IpPrefix;
+import inet.ipaddr.ipv6.IPv6Address;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code sixkit ndp sync}: the NDP proxy sync as a long-running command. Not shared between threads. */
+@Command(name = "ndp", mixinStandardHelpOptions = true, description = "NDP proxying for Docker hosts.",
+    subcommands = {NdpCommand.Sync.class})
+final class NdpCommand implements Runnable {
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new ParameterException(spec.commandLine(), "say what: sync");
+  }
+
+  /** Where a command runs: a lab host, a namespace, or this machine. */
+  static final class Target {
+    @Option(names = "--lab", paramLabel = "NAME", description = "A lab's host (with --host): its namespace and dockerd.")
+    String lab;
+
+    @Option(names = "--host", paramLabel = "HOST", description = "The lab host, such as docker1 (with --lab).")
+    String labHost;
+
+    @Option(names = "--netns", paramLabel = "NAME", description = "A network namespace (ip netns name); default: this one.")
+    String netns;
+
+    @Option(names = "--docker", paramLabel = "ENDPOINT",
+        description = "The Docker endpoint (unix:///path); default DOCKER_HOST or /var/run/docker.sock.")
+    String docker;
+
+    Host connect() {
+      if (lab != null) {
+        if (labHost == null) {
+          throw new Main.CliException("--lab needs --host (such as --host docker1)");
+        }
+        return Lab.attach(lab).connect(labHost);
+      }
+      String ep = docker != null ? docker : System.getenv().getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock");
+      if (netns != null) {
+        return Host.netns(netns, ep, netns);
+      }
+      if (docker != null) {
+        throw new Main.CliException("--docker needs --netns; for this machine's own namespace set DOCKER_HOST instead");
+      }
+      return Host.connect();
+    }
+
+    /** The other hosts of the lab, for the doctor. */
+    List<Host> peers() {
+      List<Host> out = new ArrayList<>();
+      if (lab != null) {
+        Lab l = Lab.attach(lab);
+        for (LabHost h : l.hosts()) {
+          if (!h.name().equals(labHost)) {
+            out.add(l.connect(h.name()));
+          }
+        }
+      }
+      return out;
+    }
+
+    String stateKey() {
+      return lab != null ? lab + "-" + labHost : netns != null ? netns : "default";
+    }
+  }
+
+  @Command(name = "sync", mixinStandardHelpOptions = true,
+      description = {"Keep one NDP proxy entry on the uplink for each container IPv6 address in the managed prefixes.",
+          "Runs until stopped (SIGTERM, Ctrl-C); event-driven: Docker events, kernel link and multicast notifications.",
+          "Ownership is recorded under --state-dir: it removes only entries it added, and converges after a kill -9."})
+  static final class Sync implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @picocli.CommandLine.Mixin
+    Target target = new Target();
+
+    @Option(names = "--uplink", defaultValue = "eth0", description = "The interface the entries go on (default ${DEFAULT-VALUE}).")
+    String uplink;
+
+    @Option(names = "--prefix", paramLabel = "PREFIX",
+        description = "A managed prefix (repeatable). Default: the IPv6 subnets of Docker's networks that lie inside a "
+            + "prefix on-link on the uplink (the ones that need NDP proxying).")
+    List<String> prefixes = new ArrayList<>();
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
+        description = "Where the ownership record lives (default /var/lib/sixkit/ndp-sync/NAME).")
+    Path stateDir;
+
+    @Option(names = "--static", paramLabel = "ADDR", description = "An address to keep proxied besides the containers' (repeatable).")
+    List<String> statics = new ArrayList<>();
+
+    @Option(names = "--static-file", paramLabel = "FILE", description = "A file of addresses to keep proxied, one per line.")
+    Path staticFile;
+
+    @Option(names = "--audit", paramLabel = "SECONDS", defaultValue = "0",
+        description = "Periodic full reconcile every N seconds (default 0: off; see the docs for when it is needed).")
+    long auditSeconds;
+
+    @Option(names = "--no-accept-ra", description = "Leave accept_ra alone (default: 1 becomes 2, so RAs are still accepted).")
+    boolean noAcceptRa;
+
+    @Option(names = "--once", description = "Reconcile once, print the report and exit.")
+    boolean once;
+
+    @Option(names = "--persist-to", paramLabel = "ROOT",
+        description = "Also write the sysctl.d drop-in and merge daemon.json under ROOT (/ on a real host).")
+    Path persistTo;
+
+    @Option(names = "--print-unit", description = "Print a systemd unit running this sync with these options, and exit.")
+    boolean printUnit;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      if (printUnit) {
+        out.print(NdpPersistence.systemdUnit(launcher(), unitArgs()));
+        out.flush();
+        return Main.OK;
+      }
+      Host host = target.connect();
+      try {
+        List<String> managed = prefixes.isEmpty() ? defaultPrefixes(host, uplink) : prefixes;
+        if (managed.isEmpty()) {
+          throw new Main.CliException("no managed prefix: give --prefix (no Docker IPv6 subnet lies on-link on " + uplink + ")");
+        }
+        List<String> st = new ArrayList<>(statics);
+        if (staticFile != null) {
+          for (String l : Files.readAllLines(staticFile)) {
+            if (!l.isBlank() && !l.trim().startsWith("#")) {
+              st.add(l.trim());
+            }
+          }
+        }
+        Path dir = stateDir != null ? stateDir : Path.of("/var/lib/sixkit/ndp-sync", target.stateKey());
+        CountDownLatch first = new CountDownLatch(1);
+        NdpProxySync sync = NdpProxySync.on(host).uplink(uplink).prefixes(managed).stateDir(dir).staticAddresses(st)
+            .auditInterval(Duration.ofSeconds(auditSeconds)).acceptRouterAdvertisements(!noAcceptRa)
+            .onChange(c -> {
+              out.println(c);
+              out.flush();
+            })
+            .onReport(r -> {
+              out.println(r);
+              if (r.dockerKnown() || (!st.isEmpty() && r.reason().equals("start"))) {
+                first.countDown();
+              }
+              out.flush();
+            })
+            .start();
+        Runtime.getRuntime().addShutdownHook(new Thread(sync::close, "sixkit-ndp-sync-stop"));
+        out.println("ndp sync on " + host.name() + " dev " + uplink + ", prefixes " + managed + ", state " + dir
+            + (st.isEmpty() ? "" : ", " + st.size() + " static addresses"));
+        for (Change c : sync.enabled()) {
+          out.println(c);
+        }
+        if (persistTo != null) {
+          NdpPersistence p = NdpPersistence.forUplink(uplink).acceptRouterAdvertisements(!noAcceptRa);
+          String cidr = fixedCidr(host);
+          if (cidr != null) {
+            p = p.fixedCidrV6(cidr);
+          }
+          for (Change c : p.write(persistTo, host.name())) {
+            out.println(c);
+          }
+        }
+        out.flush();
+        if (once) {
+          boolean ok = sync.awaitReconciled(Duration.ofSeconds(60)) && sync.awaitIdle(Duration.ofSeconds(60));
+          sync.close();
+          return ok ? Main.OK : Main.FAILURE;
+        }
+        first.await();
+        out.println("ready: watching Docker and the kernel");
+        out.flush();
+        new CountDownLatch(1).await(); // until the JVM is asked to stop
+        return Main.OK;
+      } finally {
+        if (once) {
+          host.close();
+        }
+      }
+    }
+
+    private String fixedCidr(Host host) {
+      try {
+        return host.docker().daemon().fixedCidrV6Prefix().map(p -> Prefixes.text((IPv6Address) p)).orElse(null);
+      } catch (RuntimeException e) {
+        return null;
+      }
+    }
+
+    private List<String> unitArgs() {
+      List<String> a = new ArrayList<>();
+      if (target.netns != null) {
+        a.addAll(List.of("--netns", target.netns));
+      }
+      if (target.docker != null) {
+        a.addAll(List.of("--docker", target.docker));
+      }
+      a.addAll(List.of("--uplink", uplink));
+      for (String p : prefixes) {
+        a.addAll(List.of("--prefix", p));
+      }
+      if (stateDir != null) {
+        a.addAll(List.of("--state-dir", stateDir.toString()));
+      }
+      if (auditSeconds > 0) {
+        a.addAll(List.of("--audit", Long.toString(auditSeconds)));
+      }
+      return a;
+    }
+
+    private static String launcher() {
+      String home = System.getProperty("sixkit.home");
+      return home != null ? home + "/sixkit" : "/usr/local/bin/sixkit";
+    }
+  }
+
+  /** Docker's IPv6 subnets that lie inside a prefix on-link on the uplink: the ones NDP proxying serves. */
+  static List<String> defaultPrefixes(Host host, String uplink) {
+    List<IpPrefix> onLink = new ArrayList<>();
+    for (Address a : host.addresses()) {
+      if (a.device().equals(uplink) && a.address() instanceof java.net.Inet6Address && !a.address().isLinkLocalAddress()) {
+        onLink.add(a.prefix().network());
+      }
+    }
+    List<String> out = new ArrayList<>();
+    for (DockerNetwork n : host.docker().networks()) {
+      for (Subnet s : n.ipv6Subnets()) {
+        IPv6Address p = (IPv6Address) s.prefix();
+        String text = Prefixes.text(p);
+        IpPrefix ip = IpPrefix.parse(text);
+        if (onLink.stream().anyMatch(o -> o.length() <= ip.length() && o.contains(ip.address())) && !out.contains(text)) {
+          out.add(text);
+        }
+      }
+    }
+    return out;
+  }
+
+  static Map<String, Object> changeJson(Change c) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("host", c.host());
+    m.put("kind", c.kind().name().toLowerCase());
+    m.put("object", c.object());
+    m.put("before", c.before());
+    m.put("after", c.after());
+    return m;
+  }
+}

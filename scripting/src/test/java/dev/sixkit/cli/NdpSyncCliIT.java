@@ -1,0 +1,248 @@
+package dev.sixkit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sixkit.Mode;
+import dev.sixkit.lab.Lab;
+import dev.sixkit.lab.LabProgress;
+import dev.sixkit.netlink.testing.Ip;
+import dev.sixkit.netlink.testing.Root;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * {@code sixkit ndp sync} as a process of its own, killed with -9 in the middle of a reconcile
+ * and started again with another set of addresses: nothing stale, nothing missing, a foreign entry
+ * untouched. And {@code sixkit doctor} on the same lab before and after.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class NdpSyncCliIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static Lab lab;
+  private static Path work;
+  private static String web1;
+  private static final List<Process> children = new ArrayList<>();
+
+  @BeforeAll
+  static void up() throws IOException {
+    Root.require();
+    String name = "sxq" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
+    lab = Lab.builder().name(name).hosts(2).mode(Mode.NDP_PROXY).up();
+    work = Files.createTempDirectory("sixkit-ndp-cli");
+    try (var d = dev.sixkit.Docker.connect(lab.host("docker1").dockerEndpoint())) {
+      web1 = d.container("web1").ipv6().orElseThrow().toCanonicalString();
+    }
+  }
+
+  @AfterAll
+  static void down() throws IOException {
+    for (Process p : children) {
+      p.destroyForcibly();
+    }
+    if (lab != null) {
+      Lab.down(lab.name(), LabProgress.silent());
+      assertTrue(Lab.exists(lab.name()) == false, "lab removed");
+    }
+    if (work != null) {
+      try (var s = Files.walk(work)) {
+        s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  static String ns1() {
+    return lab.host("docker1").netns();
+  }
+
+  static String[] run(String... args) {
+    StringWriter o = new StringWriter();
+    StringWriter e = new StringWriter();
+    int code = Main.execute(new PrintWriter(o, true), new PrintWriter(e, true), args);
+    return new String[] {Integer.toString(code), o.toString(), e.toString()};
+  }
+
+  static Set<String> table() {
+    Set<String> out = new TreeSet<>();
+    for (JsonNode n : Ip.json(ns1(), "-6", "neigh", "show", "proxy")) {
+      out.add(n.get("dst").asText());
+    }
+    return out;
+  }
+
+  /** {@code count} addresses of docker1's prefix from {@code offset}, distinct low 24 bits. */
+  static List<String> addresses(int offset, int count) {
+    BigInteger base = dev.sixkit.Prefixes.prefix(lab.host("docker1").dockerPrefix()).getValue().add(BigInteger.valueOf(0xab0000L));
+    List<String> out = new ArrayList<>();
+    for (int i = offset; i < offset + count; i++) {
+      out.add(new inet.ipaddr.ipv6.IPv6Address(base.add(BigInteger.valueOf(i))).toCanonicalString());
+    }
+    return out;
+  }
+
+  static Process sync(Path staticFile, Path state) throws IOException {
+    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", cp, "dev.sixkit.cli.Main", "ndp", "sync",
+        "--lab", lab.name(), "--host", "docker1", "--state-dir", state.toString(), "--static-file", staticFile.toString()));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(work.resolve("sync-" + children.size()
+        + ".log").toFile()).start();
+    children.add(p);
+    return p;
+  }
+
+  static void awaitTable(Set<String> want) {
+    long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    Set<String> t = table();
+    while (!t.equals(want) && System.nanoTime() < end) {
+      sleep(50);
+      t = table();
+    }
+    assertEquals(want.size(), t.size(), "entries");
+    assertEquals(want, t);
+  }
+
+  static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  @Order(1)
+  void doctorBeforeTheSyncSaysNeedsNdpProxy() throws Exception {
+    String[] r = run("doctor", "--lab", lab.name(), "--host", "docker2", "--to", web1, "--from", "web2", "--json");
+    assertEquals("0", r[0], r[2]);
+    JsonNode d = JSON.readTree(r[1]).get("reach");
+    assertEquals("NEEDS_NDP_PROXY", d.get("verdict").asText(), r[1]);
+    assertEquals("docker1", d.get("fixes").get(0).get("host").asText());
+    assertEquals("sysctl -w net.ipv6.conf.eth0.proxy_ndp=1 && ip -6 neigh add proxy " + web1 + " dev eth0",
+        d.get("fixes").get(0).get("ipCommand").asText());
+    assertEquals("docker2", d.get("fixes").get(1).get("host").asText(), "the way back is named too");
+    String[] strict = run("doctor", "--lab", lab.name(), "--host", "docker2", "--to", web1, "--strict");
+    assertEquals(Integer.toString(DoctorCommand.NOT_REACHABLE), strict[0]);
+    assertTrue(strict[1].contains("verdict: NEEDS_NDP_PROXY"), strict[1]);
+  }
+
+  @Test
+  @Order(2)
+  void killedMidReconcileItConvergesOnRestart() throws Exception {
+    Path state = work.resolve("state");
+    List<String> first = addresses(0, 3000);
+    Path f1 = work.resolve("static1.txt");
+    Files.write(f1, first);
+    String foreign = "2001:db8:ab11:0:8000::f0f0";
+    Ip.run(ns1(), "-6", "neigh", "add", "proxy", foreign, "dev", "eth0");
+
+    Process p = sync(f1, state);
+    long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    int n = table().size();
+    while (n < 100 && System.nanoTime() < end) {
+      n = table().size();
+    }
+    p.destroyForcibly(); // SIGKILL, in the middle of adding 3000 entries
+    assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+    int left = table().size();
+    assertTrue(left > 1 && left < first.size() + 2, "killed mid-reconcile: " + left + " of " + (first.size() + 2)
+        + " entries were there");
+
+    // Restart with another set: half of the old one, plus new ones. The old half it added must go.
+    List<String> second = new ArrayList<>(addresses(0, 1000));
+    second.addAll(addresses(5000, 500));
+    Path f2 = work.resolve("static2.txt");
+    Files.write(f2, second);
+    Process again = sync(f2, state);
+    Set<String> want = new TreeSet<>(second);
+    want.add(web1);
+    want.add(foreign);
+    awaitTable(want);
+    // nothing stale: exactly the wanted set; the foreign entry stays
+    assertTrue(table().contains(foreign));
+    String log = Files.readString(work.resolve("sync-" + (children.size() - 1) + ".log"));
+    assertTrue(log.contains("foreign kept [" + foreign + "]"), log.lines().filter(l -> l.contains("reconcile")).toList().toString());
+    // the ownership record names what it owns now
+    List<String> owned = Files.readAllLines(state.resolve("owned")).stream()
+        .filter(l -> !l.startsWith("#") && !l.startsWith("uplink")).toList();
+    Set<String> recorded = new TreeSet<>();
+    for (String l : owned) {
+      if (l.startsWith("-")) {
+        recorded.remove(l.substring(1));
+      } else {
+        recorded.add(l.startsWith("+") ? l.substring(1) : l);
+      }
+    }
+    Set<String> ours = new TreeSet<>(second);
+    ours.add(web1);
+    assertEquals(ours, recorded);
+
+    // a flush behind its back is restored; the foreign entry is not ours to restore
+    Ip.run(ns1(), "-6", "neigh", "flush", "proxy", "dev", "eth0");
+    awaitTable(ours);
+    again.destroy(); // SIGTERM: a clean stop leaves the entries in place
+    assertTrue(again.waitFor(10, TimeUnit.SECONDS));
+    assertEquals(ours, table());
+    assertFalse(again.isAlive());
+  }
+
+  @Test
+  @Order(3)
+  void doctorAfterTheSync() throws Exception {
+    // docker1's sync proxies web1; docker2 still does not answer for web2 on the way back
+    String[] r = run("doctor", "--lab", lab.name(), "--host", "docker2", "--to", web1, "--from", "web2", "--json");
+    JsonNode d = JSON.readTree(r[1]).get("reach");
+    assertEquals("RETURN_PATH_BROKEN", d.get("verdict").asText(), r[1]);
+    String[] ok = run("doctor", "--lab", lab.name(), "--host", "docker2", "--to", web1, "--exposure", "--json");
+    JsonNode j = JSON.readTree(ok[1]);
+    assertEquals("REACHABLE", j.get("reach").get("verdict").asText(), ok[1]);
+    JsonNode web2 = null;
+    for (JsonNode c : j.get("exposure").get("containers")) {
+      if (c.get("container").asText().equals("web2")) {
+        web2 = c;
+      }
+    }
+    assertTrue(web2 != null && web2.get("fullyExposed").asBoolean(), ok[1]);
+  }
+
+  @Test
+  @Order(4)
+  void unitAndPersistence() throws Exception {
+    String[] unit = run("ndp", "sync", "--netns", ns1(), "--docker", lab.host("docker1").dockerEndpoint(), "--prefix",
+        "2001:db8:ab11:0:8000::/66", "--print-unit");
+    assertEquals("0", unit[0], unit[2]);
+    assertTrue(unit[1].contains("ExecStart=") && unit[1].contains(" ndp sync --netns " + ns1()), unit[1]);
+    assertTrue(unit[1].contains("--prefix 2001:db8:ab11:0:8000::/66"), unit[1]);
+    Path root = work.resolve("root");
+    String[] once = run("ndp", "sync", "--lab", lab.name(), "--host", "docker2", "--state-dir",
+        work.resolve("state2").toString(), "--once", "--persist-to", root.toString());
+    assertEquals("0", once[0], once[1] + once[2]);
+    assertTrue(once[1].contains("+ proxy "), once[1]);
+    assertTrue(Files.readString(root.resolve("etc/sysctl.d/60-sixkit-ndp-proxy.conf")).contains("proxy_ndp = 1"));
+    assertEquals("2001:db8:ab11:0:c000::/66",
+        JSON.readTree(root.resolve("etc/docker/daemon.json").toFile()).get("fixed-cidr-v6").asText());
+    // with docker2 proxying web2 too, the doctor's answer from web2's side is REACHABLE
+    String[] r = run("doctor", "--lab", lab.name(), "--host", "docker2", "--to", web1, "--from", "web2", "--json");
+    assertEquals("REACHABLE", JSON.readTree(r[1]).get("reach").get("verdict").asText(), r[1]);
+  }
+}

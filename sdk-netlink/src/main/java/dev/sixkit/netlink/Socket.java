@@ -1,0 +1,92 @@
+package dev.sixkit.netlink;
+
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A socket as sock_diag reports it ({@link SocketDiag}), with the processes that hold it open,
+ * the way {@code ss -tnp} shows them.
+ *
+ * @param protocol "tcp"
+ * @param family 4 or 6
+ * @param state the TCP state, such as "LISTEN"
+ * @param localAddress the local address ({@code ::} or {@code 0.0.0.0} for every address)
+ * @param localPort the local port
+ * @param remoteAddress the peer's address (unspecified for a listening socket)
+ * @param remotePort the peer's port (0 for a listening socket)
+ * @param boundDevice the interface index the socket is bound to (SO_BINDTODEVICE), 0 for none
+ * @param inode the socket's inode number (as in /proc/PID/fd links: socket:[INODE])
+ * @param uid the owner's user id
+ * @param receiveQueue for a listening socket, the connections waiting to be accepted
+ * @param sendQueue for a listening socket, its backlog
+ * @param processes the processes holding it open (empty when none could be found)
+ *
+ * <p>Immutable record; thread-safe.
+ */
+public record Socket(String protocol, int family, String state, InetAddress localAddress, int localPort,
+    InetAddress remoteAddress, int remotePort, int boundDevice, long inode, int uid, int receiveQueue, int sendQueue,
+    List<Owner> processes) {
+
+  public Socket {
+    Objects.requireNonNull(localAddress, "localAddress");
+    Objects.requireNonNull(remoteAddress, "remoteAddress");
+    processes = List.copyOf(processes);
+  }
+
+  /**
+   * A process holding a socket open.
+   *
+   * @param pid the process id
+   * @param command its name (/proc/PID/comm), such as "docker-proxy"
+   * @param fd the descriptor number the socket has in it
+   *
+   * <p>Immutable record; thread-safe.
+   */
+  public record Owner(long pid, String command, int fd) {
+    @Override
+    public String toString() {
+      return "(\"" + command + "\",pid=" + pid + ",fd=" + fd + ")";
+    }
+  }
+
+  /** Whether it listens on every address of its family ({@code ::} or {@code 0.0.0.0}). */
+  public boolean anyAddress() {
+    return localAddress.isAnyLocalAddress();
+  }
+
+  /** "[::]:8080" or "0.0.0.0:22", as ss prints the local end. */
+  public String local() {
+    return endpoint(localAddress, localPort);
+  }
+
+  /** "[::]:*" for a listening socket, else the peer as "[addr]:port". */
+  public String peer() {
+    return remotePort == 0 && remoteAddress.isAnyLocalAddress() ? endpoint(remoteAddress, -1) : endpoint(remoteAddress, remotePort);
+  }
+
+  /** The first owner's command, or "" when none is known. */
+  public String command() {
+    return processes.isEmpty() ? "" : processes.get(0).command();
+  }
+
+  private static String endpoint(InetAddress a, int port) {
+    String host = a instanceof java.net.Inet6Address ? "[" + IpAddresses.format(a) + "]" : IpAddresses.format(a);
+    return host + ":" + (port < 0 ? "*" : Integer.toString(port));
+  }
+
+  /** Like a line of {@code ss -ltnp}: "LISTEN 0 4096 [::]:8080 [::]:* users:(("docker-proxy",pid=7,fd=4))". */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder(state).append(' ').append(receiveQueue).append(' ').append(sendQueue)
+        .append(' ').append(local()).append(' ').append(peer());
+    if (!processes.isEmpty()) {
+      sb.append(" users:(");
+      for (int i = 0; i < processes.size(); i++) {
+        sb.append(i == 0 ? "" : ",").append(processes.get(i));
+      }
+      sb.append(')');
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,407 @@
+package dev.sixkit.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sixkit.Change;
+import dev.sixkit.Container;
+import dev.sixkit.Docker;
+import dev.sixkit.ExecResult;
+import dev.sixkit.Host;
+import dev.sixkit.Mode;
+import dev.sixkit.NdpPersistence;
+import dev.sixkit.NdpProxySync;
+import dev.sixkit.internal.Procs;
+import dev.sixkit.netlink.testing.Ip;
+import dev.sixkit.netlink.testing.Root;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The NDP proxy sync on a real lab: docker1's sync keeps its proxy table equal to the IPv6
+ * addresses of its live containers (read back with {@code ip -json -6 neigh show proxy}) while
+ * containers start, stop, restart, join and leave an IPv6 network; HTTP from web2 on docker2
+ * works for live ones and fails for removed ones. Faults: a foreign entry, the table flushed
+ * behind its back, the uplink going down, dockerd killed with -9 and restarted.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class NdpProxySyncIT {
+  private static final Logger LOG = LoggerFactory.getLogger(NdpProxySyncIT.class);
+  static final String NET_PREFIX = "2001:db8:ab11:0:4000::/80";
+  private static Lab lab;
+  private static Host docker1;
+  private static Host docker2;
+  private static Path state;
+  private static NdpProxySync sync;
+  private static final List<Change> changes = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  @BeforeAll
+  static void up() throws Exception {
+    Root.require();
+    String name = "sxs" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
+    lab = Lab.builder().name(name).hosts(2).mode(Mode.NDP_PROXY).progress(m -> LOG.info("lab: {}", m)).up();
+    docker1 = lab.connect("docker1");
+    docker2 = lab.connect("docker2");
+    // docker2's side of the return path, by hand: this test is about docker1's sync.
+    String web2 = docker2.docker().container("web2").ipv6().orElseThrow().toCanonicalString();
+    docker2.enableProxyNdp("eth0").proxy(web2);
+    state = Files.createTempDirectory("sixkit-ndp-sync");
+  }
+
+  @AfterAll
+  static void down() throws Exception {
+    String name = lab == null ? null : lab.name();
+    try {
+      if (sync != null) {
+        sync.close();
+      }
+      if (docker1 != null) {
+        docker1.close();
+      }
+      if (docker2 != null) {
+        docker2.close();
+      }
+    } finally {
+      if (name != null) {
+        Lab.down(name, LabProgress.silent());
+        assertTrue(Lab.namespaces(name).isEmpty(), "the lab's namespaces must be gone");
+      }
+      if (state != null) {
+        try (var s = Files.walk(state)) {
+          s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+      }
+    }
+  }
+
+  static String ns1() {
+    return lab.host("docker1").netns();
+  }
+
+  /** docker1's proxy table as ip shows it: addresses on eth0. */
+  static Set<String> table() {
+    Set<String> out = new TreeSet<>();
+    for (JsonNode n : Ip.json(ns1(), "-6", "neigh", "show", "proxy")) {
+      assertEquals("eth0", n.get("dev").asText(), n.toString());
+      out.add(n.get("dst").asText());
+    }
+    return out;
+  }
+
+  /** The global IPv6 addresses of docker1's running containers in the managed prefixes, from the Engine. */
+  static Set<String> live() {
+    Set<String> out = new TreeSet<>();
+    for (Container c : docker1.docker().containers()) {
+      if (c.running()) {
+        c.networks().forEach(n -> n.ipv6().ifPresent(a -> out.add(a.toCanonicalString())));
+      }
+    }
+    return out;
+  }
+
+  static void awaitTable(Set<String> expected) {
+    long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    Set<String> t = table();
+    while (!t.equals(expected) && System.nanoTime() < end) {
+      Lab.sleep(50);
+      t = table();
+    }
+    assertEquals(expected, t, "docker1's proxy table (ip -json -6 neigh show proxy)");
+  }
+
+  /** The table equals the live container addresses plus the given extras. */
+  static void awaitLive(String... extras) {
+    assertTrue(sync.awaitIdle(Duration.ofSeconds(10)));
+    Set<String> want = new TreeSet<>(live());
+    want.addAll(List.of(extras));
+    awaitTable(want);
+  }
+
+  static ExecResult http(String to) {
+    Ip.run(lab.host("docker2").netns(), "-6", "neigh", "flush", "to", to);
+    try {
+      return docker2.docker().exec("web2", Duration.ofSeconds(10), List.of("wget", "-qO-", "http://[" + to + "]/"));
+    } catch (dev.sixkit.DockerException e) {
+      if (e.reason() == dev.sixkit.DockerException.Reason.TIMEOUT) {
+        return new ExecResult(124, "", e.getMessage());
+      }
+      throw e;
+    }
+  }
+
+  static String diagnose() {
+    StringBuilder sb = new StringBuilder();
+    for (String h : List.of("docker1", "docker2")) {
+      String ns = lab.host(h).netns();
+      for (String[] cmd : new String[][] {{"-6", "route"}, {"-6", "neigh"}, {"-6", "neigh", "show", "proxy"}, {"-6", "addr"}}) {
+        sb.append(h).append(": ip ").append(String.join(" ", cmd)).append('\n').append(Ip.tryRun(ns, cmd).out());
+      }
+      sb.append(Ip.exec(ns, "sysctl", "net.ipv6.conf.eth0.forwarding", "net.ipv6.conf.eth0.proxy_ndp",
+          "net.ipv6.conf.all.forwarding").out());
+    }
+    return sb.toString();
+  }
+
+  static String addr(String container) {
+    return docker1.docker().container(container).ipv6().orElseThrow().toCanonicalString();
+  }
+
+  static Container web(Docker d, String name, int n) {
+    return d.newContainer(name).image(WebImage.REFERENCE).command(WebImage.command("Web Server #" + n).toArray(String[]::new))
+        .stopTimeout(Duration.ofSeconds(1)).start();
+  }
+
+  static void startSync() {
+    sync = NdpProxySync.on(docker1).uplink("eth0").prefixes("2001:db8:ab11:0:8000::/66", NET_PREFIX).stateDir(state)
+        .backoff(Duration.ofMillis(50), Duration.ofMillis(500)).onChange(changes::add).start();
+  }
+
+  @Test
+  @Order(1)
+  void startEnablesProxyNdpAndReconciles() {
+    assertEquals(Set.of(), table());
+    assertFalse(http(addr("web1")).ok(), "before the sync web1 is unreachable from web2");
+    startSync();
+    List<Change> enabled = sync.enabled();
+    LOG.info("enabled: {}", enabled);
+    Change proxyNdp = enabled.stream().filter(c -> c.object().endsWith(".proxy_ndp")).findFirst().orElseThrow();
+    assertEquals(Change.Kind.CHANGED, proxyNdp.kind(), proxyNdp.toString());
+    Change ra = enabled.stream().filter(c -> c.object().endsWith(".accept_ra")).findFirst().orElseThrow();
+    assertEquals("2", ra.after(), ra.toString());
+    for (String key : List.of("proxy_ndp", "forwarding")) {
+      assertEquals("1", Ip.exec(ns1(), "sysctl", "-n", "net.ipv6.conf.eth0." + key).out().trim(), key);
+    }
+    assertEquals("2", Ip.exec(ns1(), "sysctl", "-n", "net.ipv6.conf.eth0.accept_ra").out().trim());
+    assertTrue(sync.awaitReconciled(Duration.ofSeconds(10)));
+    assertTrue(sync.watchesMulticast(), "this kernel announces multicast memberships");
+    awaitLive();
+    assertEquals(Set.of(addr("web1")), table());
+    ExecResult page = http(addr("web1"));
+    assertTrue(page.ok() && page.stdout().contains("Web Server #1"), page.toString());
+    assertEquals(table(), sync.owned());
+  }
+
+  @Test
+  @Order(2)
+  void startStopRestartContainers() {
+    Docker d = docker1.docker();
+    web(d, "web3", 3);
+    web(d, "web4", 4);
+    awaitLive();
+    String w3 = addr("web3");
+    String w4 = addr("web4");
+    assertEquals(Set.of(addr("web1"), w3, w4), table());
+    assertTrue(http(w3).stdout().contains("Web Server #3"));
+    assertTrue(http(w4).stdout().contains("Web Server #4"));
+
+    d.stop("web3", Duration.ofSeconds(1));
+    awaitLive();
+    assertFalse(table().contains(w3));
+    assertFalse(http(w3).ok(), "a stopped container does not answer");
+
+    d.remove("web4");
+    awaitLive();
+    assertEquals(Set.of(addr("web1")), table());
+    assertFalse(http(w4).ok());
+
+    d.start("web3"); // restart
+    awaitLive();
+    assertTrue(table().contains(addr("web3")));
+    assertTrue(http(addr("web3")).stdout().contains("Web Server #3"));
+    assertEquals(table(), sync.owned());
+  }
+
+  @Test
+  @Order(3)
+  void connectAndDisconnectFromAnIpv6Network() {
+    Docker d = docker1.docker();
+    d.newNetwork("v6net").ipv6().subnet(NET_PREFIX).create();
+    d.connectNetwork("v6net", "web1");
+    awaitLive();
+    String onNet = d.container("web1").ipv6("v6net").orElseThrow().toCanonicalString();
+    assertTrue(table().contains(onNet), table().toString());
+    assertTrue(http(onNet).stdout().contains("Web Server #1"), "web1 answers on its v6net address");
+    d.disconnectNetwork("v6net", "web1");
+    awaitLive();
+    assertFalse(table().contains(onNet));
+    assertFalse(http(onNet).ok(), "after disconnect the address is gone");
+  }
+
+  @Test
+  @Order(4)
+  void foreignEntriesAreLeftAlone() {
+    String inside = "2001:db8:ab11:0:8000::dead";
+    String outside = "2001:db8:ab11::99";
+    Ip.run(ns1(), "-6", "neigh", "add", "proxy", inside, "dev", "eth0");
+    Ip.run(ns1(), "-6", "neigh", "add", "proxy", outside, "dev", "eth0");
+    sync.requestReconcile("test");
+    awaitLive(inside, outside);
+    assertTrue(sync.lastReport().orElseThrow().foreign().contains(inside), sync.lastReport().toString());
+    assertFalse(sync.owned().contains(inside));
+    // containers come and go: the foreign entries stay
+    web(docker1.docker(), "web5", 5);
+    awaitLive(inside, outside);
+    docker1.docker().remove("web5");
+    awaitLive(inside, outside);
+    Ip.run(ns1(), "-6", "neigh", "del", "proxy", inside, "dev", "eth0");
+    Ip.run(ns1(), "-6", "neigh", "del", "proxy", outside, "dev", "eth0");
+    awaitLive();
+  }
+
+  @Test
+  @Order(5)
+  void entriesFlushedBehindItsBackAreRestored() {
+    Set<String> before = table();
+    assertFalse(before.isEmpty());
+    long restored = sync.restored();
+    long reconciles = sync.reconciles();
+    Ip.run(ns1(), "-6", "neigh", "flush", "proxy", "dev", "eth0");
+    awaitTable(before);
+    assertTrue(sync.restored() >= restored + before.size(), "restored through the multicast signal");
+    assertEquals(reconciles, sync.reconciles(), "no full reconcile was needed");
+    // one entry deleted by hand
+    String one = before.iterator().next();
+    Ip.run(ns1(), "-6", "neigh", "del", "proxy", one, "dev", "eth0");
+    awaitTable(before);
+    assertTrue(http(addr("web1")).ok());
+  }
+
+  @Test
+  @Order(6)
+  void theUplinkGoingDownAndUpIsReconciled() {
+    Set<String> before = table();
+    // IPv6 drops a device's addresses when it goes down unless told to keep them; the underlay address must stay.
+    Ip.exec(ns1(), "sysctl", "-q", "-w", "net.ipv6.conf.eth0.keep_addr_on_down=1");
+    Ip.run(ns1(), "link", "set", "eth0", "down");
+    Lab.sleep(300);
+    Ip.run(ns1(), "link", "set", "eth0", "up");
+    awaitTable(before);
+    Lab.sleep(300);
+    assertEquals(before, table());
+  }
+
+  @Test
+  @Order(7)
+  void dockerdKilledAndRestartedIsReconciled() throws Exception {
+    LabHost h = lab.host("docker1");
+    HostDirs dirs = HostDirs.of(lab.name(), "docker1");
+    long pid = dirs.runningDockerd().orElseThrow();
+    Set<String> before = table();
+    Procs.kill(pid);
+    Procs.awaitGone(List.of(pid), Duration.ofSeconds(10));
+    // Docker is away: the sync keeps what it has (the containers still run without dockerd)
+    Lab.sleep(500);
+    assertFalse(sync.dockerConnected());
+    assertEquals(before, table());
+    // a flush while Docker is away is still restored from what the sync knows
+    Ip.run(ns1(), "-6", "neigh", "flush", "proxy", "dev", "eth0");
+    awaitTable(before);
+
+    long reconciles = sync.reconciles();
+    // restart over the leftovers: the old containers are gone with the old data root
+    DockerDaemon.lab(lab.name()).host("docker1").netns(h.netns()).fixedCidrV6(h.dockerPrefix()).start();
+    long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!(sync.dockerConnected() && sync.reconciles() > reconciles) && System.nanoTime() < end) {
+      Lab.sleep(50);
+    }
+    assertTrue(sync.dockerConnected(), "reconnected to the restarted dockerd");
+    awaitLive();
+    assertEquals(Set.of(), table(), "the killed daemon's containers are gone, and so are their entries");
+
+    try (Docker d = Docker.connect(h.dockerEndpoint())) {
+      WebImage.standard().importInto(d);
+      web(d, "web1", 1);
+    }
+    awaitLive();
+    assertEquals(1, table().size());
+    ExecResult r = http(addr("web1"));
+    assertTrue(r.stdout().contains("Web Server #1"), r + "\n" + diagnose());
+  }
+
+  @Test
+  @Order(8)
+  void ownershipSurvivesARestartOfTheSync() throws Exception {
+    Set<String> before = table();
+    assertEquals(before, recorded());
+    sync.close();
+    assertEquals(before, recorded(), "closing compacts the record into a snapshot");
+    assertTrue(Files.readAllLines(state.resolve("owned")).stream().noneMatch(l -> l.startsWith("+") || l.startsWith("-")));
+    // while it is away, web1 goes and web6 comes; a foreign entry appears
+    docker1.docker().remove("web1");
+    web(docker1.docker(), "web6", 6);
+    String foreign = "2001:db8:ab11:0:8000::beef";
+    Ip.run(ns1(), "-6", "neigh", "add", "proxy", foreign, "dev", "eth0");
+    startSync();
+    assertTrue(sync.awaitReconciled(Duration.ofSeconds(10)));
+    awaitLive(foreign);
+    assertEquals(Set.of(addr("web6")), sync.owned());
+    Ip.run(ns1(), "-6", "neigh", "del", "proxy", foreign, "dev", "eth0");
+  }
+
+  /** The ownership record: a snapshot, then journal lines (+ADDR, -ADDR). */
+  static Set<String> recorded() throws java.io.IOException {
+    Set<String> out = new TreeSet<>();
+    for (String l : Files.readAllLines(state.resolve("owned"))) {
+      if (l.startsWith("#") || l.startsWith("uplink") || l.isBlank()) {
+        continue;
+      }
+      if (l.startsWith("-")) {
+        out.remove(l.substring(1));
+      } else {
+        out.add(l.startsWith("+") ? l.substring(1) : l);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  @Order(9)
+  void persistenceFilesGoToTheTargetFolder() throws Exception {
+    Path root = Files.createTempDirectory("sixkit-persist");
+    try {
+      Files.createDirectories(root.resolve("etc/docker"));
+      Files.writeString(root.resolve(NdpPersistence.DAEMON_JSON), "{\"log-level\": \"warn\"}");
+      List<Change> c = NdpPersistence.forUplink("eth0").fixedCidrV6("2001:db8:ab11:0:8000::/66").write(root, "docker1");
+      assertEquals(Change.Kind.ADDED, c.get(0).kind());
+      assertEquals(Change.Kind.CHANGED, c.get(1).kind());
+      String dropIn = Files.readString(root.resolve(NdpPersistence.SYSCTL_DROP_IN));
+      assertTrue(dropIn.contains("net.ipv6.conf.eth0.proxy_ndp = 1"));
+      assertTrue(dropIn.contains("net.ipv6.conf.eth0.accept_ra = 2"));
+      assertTrue(dropIn.contains("net.ipv6.conf.eth0.forwarding = 1"));
+      JsonNode dj = new com.fasterxml.jackson.databind.ObjectMapper().readTree(root.resolve(NdpPersistence.DAEMON_JSON).toFile());
+      assertEquals("warn", dj.get("log-level").asText(), "other keys are kept");
+      assertTrue(dj.get("ipv6").asBoolean());
+      assertEquals("2001:db8:ab11:0:8000::/66", dj.get("fixed-cidr-v6").asText());
+      // sysctl reads the drop-in back as it would at boot (in the lab host's namespace only)
+      Ip.Result r = Ip.exec(ns1(), "sysctl", "-p", root.resolve(NdpPersistence.SYSCTL_DROP_IN).toString());
+      assertEquals(0, r.exit(), r.err());
+      // a second write changes nothing
+      assertTrue(NdpPersistence.forUplink("eth0").fixedCidrV6("2001:db8:ab11:0:8000::/66").write(root, "docker1")
+          .stream().noneMatch(Change::changed));
+      String unit = NdpPersistence.systemdUnit("/opt/sixkit/sixkit", List.of("--uplink", "eth0", "--prefix",
+          "2001:db8:ab11:0:8000::/66"));
+      assertTrue(unit.contains("ExecStart=/opt/sixkit/sixkit ndp sync --uplink eth0 --prefix 2001:db8:ab11:0:8000::/66"), unit);
+      assertTrue(unit.contains("After=docker.service"));
+    } finally {
+      try (var s = Files.walk(root)) {
+        s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+}
