@@ -35,7 +35,7 @@ class LabSshCommandIT {
   @Test
   void labUpWithSshPrintsWorkingCommandsAndDownRemovesTheServers() {
     Root.require();
-    String lab = "sxc" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
+    String lab = "sxsc" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
     try {
       Run up = sixkit("lab", "up", "--name", lab, "--hosts", "1", "--ssh");
       assertEquals(0, up.exit(), up.err() + up.out());

@@ -47,7 +47,7 @@ class LabSshIT {
   @Test
   void upMakesKeysAndServersAndDownRemovesThemEvenAfterTheServerWasKilled() throws Exception {
     Root.require();
-    String lab = name("sxk");
+    String lab = name("sxsk");
     try {
       Lab l = Lab.builder().name(lab).hosts(2).mode(Mode.ROUTED).ssh(true).up();
       assertTrue(l.ssh() && Lab.attach(lab).ssh());
@@ -102,7 +102,7 @@ class LabSshIT {
   @Test
   void downCleansUpAfterTheJvmThatBroughtTheLabUpDied() throws Exception {
     Root.require();
-    String lab = name("sxj");
+    String lab = name("sxsj");
     try {
       Path java = Path.of(System.getProperty("java.home"), "bin", "java");
       Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),

@@ -50,7 +50,7 @@ class NdpProxyRecipeBothWaysIT {
   @BeforeAll
   void up() {
     Root.require();
-    String name = "sxp" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
+    String name = "sxsn" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
     lab = Lab.builder().name(name).hosts(2).mode(Mode.NDP_PROXY).ssh(true)
         .progress(m -> System.out.println("lab: " + m)).up();
     initial = KernelSnapshot.of(lab);

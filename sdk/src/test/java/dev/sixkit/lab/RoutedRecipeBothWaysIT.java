@@ -49,7 +49,7 @@ class RoutedRecipeBothWaysIT {
   @BeforeAll
   void up() {
     Root.require();
-    String name = "sxq" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
+    String name = "sxsr" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
     lab = Lab.builder().name(name).hosts(2).mode(Mode.ROUTED).ssh(true).progress(m -> System.out.println("lab: " + m))
         .up();
     initial = KernelSnapshot.of(lab);

@@ -61,7 +61,7 @@ class SshSecurityIT {
   @BeforeAll
   void up() {
     Root.require();
-    String name = "sxs" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
+    String name = "sxss" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
     lab = Lab.builder().name(name).hosts(1).mode(Mode.NDP_PROXY).ssh(true)
         .progress(m -> System.out.println("lab: " + m)).up();
     host = lab.host("docker1");
