@@ -429,7 +429,7 @@ public final class SshHost implements Host {
         return IpAddresses.parseV6(address, "proxy neighbour on " + name + " dev " + uplink);
       } catch (NetlinkException e) {
         throw new SixkitException("proxy", address + " on " + name + " dev " + uplink,
-            e.kernelMessage().orElse(e.getMessage()), e);
+            e.detail().or(e::kernelMessage).orElse(e.getMessage()), e);
       }
     }
 

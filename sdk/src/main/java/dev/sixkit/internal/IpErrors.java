@@ -71,6 +71,7 @@ public final class IpErrors {
    */
   public static NetlinkException toException(String stderr, String operation, String object, String where) {
     String kernel = null;
+    String own = null;
     int errno = -1;
     for (String raw : String.valueOf(stderr).split("\n")) {
       String line = raw.strip();
@@ -93,14 +94,14 @@ public final class IpErrors {
         int e = errnoOf(line);
         if (e > 0) {
           errno = e;
-        } else {
-          kernel = line; // ip's own complaint, such as an argument it did not understand
+        } else if (own == null) {
+          own = "ip: " + line; // ip's own complaint, such as an argument it did not understand
         }
       }
     }
     if (errno < 0) {
-      errno = kernel != null && kernel.contains("exists") ? 17 : kernel != null ? 22 : EIO;
+      errno = kernel != null && kernel.contains("exists") ? 17 : kernel != null || own != null ? 22 : EIO;
     }
-    return new NetlinkException(errno, operation, object, kernel);
+    return NetlinkException.fromKernel(errno, operation, object, kernel, own);
   }
 }
