@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * A Docker host: its kernel's network state (interfaces, addresses, routes, neighbours, proxy
  * entries, sysctls) and its Docker engine. This machine, a host living in a network namespace,
- * and (later) a remote host over SSH all answer the same interface.
+ * and a remote host over SSH ({@link #ssh(String, SshOptions)}) all answer the same interface.
  *
  * <pre>{@code
  * try (Host h = Host.netns("docker1")) {
@@ -47,6 +47,20 @@ public interface Host extends AutoCloseable {
    */
   static Host netns(String netnsName, String dockerEndpoint, String hostName) {
     return KernelHost.of(Netns.open(netnsName), hostName, dockerEndpoint);
+  }
+
+  /**
+   * A remote host over SSH, with the defaults of {@link SshOptions#defaults()}: {@code
+   * "root@docker2"}, {@code "root@docker2:2222"}, {@code "root@[2001:db8::2]:22"}. Connects now;
+   * the server's key must be in ~/.ssh/known_hosts.
+   */
+  static SshHost ssh(String target) {
+    return SshHost.connect(target, SshOptions.defaults());
+  }
+
+  /** A remote host over SSH with the given keys, known_hosts, timeouts and Docker socket. */
+  static SshHost ssh(String target, SshOptions options) {
+    return SshHost.connect(target, options);
   }
 
   /** The host's name (the namespace name, or "localhost"). */

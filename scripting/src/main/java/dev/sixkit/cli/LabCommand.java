@@ -3,6 +3,7 @@ package dev.sixkit.cli;
 import dev.sixkit.Mode;
 import dev.sixkit.lab.Lab;
 import dev.sixkit.lab.LabHost;
+import dev.sixkit.lab.LabSsh;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,14 +52,24 @@ final class LabCommand implements Runnable {
         description = "How Docker prefixes are laid out: ndp (split the shared /64, the seed's /66s) or routed (a /64 per host).")
     String mode;
 
+    @Option(names = "--ssh",
+        description = "Also run an OpenSSH server in each host (on its management address), with a generated client key"
+            + " and known_hosts, for Host.ssh and lab.connectSsh.")
+    boolean ssh;
+
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      Lab lab = Lab.builder().name(name.name).hosts(hosts).mode(parseMode(mode))
+      Lab lab = Lab.builder().name(name.name).hosts(hosts).mode(parseMode(mode)).ssh(ssh)
           .progress(m -> out.println("  " + m)).up();
       out.println();
       for (LabHost h : lab.hosts()) {
         out.println(h.name() + ": ip netns exec " + h.netns() + " ...   DOCKER_HOST=" + h.dockerEndpoint());
+        if (ssh) {
+          out.println("  ssh -i " + LabSsh.clientKey(lab.name()) + " -o UserKnownHostsFile=" + LabSsh.knownHosts(lab.name())
+              + " root@" + h.managementAddress() + "   (Host.ssh(\"" + LabSsh.target(h) + "\", ...) or lab.connectSsh(\""
+              + h.name() + "\"))");
+        }
       }
       out.println("take it down with: ./sixkit lab down --name " + lab.name());
       return Main.OK;

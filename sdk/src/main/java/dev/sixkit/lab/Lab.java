@@ -9,6 +9,7 @@ import dev.sixkit.NetworkPlan;
 import dev.sixkit.Planner;
 import dev.sixkit.Prefixes;
 import dev.sixkit.SixkitException;
+import dev.sixkit.SshHost;
 import dev.sixkit.netlink.Netlink;
 import dev.sixkit.netlink.NetlinkException;
 import dev.sixkit.netlink.Netns;
@@ -61,11 +62,13 @@ public final class Lab implements AutoCloseable {
   private final String name;
   private final NetworkPlan plan;
   private final List<LabHost> hosts;
+  private final boolean ssh;
 
-  private Lab(String name, NetworkPlan plan, List<LabHost> hosts) {
+  private Lab(String name, NetworkPlan plan, List<LabHost> hosts, boolean ssh) {
     this.name = name;
     this.plan = plan;
     this.hosts = List.copyOf(hosts);
+    this.ssh = ssh;
   }
 
   public static Builder builder() {
@@ -79,6 +82,7 @@ public final class Lab implements AutoCloseable {
     private Mode mode = Mode.NDP_PROXY;
     private final List<String> routedPrefixes = new ArrayList<>();
     private LabProgress progress = LabProgress.silent();
+    private boolean ssh;
 
     private Builder() {}
 
@@ -120,9 +124,15 @@ public final class Lab implements AutoCloseable {
       return this;
     }
 
+    /** Also runs an OpenSSH server in each host, for {@link Lab#connectSsh} (see {@link LabSsh}). */
+    public Builder ssh(boolean on) {
+      this.ssh = on;
+      return this;
+    }
+
     /** Brings the lab up; on failure removes what it made and says what failed. */
     public Lab up() {
-      return Lab.up(name, plan(), progress);
+      return Lab.up(name, plan(), progress, ssh);
     }
 
     /** The plan the lab will follow. */
@@ -187,9 +197,13 @@ public final class Lab implements AutoCloseable {
 
   // ---------------------------------------------------------------- up
 
-  private static Lab up(String name, NetworkPlan plan, LabProgress progress) {
+  private static Lab up(String name, NetworkPlan plan, LabProgress progress, boolean ssh) {
     requireRoot();
     requireTools();
+    if (ssh && !LabSsh.missingPackages().isEmpty()) {
+      throw new SixkitException("bring up lab", name, "--ssh needs Debian packages: "
+          + String.join(" ", LabSsh.missingPackages()));
+    }
     if (exists(name)) {
       progress.step("lab " + name + " exists or was half removed: cleaning it first");
       down(name, progress);
@@ -203,12 +217,15 @@ public final class Lab implements AutoCloseable {
           mgmt + "2", rootLink(name, idx), Prefixes.text(hp.dockerPrefix()), HostDirs.of(name, hp.host()).endpoint(),
           "web" + idx));
     }
-    Lab lab = new Lab(name, plan, hosts);
+    Lab lab = new Lab(name, plan, hosts, ssh);
     Instant t0 = Instant.now();
     try {
       lab.writeState();
       lab.buildNetwork(progress);
       lab.startDaemons(progress);
+      if (ssh) {
+        LabSsh.start(name, hosts, progress);
+      }
       lab.startWebContainers(progress);
       progress.step("lab " + name + " is up (" + Duration.between(t0, Instant.now()).toSeconds() + " s)");
       return lab;
@@ -282,6 +299,7 @@ public final class Lab implements AutoCloseable {
     p.setProperty("name", name);
     p.setProperty("mode", plan.mode().name());
     p.setProperty("hosts", Integer.toString(hosts.size()));
+    p.setProperty("ssh", Boolean.toString(ssh));
     for (LabHost h : hosts) {
       p.setProperty("host." + h.index() + ".dockerPrefix", h.dockerPrefix());
     }
@@ -454,7 +472,7 @@ public final class Lab implements AutoCloseable {
           managementPrefix(lab, idx) + "2", rootLink(lab, idx), Prefixes.text(hp.dockerPrefix()),
           HostDirs.of(lab, hp.host()).endpoint(), "web" + idx));
     }
-    return new Lab(lab, plan, hosts);
+    return new Lab(lab, plan, hosts, Boolean.parseBoolean(p.getProperty("ssh", "false")));
   }
 
   /**
@@ -465,6 +483,11 @@ public final class Lab implements AutoCloseable {
     validate(lab);
     List<String> removed = new ArrayList<>();
     List<String> errors = new ArrayList<>();
+    try {
+      removed.addAll(LabSsh.stop(lab, progress)); // first: its state sits beside the hosts' folders
+    } catch (RuntimeException e) {
+      errors.add(e.getMessage());
+    }
     for (HostDirs h : HostDirs.hosts(lab)) {
       try {
         DockerDaemon.Cleanup c = DockerDaemon.cleanup(h);
@@ -540,7 +563,7 @@ public final class Lab implements AutoCloseable {
       out.add("lab " + lab + ": half removed (" + namespaces(lab) + "); run ./sixkit lab down --name " + lab);
       return out;
     }
-    out.add("lab " + lab + ": " + l.plan.mode() + " on " + Prefixes.text(l.plan.underlay()));
+    out.add("lab " + lab + ": " + l.plan.mode() + " on " + Prefixes.text(l.plan.underlay()) + (l.ssh ? ", ssh" : ""));
     for (LabHost h : l.hosts) {
       StringBuilder sb = new StringBuilder("  " + h.name() + " (netns " + h.netns() + "): ");
       if (!Netns.exists(h.netns())) {
@@ -589,6 +612,24 @@ public final class Lab implements AutoCloseable {
   public Host connect(String hostName) {
     LabHost h = host(hostName);
     return Host.netns(h.netns(), h.dockerEndpoint(), h.name());
+  }
+
+  /** Whether each host runs an OpenSSH server ({@link Builder#ssh}). */
+  public boolean ssh() {
+    return ssh;
+  }
+
+  /**
+   * A Host for one lab host reached over SSH (root at its management address, the lab's key and
+   * known_hosts, its Docker socket over the same connection), named like {@link #connect}'s.
+   */
+  public SshHost connectSsh(String hostName) {
+    LabHost h = host(hostName);
+    if (!ssh) {
+      throw new SixkitException("connect over SSH to", hostName, "lab " + name + " runs no sshd (bring it up with"
+          + " .ssh(true) or ./sixkit lab up --ssh)");
+    }
+    return Host.ssh(LabSsh.target(h), LabSsh.options(name, h));
   }
 
   /** Takes the lab down. */

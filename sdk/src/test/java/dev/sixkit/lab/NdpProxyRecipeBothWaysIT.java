@@ -1,0 +1,154 @@
+package dev.sixkit.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sixkit.Change;
+import dev.sixkit.ExecResult;
+import dev.sixkit.Host;
+import dev.sixkit.Mode;
+import dev.sixkit.SshHost;
+import dev.sixkit.netlink.Neighbour;
+import dev.sixkit.netlink.testing.Ip;
+import dev.sixkit.netlink.testing.Root;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The seed's NDP proxy recipe through the Host API, once through the lab hosts' namespaces and
+ * once over their OpenSSH servers (Docker included: exec in the web containers goes over SSH
+ * too). Each run: web2 cannot reach web1 and docker2's neighbour entry for web1 is unresolved;
+ * proxy_ndp and one proxy entry per container make ping6 and HTTP work both ways; removing
+ * docker1's entry breaks that direction again; undoing the rest restores the starting state.
+ * Then: the changes reported and the kernel state after applying (ip -json) are identical both
+ * ways.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class NdpProxyRecipeBothWaysIT {
+  enum Via { NETNS, SSH }
+
+  private Lab lab;
+  private Map<String, String> initial;
+  private final Map<Via, Map<String, String>> applied = new EnumMap<>(Via.class);
+  private final Map<Via, List<Change>> changes = new EnumMap<>(Via.class);
+
+  @BeforeAll
+  void up() {
+    Root.require();
+    String name = "sxsn" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
+    lab = Lab.builder().name(name).hosts(2).mode(Mode.NDP_PROXY).ssh(true)
+        .progress(m -> System.out.println("lab: " + m)).up();
+    initial = KernelSnapshot.of(lab);
+  }
+
+  @AfterAll
+  void down() {
+    if (lab != null) {
+      Lab.down(lab.name(), LabProgress.silent());
+      assertTrue(Lab.namespaces(lab.name()).isEmpty(), "the lab's namespaces must be gone");
+    }
+  }
+
+  private Host open(Via via, String host) {
+    return via == Via.NETNS ? lab.connect(host) : lab.connectSsh(host);
+  }
+
+  static ExecResult ping(Host from, String container, String to) {
+    return from.docker().exec(container, "ping6", "-c", "2", "-W", "2", to);
+  }
+
+  static ExecResult http(Host from, String container, String to) {
+    return from.docker().exec(container, "wget", "-qO-", "http://[" + to + "]/");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Via.class)
+  @Order(1)
+  void theRecipeWorksAndUndoes(Via via) {
+    try (Host docker1 = open(via, "docker1"); Host docker2 = open(via, "docker2")) {
+      assertEquals(via == Via.SSH, docker1 instanceof SshHost);
+      String web1 = docker1.docker().container("web1").ipv6().orElseThrow().toCanonicalString();
+      String web2 = docker2.docker().container("web2").ipv6().orElseThrow().toCanonicalString();
+
+      // before
+      ExecResult r = ping(docker2, "web2", web1);
+      assertFalse(r.ok(), "ping6 must fail before the recipe: " + r);
+      List<Neighbour> unresolved = docker2.neighbours().dev("eth0").address(web1).unresolved().list();
+      assertEquals(1, unresolved.size(), "docker2's entry for web1 is INCOMPLETE or FAILED: "
+          + docker2.neighbours().list());
+      JsonNode ip = Ip.json(lab.host("docker2").netns(), "-6", "neigh", "show", "to", web1, "dev", "eth0");
+      assertEquals(unresolved.get(0).state().name(), ip.get(0).get("state").get(0).asText());
+
+      // the recipe
+      List<Change> made = new ArrayList<>();
+      Host.ProxyNdp p1 = docker1.enableProxyNdp("eth0");
+      Host.ProxyNdp p2 = docker2.enableProxyNdp("eth0");
+      made.addAll(p1.enabled());
+      made.addAll(p2.enabled());
+      made.add(p1.proxy(web1));
+      made.add(p2.proxy(web2));
+      assertTrue(made.stream().allMatch(Change::changed), made.toString());
+      assertFalse(docker1.enableProxyNdp("eth0").enabled().get(0).changed());
+      assertEquals(Change.Kind.UNCHANGED, p1.proxy(web1).kind());
+      changes.put(via, made);
+      applied.put(via, KernelSnapshot.of(lab));
+
+      for (LabHost h : lab.hosts()) {
+        assertEquals("1", Ip.exec(h.netns(), "sysctl", "-n", "net.ipv6.conf.eth0.proxy_ndp").out().trim(), h.name());
+      }
+      JsonNode proxies = Ip.json(lab.host("docker1").netns(), "-6", "neigh", "show", "proxy");
+      assertEquals(1, proxies.size(), proxies.toString());
+      assertEquals(web1, proxies.get(0).get("dst").asText());
+      assertEquals(List.of(web1), docker1.proxyNdp("eth0").entries().stream()
+          .map(n -> dev.sixkit.netlink.IpAddresses.format(n.address())).toList());
+
+      ExecResult ok = ping(docker2, "web2", web1);
+      assertTrue(ok.ok(), "ping6 web2 -> web1 after the recipe: " + ok);
+      ExecResult page = http(docker2, "web2", web1);
+      assertTrue(page.ok() && page.stdout().contains("Web Server #1"), page.toString());
+      ExecResult back = http(docker1, "web1", web2);
+      assertTrue(back.ok() && back.stdout().contains("Web Server #2"), back.toString());
+
+      // removing docker1's entry breaks that direction again
+      assertEquals(Change.Kind.REMOVED, docker1.proxyNdp("eth0").unproxy(web1).kind());
+      assertEquals(Change.Kind.UNCHANGED, docker1.proxyNdp("eth0").unproxy(web1).kind());
+      assertEquals(0, Ip.json(lab.host("docker1").netns(), "-6", "neigh", "show", "proxy").size());
+      Ip.run(lab.host("docker2").netns(), "-6", "neigh", "flush", "to", web1);
+      ExecResult broken = ping(docker2, "web2", web1);
+      assertFalse(broken.ok(), "without docker1's proxy entry web1 is unreachable again: " + broken);
+
+      // undo the rest: the hosts are as they were before
+      assertEquals(Change.Kind.REMOVED, docker2.proxyNdp("eth0").unproxy(web2).kind());
+      assertEquals(Change.Kind.CHANGED, docker1.sysctl("net.ipv6.conf.eth0.proxy_ndp", "0").kind());
+      assertEquals(Change.Kind.CHANGED, docker2.sysctl("net.ipv6.conf.eth0.proxy_ndp", "0").kind());
+      for (LabHost h : lab.hosts()) {
+        Ip.run(h.netns(), "-6", "neigh", "flush", "dev", "eth0");
+      }
+      KernelSnapshot.assertSame(initial, KernelSnapshot.of(lab), "after undoing, via " + via);
+    }
+  }
+
+  @Test
+  @Order(2)
+  void bothWaysReportTheSameChangesAndLeaveTheSameKernelState() {
+    assertEquals(2, applied.size(), "both runs must have applied the recipe");
+    assertEquals(changes.get(Via.NETNS), changes.get(Via.SSH));
+    KernelSnapshot.assertSame(applied.get(Via.NETNS), applied.get(Via.SSH), "after applying, netns vs ssh");
+    assertFalse(applied.get(Via.NETNS).equals(initial), "the recipe changed something");
+  }
+}
