@@ -83,8 +83,11 @@ class ConsoleIT {
   }
 
   @BeforeEach
-  void freshScreen() {
+  void freshScreen() throws InterruptedException {
     con.key("C-c");   // drop any unfinished buffer
+    // Ctrl-C reaches the console as SIGINT and is handled on its own thread: on a loaded machine
+    // it can land after the next keystrokes and eat them. Let it land first.
+    Thread.sleep(1500);
     clear();
   }
 
