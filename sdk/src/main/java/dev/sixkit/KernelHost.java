@@ -251,41 +251,23 @@ final class KernelHost implements Host {
     }
 
     private String describe(Route r) {
-      StringBuilder sb = new StringBuilder();
-      if (r.gateway() != null) {
-        sb.append("via ").append(IpAddresses.format(r.gateway())).append(' ');
-      }
-      sb.append("dev ").append(r.device()).append(" metric ").append(r.metric());
-      return sb.toString();
+      return RouteIntent.describe(r);
+    }
+
+    private RouteIntent intent() {
+      return new RouteIntent(dst, via, dev, metric);
     }
 
     private String wanted() {
-      StringBuilder sb = new StringBuilder();
-      if (via != null) {
-        sb.append("via ").append(IpAddresses.format(via)).append(' ');
-      }
-      if (dev != null) {
-        sb.append("dev ").append(dev).append(' ');
-      }
-      if (metric >= 0) {
-        sb.append("metric ").append(metric);
-      }
-      return sb.toString().trim();
+      return intent().wanted();
     }
 
     private List<Route> current() {
-      List<Route> out = new ArrayList<>();
-      for (Route r : nl.routes().list()) {
-        if (r.destination().equals(dst) && (metric < 0 || r.metric() == metric)) {
-          out.add(r);
-        }
-      }
-      return out;
+      return intent().current(nl.routes().list());
     }
 
     private boolean matches(Route r) {
-      return (via == null || via.equals(r.gateway())) && (dev == null || dev.equals(r.device()))
-          && (metric < 0 || metric == r.metric());
+      return intent().matches(r);
     }
 
     private dev.sixkit.netlink.Routes.Spec spec() {
@@ -301,7 +283,7 @@ final class KernelHost implements Host {
     }
 
     private String object() {
-      return "route " + dst;
+      return intent().object();
     }
 
     @Override
