@@ -142,35 +142,13 @@ final class KernelHost implements Host {
     return new KernelProxyNdp(uplink, List.of());
   }
 
-  private final class KernelProxyNdp implements ProxyNdp {
-    private final String uplink;
-    private final List<Change> enabled;
-
+  private final class KernelProxyNdp extends UplinkProxies {
     KernelProxyNdp(String uplink, List<Change> enabled) {
-      this.uplink = uplink;
-      this.enabled = List.copyOf(enabled);
+      super(name, uplink, enabled);
     }
 
     @Override
-    public String uplink() {
-      return uplink;
-    }
-
-    @Override
-    public List<Change> enabled() {
-      return enabled;
-    }
-
-    private InetAddress parse(String address) {
-      try {
-        return IpAddresses.parseV6(address, "proxy neighbour on " + name + " dev " + uplink);
-      } catch (NetlinkException e) {
-        throw new SixkitException("proxy", address + " on " + name + " dev " + uplink,
-            e.detail().or(e::kernelMessage).orElse(e.getMessage()), e);
-      }
-    }
-
-    private boolean exists(InetAddress a) {
+    boolean contains(InetAddress a) {
       for (Neighbour n : entries()) {
         if (n.address().equals(a)) {
           return true;
@@ -180,29 +158,12 @@ final class KernelHost implements Host {
     }
 
     @Override
-    public Change proxy(String address) {
-      InetAddress a = parse(address);
-      String object = "proxy " + IpAddresses.format(a) + " dev " + uplink;
-      if (exists(a)) {
-        return Change.unchanged(name, object, "present");
+    void apply(InetAddress a, boolean add, Change change) {
+      if (add) {
+        nl.neighbours().proxy(a).dev(uplink).add();
+      } else {
+        nl.neighbours().proxy(a).dev(uplink).delete();
       }
-      nl.neighbours().proxy(a).dev(uplink).add();
-      Change c = Change.added(name, object, "present");
-      log.info("{}", c);
-      return c;
-    }
-
-    @Override
-    public Change unproxy(String address) {
-      InetAddress a = parse(address);
-      String object = "proxy " + IpAddresses.format(a) + " dev " + uplink;
-      if (!exists(a)) {
-        return Change.unchanged(name, object, "");
-      }
-      nl.neighbours().proxy(a).dev(uplink).delete();
-      Change c = Change.removed(name, object, "present");
-      log.info("{}", c);
-      return c;
     }
 
     @Override

@@ -405,36 +405,9 @@ public final class SshHost implements Host {
    * Proxy entries on one uplink of an SSH host; besides {@link Host.ProxyNdp}, many entries at
    * once in few round trips ({@link #proxyAll}, {@link #unproxyAll}). Immutable; thread-safe.
    */
-  public final class SshProxyNdp implements ProxyNdp {
-    private final String uplink;
-    private final List<Change> enabled;
-
+  public final class SshProxyNdp extends UplinkProxies {
     SshProxyNdp(String uplink, List<Change> enabled) {
-      this.uplink = uplink;
-      this.enabled = List.copyOf(enabled);
-    }
-
-    @Override
-    public String uplink() {
-      return uplink;
-    }
-
-    @Override
-    public List<Change> enabled() {
-      return enabled;
-    }
-
-    private InetAddress parse(String address) {
-      try {
-        return IpAddresses.parseV6(address, "proxy neighbour on " + name + " dev " + uplink);
-      } catch (NetlinkException e) {
-        throw new SixkitException("proxy", address + " on " + name + " dev " + uplink,
-            e.detail().or(e::kernelMessage).orElse(e.getMessage()), e);
-      }
-    }
-
-    private String object(InetAddress a) {
-      return "proxy " + IpAddresses.format(a) + " dev " + uplink;
+      super(name, uplink, enabled);
     }
 
     private Set<InetAddress> present() {
@@ -446,29 +419,16 @@ public final class SshHost implements Host {
     }
 
     @Override
-    public Change proxy(String address) {
-      InetAddress a = parse(address);
-      if (present().contains(a)) {
-        return Change.unchanged(name, object(a), "present");
-      }
-      Change c = Change.added(name, object(a), "present");
-      write(() -> read(BATCH, lines(List.of("neigh add proxy " + IpAddresses.format(a) + " dev " + uplink)),
-          "add proxy neighbour", IpAddresses.format(a) + " dev " + uplink), () -> present().contains(a), c);
-      log.info("{}", c);
-      return c;
+    boolean contains(InetAddress a) {
+      return present().contains(a);
     }
 
     @Override
-    public Change unproxy(String address) {
-      InetAddress a = parse(address);
-      if (!present().contains(a)) {
-        return Change.unchanged(name, object(a), "");
-      }
-      Change c = Change.removed(name, object(a), "present");
-      write(() -> read(BATCH, lines(List.of("neigh del proxy " + IpAddresses.format(a) + " dev " + uplink)),
-          "delete proxy neighbour", IpAddresses.format(a) + " dev " + uplink), () -> !present().contains(a), c);
-      log.info("{}", c);
-      return c;
+    void apply(InetAddress a, boolean add, Change c) {
+      String target = IpAddresses.format(a) + " dev " + uplink;
+      String line = (add ? "neigh add proxy " : "neigh del proxy ") + target;
+      write(() -> read(BATCH, lines(List.of(line)), add ? "add proxy neighbour" : "delete proxy neighbour", target),
+          () -> present().contains(a) == add, c);
     }
 
     @Override
