@@ -178,115 +178,46 @@ final class KernelHost implements Host {
     return new RouteTarget() {
       @Override
       public RouteSpec via(String gateway) {
-        return new KernelRouteSpec(dst, IpAddresses.parse(gateway), null, -1);
+        return new KernelRouteSpec(new RouteIntent(dst, IpAddresses.parse(gateway), null, -1));
       }
 
       @Override
       public RouteSpec dev(String device) {
-        return new KernelRouteSpec(dst, null, device, -1);
+        return new KernelRouteSpec(new RouteIntent(dst, null, device, -1));
       }
     };
   }
 
-  private final class KernelRouteSpec implements RouteSpec {
-    private final IpPrefix dst;
-    private final InetAddress via;
-    private final String dev;
-    private final int metric;
-
-    KernelRouteSpec(IpPrefix dst, InetAddress via, String dev, int metric) {
-      this.dst = dst;
-      this.via = via;
-      this.dev = dev;
-      this.metric = metric;
+  private final class KernelRouteSpec extends HostRouteSpec {
+    KernelRouteSpec(RouteIntent intent) {
+      super(name, intent);
     }
 
     @Override
-    public RouteSpec dev(String device) {
-      return new KernelRouteSpec(dst, via, device, metric);
+    HostRouteSpec with(RouteIntent next) {
+      return new KernelRouteSpec(next);
     }
 
     @Override
-    public RouteSpec metric(int m) {
-      return new KernelRouteSpec(dst, via, dev, m);
-    }
-
-    private String describe(Route r) {
-      return RouteIntent.describe(r);
-    }
-
-    private RouteIntent intent() {
-      return new RouteIntent(dst, via, dev, metric);
-    }
-
-    private String wanted() {
-      return intent().wanted();
-    }
-
-    private List<Route> current() {
-      return intent().current(nl.routes().list());
-    }
-
-    private boolean matches(Route r) {
-      return intent().matches(r);
-    }
-
-    private dev.sixkit.netlink.Routes.Spec spec() {
-      var step = nl.routes().route(dst.toString());
-      var s = via != null ? step.via(IpAddresses.format(via)) : step.dev(dev);
-      if (via != null && dev != null) {
-        s = s.dev(dev);
-      }
-      if (metric >= 0) {
-        s = s.metric(metric);
-      }
-      return s;
-    }
-
-    private String object() {
-      return intent().object();
+    List<Route> routes() {
+      return nl.routes().list();
     }
 
     @Override
-    public Change add() {
-      List<Route> now = current();
-      for (Route r : now) {
-        if (matches(r)) {
-          return Change.unchanged(name, object(), describe(r));
-        }
+    void send(String verb, Change change) {
+      var step = nl.routes().route(intent.destination().toString());
+      var s = intent.via() != null ? step.via(IpAddresses.format(intent.via())) : step.dev(intent.device());
+      if (intent.via() != null && intent.device() != null) {
+        s = s.dev(intent.device());
       }
-      spec().add();
-      Change c = Change.added(name, object(), wanted());
-      log.info("{}", c);
-      return c;
-    }
-
-    @Override
-    public Change replace() {
-      List<Route> now = current();
-      for (Route r : now) {
-        if (matches(r)) {
-          return Change.unchanged(name, object(), describe(r));
-        }
+      if (intent.metric() >= 0) {
+        s = s.metric(intent.metric());
       }
-      spec().replace();
-      Change c = now.isEmpty() ? Change.added(name, object(), wanted())
-          : new Change(name, Change.Kind.CHANGED, object(), describe(now.get(0)), wanted());
-      log.info("{}", c);
-      return c;
-    }
-
-    @Override
-    public Change delete() {
-      for (Route r : current()) {
-        if (matches(r)) {
-          spec().delete();
-          Change c = Change.removed(name, object(), describe(r));
-          log.info("{}", c);
-          return c;
-        }
+      switch (verb) {
+        case "add" -> s.add();
+        case "replace" -> s.replace();
+        default -> s.delete();
       }
-      return Change.unchanged(name, object(), "");
     }
   }
 

@@ -568,135 +568,58 @@ public final class SshHost implements Host {
     return new RouteTarget() {
       @Override
       public RouteSpec via(String gateway) {
-        return new SshRouteSpec(dst, IpAddresses.parse(gateway), null, -1);
+        return new SshRouteSpec(new RouteIntent(dst, IpAddresses.parse(gateway), null, -1));
       }
 
       @Override
       public RouteSpec dev(String device) {
-        return new SshRouteSpec(dst, null, RemoteInput.ifname(target.toString(), device), -1);
+        return new SshRouteSpec(new RouteIntent(dst, null, RemoteInput.ifname(target.toString(), device), -1));
       }
     };
   }
 
-  private final class SshRouteSpec implements RouteSpec {
-    private final IpPrefix dst;
-    private final InetAddress via;
-    private final String dev;
-    private final int metric;
-
-    SshRouteSpec(IpPrefix dst, InetAddress via, String dev, int metric) {
-      this.dst = dst;
-      this.via = via;
-      this.dev = dev;
-      this.metric = metric;
+  private final class SshRouteSpec extends HostRouteSpec {
+    SshRouteSpec(RouteIntent intent) {
+      super(name, intent);
     }
 
     @Override
-    public RouteSpec dev(String device) {
-      return new SshRouteSpec(dst, via, RemoteInput.ifname(target.toString(), device), metric);
+    HostRouteSpec with(RouteIntent next) {
+      return new SshRouteSpec(next);
     }
 
     @Override
-    public RouteSpec metric(int m) {
-      return new SshRouteSpec(dst, via, dev, m);
+    String device(String name) {
+      return RemoteInput.ifname(target.toString(), name);
     }
 
-    private String describe(Route r) {
-      return RouteIntent.describe(r);
-    }
-
-    private RouteIntent intent() {
-      return new RouteIntent(dst, via, dev, metric);
-    }
-
-    private String wanted() {
-      return intent().wanted();
-    }
-
-    private List<Route> current() {
-      return intent().current(routes());
-    }
-
-    private boolean matches(Route r) {
-      return intent().matches(r);
-    }
-
-    private boolean present() {
-      return current().stream().anyMatch(this::matches);
+    @Override
+    List<Route> routes() {
+      return SshHost.this.routes();
     }
 
     /** One ip -batch line: the destination and next hop in Sixkit's own spelling. */
     private String line(String verb) {
-      StringBuilder sb = new StringBuilder("route ").append(verb).append(' ').append(dst);
-      if (via != null) {
-        sb.append(" via ").append(IpAddresses.format(via));
+      StringBuilder sb = new StringBuilder("route ").append(verb).append(' ').append(intent.destination());
+      if (intent.via() != null) {
+        sb.append(" via ").append(IpAddresses.format(intent.via()));
       }
-      if (dev != null) {
-        sb.append(" dev ").append(dev);
+      if (intent.device() != null) {
+        sb.append(" dev ").append(intent.device());
       }
-      if (metric >= 0) {
-        sb.append(" metric ").append(Integer.toUnsignedString(metric));
+      if (intent.metric() >= 0) {
+        sb.append(" metric ").append(Integer.toUnsignedString(intent.metric()));
       }
       return sb.toString();
     }
 
-    private void send(String verb, String op) {
-      read(BATCH, lines(List.of(line(verb))), op, dst.toString());
-    }
-
-    private String object() {
-      return intent().object();
-    }
-
     @Override
-    public Change add() {
-      List<Route> now = current();
-      for (Route r : now) {
-        if (matches(r)) {
-          return Change.unchanged(name, object(), describe(r));
-        }
-      }
-      Change c = Change.added(name, object(), wanted());
+    void send(String verb, Change c) {
+      boolean delete = verb.equals("delete");
       write(() -> {
-        send("add", "add route");
+        read(BATCH, lines(List.of(line(delete ? "del" : verb))), verb + " route", intent.destination().toString());
         return c;
-      }, this::present, c);
-      log.info("{}", c);
-      return c;
-    }
-
-    @Override
-    public Change replace() {
-      List<Route> now = current();
-      for (Route r : now) {
-        if (matches(r)) {
-          return Change.unchanged(name, object(), describe(r));
-        }
-      }
-      Change c = now.isEmpty() ? Change.added(name, object(), wanted())
-          : new Change(name, Change.Kind.CHANGED, object(), describe(now.get(0)), wanted());
-      write(() -> {
-        send("replace", "replace route");
-        return c;
-      }, this::present, c);
-      log.info("{}", c);
-      return c;
-    }
-
-    @Override
-    public Change delete() {
-      for (Route r : current()) {
-        if (matches(r)) {
-          Change c = Change.removed(name, object(), describe(r));
-          write(() -> {
-            send("del", "delete route");
-            return c;
-          }, () -> !present(), c);
-          log.info("{}", c);
-          return c;
-        }
-      }
-      return Change.unchanged(name, object(), "");
+      }, () -> present() != delete, c);
     }
   }
 
