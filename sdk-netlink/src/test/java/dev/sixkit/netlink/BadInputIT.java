@@ -35,7 +35,38 @@ class BadInputIT {
     // something to keep: one ordinary entry and one proxy entry
     Ip.run(hosts.a, "-6", "neigh", "replace", "2001:db8:1::10", "lladdr", MAC, "dev", "eth0", "nud", "permanent");
     Ip.run(hosts.a, "-6", "neigh", "add", "proxy", "2001:db8:ab11::10", "dev", "eth0");
-    before = snapshot(hosts.a);
+    before = settled(hosts.a);
+  }
+
+  /**
+   * The snapshot once the kernel is done on its own: link-local addresses finish duplicate
+   * address detection a second or so after a link comes up, and only then get their local routes.
+   */
+  static String settled(String ns) {
+    for (int i = 0; i < 100; i++) {
+      boolean tentative = false;
+      for (JsonNode l : Ip.json(ns, "-6", "addr", "show", "tentative")) {
+        tentative |= l.path("addr_info").size() > 0;
+      }
+      if (!tentative) {
+        String first = snapshot(ns);
+        sleepMillis(100);
+        if (first.equals(snapshot(ns))) {
+          return first;
+        }
+      }
+      sleepMillis(50);
+    }
+    throw new AssertionError("namespace " + ns + " did not settle: " + snapshot(ns));
+  }
+
+  private static void sleepMillis(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   @AfterEach
