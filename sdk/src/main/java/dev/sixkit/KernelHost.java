@@ -221,6 +221,11 @@ final class KernelHost implements Host {
     }
   }
 
+  /** The Engine endpoint this host was given (null when none). */
+  String dockerEndpoint() {
+    return dockerEndpoint;
+  }
+
   @Override
   public Docker docker() {
     Docker d = docker;

@@ -1,5 +1,6 @@
 package dev.sixkit;
 
+import dev.sixkit.internal.DockerReads;
 import dev.sixkit.netlink.Event;
 import dev.sixkit.netlink.Events;
 import dev.sixkit.netlink.IpAddresses;
@@ -118,6 +119,8 @@ public final class NdpProxySync implements AutoCloseable {
   private volatile Events.Subscription kernelEvents;
   private volatile boolean multicastWatched;
   private volatile DockerEvent.Stream dockerEvents;
+  /** How Docker is read: the lean reader on a unix socket (see HostDockerReads); replaced on every reconnect. */
+  private volatile DockerReads dockerReads;
   private volatile boolean closed;
   private volatile Report lastReport;
   private volatile boolean dockerConnected;
@@ -357,8 +360,14 @@ public final class NdpProxySync implements AutoCloseable {
     @Override
     public String toString() {
       return "reconcile (" + reason + "): " + changes.size() + " changes, " + desired + " wanted, " + owned + " owned"
-          + (foreign.isEmpty() ? "" : ", foreign kept " + foreign) + (dockerKnown ? "" : ", Docker unknown") + " in "
+          + (foreign.isEmpty() ? "" : ", foreign kept " + shortList(foreign)) + (dockerKnown ? "" : ", Docker unknown") + " in "
           + took.toMillis() + " ms";
+    }
+
+    /** A log line stays readable when a thousand foreign entries are kept: the first few and a count. */
+    private static String shortList(List<String> l) {
+      return l.size() <= 8 ? l.toString()
+          : "[" + String.join(", ", l.subList(0, 8)) + ", ... " + (l.size() - 8) + " more (" + l.size() + " in all)]";
     }
   }
 
@@ -524,6 +533,42 @@ public final class NdpProxySync implements AutoCloseable {
     return List.copyOf(out);
   }
 
+  /**
+   * The prefixes a sync on this host should manage when none are given: the IPv6 subnets of
+   * Docker's networks that lie inside a prefix on-link on the uplink (the ones whose containers
+   * other hosts try to reach by neighbour discovery), in network-name order.
+   */
+  public static List<String> proxiedPrefixes(Host host, String uplink) {
+    List<IpPrefix> onLink = new ArrayList<>();
+    for (dev.sixkit.netlink.Address a : host.addresses()) {
+      if (a.device().equals(uplink) && a.address() instanceof Inet6Address && !a.address().isLinkLocalAddress()) {
+        onLink.add(a.prefix().network());
+      }
+    }
+    List<String> out = new ArrayList<>();
+    try (DockerReads d = HostDockerReads.open(host)) {
+      for (DockerNetwork n : d.networks()) {
+        for (Subnet s : n.ipv6Subnets()) {
+          String text = Prefixes.text((inet.ipaddr.ipv6.IPv6Address) s.prefix());
+          IpPrefix ip = IpPrefix.parse(text);
+          if (onLink.stream().anyMatch(o -> o.length() <= ip.length() && o.contains(ip.address())) && !out.contains(text)) {
+            out.add(text);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The default bridge's IPv6 prefix (what dockerd's --fixed-cidr-v6 set), if Docker has one. */
+  public static Optional<String> fixedCidrV6(Host host) {
+    try (DockerReads d = HostDockerReads.open(host)) {
+      return d.networks().stream().filter(n -> n.name().equals("bridge") && n.driver().equals("bridge"))
+          .flatMap(n -> n.ipv6Subnets().stream()).findFirst()
+          .map(s -> Prefixes.text((inet.ipaddr.ipv6.IPv6Address) s.prefix()));
+    }
+  }
+
   private void subscribeKernel() {
     Events.Subscription s;
     try {
@@ -564,8 +609,13 @@ public final class NdpProxySync implements AutoCloseable {
       return; // already connected
     }
     try {
-      Docker d = host.docker();
-      DockerEvent.Stream s = d.events(new DockerEvent.Listener() {
+      DockerReads d = HostDockerReads.open(host); // re-negotiates: the Engine may have been upgraded meanwhile
+      DockerReads previous = dockerReads;
+      dockerReads = d;
+      if (previous != null) {
+        previous.close();
+      }
+      DockerEvent.Stream s = d.events(null, new DockerEvent.Listener() {
         @Override
         public void onEvent(DockerEvent ev) {
           ev.containerId().ifPresent(id -> queue.add(new Task.ContainerChanged(id, ev)));
@@ -622,6 +672,10 @@ public final class NdpProxySync implements AutoCloseable {
     DockerEvent.Stream d = dockerEvents;
     if (d != null) {
       d.close();
+    }
+    DockerReads r = dockerReads;
+    if (r != null) {
+      r.close();
     }
     Events.Subscription s = kernelEvents;
     if (s != null) {
@@ -713,6 +767,16 @@ public final class NdpProxySync implements AutoCloseable {
     }
   }
 
+  /** The current reader; before the first connect, an UNREACHABLE failure that schedules one. */
+  private DockerReads docker() {
+    DockerReads d = dockerReads;
+    if (d == null) {
+      throw new DockerException(DockerException.Reason.UNREACHABLE, String.valueOf(host), "read containers", host.name(),
+          "not connected to Docker yet", null);
+    }
+    return d;
+  }
+
   private void dockerTrouble(DockerException e) {
     log.warn("{}: Docker failed ({}): reconnecting", host.name(), e.getMessage());
     DockerEvent.Stream d = dockerEvents;
@@ -730,7 +794,7 @@ public final class NdpProxySync implements AutoCloseable {
     boolean docker = f.docker();
     if (docker) {
       try {
-        List<Container> cs = host.docker().containers();
+        List<Container> cs = docker().containers();
         byContainer.clear();
         holders.clear();
         for (Container c : cs) {
@@ -879,7 +943,7 @@ public final class NdpProxySync implements AutoCloseable {
   }
 
   private void containerChanged(String id) {
-    Optional<Container> c = host.docker().findContainer(id);
+    Optional<Container> c = docker().findContainer(id);
     Set<InetAddress> now = c.map(this::addresses).orElse(Set.of());
     Set<InetAddress> before = now.isEmpty() ? byContainer.remove(id) : byContainer.put(id, now);
     if (before == null) {

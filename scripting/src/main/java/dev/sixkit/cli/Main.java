@@ -29,6 +29,15 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:failure (the reason is printed on stderr)", "2:usage error"})
 public final class Main implements Runnable {
+  static {
+    // With Groovy on the class path picocli would boot the whole Groovy runtime (several MiB of
+    // metaspace, ~300 classes) looking for closures in annotations; we use none. The launcher
+    // sets this too; set here so every way of starting Main (tests, a sync's systemd unit) gets it.
+    if (System.getProperty("picocli.disable.closures") == null) {
+      System.setProperty("picocli.disable.closures", "true");
+    }
+  }
+
   public static final int OK = 0;
   public static final int FAILURE = 1;
   public static final int USAGE = 2;

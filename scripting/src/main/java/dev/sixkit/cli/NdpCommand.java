@@ -147,7 +147,7 @@ final class NdpCommand implements Runnable {
       }
       Host host = target.connect();
       try {
-        List<String> managed = prefixes.isEmpty() ? defaultPrefixes(host, uplink) : prefixes;
+        List<String> managed = prefixes.isEmpty() ? NdpProxySync.proxiedPrefixes(host, uplink) : prefixes;
         if (managed.isEmpty()) {
           throw new Main.CliException("no managed prefix: give --prefix (no Docker IPv6 subnet lies on-link on " + uplink + ")");
         }
@@ -209,9 +209,9 @@ final class NdpCommand implements Runnable {
       }
     }
 
-    private String fixedCidr(Host host) {
+    private static String fixedCidr(Host host) {
       try {
-        return host.docker().daemon().fixedCidrV6Prefix().map(p -> Prefixes.text((IPv6Address) p)).orElse(null);
+        return NdpProxySync.fixedCidrV6(host).orElse(null);
       } catch (RuntimeException e) {
         return null;
       }
@@ -242,28 +242,6 @@ final class NdpCommand implements Runnable {
       String home = System.getProperty("sixkit.home");
       return home != null ? home + "/sixkit" : "/usr/local/bin/sixkit";
     }
-  }
-
-  /** Docker's IPv6 subnets that lie inside a prefix on-link on the uplink: the ones NDP proxying serves. */
-  static List<String> defaultPrefixes(Host host, String uplink) {
-    List<IpPrefix> onLink = new ArrayList<>();
-    for (Address a : host.addresses()) {
-      if (a.device().equals(uplink) && a.address() instanceof java.net.Inet6Address && !a.address().isLinkLocalAddress()) {
-        onLink.add(a.prefix().network());
-      }
-    }
-    List<String> out = new ArrayList<>();
-    for (DockerNetwork n : host.docker().networks()) {
-      for (Subnet s : n.ipv6Subnets()) {
-        IPv6Address p = (IPv6Address) s.prefix();
-        String text = Prefixes.text(p);
-        IpPrefix ip = IpPrefix.parse(text);
-        if (onLink.stream().anyMatch(o -> o.length() <= ip.length() && o.contains(ip.address())) && !out.contains(text)) {
-          out.add(text);
-        }
-      }
-    }
-    return out;
   }
 
   static Map<String, Object> changeJson(Change c) {

@@ -100,15 +100,27 @@ class NdpSyncCliIT {
     return out;
   }
 
+  /**
+   * The sync as the launcher starts it (SyncJvm: its small JVM on the lean class path), logging
+   * every class it loads, so a test can show docker-java and Jackson never enter the process.
+   */
   static Process sync(Path staticFile, Path state) throws IOException {
-    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", cp, "dev.sixkit.cli.Main", "ndp", "sync",
-        "--lab", lab.name(), "--host", "docker1", "--state-dir", state.toString(), "--static-file", staticFile.toString()));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(work.resolve("sync-" + children.size()
-        + ".log").toFile()).start();
+    int n = children.size();
+    List<String> cmd = SyncJvm.command(List.of("-Xlog:class+load=info:file=" + work.resolve("classes-" + n + ".log")),
+        List.of("--lab", lab.name(), "--host", "docker1", "--state-dir", state.toString(), "--static-file",
+            staticFile.toString()));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(work.resolve("sync-" + n
+        + ".log").toFile());
+    pb.environment().putAll(SyncJvm.ENVIRONMENT);
+    Process p = pb.start();
     children.add(p);
     return p;
+  }
+
+  /** The classes the n-th sync process loaded that come from the named packages. */
+  static List<String> loaded(int n, String... packages) throws IOException {
+    return Files.readAllLines(work.resolve("classes-" + n + ".log")).stream()
+        .filter(l -> java.util.Arrays.stream(packages).anyMatch(l::contains)).toList();
   }
 
   static void awaitTable(Set<String> want) {
@@ -200,6 +212,9 @@ class NdpSyncCliIT {
     // a flush behind its back is restored; the foreign entry is not ours to restore
     Ip.run(ns1(), "-6", "neigh", "flush", "proxy", "dev", "eth0");
     awaitTable(ours);
+    // it read Docker (web1's entry is there) without docker-java, Jackson or Groovy in the process
+    assertEquals(List.of(), loaded(children.size() - 1, "com.github.dockerjava", "com.fasterxml.jackson", "groovy."));
+    assertFalse(loaded(children.size() - 1, "dev.sixkit.internal.EngineReader").isEmpty(), "read through EngineReader");
     again.destroy(); // SIGTERM: a clean stop leaves the entries in place
     assertTrue(again.waitFor(10, TimeUnit.SECONDS));
     assertEquals(ours, table());

@@ -66,10 +66,6 @@ import org.slf4j.LoggerFactory;
 public final class EngineClient implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EngineClient.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** The newest API version docker-java 3.7 knows; never ask for more than this. */
-  static final String CLIENT_MAX_API = "1.44";
-  /** The oldest API version docker-java's requests are written for. */
-  static final String CLIENT_MIN_API = "1.24";
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration NEGOTIATION_TIMEOUT = Duration.ofSeconds(10);
 
@@ -90,20 +86,12 @@ public final class EngineClient implements AutoCloseable {
 
   /** Normalises an endpoint: a bare path is a unix socket. */
   public static String normalize(String endpoint) {
-    if (endpoint == null || endpoint.isBlank()) {
-      throw new DockerException(Reason.UNREACHABLE, String.valueOf(endpoint), "connect to Docker", "endpoint",
-          "no endpoint given", null);
-    }
-    String e = endpoint.trim();
-    if (e.startsWith("/")) {
-      return "unix://" + e;
-    }
-    return e;
+    return EngineApi.normalize(endpoint);
   }
 
   /**
    * Connects to an endpoint (unix:///path, /path, tcp://host:port) and negotiates the API
-   * version: the lower of the Engine's and {@value #CLIENT_MAX_API}.
+   * version: the lower of the Engine's and {@value EngineApi#CLIENT_MAX_API}.
    */
   public static EngineClient open(String rawEndpoint) {
     String endpoint = normalize(rawEndpoint);
@@ -138,17 +126,7 @@ public final class EngineClient implements AutoCloseable {
         .connectionTimeout(CONNECT_TIMEOUT).build();
     try {
       String server = text(version, "ApiVersion");
-      String serverMin = text(version, "MinAPIVersion");
-      if (server.isEmpty()) {
-        throw new DockerException(Reason.UNREACHABLE, endpoint, "connect to Docker", endpoint,
-            "GET /version did not report an ApiVersion: this does not look like a Docker Engine", null);
-      }
-      String negotiated = compareApi(server, CLIENT_MAX_API) < 0 ? server : CLIENT_MAX_API;
-      if (compareApi(negotiated, CLIENT_MIN_API) < 0 || (!serverMin.isEmpty() && compareApi(negotiated, serverMin) < 0)) {
-        throw new DockerException(Reason.UNSUPPORTED, endpoint, "connect to Docker", endpoint,
-            "the Engine speaks API " + serverMin + " to " + server + ", this client " + CLIENT_MIN_API + " to "
-                + CLIENT_MAX_API, null);
-      }
+      String negotiated = EngineApi.negotiate(endpoint, server, text(version, "MinAPIVersion"));
       DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
           .withDockerHost(endpoint).withApiVersion(negotiated).withDockerTlsVerify(false).build();
       DockerClient client = DockerClientImpl.getInstance(config, http);
@@ -178,20 +156,6 @@ public final class EngineClient implements AutoCloseable {
       throw new DockerException(Reason.UNREACHABLE, endpoint, "connect to Docker", endpoint,
           "no Docker Engine answers: " + rootMessage(e), e);
     }
-  }
-
-  /** Compares "1.41" with "1.44" numerically. */
-  static int compareApi(String a, String b) {
-    String[] x = a.split("\\.");
-    String[] y = b.split("\\.");
-    for (int i = 0; i < Math.max(x.length, y.length); i++) {
-      int xi = i < x.length ? Integer.parseInt(x[i]) : 0;
-      int yi = i < y.length ? Integer.parseInt(y[i]) : 0;
-      if (xi != yi) {
-        return Integer.compare(xi, yi);
-      }
-    }
-    return 0;
   }
 
   public String endpoint() {
@@ -735,21 +699,7 @@ public final class EngineClient implements AutoCloseable {
 
   /** docker-java's messages look like 'Status 404: {"message":"No such container: x"}'. */
   static String serverMessage(String raw) {
-    if (raw == null) {
-      return "";
-    }
-    int brace = raw.indexOf('{');
-    if (brace >= 0) {
-      try {
-        JsonNode n = JSON.readTree(raw.substring(brace));
-        if (n.hasNonNull("message")) {
-          return n.get("message").asText().trim();
-        }
-      } catch (IOException ignored) {
-        // not JSON: use the text as it is
-      }
-    }
-    return raw.trim();
+    return EngineApi.serverMessage(raw);
   }
 
   private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
@@ -765,27 +715,19 @@ public final class EngineClient implements AutoCloseable {
   }
 
   private static String rootMessage(Throwable t) {
-    Throwable c = t;
-    while (c.getCause() != null && c.getCause() != c) {
-      c = c.getCause();
-    }
-    String m = c.getMessage();
-    return c.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    return EngineApi.rootMessage(t);
   }
 
   private void requireName(String kind, String name) {
-    if (name == null || name.isBlank()) {
-      throw new DockerException(Reason.BAD_REQUEST, endpoint, "name " + kind, String.valueOf(name),
-          "a " + kind + " name or id is required", null);
-    }
+    EngineApi.requireName(endpoint, kind, name);
   }
 
   private static String quote(String s) {
-    return "'" + s + "'";
+    return EngineApi.quote(s);
   }
 
   private static String enc(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    return EngineApi.enc(s);
   }
 
   private static String text(JsonNode n, String field) {

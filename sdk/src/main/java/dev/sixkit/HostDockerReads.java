@@ -1,0 +1,55 @@
+package dev.sixkit;
+
+import dev.sixkit.internal.DockerReads;
+import dev.sixkit.internal.EngineReader;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Chooses how a long-running watcher reads a host's Docker: the lean {@link EngineReader} when the
+ * host reaches its Engine on a unix socket (keeps docker-java and Jackson out of the process),
+ * the host's docker-java facade otherwise. Stateless; thread-safe.
+ */
+final class HostDockerReads {
+  private HostDockerReads() {}
+
+  /** Connects now; the caller closes what it gets. Fails with a {@link DockerException} naming the endpoint. */
+  static DockerReads open(Host host) {
+    if (host instanceof KernelHost k && EngineReader.supports(k.dockerEndpoint())) {
+      return EngineReader.open(k.dockerEndpoint());
+    }
+    Docker d = host.docker();
+    return new DockerReads() {
+      @Override
+      public String endpoint() {
+        return d.endpoint();
+      }
+
+      @Override
+      public List<Container> containers() {
+        return d.containers();
+      }
+
+      @Override
+      public Optional<Container> findContainer(String nameOrId) {
+        return d.findContainer(nameOrId);
+      }
+
+      @Override
+      public List<DockerNetwork> networks() {
+        return d.networks();
+      }
+
+      @Override
+      public DockerEvent.Stream events(Instant since, DockerEvent.Listener listener) {
+        return d.events(since, listener);
+      }
+
+      @Override
+      public void close() {
+        // the facade belongs to the host
+      }
+    };
+  }
+}

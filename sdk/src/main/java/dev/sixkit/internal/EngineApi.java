@@ -1,0 +1,125 @@
+package dev.sixkit.internal;
+
+import dev.sixkit.DockerException;
+import dev.sixkit.DockerException.Reason;
+
+/**
+ * What both Engine clients (docker-java's {@link EngineClient} and the lean {@link EngineReader})
+ * agree on: endpoint syntax, the API versions Sixkit speaks and how one is chosen, and the
+ * Engine's error text. Loads nothing beyond the JDK. Stateless; thread-safe.
+ */
+public final class EngineApi {
+  /** The newest API version docker-java 3.7 knows; never ask for more than this. */
+  public static final String CLIENT_MAX_API = "1.44";
+  /** The oldest API version docker-java's requests are written for. */
+  public static final String CLIENT_MIN_API = "1.24";
+
+  private EngineApi() {}
+
+  /** Normalises an endpoint: a bare path is a unix socket. */
+  public static String normalize(String endpoint) {
+    if (endpoint == null || endpoint.isBlank()) {
+      throw new DockerException(Reason.UNREACHABLE, String.valueOf(endpoint), "connect to Docker", "endpoint",
+          "no endpoint given", null);
+    }
+    String e = endpoint.trim();
+    if (e.startsWith("/")) {
+      return "unix://" + e;
+    }
+    return e;
+  }
+
+  /** The socket path of a unix:// endpoint (normalised first), or null for any other scheme. */
+  public static String unixSocket(String endpoint) {
+    String e = normalize(endpoint);
+    return e.startsWith("unix://") ? e.substring("unix://".length()) : null;
+  }
+
+  /** Compares "1.41" with "1.44" numerically. */
+  public static int compareApi(String a, String b) {
+    String[] x = a.split("\\.");
+    String[] y = b.split("\\.");
+    for (int i = 0; i < Math.max(x.length, y.length); i++) {
+      int xi = i < x.length ? Integer.parseInt(x[i]) : 0;
+      int yi = i < y.length ? Integer.parseInt(y[i]) : 0;
+      if (xi != yi) {
+        return Integer.compare(xi, yi);
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * The version to speak: the lower of the Engine's and {@value #CLIENT_MAX_API}; a clear error
+   * when the ranges do not meet.
+   */
+  public static String negotiate(String endpoint, String server, String serverMin) {
+    if (server.isEmpty()) {
+      throw new DockerException(Reason.UNREACHABLE, endpoint, "connect to Docker", endpoint,
+          "GET /version did not report an ApiVersion: this does not look like a Docker Engine", null);
+    }
+    String negotiated = compareApi(server, CLIENT_MAX_API) < 0 ? server : CLIENT_MAX_API;
+    if (compareApi(negotiated, CLIENT_MIN_API) < 0 || (!serverMin.isEmpty() && compareApi(negotiated, serverMin) < 0)) {
+      throw new DockerException(Reason.UNSUPPORTED, endpoint, "connect to Docker", endpoint,
+          "the Engine speaks API " + serverMin + " to " + server + ", this client " + CLIENT_MIN_API + " to "
+              + CLIENT_MAX_API, null);
+    }
+    return negotiated;
+  }
+
+  /** The Engine's own words from an error body ({"message": "..."}), or the text as it is. */
+  public static String serverMessage(String raw) {
+    if (raw == null) {
+      return "";
+    }
+    int brace = raw.indexOf('{');
+    if (brace >= 0) {
+      try {
+        String m = JsonParser.text(JsonParser.parseObject(raw.substring(brace).trim()), "message");
+        if (!m.isEmpty()) {
+          return m.trim();
+        }
+      } catch (IllegalArgumentException ignored) {
+        // not JSON: use the text as it is
+      }
+    }
+    return raw.trim();
+  }
+
+  /** The reason an Engine status code stands for. */
+  public static Reason reasonOf(int status) {
+    return switch (status) {
+      case 404 -> Reason.NOT_FOUND;
+      case 409 -> Reason.CONFLICT;
+      case 400 -> Reason.BAD_REQUEST;
+      default -> Reason.FAILED;
+    };
+  }
+
+  /** A name or id must be given; a clear error otherwise. */
+  public static void requireName(String endpoint, String kind, String name) {
+    if (name == null || name.isBlank()) {
+      throw new DockerException(Reason.BAD_REQUEST, endpoint, "name " + kind, String.valueOf(name),
+          "a " + kind + " name or id is required", null);
+    }
+  }
+
+  /** The innermost cause as "Type: message", the part of a failure worth reading. */
+  public static String rootMessage(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    String m = c.getMessage();
+    return c.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+  }
+
+  static String quote(String s) {
+    return "'" + s + "'";
+  }
+
+  /** A path segment or query value, percent-encoded. */
+  static String enc(String s) {
+    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+  }
+}
