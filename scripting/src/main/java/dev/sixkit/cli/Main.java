@@ -6,6 +6,8 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -72,12 +74,50 @@ public final class Main implements Runnable {
 
   /** Runs the command with the given streams and returns its exit code (for tests and embedding). */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
-    return commandLine(out, err).execute(args);
+    return configure(isSyncRun(args) ? new CommandLine(new SyncRoot()) : new CommandLine(new Main()), out, err)
+        .execute(args);
+  }
+
+  /** Whether the command is the long-running {@code ndp sync} (its first two words, options aside). */
+  static boolean isSyncRun(String... args) {
+    List<String> words = new ArrayList<>();
+    for (String a : args) {
+      if (!a.startsWith("-")) {
+        words.add(a);
+        if (words.size() == 2) {
+          break;
+        }
+      }
+    }
+    return words.equals(List.of("ndp", "sync"));
+  }
+
+  /**
+   * The root a long-running {@code ndp sync} process parses with: the same name, options and exit
+   * codes, but only the ndp command, so picocli builds (and keeps for the life of the process) the
+   * model of one command instead of every command's.
+   */
+  @Command(name = "sixkit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+      subcommands = {NdpCommand.class})
+  static final class SyncRoot implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces and debug logs (on stderr).")
+    boolean debug;
+
+    @Override
+    public void run() {
+      throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    }
   }
 
   /** The configured command line: streams, exit codes, error reporting. */
   public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-    CommandLine cl = new CommandLine(new Main());
+    return configure(new CommandLine(new Main()), out, err);
+  }
+
+  private static CommandLine configure(CommandLine cl, PrintWriter out, PrintWriter err) {
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);

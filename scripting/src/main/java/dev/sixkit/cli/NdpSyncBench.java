@@ -243,8 +243,7 @@ final class NdpSyncBench implements Callable<Integer> {
     first.awaitLine("ready", Duration.ofSeconds(60));
     // The latency is measured against this process, the same one whose memory is measured below.
     result.put("latency", latency(docker));
-    sleep(3000); // steady state after 50 starts
-    long[] firstMemory = memory(first);
+    long[] firstMemory = memory(first); // steady state after the 50 starts
     first.kill9();
     Ip.run(lh.netns(), "-6", "neigh", "flush", "proxy", "dev", "eth0");
     groups.forEach(joined::remove);
@@ -254,8 +253,7 @@ final class NdpSyncBench implements Callable<Integer> {
     say(String.format("  after kill -9 and a flushed table: all %d entries after %.0f ms (process start included);"
         + " the sync's own reconcile: %s", addresses, restart, second.reconcileLine()));
     int table = Ip.json(lh.netns(), "-6", "neigh", "show", "proxy").size();
-    sleep(3000); // steady state
-    long[] secondMemory = memory(second);
+    long[] secondMemory = memory(second); // steady state after the restart
     second.term();
     // The larger of the two: after 50 container starts, and after a restart into 1,000 addresses.
     long rss = Math.max(firstMemory[0], secondMemory[0]);
@@ -305,8 +303,14 @@ final class NdpSyncBench implements Callable<Integer> {
     return String.join(" ", shown);
   }
 
-  /** Peak VmRSS and RssAnon in KiB over a second of samples. */
+  /**
+   * Steady-state VmRSS and RssAnon in KiB (the peak of a second of samples), once the sync has been
+   * idle for 10 s: the JVM hands the compiler's arenas of a busy start back to malloc after about
+   * 5 s and the sync's periodic trim returns them to the kernel (SyncJvm), so an earlier sample
+   * counts that transient (about 9 MiB).
+   */
   private static long[] memory(Child c) {
+    sleep(10_000);
     long rss = 0;
     long anon = 0;
     for (int i = 0; i < 5; i++) {

@@ -12,7 +12,9 @@ import java.util.Optional;
  * How a long-running {@code sixkit ndp sync} process is started so that it stays small (the issue's
  * goal: at most 64 MiB resident while it keeps 1,000 addresses): the serial collector, C1 only, a
  * heap that starts at 4 MiB and may grow to 24 MiB (a 1,000-address sync lives in about 6), small
- * thread stacks, one malloc arena, and a class path of only the jars the sync loads ({@code
+ * thread stacks, one malloc arena, the native heap trimmed every 5 s (the compiler's arenas of a
+ * start-up reconcile, about 9 MiB, otherwise stay with malloc; the flag came with a 17 update,
+ * hence IgnoreUnrecognizedVMOptions for older ones), and a class path of only the jars the sync loads ({@code
  * scripting/target/sync-lib}: no docker-java, Jackson, Groovy, JLine or MINA, whose jar indexes
  * alone would take 3 MiB of heap). The {@code sixkit} launcher starts {@code ndp sync} the same
  * way; {@code SyncJvmTest} keeps the two in step. Stateless; thread-safe.
@@ -21,7 +23,7 @@ final class SyncJvm {
   /** The JVM options; the launcher's {@code ndp sync} case lists the same, in this order. */
   static final List<String> OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xms4m", "-Xmx24m",
       "-Xss256k", "-XX:CICompilerCount=1", "-XX:ReservedCodeCacheSize=16m", "-XX:MinHeapFreeRatio=5",
-      "-XX:MaxHeapFreeRatio=20");
+      "-XX:MaxHeapFreeRatio=20", "-XX:+IgnoreUnrecognizedVMOptions", "-XX:TrimNativeHeapInterval=5000");
   /** Environment: one malloc arena, the sync does little native work on few threads. */
   static final Map<String, String> ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "1");
   /** The folder beside the scripting jar (target/) holding the sync's jars. */

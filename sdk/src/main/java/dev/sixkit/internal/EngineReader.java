@@ -55,11 +55,13 @@ public final class EngineReader implements DockerReads {
   private final String endpoint;
   private final UnixHttp http;
   private final String apiVersion;
+  private final Duration timeout;
 
-  private EngineReader(String endpoint, UnixHttp http, String apiVersion) {
+  private EngineReader(String endpoint, UnixHttp http, String apiVersion, Duration timeout) {
     this.endpoint = endpoint;
     this.http = http;
     this.apiVersion = apiVersion;
+    this.timeout = timeout;
   }
 
   /** Whether an endpoint can be read this way (a unix socket). */
@@ -69,6 +71,11 @@ public final class EngineReader implements DockerReads {
 
   /** Connects (GET /version) and negotiates the API version; fails naming the endpoint. */
   public static EngineReader open(String rawEndpoint) {
+    return open(rawEndpoint, TIMEOUT);
+  }
+
+  /** {@link #open(String)} with another deadline for each request (and for an event stream's first answer). */
+  public static EngineReader open(String rawEndpoint, Duration timeout) {
     String endpoint = EngineApi.normalize(rawEndpoint);
     String path = EngineApi.unixSocket(endpoint);
     if (path == null) {
@@ -81,10 +88,10 @@ public final class EngineReader implements DockerReads {
           "no socket at " + socket + " (is dockerd running?)", null);
     }
     UnixHttp http = new UnixHttp(socket);
-    Map<String, Object> v = object(request(http, endpoint, "connect to Docker", endpoint, "/version"));
+    Map<String, Object> v = object(request(http, endpoint, "connect to Docker", endpoint, "/version", timeout));
     String negotiated = EngineApi.negotiate(endpoint, text(v, "ApiVersion"), text(v, "MinAPIVersion"));
     LOG.debug("reading {}: Engine API {}, using {}", endpoint, text(v, "ApiVersion"), negotiated);
-    return new EngineReader(endpoint, http, negotiated);
+    return new EngineReader(endpoint, http, negotiated, timeout);
   }
 
   @Override
@@ -166,7 +173,7 @@ public final class EngineReader implements DockerReads {
     AtomicBoolean ended = new AtomicBoolean();
     UnixHttp.Stream s;
     try {
-      s = http.stream(target, TIMEOUT, "sixkit-docker-events", line -> {
+      s = http.stream(target, timeout, "sixkit-docker-events", line -> {
         if (open.get()) {
           toEvent(line).ifPresent(listener::onEvent);
         }
@@ -289,16 +296,17 @@ public final class EngineReader implements DockerReads {
   // ---------------------------------------------------------------- transport and errors
 
   private Object get(String operation, String object, String path) {
-    return request(http, endpoint, operation, object, "/v" + apiVersion + path);
+    return request(http, endpoint, operation, object, "/v" + apiVersion + path, timeout);
   }
 
-  private static Object request(UnixHttp http, String endpoint, String operation, String object, String target) {
+  private static Object request(UnixHttp http, String endpoint, String operation, String object, String target,
+      Duration timeout) {
     UnixHttp.Response r;
     try {
-      r = http.get(target, TIMEOUT);
+      r = http.get(target, timeout);
     } catch (SocketTimeoutException e) {
       throw new DockerException(Reason.TIMEOUT, endpoint, operation, object,
-          "the Docker Engine did not answer GET " + target + " within " + TIMEOUT.toSeconds() + " s", e);
+          "the Docker Engine did not answer GET " + target + " within " + timeout.toMillis() + " ms", e);
     } catch (IOException e) {
       throw new DockerException(Reason.UNREACHABLE, endpoint, operation, object,
           "the Docker Engine does not answer: " + rootMessage(e), e);
@@ -317,7 +325,7 @@ public final class EngineReader implements DockerReads {
 
   private DockerException unreachable(String operation, String object, IOException e) {
     return e instanceof SocketTimeoutException
-        ? failure(Reason.TIMEOUT, operation, object, "the Docker Engine did not answer within " + TIMEOUT.toSeconds() + " s", e)
+        ? failure(Reason.TIMEOUT, operation, object, "the Docker Engine did not answer within " + timeout.toMillis() + " ms", e)
         : failure(Reason.UNREACHABLE, operation, object, "the Docker Engine does not answer: " + rootMessage(e), e);
   }
 

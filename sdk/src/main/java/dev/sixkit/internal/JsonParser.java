@@ -288,7 +288,7 @@ public final class JsonParser {
       digits();
     }
     String t = s.substring(start, pos);
-    if (integral && t.length() <= 19) {
+    if (integral && t.length() <= 20) { // 19 digits and a sign
       try {
         return Long.parseLong(t);
       } catch (NumberFormatException e) {

@@ -6,7 +6,8 @@ import dev.sixkit.lab.WebImageProbe;
 
 /**
  * Parsers of outside input that must never throw: the Engine's address strings (a bad one is
- * "absent") and the ELF check on whatever file is offered as busybox. Seeds in
+ * "absent"), the lean reader's JSON and its mapping to records, and the ELF check on whatever file
+ * is offered as busybox. Seeds in
  * ParsersFuzzTestInputs/METHOD/.
  */
 class ParsersFuzzTest {
@@ -18,6 +19,23 @@ class ParsersFuzzTest {
     Ips.ipv6(s);
     Ips.ipv4(s);
     Ips.prefix(s).ifPresent(p -> p.toCanonicalString());
+  }
+
+  /** The lean Engine reader: any text is a value or a SyntaxException, and any value maps without throwing. */
+  @FuzzTest
+  void engineJson(FuzzedDataProvider data) {
+    String s = data.consumeRemainingAsString();
+    EngineReader.toEvent(s);
+    EngineApi.serverMessage(s);
+    Object v;
+    try {
+      v = JsonParser.parse(s);
+    } catch (JsonParser.SyntaxException e) {
+      return;
+    }
+    java.util.Map<String, Object> m = JsonParser.object(v);
+    EngineReader.toContainer(m);
+    EngineReader.toNetwork(m);
   }
 
   @FuzzTest
