@@ -143,7 +143,8 @@ public final class NdpPersistence {
         + "ExecStart=" + cmd + "\n"
         + "Restart=always\n"
         + "RestartSec=2\n"
-        + "Environment=SIXKIT_JAVA_OPTS=-Xmx32m\n\n"
+        // The launcher gives ndp sync its small JVM; a service never builds (a boot is no time for Maven).
+        + "Environment=SIXKIT_NO_BUILD=1\n\n"
         + "[Install]\n"
         + "WantedBy=multi-user.target\n";
   }
