@@ -1,5 +1,6 @@
 package dev.sixkit;
 
+import dev.sixkit.internal.EngineApi;
 import dev.sixkit.internal.EngineClient;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -169,15 +170,10 @@ public final class Docker implements AutoCloseable {
 
   /** Removes a container if there is one; returns whether there was. */
   public boolean removeIfExists(String nameOrId) {
-    try {
+    return EngineApi.unlessNotFound(() -> {
       engine.remove(nameOrId);
       return true;
-    } catch (DockerException e) {
-      if (e.reason() == DockerException.Reason.NOT_FOUND) {
-        return false;
-      }
-      throw e;
-    }
+    }).orElse(false);
   }
 
   /** Attaches a container to a network; returns the container as it is now. */

@@ -122,4 +122,16 @@ public final class EngineApi {
   static String enc(String s) {
     return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
   }
+
+  /** The answer, or empty when the Engine says the object does not exist (NOT_FOUND); other failures go on. */
+  public static <T> java.util.Optional<T> unlessNotFound(java.util.function.Supplier<T> read) {
+    try {
+      return java.util.Optional.of(read.get());
+    } catch (DockerException e) {
+      if (e.reason() == Reason.NOT_FOUND) {
+        return java.util.Optional.empty();
+      }
+      throw e;
+    }
+  }
 }

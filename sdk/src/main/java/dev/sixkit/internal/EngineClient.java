@@ -212,14 +212,7 @@ public final class EngineClient implements AutoCloseable {
   }
 
   public Optional<Container> findContainer(String nameOrId) {
-    try {
-      return Optional.of(container(nameOrId));
-    } catch (DockerException e) {
-      if (e.reason() == Reason.NOT_FOUND) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return EngineApi.unlessNotFound(() -> container(nameOrId));
   }
 
   private InspectContainerResponse inspect(String nameOrId) {
@@ -244,27 +237,13 @@ public final class EngineClient implements AutoCloseable {
   }
 
   public Optional<DockerNetwork> findNetwork(String nameOrId) {
-    try {
-      return Optional.of(network(nameOrId));
-    } catch (DockerException e) {
-      if (e.reason() == Reason.NOT_FOUND) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return EngineApi.unlessNotFound(() -> network(nameOrId));
   }
 
   public boolean imageExists(String reference) {
     requireName("image", reference);
-    try {
-      call("inspect image", quote(reference), () -> client.inspectImageCmd(reference).exec());
-      return true;
-    } catch (DockerException e) {
-      if (e.reason() == Reason.NOT_FOUND) {
-        return false;
-      }
-      throw e;
-    }
+    return EngineApi.unlessNotFound(() -> call("inspect image", quote(reference),
+        () -> client.inspectImageCmd(reference).exec())).isPresent();
   }
 
   /**

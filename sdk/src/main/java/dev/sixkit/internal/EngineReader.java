@@ -128,14 +128,7 @@ public final class EngineReader implements DockerReads {
 
   @Override
   public Optional<Container> findContainer(String nameOrId) {
-    try {
-      return Optional.of(container(nameOrId));
-    } catch (DockerException e) {
-      if (e.reason() == Reason.NOT_FOUND) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return EngineApi.unlessNotFound(() -> container(nameOrId));
   }
 
   /** Every network, sorted by name, as {@link dev.sixkit.Docker#networks()}. */
@@ -148,13 +141,9 @@ public final class EngineReader implements DockerReads {
       if (id.isEmpty()) {
         continue;
       }
-      try {
-        out.add(toNetwork(object(get("inspect network", quote(id), "/networks/" + enc(id)))));
-      } catch (DockerException e) {
-        if (e.reason() != Reason.NOT_FOUND) {
-          throw e; // one removed between list and inspect is simply gone
-        }
-      }
+      // one removed between list and inspect is simply gone
+      EngineApi.unlessNotFound(() -> toNetwork(object(get("inspect network", quote(id), "/networks/" + enc(id)))))
+          .ifPresent(out::add);
     }
     out.sort(Comparator.comparing(DockerNetwork::name));
     return out;
