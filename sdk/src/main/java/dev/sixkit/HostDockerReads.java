@@ -8,15 +8,21 @@ import java.util.Optional;
 
 /**
  * Chooses how a long-running watcher reads a host's Docker: the lean {@link EngineReader} when the
- * host reaches its Engine on a unix socket (keeps docker-java and Jackson out of the process),
- * the host's docker-java facade otherwise. Stateless; thread-safe.
+ * host reaches its Engine directly (a unix socket or plain TCP; keeps docker-java and Jackson out of
+ * the process), the host's docker-java facade otherwise (an SSH host's forwarded socket). Stateless; thread-safe.
  */
 final class HostDockerReads {
   private HostDockerReads() {}
 
   /** Connects now; the caller closes what it gets. Fails with a {@link DockerException} naming the endpoint. */
   static DockerReads open(Host host) {
-    if (host instanceof KernelHost k && EngineReader.supports(k.dockerEndpoint())) {
+    if (host instanceof KernelHost k) {
+      // Always the lean reader here, even to say an endpoint is unusable: a sync process on the
+      // lean class path has no docker-java to fall back on.
+      if (k.dockerEndpoint() == null) {
+        throw new SixkitException("read Docker", host.name(), "no Docker endpoint: give one with Host.netns(\""
+            + host.name() + "\", \"unix:///path/docker.sock\")");
+      }
       return EngineReader.open(k.dockerEndpoint());
     }
     Docker d = host.docker();

@@ -260,4 +260,20 @@ class NdpSyncCliIT {
     String[] r = run("doctor", "--lab", lab.name(), "--host", "docker2", "--to", web1, "--from", "web2", "--json");
     assertEquals("REACHABLE", JSON.readTree(r[1]).get("reach").get("verdict").asText(), r[1]);
   }
+
+  @Test
+  @Order(5)
+  void onTheLeanClassPathABadEndpointIsAClearErrorNotAMissingClass() throws Exception {
+    List<String> cmd = SyncJvm.command(List.of(), List.of("--netns", ns1(), "--docker", "ssh://root@docker2",
+        "--state-dir", work.resolve("state-bad").toString()));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().putAll(SyncJvm.ENVIRONMENT);
+    Process p = pb.start();
+    children.add(p);
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(1, p.exitValue(), out);
+    assertTrue(out.contains("ssh://root@docker2") && out.contains("expected unix:///path or tcp://host:port"), out);
+    assertFalse(out.contains("NoClassDefFoundError"), out);
+  }
 }

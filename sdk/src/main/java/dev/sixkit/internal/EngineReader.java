@@ -21,7 +21,11 @@ import dev.sixkit.Subnet;
 import inet.ipaddr.IPAddress;
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.UnixDomainSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -37,8 +41,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The lean read path to a Docker Engine on a unix socket: containers, networks and the event
- * stream, as the same Sixkit records {@link dev.sixkit.Docker} returns, over {@link UnixHttp} and
+ * The lean read path to a Docker Engine (a unix socket, or plain TCP): containers, networks and the event
+ * stream, as the same Sixkit records {@link dev.sixkit.Docker} returns, over {@link EngineHttp} and
  * {@link JsonParser} (the JDK only). A long-running NDP sync reads Docker through this, so its
  * process never loads docker-java, Jackson or an HTTP library; everything else in Sixkit uses
  * docker-java. The API version is negotiated as {@link EngineClient} does (GET /version, at most
@@ -53,20 +57,24 @@ public final class EngineReader implements DockerReads {
   private static final String EVENT_FILTER = enc("{\"type\":[\"container\",\"network\"]}");
 
   private final String endpoint;
-  private final UnixHttp http;
+  private final EngineHttp http;
   private final String apiVersion;
   private final Duration timeout;
 
-  private EngineReader(String endpoint, UnixHttp http, String apiVersion, Duration timeout) {
+  private EngineReader(String endpoint, EngineHttp http, String apiVersion, Duration timeout) {
     this.endpoint = endpoint;
     this.http = http;
     this.apiVersion = apiVersion;
     this.timeout = timeout;
   }
 
-  /** Whether an endpoint can be read this way (a unix socket). */
+  /** Whether an endpoint can be read this way: a unix socket, or plain TCP (tcp://host:port, no TLS). */
   public static boolean supports(String endpoint) {
-    return endpoint != null && !endpoint.isBlank() && EngineApi.unixSocket(endpoint) != null;
+    if (endpoint == null || endpoint.isBlank()) {
+      return false;
+    }
+    String e = EngineApi.normalize(endpoint);
+    return e.startsWith("unix://") || e.startsWith("tcp://");
   }
 
   /** Connects (GET /version) and negotiates the API version; fails naming the endpoint. */
@@ -77,21 +85,37 @@ public final class EngineReader implements DockerReads {
   /** {@link #open(String)} with another deadline for each request (and for an event stream's first answer). */
   public static EngineReader open(String rawEndpoint, Duration timeout) {
     String endpoint = EngineApi.normalize(rawEndpoint);
-    String path = EngineApi.unixSocket(endpoint);
-    if (path == null) {
-      throw new DockerException(Reason.UNREACHABLE, endpoint, "connect to Docker", endpoint,
-          "the lean reader speaks to unix sockets only (unix:///path)", null);
-    }
-    Path socket = Path.of(path);
-    if (!Files.exists(socket)) {
-      throw new DockerException(Reason.UNREACHABLE, endpoint, "connect to Docker", endpoint,
-          "no socket at " + socket + " (is dockerd running?)", null);
-    }
-    UnixHttp http = new UnixHttp(socket);
+    EngineHttp http = new EngineHttp(address(endpoint));
     Map<String, Object> v = object(request(http, endpoint, "connect to Docker", endpoint, "/version", timeout));
     String negotiated = EngineApi.negotiate(endpoint, text(v, "ApiVersion"), text(v, "MinAPIVersion"));
     LOG.debug("reading {}: Engine API {}, using {}", endpoint, text(v, "ApiVersion"), negotiated);
     return new EngineReader(endpoint, http, negotiated, timeout);
+  }
+
+  /** Where the endpoint is: a unix socket that exists, or a TCP host and port. */
+  static SocketAddress address(String endpoint) {
+    String path = EngineApi.unixSocket(endpoint);
+    if (path != null) {
+      Path socket = Path.of(path);
+      if (!Files.exists(socket)) {
+        throw new DockerException(Reason.UNREACHABLE, endpoint, "connect to Docker", endpoint,
+            "no socket at " + socket + " (is dockerd running?)", null);
+      }
+      return UnixDomainSocketAddress.of(socket);
+    }
+    URI uri;
+    try {
+      uri = URI.create(endpoint);
+    } catch (IllegalArgumentException e) {
+      throw new DockerException(Reason.UNREACHABLE, endpoint, "connect to Docker", endpoint,
+          "not a valid endpoint (expected unix:///path or tcp://host:port)", e);
+    }
+    if (!"tcp".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() <= 0) {
+      throw new DockerException(Reason.UNREACHABLE, endpoint, "connect to Docker", endpoint,
+          "not a valid endpoint (expected unix:///path or tcp://host:port)", null);
+    }
+    String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
+    return new InetSocketAddress(host, uri.getPort());
   }
 
   @Override
@@ -160,7 +184,7 @@ public final class EngineReader implements DockerReads {
         + (since == null ? "" : "&since=" + since.getEpochSecond() + "." + String.format("%09d", since.getNano()));
     AtomicBoolean open = new AtomicBoolean(true);
     AtomicBoolean ended = new AtomicBoolean();
-    UnixHttp.Stream s;
+    EngineHttp.Stream s;
     try {
       s = http.stream(target, timeout, "sixkit-docker-events", line -> {
         if (open.get()) {
@@ -173,7 +197,7 @@ public final class EngineReader implements DockerReads {
               "", failure instanceof EOFException ? "the Engine closed the event stream" : rootMessage(failure), failure)));
         }
       });
-    } catch (UnixHttp.HttpStatusException e) {
+    } catch (EngineHttp.HttpStatusException e) {
       throw failure(EngineApi.reasonOf(e.status()), "read events", "", EngineApi.serverMessage(e.body()), e);
     } catch (IOException e) {
       throw unreachable("read events", null, e);
@@ -288,9 +312,9 @@ public final class EngineReader implements DockerReads {
     return request(http, endpoint, operation, object, "/v" + apiVersion + path, timeout);
   }
 
-  private static Object request(UnixHttp http, String endpoint, String operation, String object, String target,
+  private static Object request(EngineHttp http, String endpoint, String operation, String object, String target,
       Duration timeout) {
-    UnixHttp.Response r;
+    EngineHttp.Response r;
     try {
       r = http.get(target, timeout);
     } catch (SocketTimeoutException e) {

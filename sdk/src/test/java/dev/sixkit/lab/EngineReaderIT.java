@@ -182,9 +182,91 @@ class EngineReaderIT {
     DockerException none = assertThrows(DockerException.class, () -> EngineReader.open("unix:///run/sxer-no.sock"));
     assertEquals(DockerException.Reason.UNREACHABLE, none.reason());
     assertTrue(none.getMessage().contains("no socket at /run/sxer-no.sock"), none.getMessage());
-    assertFalse(EngineReader.supports("tcp://[::1]:2375"));
+    assertTrue(EngineReader.supports("tcp://[::1]:2375"));
+    assertFalse(EngineReader.supports("ssh://root@docker2"));
     assertTrue(EngineReader.supports("/run/docker.sock"));
+    DockerException refused = assertThrows(DockerException.class, () -> EngineReader.open("tcp://[::1]:1"));
+    assertEquals(DockerException.Reason.UNREACHABLE, refused.reason());
+    assertTrue(refused.getMessage().contains("tcp://[::1]:1") && refused.getMessage().contains("refused"),
+        refused.getMessage());
+    assertEquals(DockerException.Reason.UNREACHABLE,
+        assertThrows(DockerException.class, () -> EngineReader.open("tcp://nohostport")).reason());
     assertEquals("/run/docker.sock", EngineApi.unixSocket("/run/docker.sock"));
+  }
+
+  /**
+   * An Engine on plain TCP (dockerd -H tcp://...): the lab's daemon behind a byte relay on [::1],
+   * read exactly as over its unix socket, events included.
+   */
+  @Test
+  void readsAnEngineOverPlainTcp() throws Exception {
+    try (ServerSocketChannel relay = ServerSocketChannel.open()) {
+      relay.bind(new java.net.InetSocketAddress("::1", 0));
+      Thread t = new Thread(() -> relayToEngine(relay), "sxer-relay");
+      t.setDaemon(true);
+      t.start();
+      String tcp = "tcp://[::1]:" + ((java.net.InetSocketAddress) relay.getLocalAddress()).getPort();
+      EngineReader overTcp = EngineReader.open(tcp);
+      assertEquals(reader.apiVersion(), overTcp.apiVersion());
+      assertEquals(docker.containers(), overTcp.containers());
+      CountDownLatch started = new CountDownLatch(1);
+      DockerEvent.Stream s = overTcp.events(null, new DockerEvent.Listener() {
+        @Override
+        public void onEvent(DockerEvent e) {
+          if (e.action().equals("start") && e.attributes().getOrDefault("name", "").equals("sxer-tcp")) {
+            started.countDown();
+          }
+        }
+      });
+      try {
+        docker.newContainer("sxer-tcp").image(WebImage.REFERENCE).command(WebImage.command("tcp").toArray(String[]::new))
+            .stopTimeout(Duration.ofSeconds(1)).start();
+        assertTrue(started.await(10, TimeUnit.SECONDS), "the start event came over TCP");
+      } finally {
+        s.close();
+        docker.removeIfExists("sxer-tcp");
+      }
+    }
+  }
+
+  /** Copies bytes both ways between each TCP connection and the Engine's unix socket. */
+  private static void relayToEngine(ServerSocketChannel relay) {
+    while (relay.isOpen()) {
+      try {
+        SocketChannel client = relay.accept();
+        SocketChannel engine = SocketChannel.open(UnixDomainSocketAddress.of(EngineApi.unixSocket(endpoint)));
+        pump(client, engine);
+        pump(engine, client);
+      } catch (IOException e) {
+        return; // relay closed
+      }
+    }
+  }
+
+  private static void pump(SocketChannel from, SocketChannel to) {
+    Thread t = new Thread(() -> {
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16 * 1024);
+      try {
+        while (from.read(b) >= 0) {
+          b.flip();
+          while (b.hasRemaining()) {
+            to.write(b);
+          }
+          b.clear();
+        }
+      } catch (IOException e) {
+        // one side went away
+      } finally {
+        try {
+          to.shutdownOutput();
+          from.close(); // nothing more comes from this side: done with it
+        } catch (IOException ignored) {
+          // already closed
+        }
+      }
+    }, "sxer-pump");
+    t.setDaemon(true);
+    t.start();
   }
 
   @Test

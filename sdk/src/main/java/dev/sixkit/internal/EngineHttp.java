@@ -2,6 +2,7 @@ package dev.sixkit.internal;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -17,27 +18,32 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * HTTP/1.1 GET over a unix socket, just enough for the Engine API's reads: one connection per
+ * HTTP/1.1 GET over a unix socket or plain TCP, just enough for the Engine API's reads: one connection per
  * request ({@code Connection: close}), bodies by Content-Length, chunked or to end of stream, and
  * streaming bodies delivered line by line (the event stream). Deadlines through a selector, so no
  * watchdog thread is needed. The lean read path's transport: the JDK only, no HTTP library.
  *
  * <p>Immutable; thread-safe (every request has its own connection).
  */
-public final class UnixHttp {
+public final class EngineHttp {
   /** Status line and headers longer than this are not an HTTP answer we want. */
   static final int MAX_HEAD = 64 * 1024;
   /** A whole body or one streamed line larger than this is refused rather than buffered. */
   static final int MAX_BODY = 64 * 1024 * 1024;
 
-  private final Path socket;
+  private final SocketAddress address;
 
-  public UnixHttp(Path socket) {
-    this.socket = socket;
+  /** An Engine at a unix socket ({@link UnixDomainSocketAddress}) or a plain TCP address. */
+  public EngineHttp(SocketAddress address) {
+    this.address = address;
   }
 
-  public Path socket() {
-    return socket;
+  public EngineHttp(Path socket) {
+    this(UnixDomainSocketAddress.of(socket));
+  }
+
+  public SocketAddress address() {
+    return address;
   }
 
   /** An answer: the status code and the body as text. */
@@ -45,7 +51,7 @@ public final class UnixHttp {
 
   /** Sends GET {@code target} (path and query) and reads the whole answer within the timeout. */
   public Response get(String target, Duration timeout) throws IOException {
-    try (Exchange x = Exchange.open(socket, System.nanoTime() + timeout.toNanos())) {
+    try (Exchange x = Exchange.open(address, System.nanoTime() + timeout.toNanos())) {
       x.send(request(target));
       Head h = x.readHead();
       return new Response(h.status(), new String(x.readBody(h), StandardCharsets.UTF_8));
@@ -69,7 +75,7 @@ public final class UnixHttp {
    */
   public Stream stream(String target, Duration headTimeout, String threadName, Consumer<String> onLine,
       Consumer<IOException> onEnd) throws IOException {
-    Exchange x = Exchange.open(socket, System.nanoTime() + headTimeout.toNanos());
+    Exchange x = Exchange.open(address, System.nanoTime() + headTimeout.toNanos());
     try {
       x.send(request(target));
       Head h = x.readHead();
@@ -154,23 +160,30 @@ public final class UnixHttp {
       this.key = ch.register(sel, SelectionKey.OP_READ);
     }
 
-    static Exchange open(Path socket, long deadline) throws IOException {
-      // A unix socket connects at once or fails at once (no such file, refused).
-      SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+    static Exchange open(SocketAddress address, long deadline) throws IOException {
+      SocketChannel ch = address instanceof UnixDomainSocketAddress ? SocketChannel.open(StandardProtocolFamily.UNIX)
+          : SocketChannel.open();
+      Exchange x = null;
       try {
-        ch.connect(UnixDomainSocketAddress.of(socket));
         ch.configureBlocking(false);
-        return new Exchange(ch, Selector.open(), deadline);
+        boolean connected = ch.connect(address); // a unix socket connects (or fails) at once; TCP may take a while
+        x = new Exchange(ch, Selector.open(), deadline);
+        if (!connected) {
+          x.key.interestOps(SelectionKey.OP_CONNECT);
+          while (!ch.finishConnect()) {
+            x.await();
+          }
+          x.key.interestOps(SelectionKey.OP_READ);
+        }
+        return x;
       } catch (IOException | RuntimeException e) {
-        ch.close();
+        if (x != null) {
+          x.close();
+        } else {
+          ch.close();
+        }
         throw e;
       }
-    }
-
-    /** Connected to an in-memory answer, for codec tests. */
-    static Exchange over(SocketChannel ch) throws IOException {
-      ch.configureBlocking(false);
-      return new Exchange(ch, Selector.open(), 0);
     }
 
     void send(byte[] bytes) throws IOException {

@@ -27,11 +27,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The HTTP/1.1 framing of the lean read path, over a real unix socket whose far end writes canned
+ * The HTTP/1.1 framing of the lean read path, over a real unix socket (and TCP) whose far end writes canned
  * answers in small pieces (so every boundary falls inside a read). The Engine itself is the
  * witness in EngineReaderIT; this covers the framings it may choose and the broken ones.
  */
-class UnixHttpTest {
+class EngineHttpTest {
   private Path dir;
   private Path sock;
   private ServerSocketChannel server;
@@ -80,15 +80,15 @@ class UnixHttpTest {
     return t;
   }
 
-  private UnixHttp.Response get(String raw) throws IOException {
+  private EngineHttp.Response get(String raw) throws IOException {
     answer(raw, false, null);
-    return new UnixHttp(sock).get("/v1.41/containers/json?all=1", Duration.ofSeconds(5));
+    return new EngineHttp(sock).get("/v1.41/containers/json?all=1", Duration.ofSeconds(5));
   }
 
   @Test
   void sendsAPlainGetAndReadsContentLength() throws IOException {
     String body = "[1,\"é\"]"; // 8 bytes in UTF-8
-    UnixHttp.Response r = get("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+    EngineHttp.Response r = get("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
         + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body);
     assertEquals(200, r.status());
     assertEquals(body, r.body());
@@ -98,7 +98,7 @@ class UnixHttpTest {
 
   @Test
   void readsChunkedBodiesWithExtensionsAndTrailers() throws IOException {
-    UnixHttp.Response r = get("HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n"
+    EngineHttp.Response r = get("HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n"
         + "5;ext=1\r\n{\"mes\r\n1a\r\nsage\":\"No such container\"}\r\n0\r\nX-Trailer: y\r\n\r\n");
     assertEquals(404, r.status());
     assertEquals("{\"message\":\"No such container\"}", r.body());
@@ -106,7 +106,7 @@ class UnixHttpTest {
 
   @Test
   void readsToTheEndWithoutLengthAndSkipsInterimAnswers() throws IOException {
-    UnixHttp.Response r = get("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.0 200 OK\r\n\r\n{\"ApiVersion\":\"1.41\"}");
+    EngineHttp.Response r = get("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.0 200 OK\r\n\r\n{\"ApiVersion\":\"1.41\"}");
     assertEquals(200, r.status());
     assertEquals("{\"ApiVersion\":\"1.41\"}", r.body());
   }
@@ -120,8 +120,30 @@ class UnixHttpTest {
     assertTrue(assertThrows(IOException.class, () -> get("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"))
         .getMessage().contains("bad chunk size"));
     assertThrows(EOFException.class, () -> get(""));
-    assertThrows(IllegalArgumentException.class, () -> new UnixHttp(sock).get("no-slash", Duration.ofSeconds(1)));
-    assertThrows(IllegalArgumentException.class, () -> new UnixHttp(sock).get("/a b", Duration.ofSeconds(1)));
+    assertThrows(IllegalArgumentException.class, () -> new EngineHttp(sock).get("no-slash", Duration.ofSeconds(1)));
+    assertThrows(IllegalArgumentException.class, () -> new EngineHttp(sock).get("/a b", Duration.ofSeconds(1)));
+  }
+
+  @Test
+  void speaksThePlainTcpEndpointsToo() throws Exception {
+    try (ServerSocketChannel tcp = ServerSocketChannel.open()) {
+      tcp.bind(new java.net.InetSocketAddress("::1", 0));
+      Thread t = new Thread(() -> {
+        try (SocketChannel c = tcp.accept()) {
+          c.read(ByteBuffer.allocate(4096));
+          c.write(ByteBuffer.wrap("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}".getBytes(StandardCharsets.US_ASCII)));
+        } catch (IOException e) {
+          // the assertion below says what went wrong
+        }
+      });
+      t.setDaemon(true);
+      t.start();
+      EngineHttp.Response r = new EngineHttp(tcp.getLocalAddress()).get("/version", Duration.ofSeconds(5));
+      assertEquals(200, r.status());
+      assertEquals("{}", r.body());
+    }
+    assertThrows(java.net.ConnectException.class,
+        () -> new EngineHttp(new java.net.InetSocketAddress("::1", 1)).get("/version", Duration.ofSeconds(5)));
   }
 
   @Test
@@ -130,7 +152,7 @@ class UnixHttpTest {
     answer("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nhalf", true, release);
     try {
       long t0 = System.nanoTime();
-      assertThrows(SocketTimeoutException.class, () -> new UnixHttp(sock).get("/version", Duration.ofMillis(300)));
+      assertThrows(SocketTimeoutException.class, () -> new EngineHttp(sock).get("/version", Duration.ofMillis(300)));
       assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(5).toNanos(), "gave up near the deadline");
     } finally {
       release.countDown();
@@ -150,7 +172,7 @@ class UnixHttpTest {
     List<String> lines = new CopyOnWriteArrayList<>();
     CountDownLatch ended = new CountDownLatch(1);
     AtomicReference<IOException> cause = new AtomicReference<>();
-    new UnixHttp(sock).stream("/events", Duration.ofSeconds(5), "test-stream", lines::add, e -> {
+    new EngineHttp(sock).stream("/events", Duration.ofSeconds(5), "test-stream", lines::add, e -> {
       cause.set(e);
       ended.countDown();
     });
@@ -166,7 +188,7 @@ class UnixHttpTest {
     List<String> lines = new CopyOnWriteArrayList<>();
     CountDownLatch ended = new CountDownLatch(1);
     AtomicReference<IOException> cause = new AtomicReference<>(new IOException("not called"));
-    UnixHttp.Stream s = new UnixHttp(sock).stream("/events", Duration.ofSeconds(5), "test-stream", lines::add, e -> {
+    EngineHttp.Stream s = new EngineHttp(sock).stream("/events", Duration.ofSeconds(5), "test-stream", lines::add, e -> {
       cause.set(e);
       ended.countDown();
     });
@@ -185,8 +207,8 @@ class UnixHttpTest {
   void aStreamRefusedByStatusCarriesTheBody() {
     String body = "{\"message\":\"invalid filter 'x'\"}";
     answer("HTTP/1.1 400 Bad Request\r\nContent-Length: " + body.length() + "\r\n\r\n" + body, false, null);
-    UnixHttp.HttpStatusException e = assertThrows(UnixHttp.HttpStatusException.class,
-        () -> new UnixHttp(sock).stream("/events", Duration.ofSeconds(5), "t", l -> {}, x -> {}));
+    EngineHttp.HttpStatusException e = assertThrows(EngineHttp.HttpStatusException.class,
+        () -> new EngineHttp(sock).stream("/events", Duration.ofSeconds(5), "t", l -> {}, x -> {}));
     assertEquals(400, e.status());
     assertEquals("invalid filter 'x'", EngineApi.serverMessage(e.body()));
   }
