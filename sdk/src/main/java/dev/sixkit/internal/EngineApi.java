@@ -35,6 +35,36 @@ public final class EngineApi {
     return e.startsWith("unix://") ? e.substring("unix://".length()) : null;
   }
 
+  /**
+   * Where a (normalised) endpoint is: a unix socket that exists, or a TCP host and port; anything
+   * else is an UNREACHABLE failure that says what was expected.
+   */
+  public static java.net.SocketAddress address(String endpoint) {
+    String path = unixSocket(endpoint);
+    if (path != null) {
+      java.nio.file.Path socket = java.nio.file.Path.of(path);
+      if (!java.nio.file.Files.exists(socket)) {
+        throw new DockerException(Reason.UNREACHABLE, endpoint, "connect to Docker", endpoint,
+            "no socket at " + socket + " (is dockerd running?)", null);
+      }
+      return java.net.UnixDomainSocketAddress.of(socket);
+    }
+    java.net.URI uri;
+    try {
+      uri = java.net.URI.create(endpoint);
+    } catch (IllegalArgumentException e) {
+      throw new DockerException(Reason.UNREACHABLE, endpoint, "connect to Docker", endpoint,
+          "not a valid endpoint (expected unix:///path or tcp://host:port)", e);
+    }
+    if (!"tcp".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() <= 0) {
+      throw new DockerException(Reason.UNREACHABLE, endpoint, "connect to Docker", endpoint,
+          "not a valid endpoint (expected unix:///path or tcp://host:port)", null);
+    }
+    String host = uri.getHost();
+    return new java.net.InetSocketAddress(host.startsWith("[") ? host.substring(1, host.length() - 1) : host,
+        uri.getPort());
+  }
+
   /** Compares "1.41" with "1.44" numerically. */
   public static int compareApi(String a, String b) {
     String[] x = a.split("\\.");

@@ -43,8 +43,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -95,23 +93,8 @@ public final class EngineClient implements AutoCloseable {
    */
   public static EngineClient open(String rawEndpoint) {
     String endpoint = normalize(rawEndpoint);
-    URI uri;
-    try {
-      uri = URI.create(endpoint);
-    } catch (IllegalArgumentException e) {
-      throw new DockerException(Reason.UNREACHABLE, endpoint, "connect to Docker", endpoint,
-          "not a valid endpoint (expected unix:///path or tcp://host:port)", e);
-    }
-    if ("unix".equals(uri.getScheme())) {
-      Path socket = Path.of(uri.getPath());
-      if (!Files.exists(socket)) {
-        throw new DockerException(Reason.UNREACHABLE, endpoint, "connect to Docker", endpoint,
-            "no socket at " + socket + " (is dockerd running?)", null);
-      }
-    } else if (!"tcp".equals(uri.getScheme())) {
-      throw new DockerException(Reason.UNREACHABLE, endpoint, "connect to Docker", endpoint,
-          "unsupported scheme '" + uri.getScheme() + "' (expected unix or tcp)", null);
-    }
+    EngineApi.address(endpoint); // a usable endpoint (and an existing socket), or a clear failure
+    URI uri = URI.create(endpoint);
     JsonNode version;
     // Negotiate on a client of its own with a read timeout: something that accepts connections
     // but never answers would otherwise hang here. The main client has none (exec streams may

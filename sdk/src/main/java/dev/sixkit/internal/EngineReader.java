@@ -21,13 +21,7 @@ import dev.sixkit.Subnet;
 import inet.ipaddr.IPAddress;
 import java.io.EOFException;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
-import java.net.URI;
-import java.net.UnixDomainSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -85,37 +79,11 @@ public final class EngineReader implements DockerReads {
   /** {@link #open(String)} with another deadline for each request (and for an event stream's first answer). */
   public static EngineReader open(String rawEndpoint, Duration timeout) {
     String endpoint = EngineApi.normalize(rawEndpoint);
-    EngineHttp http = new EngineHttp(address(endpoint));
+    EngineHttp http = new EngineHttp(EngineApi.address(endpoint));
     Map<String, Object> v = object(request(http, endpoint, "connect to Docker", endpoint, "/version", timeout));
     String negotiated = EngineApi.negotiate(endpoint, text(v, "ApiVersion"), text(v, "MinAPIVersion"));
     LOG.debug("reading {}: Engine API {}, using {}", endpoint, text(v, "ApiVersion"), negotiated);
     return new EngineReader(endpoint, http, negotiated, timeout);
-  }
-
-  /** Where the endpoint is: a unix socket that exists, or a TCP host and port. */
-  static SocketAddress address(String endpoint) {
-    String path = EngineApi.unixSocket(endpoint);
-    if (path != null) {
-      Path socket = Path.of(path);
-      if (!Files.exists(socket)) {
-        throw new DockerException(Reason.UNREACHABLE, endpoint, "connect to Docker", endpoint,
-            "no socket at " + socket + " (is dockerd running?)", null);
-      }
-      return UnixDomainSocketAddress.of(socket);
-    }
-    URI uri;
-    try {
-      uri = URI.create(endpoint);
-    } catch (IllegalArgumentException e) {
-      throw new DockerException(Reason.UNREACHABLE, endpoint, "connect to Docker", endpoint,
-          "not a valid endpoint (expected unix:///path or tcp://host:port)", e);
-    }
-    if (!"tcp".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() <= 0) {
-      throw new DockerException(Reason.UNREACHABLE, endpoint, "connect to Docker", endpoint,
-          "not a valid endpoint (expected unix:///path or tcp://host:port)", null);
-    }
-    String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
-    return new InetSocketAddress(host, uri.getPort());
   }
 
   @Override
