@@ -1,14 +1,15 @@
 package dev.sixkit;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sixkit.internal.JsonParser;
+import dev.sixkit.internal.JsonWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -29,7 +30,6 @@ public final class NdpPersistence {
   public static final String SYSCTL_DROP_IN = "etc/sysctl.d/60-sixkit-ndp-proxy.conf";
   /** daemon.json's path under the target folder. */
   public static final String DAEMON_JSON = "etc/docker/daemon.json";
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final String uplink;
   private final boolean acceptRa;
@@ -71,22 +71,19 @@ public final class NdpPersistence {
 
   /** daemon.json with the IPv6 keys set, the other keys of {@code existing} (may be null) kept. */
   public String daemonJson(String existing) {
-    ObjectNode root;
+    // JsonParser and JsonWriter rather than Jackson: a sync persists these from its lean process.
+    Map<String, Object> root;
     try {
-      root = existing == null || existing.isBlank() ? JSON.createObjectNode()
-          : (ObjectNode) JSON.readTree(existing);
-    } catch (IOException | ClassCastException e) {
+      root = existing == null || existing.isBlank() ? new LinkedHashMap<>()
+          : new LinkedHashMap<>(JsonParser.parseObject(existing));
+    } catch (IllegalArgumentException e) {
       throw new SixkitException("merge daemon.json", DAEMON_JSON, "the existing file is not a JSON object: " + e.getMessage(), e);
     }
     root.put("ipv6", true);
     if (fixedCidrV6 != null) {
       root.put("fixed-cidr-v6", fixedCidrV6);
     }
-    try {
-      return JSON.writeValueAsString(root) + "\n";
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return JsonWriter.pretty(root) + "\n";
   }
 
   /**

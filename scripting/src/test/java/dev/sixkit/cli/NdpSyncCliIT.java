@@ -117,6 +117,18 @@ class NdpSyncCliIT {
     return p;
   }
 
+  /** {@code sixkit ndp sync ARGS} in the sync's lean process; [exit code, output]. */
+  static String[] runLean(String... args) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(SyncJvm.command(List.of(), List.of(args))).redirectErrorStream(true);
+    pb.environment().putAll(SyncJvm.ENVIRONMENT);
+    Process p = pb.start();
+    children.add(p);
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(90, TimeUnit.SECONDS), out);
+    assertFalse(out.contains("NoClassDefFoundError"), out);
+    return new String[] {Integer.toString(p.exitValue()), out};
+  }
+
   /** The classes the n-th sync process loaded that come from the named packages. */
   static List<String> loaded(int n, String... packages) throws IOException {
     return Files.readAllLines(work.resolve("classes-" + n + ".log")).stream()
@@ -243,19 +255,25 @@ class NdpSyncCliIT {
   @Test
   @Order(4)
   void unitAndPersistence() throws Exception {
-    String[] unit = run("ndp", "sync", "--netns", ns1(), "--docker", lab.host("docker1").dockerEndpoint(), "--prefix",
+    // as users run them: in the sync's own lean process (no docker-java, Jackson, Groovy)
+    String[] unit = runLean("--netns", ns1(), "--docker", lab.host("docker1").dockerEndpoint(), "--prefix",
         "2001:db8:ab11:0:8000::/66", "--print-unit");
-    assertEquals("0", unit[0], unit[2]);
+    assertEquals("0", unit[0], unit[1]);
     assertTrue(unit[1].contains("ExecStart=") && unit[1].contains(" ndp sync --netns " + ns1()), unit[1]);
     assertTrue(unit[1].contains("--prefix 2001:db8:ab11:0:8000::/66"), unit[1]);
     Path root = work.resolve("root");
-    String[] once = run("ndp", "sync", "--lab", lab.name(), "--host", "docker2", "--state-dir",
+    Files.createDirectories(root.resolve("etc/docker"));
+    Files.writeString(root.resolve("etc/docker/daemon.json"), "{\"log-level\": \"warn\", \"dns\": [\"2001:db8::53\"]}");
+    String[] once = runLean("--lab", lab.name(), "--host", "docker2", "--state-dir",
         work.resolve("state2").toString(), "--once", "--persist-to", root.toString());
-    assertEquals("0", once[0], once[1] + once[2]);
+    assertEquals("0", once[0], once[1]);
     assertTrue(once[1].contains("+ proxy "), once[1]);
     assertTrue(Files.readString(root.resolve("etc/sysctl.d/60-sixkit-ndp-proxy.conf")).contains("proxy_ndp = 1"));
-    assertEquals("2001:db8:ab11:0:c000::/66",
-        JSON.readTree(root.resolve("etc/docker/daemon.json").toFile()).get("fixed-cidr-v6").asText());
+    JsonNode daemonJson = JSON.readTree(root.resolve("etc/docker/daemon.json").toFile());
+    assertEquals("2001:db8:ab11:0:c000::/66", daemonJson.get("fixed-cidr-v6").asText());
+    assertTrue(daemonJson.get("ipv6").asBoolean());
+    assertEquals("warn", daemonJson.get("log-level").asText(), "the operator's keys are kept");
+    assertEquals("2001:db8::53", daemonJson.get("dns").get(0).asText());
     // with docker2 proxying web2 too, the doctor's answer from web2's side is REACHABLE
     String[] r = run("doctor", "--lab", lab.name(), "--host", "docker2", "--to", web1, "--from", "web2", "--json");
     assertEquals("REACHABLE", JSON.readTree(r[1]).get("reach").get("verdict").asText(), r[1]);
