@@ -74,32 +74,51 @@ public final class Main implements Runnable {
 
   /** Runs the command with the given streams and returns its exit code (for tests and embedding). */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
-    return configure(isSyncRun(args) ? new CommandLine(new SyncRoot()) : new CommandLine(new Main()), out, err)
-        .execute(args);
-  }
-
-  /** Whether the command is the long-running {@code ndp sync} (its first two words, options aside). */
-  static boolean isSyncRun(String... args) {
-    List<String> words = new ArrayList<>();
-    for (String a : args) {
-      if (!a.startsWith("-")) {
-        words.add(a);
-        if (words.size() == 2) {
-          break;
-        }
-      }
-    }
-    return words.equals(List.of("ndp", "sync"));
+    return configure(rootFor(args), out, err).execute(args);
   }
 
   /**
-   * The root a long-running {@code ndp sync} process parses with: the same name, options and exit
-   * codes, but only the ndp command, so picocli builds (and keeps for the life of the process) the
-   * model of one command instead of every command's.
+   * The command line a run parses with. For a run of one command (such as {@code show neighbours}
+   * or the long-running {@code ndp sync}) a root with only that command: picocli then builds, and
+   * keeps for the life of the process, the model of one command instead of all ten, which is
+   * shorter to start and smaller to keep. Help, completion and anything unknown get the full tree.
+   */
+  static CommandLine rootFor(String... args) {
+    String first = null;
+    for (String a : args) {
+      if (!a.startsWith("-")) {
+        first = a;
+        break;
+      }
+    }
+    Class<?> only = first == null || first.equals("completion") ? null : commandNamed(first);
+    if (only == null) {
+      return new CommandLine(new Main());
+    }
+    CommandLine root = new CommandLine(new OneCommandRoot());
+    root.addSubcommand(new CommandLine(only));
+    return root;
+  }
+
+  /** The top-level command class of that name, read from the annotation alone (no picocli model built). */
+  static Class<?> commandNamed(String name) {
+    for (Class<?> c : Main.class.getAnnotation(Command.class).subcommands()) {
+      Command cmd = c.getAnnotation(Command.class);
+      if (cmd != null && cmd.name().equals(name)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The root of a one-command run: the same name, version, --debug and exit codes as {@link Main},
+   * with the one command added by {@link #rootFor}.
    */
   @Command(name = "sixkit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-      subcommands = {NdpCommand.class})
-  static final class SyncRoot implements Runnable {
+      exitCodeListHeading = "%nExit codes:%n",
+      exitCodeList = {"0:success", "1:failure (the reason is printed on stderr)", "2:usage error"})
+  static final class OneCommandRoot implements Runnable {
     @Spec
     CommandSpec spec;
 
