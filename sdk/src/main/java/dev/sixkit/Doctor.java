@@ -453,12 +453,9 @@ public final class Doctor {
 
   // ---------------------------------------------------------------- sockets and exposure
 
-  /** The host's TCP listening sockets with their processes, through sock_diag (like {@code ss -ltnp}). */
+  /** The host's TCP listening sockets with their processes, like {@code ss -ltnp} ({@link Host#listeningSockets}). */
   public List<Socket> listeningSockets() {
-    if (host instanceof KernelHost k) {
-      return k.netlink().sockets().tcpListeners();
-    }
-    throw new SixkitException("list sockets", host.name(), "sock_diag needs a host reached through netlink");
+    return host.listeningSockets();
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.sixkit.netlink.Neighbour;
 import dev.sixkit.netlink.Netns;
 import dev.sixkit.netlink.NudState;
 import dev.sixkit.netlink.Route;
+import dev.sixkit.netlink.Socket;
 import java.util.List;
 
 /**
@@ -85,6 +86,13 @@ public interface Host extends AutoCloseable {
 
   /** Proxy neighbour entries on every device. */
   List<Neighbour> proxyEntries();
+
+  /**
+   * The host's TCP listening sockets with the processes holding them, like {@code ss -ltnp}
+   * (docker-proxy on {@code [::]:PORT} shows here): through sock_diag on a namespace host, from
+   * {@code ss} over SSH. Sorted by port, family, address.
+   */
+  List<Socket> listeningSockets();
 
   /** A sysctl of the host's network namespace, such as net.ipv6.conf.eth0.proxy_ndp. */
   String sysctl(String key);

@@ -11,6 +11,7 @@ import dev.sixkit.netlink.Netlink;
 import dev.sixkit.netlink.Netns;
 import dev.sixkit.netlink.NudState;
 import dev.sixkit.netlink.Route;
+import dev.sixkit.netlink.Socket;
 import dev.sixkit.netlink.SysctlChange;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -112,6 +113,11 @@ final class KernelHost implements Host {
   @Override
   public List<Neighbour> proxyEntries() {
     return nl.neighbours().proxies().list();
+  }
+
+  @Override
+  public List<Socket> listeningSockets() {
+    return nl.sockets().tcpListeners();
   }
 
   @Override

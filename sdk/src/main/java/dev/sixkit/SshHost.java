@@ -8,6 +8,7 @@ import dev.sixkit.internal.IpJson;
 import dev.sixkit.internal.RemoteInput;
 import dev.sixkit.internal.SshConnection;
 import dev.sixkit.internal.SshTarget;
+import dev.sixkit.internal.SsListing;
 import dev.sixkit.internal.StreamLocalChannel;
 import dev.sixkit.internal.UnixForward;
 import dev.sixkit.netlink.Address;
@@ -18,12 +19,14 @@ import dev.sixkit.netlink.Neighbour;
 import dev.sixkit.netlink.NetlinkException;
 import dev.sixkit.netlink.NudState;
 import dev.sixkit.netlink.Route;
+import dev.sixkit.netlink.Socket;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -320,6 +323,22 @@ public final class SshHost implements Host {
   public List<Neighbour> proxyEntries() {
     List<JsonNode> v = readJson(PROXIES, null, "list proxy neighbours", "", 2);
     return IpJson.neighbours(v.get(1), indexes(v.get(0)));
+  }
+
+  @Override
+  public List<Socket> listeningSockets() {
+    String out = read(SsListing.COMMAND, null, "list sockets", "tcp listeners");
+    // Device names become indexes as sock_diag gives them; asked only when a socket is bound to one.
+    Map<String, Integer> index = new HashMap<>();
+    if (!SsListing.devices(out).isEmpty()) {
+      interfaces().forEach(l -> index.put(l.name(), l.index()));
+    }
+    try {
+      return SsListing.parse(out, index::get);
+    } catch (IllegalArgumentException e) {
+      throw new SshException(Reason.COMMAND_FAILED, target.toString(), "list sockets", "tcp listeners",
+          e.getMessage() + " (is iproute2's ss installed?)", e);
+    }
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.sixkit.netlink.Address;
 import dev.sixkit.netlink.Link;
 import dev.sixkit.netlink.Neighbour;
 import dev.sixkit.netlink.Route;
+import dev.sixkit.netlink.Socket;
 import java.util.List;
 
 /** This machine with a Docker endpoint other than the default. Thread-safe, as the host it wraps. */
@@ -53,6 +54,11 @@ final class LocalHostWithDocker implements Host {
   @Override
   public List<Neighbour> proxyEntries() {
     return host.proxyEntries();
+  }
+
+  @Override
+  public List<Socket> listeningSockets() {
+    return host.listeningSockets();
   }
 
   @Override

@@ -18,6 +18,7 @@ import dev.sixkit.netlink.Link;
 import dev.sixkit.netlink.Neighbour;
 import dev.sixkit.netlink.NetlinkException;
 import dev.sixkit.netlink.Route;
+import dev.sixkit.netlink.Socket;
 import dev.sixkit.netlink.testing.Ip;
 import dev.sixkit.netlink.testing.Root;
 import java.util.List;
@@ -145,6 +146,42 @@ class SshHostIT {
       assertEquals(k.routeTo("2001:db8:ab12::99"), s.routeTo("2001:db8:ab12::99"));
       assertEquals(k.sysctl("net.ipv6.conf.tv0.accept_ra"), s.sysctl("net.ipv6.conf.tv0.accept_ra"));
       assertEquals(k.name(), s.name());
+    }
+  }
+
+  /**
+   * Listening sockets read both ways are the same records: sock_diag and /proc on the namespace
+   * host, ss over SSH. Listeners on any address, on a device (SO_BINDTODEVICE) and on an address,
+   * with their owner, beside the lab's own sshd.
+   */
+  @Test
+  void listeningSocketsReadTheSameBothWays() throws Exception {
+    Process listener = new ProcessBuilder("ip", "netns", "exec", ns, "python3", "-c", String.join("\n",
+        "import socket, sys, time",
+        "a = socket.socket(socket.AF_INET6); a.bind(('::', 18081)); a.listen(7)",
+        "b = socket.socket(); b.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b'tv0'); b.bind(('0.0.0.0', 18082)); b.listen(3)",
+        "c = socket.socket(socket.AF_INET6); c.bind(('2001:db8:ab12::1', 18083)); c.listen()",
+        "print('ready', flush=True)",
+        "time.sleep(120)")).redirectErrorStream(true).start();
+    try {
+      String ready = new java.io.BufferedReader(new java.io.InputStreamReader(listener.getInputStream())).readLine();
+      assertEquals("ready", ready);
+      try (Host k = lab.connect("docker1"); Host s = lab.connectSsh("docker1")) {
+        List<Socket> viaNetlink = k.listeningSockets();
+        assertEquals(viaNetlink, s.listeningSockets());
+        List<String> ours = viaNetlink.stream().filter(x -> x.localPort() >= 18081 && x.localPort() <= 18083)
+            .map(x -> x.local() + " dev " + x.boundDevice() + " " + x.command()).toList();
+        int tv0 = k.interfaces().stream().filter(l -> l.name().equals("tv0")).findFirst().orElseThrow().index();
+        assertEquals(List.of("[::]:18081 dev 0 python3", "0.0.0.0:18082 dev " + tv0 + " python3",
+            "[2001:db8:ab12::1]:18083 dev 0 python3"), ours);
+        assertTrue(viaNetlink.stream().anyMatch(x -> x.localPort() == 22 && x.command().equals("sshd")),
+            "the lab's sshd listens: " + viaNetlink);
+        // and the doctor of an SSH host lists them as ss -ltnp does
+        assertEquals(viaNetlink, s.doctor().listeningSockets());
+      }
+    } finally {
+      listener.destroyForcibly();
+      listener.waitFor();
     }
   }
 
