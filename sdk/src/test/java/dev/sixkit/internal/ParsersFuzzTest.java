@@ -6,7 +6,7 @@ import dev.sixkit.lab.WebImageProbe;
 
 /**
  * Parsers of outside input that must never throw: the Engine's address strings (a bad one is
- * "absent"), the lean reader's JSON and its mapping to records, and the ELF check on whatever file
+ * "absent"), the lean reader's JSON and its mapping to records, ss listings from SSH hosts, and the ELF check on whatever file
  * is offered as busybox. Seeds in
  * ParsersFuzzTestInputs/METHOD/.
  */
@@ -36,6 +36,20 @@ class ParsersFuzzTest {
     java.util.Map<String, Object> m = JsonParser.object(v);
     EngineReader.toContainer(m);
     EngineReader.toNetwork(m);
+  }
+
+  /** ss output from an SSH host: records, or an IllegalArgumentException that says which line. */
+  @FuzzTest
+  void ssListing(FuzzedDataProvider data) {
+    String s = data.consumeRemainingAsString();
+    SsListing.devices(s);
+    try {
+      SsListing.parse(s, name -> name.length());
+    } catch (IllegalArgumentException e) {
+      if (!e.getMessage().startsWith("cannot read ss output")) {
+        throw e;
+      }
+    }
   }
 
   @FuzzTest
