@@ -89,6 +89,14 @@ class SamplesIT {
     }
   }
 
+  private static JsonNode json(String text) {
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+    } catch (java.io.IOException e) {
+      throw new AssertionError("not JSON on stdout: " + text, e);
+    }
+  }
+
   /** ./sixkit run FILE ARGS... in this JVM; returns stdout, after checking the exit status. */
   private static String run(int expected, String... args) {
     StringWriter out = new StringWriter();
@@ -124,11 +132,35 @@ class SamplesIT {
   @Test
   void routedRecipe() {
     String before = state(routed);
-    run(0, "groovy/routed.groovy", routed.name(), "--plan");
+    JsonNode planned = json(run(0, "--json", "groovy/routed.groovy", routed.name(), "--plan"));
     assertEquals(before, state(routed), "--plan changes nothing");
+    assertTrue(planned.get("ok").asBoolean() && planned.get("planOnly").asBoolean(), planned.toString());
+    JsonNode plan = planned.get("steps").get(0);
+    assertEquals("plan", plan.get("step").asText());
+    assertTrue(plan.get("changes").size() > 0, plan.toString());
+    assertTrue(plan.get("changes").findValuesAsText("object").stream().anyMatch(o -> o.contains("2001:db8:ef11::/64")),
+        plan.toString());
 
     String done = run(0, "groovy/routed.groovy", routed.name());
     assertTrue(done.contains("verify: 2 of 2 pairs answer ping6 and HTTP"), done);
+    // run again as JSON: nothing left to change, and every pair answers, read from real pings and HTTP
+    JsonNode again = json(run(0, "--json", "groovy/routed.groovy", routed.name()));
+    JsonNode apply = null;
+    JsonNode verify = null;
+    for (JsonNode st : again.get("steps")) {
+      if (st.get("step").asText().equals("apply")) {
+        apply = st;
+      } else if (st.get("step").asText().equals("verify")) {
+        verify = st;
+      }
+    }
+    assertTrue(apply != null && apply.get("ok").asBoolean() && apply.get("changes").isEmpty(), again.toString());
+    assertTrue(verify != null && verify.get("ok").asBoolean() && verify.get("checks").size() == 2, again.toString());
+    for (JsonNode c : verify.get("checks")) {
+      assertTrue(c.get("ping").asBoolean() && c.get("http").asBoolean(), c.toString());
+    }
+    assertEquals(java.util.Set.of(web(routed, "docker1"), web(routed, "docker2")),
+        new java.util.TreeSet<>(verify.get("checks").findValuesAsText("toAddress")));
     assertEquals("2001:db8:ab11::2", Ip.json(routed.host("docker1").netns(), "-6", "route", "show", "2001:db8:ef11::/64")
         .get(0).path("gateway").asText());
     Path persisted = Path.of("/run/sixkit/lab", routed.name(), "docker2/persist/etc/sixkit", routed.name() + ".ipbatch");

@@ -33,6 +33,10 @@ final class RunCommand implements Callable<Integer> {
       + "undo() says what it would revert.")
   boolean planOnly;
 
+  @Option(names = {"-j", "--json"}, description = "Print what the steps returned (plans, changes, verify checks) as one "
+      + "JSON document on stdout; notes go to stderr.")
+  boolean json;
+
   @Parameters(index = "0", paramLabel = "FILE.groovy", description = "The script.")
   Path file;
 
@@ -49,27 +53,44 @@ final class RunCommand implements Callable<Integer> {
       err.flush();
       return Main.FAILURE;
     }
-    try (DslSession session = new DslSession(out, true, planOnly)) {
+    try (DslSession session = new DslSession(json ? err : out, true, planOnly)) {
+      RunReport report = json ? new RunReport(file.toString(), planOnly) : null;
+      if (report != null) {
+        session.resultsTo(o -> {
+          String note = report.add(o);
+          if (note != null) {
+            err.println(note);
+            err.flush();
+          }
+        });
+      }
       ScriptRunner runner = new ScriptRunner(session, args);
       try {
         runner.run(file);
       } catch (DslException e) {
-        out.flush();
         err.println("sixkit: " + e.getMessage());
         if (isDebug() && e.getCause() != null) {
           e.getCause().printStackTrace(err);
         }
         err.flush();
+        finish(out, report, false, session.failures(), e.getMessage());
         return Main.FAILURE;
       }
-      out.flush();
-      if (!session.failures().isEmpty()) {
+      boolean ok = session.failures().isEmpty();
+      if (!ok) {
         err.println("sixkit: " + file.getFileName() + ": failed: " + String.join("; ", session.failures()));
         err.flush();
-        return Main.FAILURE;
       }
-      return Main.OK;
+      finish(out, report, ok, session.failures(), null);
+      return ok ? Main.OK : Main.FAILURE;
     }
+  }
+
+  private static void finish(PrintWriter out, RunReport report, boolean ok, List<String> failures, String error) {
+    if (report != null) {
+      out.println(Json.write(report.toJson(ok, failures, error), true));
+    }
+    out.flush();
   }
 
   private boolean isDebug() {

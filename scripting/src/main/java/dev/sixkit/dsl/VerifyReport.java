@@ -39,6 +39,11 @@ public final class VerifyReport {
     this.millis = millis;
   }
 
+  /** The setup verified. */
+  public String setup() {
+    return setup;
+  }
+
   public List<Check> checks() {
     return checks;
   }

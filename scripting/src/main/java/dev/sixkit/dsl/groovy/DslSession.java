@@ -23,6 +23,7 @@ public final class DslSession implements AutoCloseable {
   private final List<Setup> setups = new ArrayList<>();
   private Setup current;
   private final List<String> failures = new ArrayList<>();
+  private java.util.function.Consumer<Object> results;
 
   /**
    * @param out where results and progress go
@@ -82,7 +83,19 @@ public final class DslSession implements AutoCloseable {
     return List.copyOf(failures);
   }
 
+  /**
+   * Sends what the steps print (plans, apply and verify results, notes) to {@code sink} instead
+   * of the output, for a machine-readable report ({@code ./sixkit run --json}).
+   */
+  public void resultsTo(java.util.function.Consumer<Object> sink) {
+    this.results = sink;
+  }
+
   void print(Object o) {
+    if (results != null) {
+      results.accept(o);
+      return;
+    }
     out.println(o);
     out.flush();
   }
