@@ -59,6 +59,22 @@ class DslErrorsIT {
   }
 
   @Test
+  void withJsonTheErrorAndItsLineAreInTheDocument() throws Exception {
+    Path file = Path.of(DslErrorsIT.class.getResource("/bad/host-twice.groovy").toURI());
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int rc = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), "run", "--json", file.toString(),
+        lab.name());
+    assertEquals(Main.FAILURE, rc, err.toString());
+    com.fasterxml.jackson.databind.JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString());
+    assertEquals(false, j.get("ok").asBoolean());
+    assertEquals("host-twice.groovy:12: host docker1 is defined twice (first at host-twice.groovy:7)",
+        j.get("error").asText());
+    assertEquals(0, j.get("steps").size(), "nothing ran");
+    assertEquals(pristine, LabWitness.snapshot(lab), "no host may change");
+  }
+
+  @Test
   void unknownKeyword() throws Exception {
     assertEquals("sixkit: unknown-keyword.groovy:9: unknown word 'uplnk' in a host block; did you mean uplink? "
         + "(words here: address, connector, docker, local, netns, prefix, uplink, web)", fails("unknown-keyword.groovy"));
