@@ -3,6 +3,7 @@ package dev.sixkit.cli;
 import dev.sixkit.Change;
 import dev.sixkit.DockerNetwork;
 import dev.sixkit.Host;
+import dev.sixkit.SshOptions;
 import dev.sixkit.NdpPersistence;
 import dev.sixkit.NdpProxySync;
 import dev.sixkit.Prefixes;
@@ -40,7 +41,7 @@ final class NdpCommand implements Runnable {
     throw new ParameterException(spec.commandLine(), "say what: sync");
   }
 
-  /** Where a command runs: a lab host, a namespace, or this machine. */
+  /** Where a command runs: a lab host, a namespace, a remote host over SSH, or this machine. */
   static final class Target {
     @Option(names = "--lab", paramLabel = "NAME", description = "A lab's host (with --host): its namespace and dockerd.")
     String lab;
@@ -48,19 +49,45 @@ final class NdpCommand implements Runnable {
     @Option(names = "--host", paramLabel = "HOST", description = "The lab host, such as docker1 (with --lab).")
     String labHost;
 
+    @Option(names = "--via-ssh", description = "With --lab: reach the lab's hosts through their OpenSSH servers "
+        + "(lab up --ssh) instead of their namespaces.")
+    boolean viaSsh;
+
     @Option(names = "--netns", paramLabel = "NAME", description = "A network namespace (ip netns name); default: this one.")
     String netns;
 
+    @Option(names = "--ssh", paramLabel = "USER@HOST[:PORT]",
+        description = "A remote host over SSH: keys from ~/.ssh (or --identity) and the agent, its key checked against "
+            + "~/.ssh/known_hosts (or --known-hosts); its Docker socket over the same connection.")
+    String ssh;
+
+    @Option(names = "--identity", paramLabel = "FILE", description = "The private key for --ssh.")
+    Path identity;
+
+    @Option(names = "--known-hosts", paramLabel = "FILE", description = "The known_hosts file for --ssh.")
+    Path knownHosts;
+
     @Option(names = "--docker", paramLabel = "ENDPOINT",
-        description = "The Docker endpoint (unix:///path); default DOCKER_HOST or /var/run/docker.sock.")
+        description = "The Docker endpoint (unix:///path); default DOCKER_HOST or /var/run/docker.sock. With --ssh: the "
+            + "remote socket's path.")
     String docker;
 
     Host connect() {
+      if (ssh != null) {
+        if (lab != null || netns != null) {
+          throw new Main.CliException("--ssh names the host by itself: leave out --lab and --netns");
+        }
+        return Host.ssh(ssh, sshOptions());
+      }
       if (lab != null) {
         if (labHost == null) {
           throw new Main.CliException("--lab needs --host (such as --host docker1)");
         }
-        return Lab.attach(lab).connect(labHost);
+        Lab l = Lab.attach(lab);
+        return viaSsh ? l.connectSsh(labHost) : l.connect(labHost);
+      }
+      if (viaSsh) {
+        throw new Main.CliException("--via-ssh goes with --lab (for another machine: --ssh USER@HOST)");
       }
       String ep = docker != null ? docker : System.getenv().getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock");
       if (netns != null) {
@@ -72,14 +99,28 @@ final class NdpCommand implements Runnable {
       return Host.connect();
     }
 
-    /** The other hosts of the lab, for the doctor. */
+    private SshOptions sshOptions() {
+      SshOptions o = SshOptions.defaults();
+      if (identity != null) {
+        o = o.identity(identity);
+      }
+      if (knownHosts != null) {
+        o = o.knownHosts(knownHosts);
+      }
+      if (docker != null) {
+        o = o.dockerSocket(docker.startsWith("unix://") ? docker.substring("unix://".length()) : docker);
+      }
+      return o;
+    }
+
+    /** The other hosts of the lab, for the doctor (reached the same way as the host itself). */
     List<Host> peers() {
       List<Host> out = new ArrayList<>();
       if (lab != null) {
         Lab l = Lab.attach(lab);
         for (LabHost h : l.hosts()) {
           if (!h.name().equals(labHost)) {
-            out.add(l.connect(h.name()));
+            out.add(viaSsh ? l.connectSsh(h.name()) : l.connect(h.name()));
           }
         }
       }
@@ -140,6 +181,10 @@ final class NdpCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
+      if (target.ssh != null || target.viaSsh) {
+        throw new Main.CliException("ndp sync runs on the Docker host itself (it needs netlink and Docker's events"
+            + " there): run it on that machine, for example from the systemd unit --print-unit writes");
+      }
       if (printUnit) {
         out.print(NdpPersistence.systemdUnit(launcher(), unitArgs()));
         out.flush();
