@@ -36,6 +36,9 @@ final class DoctorCommand implements Callable<Integer> {
   @Mixin
   NdpCommand.Target target = new NdpCommand.Target();
 
+  @Mixin
+  NdpCommand.Remote remote = new NdpCommand.Remote();
+
   @Option(names = "--to", paramLabel = "ADDR", description = "The destination to explain.")
   String to;
 
@@ -62,6 +65,7 @@ final class DoctorCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     List<Host> others = new ArrayList<>();
+    target.remote = remote;
     try (Host host = target.connect()) {
       others.addAll(target.peers());
       for (String p : peers) {

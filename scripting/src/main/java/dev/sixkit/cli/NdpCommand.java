@@ -41,7 +41,7 @@ final class NdpCommand implements Runnable {
     throw new ParameterException(spec.commandLine(), "say what: sync");
   }
 
-  /** Where a command runs: a lab host, a namespace, a remote host over SSH, or this machine. */
+  /** Where a command runs: a lab host, a namespace, or this machine (and, with {@link Remote}, a host over SSH). */
   static final class Target {
     @Option(names = "--lab", paramLabel = "NAME", description = "A lab's host (with --host): its namespace and dockerd.")
     String lab;
@@ -49,36 +49,26 @@ final class NdpCommand implements Runnable {
     @Option(names = "--host", paramLabel = "HOST", description = "The lab host, such as docker1 (with --lab).")
     String labHost;
 
-    @Option(names = "--via-ssh", description = "With --lab: reach the lab's hosts through their OpenSSH servers "
-        + "(lab up --ssh) instead of their namespaces.")
-    boolean viaSsh;
-
     @Option(names = "--netns", paramLabel = "NAME", description = "A network namespace (ip netns name); default: this one.")
     String netns;
-
-    @Option(names = "--ssh", paramLabel = "USER@HOST[:PORT]",
-        description = "A remote host over SSH: keys from ~/.ssh (or --identity) and the agent, its key checked against "
-            + "~/.ssh/known_hosts (or --known-hosts); its Docker socket over the same connection.")
-    String ssh;
-
-    @Option(names = "--identity", paramLabel = "FILE", description = "The private key for --ssh.")
-    Path identity;
-
-    @Option(names = "--known-hosts", paramLabel = "FILE", description = "The known_hosts file for --ssh.")
-    Path knownHosts;
 
     @Option(names = "--docker", paramLabel = "ENDPOINT",
         description = "The Docker endpoint (unix:///path); default DOCKER_HOST or /var/run/docker.sock. With --ssh: the "
             + "remote socket's path.")
     String docker;
 
+    /** Set by commands that also reach hosts over SSH (the doctor); null for those that need netlink. */
+    Remote remote;
+
     Host connect() {
-      if (ssh != null) {
+      Remote r = remote;
+      if (r != null && r.ssh != null) {
         if (lab != null || netns != null) {
           throw new Main.CliException("--ssh names the host by itself: leave out --lab and --netns");
         }
-        return Host.ssh(ssh, sshOptions());
+        return Host.ssh(r.ssh, r.options(docker));
       }
+      boolean viaSsh = r != null && r.viaSsh;
       if (lab != null) {
         if (labHost == null) {
           throw new Main.CliException("--lab needs --host (such as --host docker1)");
@@ -99,23 +89,10 @@ final class NdpCommand implements Runnable {
       return Host.connect();
     }
 
-    private SshOptions sshOptions() {
-      SshOptions o = SshOptions.defaults();
-      if (identity != null) {
-        o = o.identity(identity);
-      }
-      if (knownHosts != null) {
-        o = o.knownHosts(knownHosts);
-      }
-      if (docker != null) {
-        o = o.dockerSocket(docker.startsWith("unix://") ? docker.substring("unix://".length()) : docker);
-      }
-      return o;
-    }
-
     /** The other hosts of the lab, for the doctor (reached the same way as the host itself). */
     List<Host> peers() {
       List<Host> out = new ArrayList<>();
+      boolean viaSsh = remote != null && remote.viaSsh;
       if (lab != null) {
         Lab l = Lab.attach(lab);
         for (LabHost h : l.hosts()) {
@@ -129,6 +106,38 @@ final class NdpCommand implements Runnable {
 
     String stateKey() {
       return lab != null ? lab + "-" + labHost : netns != null ? netns : "default";
+    }
+  }
+
+  /** Hosts reached over SSH, for the commands that can work that way (the doctor). */
+  static final class Remote {
+    @Option(names = "--ssh", paramLabel = "USER@HOST[:PORT]",
+        description = "A remote host over SSH: keys from ~/.ssh (or --identity) and the agent, its key checked against "
+            + "~/.ssh/known_hosts (or --known-hosts); its Docker socket over the same connection.")
+    String ssh;
+
+    @Option(names = "--identity", paramLabel = "FILE", description = "The private key for --ssh.")
+    Path identity;
+
+    @Option(names = "--known-hosts", paramLabel = "FILE", description = "The known_hosts file for --ssh.")
+    Path knownHosts;
+
+    @Option(names = "--via-ssh", description = "With --lab: reach the lab's hosts through their OpenSSH servers "
+        + "(lab up --ssh) instead of their namespaces.")
+    boolean viaSsh;
+
+    SshOptions options(String docker) {
+      SshOptions o = SshOptions.defaults();
+      if (identity != null) {
+        o = o.identity(identity);
+      }
+      if (knownHosts != null) {
+        o = o.knownHosts(knownHosts);
+      }
+      if (docker != null) {
+        o = o.dockerSocket(docker.startsWith("unix://") ? docker.substring("unix://".length()) : docker);
+      }
+      return o;
     }
   }
 
@@ -181,10 +190,6 @@ final class NdpCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
-      if (target.ssh != null || target.viaSsh) {
-        throw new Main.CliException("ndp sync runs on the Docker host itself (it needs netlink and Docker's events"
-            + " there): run it on that machine, for example from the systemd unit --print-unit writes");
-      }
       if (printUnit) {
         out.print(NdpPersistence.systemdUnit(launcher(), unitArgs()));
         out.flush();
