@@ -53,8 +53,7 @@ final class NdpCommand implements Runnable {
     String netns;
 
     @Option(names = "--docker", paramLabel = "ENDPOINT",
-        description = "The Docker endpoint (unix:///path); default DOCKER_HOST or /var/run/docker.sock. With --ssh: the "
-            + "remote socket's path.")
+        description = "The Docker endpoint (unix:///path); default DOCKER_HOST or /var/run/docker.sock.")
     String docker;
 
     /** Set by commands that also reach hosts over SSH (the doctor); null for those that need netlink. */
@@ -113,7 +112,8 @@ final class NdpCommand implements Runnable {
   static final class Remote {
     @Option(names = "--ssh", paramLabel = "USER@HOST[:PORT]",
         description = "A remote host over SSH: keys from ~/.ssh (or --identity) and the agent, its key checked against "
-            + "~/.ssh/known_hosts (or --known-hosts); its Docker socket over the same connection.")
+            + "~/.ssh/known_hosts (or --known-hosts); its Docker socket (--docker PATH, default /var/run/docker.sock) "
+            + "over the same connection.")
     String ssh;
 
     @Option(names = "--identity", paramLabel = "FILE", description = "The private key for --ssh.")
