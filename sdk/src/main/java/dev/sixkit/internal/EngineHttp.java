@@ -46,7 +46,7 @@ public final class EngineHttp {
     return address;
   }
 
-  /** An answer: the status code and the body as text. */
+  /** An answer: the status code and the body as text. Immutable; thread-safe. */
   public record Response(int status, String body) {}
 
   /** Sends GET {@code target} (path and query) and reads the whole answer within the timeout. */
@@ -109,7 +109,7 @@ public final class EngineHttp {
     }
   }
 
-  /** A status other than 200 where a stream was asked for. */
+  /** A status other than 200 where a stream was asked for. Immutable; thread-safe. */
   public static final class HttpStatusException extends IOException {
     private static final long serialVersionUID = 1L;
     private final int status;

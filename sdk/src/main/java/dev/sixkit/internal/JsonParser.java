@@ -18,7 +18,7 @@ import java.util.Map;
 public final class JsonParser {
   static final int MAX_DEPTH = 128;
 
-  /** The text is not JSON; the message says where. */
+  /** The text is not JSON; the message says where. Immutable; thread-safe. */
   public static final class SyntaxException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
