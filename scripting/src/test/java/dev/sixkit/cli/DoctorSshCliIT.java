@@ -12,8 +12,6 @@ import dev.sixkit.lab.LabHost;
 import dev.sixkit.lab.LabProgress;
 import dev.sixkit.lab.LabSsh;
 import dev.sixkit.netlink.testing.Root;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -31,13 +29,8 @@ class DoctorSshCliIT {
   private static Lab lab;
   private static String web1;
 
-  record Run(int exit, String out, String err) {}
-
-  static Run sixkit(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(code, out.toString(), err.toString());
+  static CliRun sixkit(String... args) {
+    return CliRun.sixkit(args);
   }
 
   @BeforeAll
@@ -60,7 +53,7 @@ class DoctorSshCliIT {
   private static JsonNode reach(String... how) throws Exception {
     List<String> a = new ArrayList<>(List.of("doctor", "--to", web1, "--from", "web2", "--json"));
     a.addAll(List.of(how));
-    Run r = sixkit(a.toArray(String[]::new));
+    CliRun r = sixkit(a.toArray(String[]::new));
     assertEquals(0, r.exit(), r.err() + r.out());
     return JSON.readTree(r.out()).get("reach");
   }
@@ -77,7 +70,7 @@ class DoctorSshCliIT {
   @Test
   void aPlainSshTargetListsSocketsAndExposure() throws Exception {
     LabHost h2 = lab.host("docker2");
-    Run r = sixkit("doctor", "--ssh", LabSsh.target(h2), "--identity", LabSsh.clientKey(lab.name()).toString(),
+    CliRun r = sixkit("doctor", "--ssh", LabSsh.target(h2), "--identity", LabSsh.clientKey(lab.name()).toString(),
         "--known-hosts", LabSsh.knownHosts(lab.name()).toString(), "--docker",
         HostDirs.of(lab.name(), "docker2").socket().toString(), "--exposure", "--json");
     assertEquals(0, r.exit(), r.err() + r.out());
@@ -99,7 +92,7 @@ class DoctorSshCliIT {
   @Test
   void theSyncHasNoSshOptions() {
     // it needs netlink and Docker's events on the host itself: the options are not offered at all
-    Run r = sixkit("ndp", "sync", "--lab", lab.name(), "--host", "docker1", "--via-ssh", "--once");
+    CliRun r = sixkit("ndp", "sync", "--lab", lab.name(), "--host", "docker1", "--via-ssh", "--once");
     assertEquals(Main.USAGE, r.exit(), r.out());
     assertTrue(r.err().contains("Unknown option: '--via-ssh'"), r.err());
   }

@@ -10,8 +10,6 @@ import dev.sixkit.lab.LabProgress;
 import dev.sixkit.lab.LabSsh;
 import dev.sixkit.netlink.testing.Ip;
 import dev.sixkit.netlink.testing.Root;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -23,13 +21,8 @@ import org.junit.jupiter.api.Test;
  * them; the printed ssh command line works with OpenSSH's client.
  */
 class LabSshCommandIT {
-  record Run(int exit, String out, String err) {}
-
-  static Run sixkit(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(code, out.toString(), err.toString());
+  static CliRun sixkit(String... args) {
+    return CliRun.sixkit(args);
   }
 
   @Test
@@ -37,7 +30,7 @@ class LabSshCommandIT {
     Root.require();
     String lab = "sxsc" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
     try {
-      Run up = sixkit("lab", "up", "--name", lab, "--hosts", "1", "--ssh");
+      CliRun up = sixkit("lab", "up", "--name", lab, "--hosts", "1", "--ssh");
       assertEquals(0, up.exit(), up.err() + up.out());
       assertTrue(up.out().contains("sshd listening on"), up.out());
       String line = up.out().lines().filter(l -> l.trim().startsWith("ssh -i ")).findFirst().orElseThrow();
@@ -49,14 +42,14 @@ class LabSshCommandIT {
       assertEquals(0, r.exit(), cmd + ": " + r.err());
       assertTrue(r.out().contains("\"ifname\":\"eth0\""), r.out());
 
-      Run status = sixkit("lab", "status", "--name", lab);
+      CliRun status = sixkit("lab", "status", "--name", lab);
       assertTrue(status.out().lines().findFirst().orElseThrow().endsWith(", ssh"), status.out());
       try (Host h = Lab.attach(lab).connectSsh("docker1")) {
         assertEquals("docker1", h.name());
         assertFalse(h.docker().containers().isEmpty());
       }
 
-      Run down = sixkit("lab", "down", "--name", lab);
+      CliRun down = sixkit("lab", "down", "--name", lab);
       assertEquals(0, down.exit(), down.err());
       assertTrue(down.out().contains("docker1: sshd stopped"), down.out());
       assertFalse(Files.exists(LabSsh.dir(lab)));

@@ -18,7 +18,7 @@ class NetlinkBenchIT {
   void smallBenchRunsAllThreeWaysAndCleansUp() throws Exception {
     Root.require();
     Set<String> before = new HashSet<>(Netns.list());
-    ShowCommandIT.Run r = ShowCommandIT.sixkit("bench", "netlink", "--entries", "200,300", "--rounds", "2", "--json");
+    CliRun r = CliRun.sixkit("bench", "netlink", "--entries", "200,300", "--rounds", "2", "--json");
     assertEquals(0, r.exit(), r.err());
     JsonNode doc = new ObjectMapper().readTree(r.out());
     assertEquals(2, doc.get("rounds").asInt());

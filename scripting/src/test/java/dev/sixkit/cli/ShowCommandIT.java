@@ -12,8 +12,6 @@ import dev.sixkit.netlink.Netns;
 import dev.sixkit.netlink.testing.Ip;
 import dev.sixkit.netlink.testing.Root;
 import dev.sixkit.netlink.testing.TestNetns;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -34,13 +32,8 @@ class ShowCommandIT {
   private TestNetns namespaces;
   private String ns;
 
-  record Run(int exit, String out, String err) {}
-
-  static Run sixkit(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(code, out.toString(), err.toString());
+  static CliRun sixkit(String... args) {
+    return CliRun.sixkit(args);
   }
 
   @BeforeEach
@@ -74,7 +67,7 @@ class ShowCommandIT {
 
   @Test
   void showLinksJsonMatchesIp() throws Exception {
-    Run r = sixkit("show", "links", "--netns", ns, "--json");
+    CliRun r = sixkit("show", "links", "--netns", ns, "--json");
     assertEquals(0, r.exit(), r.err());
     assertEquals("", r.err());
     JsonNode mine = JSON.readTree(r.out());
@@ -96,7 +89,7 @@ class ShowCommandIT {
 
   @Test
   void showLinksTextReadsLikeIp() {
-    Run r = sixkit("show", "links", "--netns", ns);
+    CliRun r = sixkit("show", "links", "--netns", ns);
     assertEquals(0, r.exit(), r.err());
     int eth0 = Ip.json(ns, "link", "show", "eth0").get(0).get("ifindex").asInt();
     String mac = Ip.json(ns, "link", "show", "eth0").get(0).get("address").asText();
@@ -114,7 +107,7 @@ class ShowCommandIT {
     try (Netlink nl = Netlink.open(ns)) {
       nl.neighbours().proxy("2001:db8:ab11::c000:2").dev("eth0").add();
     }
-    Run r = sixkit("show", "proxy", "--netns", ns, "--json");
+    CliRun r = sixkit("show", "proxy", "--netns", ns, "--json");
     assertEquals(0, r.exit(), r.err());
     assertEquals(pairs(Ip.json(ns, "-6", "neigh", "show", "proxy")), pairs(JSON.readTree(r.out())));
     assertEquals(3, JSON.readTree(r.out()).size());
@@ -122,7 +115,7 @@ class ShowCommandIT {
       assertTrue(e.has("proxy") && e.get("proxy").isNull(), "proxy flag as ip -json prints it: " + e);
     }
 
-    Run eth0 = sixkit("show", "proxy", "--netns", ns, "--dev", "eth0");
+    CliRun eth0 = sixkit("show", "proxy", "--netns", ns, "--dev", "eth0");
     assertEquals(0, eth0.exit(), eth0.err());
     Set<String> lines = new TreeSet<>(List.of(eth0.out().strip().split("\n")));
     assertEquals(new TreeSet<>(List.of("2001:db8:ab11::8000:2 dev eth0 proxy", "2001:db8:ab11::c000:2 dev eth0 proxy")),
@@ -135,14 +128,14 @@ class ShowCommandIT {
     Ip.run(ns, "-6", "neigh", "add", "2001:db8::a", "lladdr", "02:00:00:00:00:0a", "dev", "eth0", "nud", "stale");
     // The kernel adds multicast (NOARP) entries on its own as the links come up: compare only a
     // reading that held still around ip's (ours, ip's, ours again, the two of ours equal).
-    Run r = null;
+    CliRun r = null;
     JsonNode mine = null;
     JsonNode ip = null;
     for (int attempt = 0; attempt < 40; attempt++) {
       r = sixkit("show", "neighbours", "--netns", ns, "-6", "--json");
       assertEquals(0, r.exit(), r.err());
       ip = Ip.json(ns, "-6", "neigh", "show");
-      Run again = sixkit("show", "neighbours", "--netns", ns, "-6", "--json");
+      CliRun again = sixkit("show", "neighbours", "--netns", ns, "-6", "--json");
       mine = JSON.readTree(r.out());
       if (r.out().equals(again.out()) && mine.size() == ip.size()) {
         break;
@@ -161,7 +154,7 @@ class ShowCommandIT {
       assertEquals(want.has("router"), got.has("router"), "router flag of " + want.get("dst"));
     }
     // --all shows what ip shows with nud all: the multicast NOARP entries too.
-    Run all = null;
+    CliRun all = null;
     JsonNode ipAll = null;
     for (int attempt = 0; attempt < 40; attempt++) {
       all = sixkit("show", "neighbours", "--netns", ns, "--all", "--json");
@@ -176,7 +169,7 @@ class ShowCommandIT {
     assertEquals(ipAll.size(), JSON.readTree(all.out()).size(), all.out() + " vs " + ipAll);
     assertTrue(all.out().contains("\"NOARP\""), all.out());
 
-    Run text = sixkit("show", "neigh", "--netns", ns);
+    CliRun text = sixkit("show", "neigh", "--netns", ns);
     assertTrue(text.out().contains("2001:db8::9 dev eth0 lladdr 02:00:00:00:00:09 router PERMANENT\n"), text.out());
   }
 
@@ -185,7 +178,7 @@ class ShowCommandIT {
     Ip.run(ns, "addr", "add", "2001:db8:ab11::1/64", "dev", "eth0", "nodad");
     Ip.run(ns, "-6", "route", "add", "2001:db8:ef11::/64", "via", "2001:db8:ab11::2", "dev", "eth0", "metric", "7");
     java.util.Set<String> ours = settled(() -> {
-      Run addrs = sixkit("show", "addresses", "--netns", ns, "-6", "--dev", "eth0", "--json");
+      CliRun addrs = sixkit("show", "addresses", "--netns", ns, "-6", "--dev", "eth0", "--json");
       assertEquals(0, addrs.exit(), addrs.err());
       java.util.Set<String> out = new java.util.TreeSet<>();
       read(addrs.out()).forEach(x -> out.add(x.get("local").asText() + "/" + x.get("prefixlen").asInt()));
@@ -199,7 +192,7 @@ class ShowCommandIT {
     assertTrue(ours.contains("2001:db8:ab11::1/64"), ours.toString());
 
     java.util.Set<String> ourRoutes = settled(() -> {
-      Run routes = sixkit("show", "routes", "--netns", ns, "-6", "--json");
+      CliRun routes = sixkit("show", "routes", "--netns", ns, "-6", "--json");
       assertEquals(0, routes.exit(), routes.err());
       java.util.Set<String> out = new java.util.TreeSet<>();
       read(routes.out()).forEach(x -> out.add(x.get("dst").asText() + " " + x.path("gateway").asText("-")
@@ -212,7 +205,7 @@ class ShowCommandIT {
       return out;
     });
     assertTrue(ourRoutes.contains("2001:db8:ef11::/64 2001:db8:ab11::2 eth0 7"), ourRoutes.toString());
-    Run text = sixkit("show", "routes", "--netns", ns, "-6");
+    CliRun text = sixkit("show", "routes", "--netns", ns, "-6");
     assertTrue(text.out().contains("2001:db8:ef11::/64 via 2001:db8:ab11::2 dev eth0 metric 7"), text.out());
   }
 
@@ -246,14 +239,14 @@ class ShowCommandIT {
   @Test
   void unknownNamespaceFailsWithExitOneAndAClearMessage() {
     String missing = TestNetns.uniqueName("gone");
-    Run r = sixkit("show", "links", "--netns", missing);
+    CliRun r = sixkit("show", "links", "--netns", missing);
     assertEquals(1, r.exit());
     assertEquals("", r.out());
     assertEquals("sixkit: open network namespace " + missing + ": no network namespace named '" + missing
         + "' (see ip netns list) (ENOENT: No such file or directory)\n", r.err());
     assertFalse(r.err().contains("\tat "), "no stack trace without --debug");
 
-    Run debug = sixkit("--debug", "show", "proxy", "--netns", missing);
+    CliRun debug = sixkit("--debug", "show", "proxy", "--netns", missing);
     assertEquals(1, debug.exit());
     assertTrue(debug.err().contains("\tat dev.sixkit.netlink.Netns.open"), "--debug prints the stack: " + debug.err());
     assertFalse(Netns.exists(missing));
@@ -261,7 +254,7 @@ class ShowCommandIT {
 
   @Test
   void usageErrorsExitTwo() {
-    Run r = sixkit("show", "nonsense");
+    CliRun r = sixkit("show", "nonsense");
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("nonsense"), r.err());
     assertEquals(2, sixkit("show", "links", "--no-such-option").exit());
@@ -271,10 +264,10 @@ class ShowCommandIT {
 
   @Test
   void versionAndCompletion() {
-    Run v = sixkit("--version");
+    CliRun v = sixkit("--version");
     assertEquals(0, v.exit());
     assertTrue(v.out().startsWith("sixkit 0."), v.out());
-    Run c = sixkit("completion");
+    CliRun c = sixkit("completion");
     assertEquals(0, c.exit(), c.err());
     assertTrue(c.out().contains("complete -F"), "a bash completion script");
     assertTrue(c.out().contains("neighbours") && c.out().contains("--netns"), "it completes subcommands and options");
