@@ -1,7 +1,10 @@
 package dev.sixkit;
 
+import dev.sixkit.netlink.IpAddresses;
+import dev.sixkit.netlink.IpPrefix;
 import dev.sixkit.netlink.Route;
 import java.util.List;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +24,25 @@ abstract class HostRouteSpec implements Host.RouteSpec {
   HostRouteSpec(String host, RouteIntent intent) {
     this.host = host;
     this.intent = intent;
+  }
+
+  /**
+   * The first step of a route write to {@code destination} on a host: via a gateway, or out of a
+   * device (checked by the host's {@link #device}); {@code spec} makes that host's write.
+   */
+  static Host.RouteTarget target(String destination, Function<RouteIntent, HostRouteSpec> spec) {
+    IpPrefix dst = IpPrefix.parse(destination).network();
+    return new Host.RouteTarget() {
+      @Override
+      public Host.RouteSpec via(String gateway) {
+        return spec.apply(new RouteIntent(dst, IpAddresses.parse(gateway), null, -1));
+      }
+
+      @Override
+      public Host.RouteSpec dev(String device) {
+        return spec.apply(new RouteIntent(dst, null, null, -1)).dev(device);
+      }
+    };
   }
 
   /** The same write with other settings. */

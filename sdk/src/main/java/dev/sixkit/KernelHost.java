@@ -180,18 +180,7 @@ final class KernelHost implements Host {
 
   @Override
   public RouteTarget route(String destination) {
-    IpPrefix dst = IpPrefix.parse(destination).network();
-    return new RouteTarget() {
-      @Override
-      public RouteSpec via(String gateway) {
-        return new KernelRouteSpec(new RouteIntent(dst, IpAddresses.parse(gateway), null, -1));
-      }
-
-      @Override
-      public RouteSpec dev(String device) {
-        return new KernelRouteSpec(new RouteIntent(dst, null, device, -1));
-      }
-    };
+    return HostRouteSpec.target(destination, KernelRouteSpec::new);
   }
 
   private final class KernelRouteSpec extends HostRouteSpec {

@@ -583,18 +583,7 @@ public final class SshHost implements Host {
 
   @Override
   public RouteTarget route(String destination) {
-    IpPrefix dst = IpPrefix.parse(destination).network();
-    return new RouteTarget() {
-      @Override
-      public RouteSpec via(String gateway) {
-        return new SshRouteSpec(new RouteIntent(dst, IpAddresses.parse(gateway), null, -1));
-      }
-
-      @Override
-      public RouteSpec dev(String device) {
-        return new SshRouteSpec(new RouteIntent(dst, null, RemoteInput.ifname(target.toString(), device), -1));
-      }
-    };
+    return HostRouteSpec.target(destination, SshRouteSpec::new);
   }
 
   private final class SshRouteSpec extends HostRouteSpec {

@@ -132,17 +132,23 @@ final class ShowCommand implements Runnable {
         }
         all = q.list();
       }
-      List<Neighbour> shown = new ArrayList<>();
-      for (Neighbour n : all) {
-        // Like ip neigh show: NOARP and NONE entries (multicast, loopback) only when asked for.
-        boolean hidden = !allStates && (n.state() == NudState.NOARP || n.state() == NudState.NONE);
-        if (!hidden && Family.accepts(family, n.address())) {
-          shown.add(n);
-        }
-      }
-      target.print(spec, neighboursJson(shown), neighboursText(shown));
+      // Like ip neigh show: NOARP and NONE entries (multicast, loopback) only when asked for.
+      printNeighbours(spec, target, family, all,
+          n -> allStates || (n.state() != NudState.NOARP && n.state() != NudState.NONE));
       return Main.OK;
     }
+  }
+
+  /** Prints the entries of the family asked for that {@code keep} accepts, as a table or JSON. */
+  static void printNeighbours(CommandSpec spec, Target target, Family family, List<Neighbour> all,
+      java.util.function.Predicate<Neighbour> keep) {
+    List<Neighbour> shown = new ArrayList<>();
+    for (Neighbour n : all) {
+      if (keep.test(n) && Family.accepts(family, n.address())) {
+        shown.add(n);
+      }
+    }
+    target.print(spec, neighboursJson(shown), neighboursText(shown));
   }
 
   @Command(name = "proxy", aliases = "proxies", mixinStandardHelpOptions = true,
@@ -170,13 +176,7 @@ final class ShowCommand implements Runnable {
         }
         all = q.list();
       }
-      List<Neighbour> shown = new ArrayList<>();
-      for (Neighbour n : all) {
-        if (Family.accepts(family, n.address())) {
-          shown.add(n);
-        }
-      }
-      target.print(spec, neighboursJson(shown), neighboursText(shown));
+      printNeighbours(spec, target, family, all, n -> true);
       return Main.OK;
     }
   }

@@ -22,16 +22,16 @@ import org.junit.jupiter.api.function.Executable;
  * read (operation, object, errno name, what went wrong), and the namespace reads the same with
  * {@code ip -json} afterwards.
  */
-class BadInputIT {
+class BadInputIT extends OnTwoHosts {
   private static final String MAC = "02:00:00:00:00:01";
-  private TwoHosts hosts;
-  private Netlink nl;
   private String before;
+
+  BadInputIT() {
+    super("bad");
+  }
 
   @BeforeEach
   void setUp() {
-    hosts = new TwoHosts("bad");
-    nl = Netlink.open(hosts.a);
     // something to keep: one ordinary entry and one proxy entry
     Ip.run(hosts.a, "-6", "neigh", "replace", "2001:db8:1::10", "lladdr", MAC, "dev", "eth0", "nud", "permanent");
     Ip.run(hosts.a, "-6", "neigh", "add", "proxy", "2001:db8:ab11::10", "dev", "eth0");
@@ -70,15 +70,8 @@ class BadInputIT {
   }
 
   @AfterEach
-  void tearDown() {
-    try {
-      assertEquals(before, snapshot(hosts.a), "nothing changed in the namespace");
-    } finally {
-      if (nl != null) {
-        nl.close();
-      }
-      hosts.close();
-    }
+  void nothingChanged() {
+    assertEquals(before, snapshot(hosts.a), "nothing changed in the namespace");
   }
 
   /**

@@ -20,28 +20,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Subscriptions in a test namespace, changes made with {@code ip}, events checked against ip -json. */
-class EventsIT {
+class EventsIT extends OnTwoHosts {
   private static final String MAC = "02:00:00:00:00:01";
-  private TwoHosts hosts;
-  private Netlink nl;
-
-  @BeforeEach
-  void setUp() {
-    hosts = new TwoHosts("ev");
-    nl = Netlink.open(hosts.a);
-  }
-
-  @AfterEach
-  void tearDown() {
-    if (nl != null) {
-      nl.close();
-    }
-    hosts.close();
+  EventsIT() {
+    super("ev");
   }
 
   /** Reads events until one matches, failing after {@code seconds}; returns everything read. */

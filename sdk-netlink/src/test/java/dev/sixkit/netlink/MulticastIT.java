@@ -8,8 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import dev.sixkit.netlink.testing.Ip;
 
@@ -19,22 +17,9 @@ import dev.sixkit.netlink.testing.Ip;
  * new, and its leave (RTM_DELMULTICAST) when the last member goes: on delete, on flush, and when
  * the device goes down (which flushes the device's proxy entries).
  */
-class MulticastIT {
-  private TwoHosts hosts;
-  private Netlink nl;
-
-  @BeforeEach
-  void setUp() {
-    hosts = new TwoHosts("mc");
-    nl = Netlink.open(hosts.a);
-  }
-
-  @AfterEach
-  void tearDown() {
-    if (nl != null) {
-      nl.close();
-    }
-    hosts.close();
+class MulticastIT extends OnTwoHosts {
+  MulticastIT() {
+    super("mc");
   }
 
   static List<Multicast.Change> drain(Events.Subscription s, int wantAtLeast) {

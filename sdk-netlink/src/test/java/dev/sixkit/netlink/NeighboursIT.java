@@ -15,8 +15,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,23 +22,10 @@ import org.junit.jupiter.api.Test;
  * NUD states change on timers, so comparisons take our dump, then ip's, then ours again, and
  * compare only when our two dumps agree (the table held still across ip's read).
  */
-class NeighboursIT {
+class NeighboursIT extends OnTwoHosts {
   private static final String MAC = "02:00:00:00:00:01";
-  private TwoHosts hosts;
-  private Netlink nl;
-
-  @BeforeEach
-  void setUp() {
-    hosts = new TwoHosts("ng");
-    nl = Netlink.open(hosts.a);
-  }
-
-  @AfterEach
-  void tearDown() {
-    if (nl != null) {
-      nl.close();
-    }
-    hosts.close();
+  NeighboursIT() {
+    super("ng");
   }
 
   // ---- normalised views, one line per entry, the same for ours and ip's ----
