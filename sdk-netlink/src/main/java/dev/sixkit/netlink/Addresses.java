@@ -18,7 +18,7 @@ import java.util.function.IntFunction;
  *
  * <pre>{@code
  * nl.addresses().address("2001:db8:ab11::1/64").dev("eth0").nodad().add();
- * nl.addresses().address("10.0.0.1/24").dev("eth0").label("eth0:web").add();
+ * nl.addresses().address("127.0.0.2/8").dev("lo").label("lo:web").add();
  * nl.addresses().query().ipv6().dev("eth0").scope(Address.SCOPE_UNIVERSE).list();
  * nl.addresses().address("2001:db8:ab11::1/64").dev("eth0").delete();
  * }</pre>

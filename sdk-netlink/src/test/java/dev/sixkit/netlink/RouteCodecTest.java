@@ -137,17 +137,17 @@ class RouteCodecTest {
   @Test
   void lookupIsWhatIpRouteGetSends() {
     byte[] v6 = Routes.encodeLookup(IpAddresses.parse("2001:db8:ef11::5"), null, 0).toBytes();
-    byte[] v4 = Routes.encodeLookup(IpAddresses.parse("10.20.1.1"), null, 0).toBytes();
+    byte[] v4 = Routes.encodeLookup(IpAddresses.parse("127.20.1.1"), null, 0).toBytes();
     ByteBuffer b = expect(16 + 12 + 8);
     header(b, b.capacity(), 26, 0);
     rtmsg(b, 2, 32, 0, 0, 0, 0, Routes.RTM_F_LOOKUP_TABLE);
-    attr(b, Routes.RTA_DST, hex("0a 14 01 01"));
+    attr(b, Routes.RTA_DST, hex("7f 14 01 01"));
     assertArrayEquals(b.array(), v4);
     if (LE) {
-      // ip route get 2001:db8:ef11::5 and ip route get 10.20.1.1 (a bytes-only literal: never sent here)
+      // ip route get 2001:db8:ef11::5 and ip route get 127.20.1.1 (a bytes-only literal: never sent here)
       assertArrayEquals(hex("0a 80 00 00 00 00 00 00 00 00 00 00 14 00 01 00 20 01 0d b8 ef 11 00 00 00 00 00 00 00 00"
           + " 00 05"), body(v6));
-      assertArrayEquals(hex("02 20 00 00 00 00 00 00 00 10 00 00 08 00 01 00 0a 14 01 01"), body(v4));
+      assertArrayEquals(hex("02 20 00 00 00 00 00 00 00 10 00 00 08 00 01 00 7f 14 01 01"), body(v4));
     }
     byte[] narrowed = Routes.encodeLookup(IpAddresses.parse("fe80::1"), IpAddresses.parse("fe80::2"), 5).toBytes();
     assertEquals(128, narrowed[16 + 2] & 0xff, "src_len with RTA_SRC");

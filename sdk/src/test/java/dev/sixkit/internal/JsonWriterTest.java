@@ -17,7 +17,7 @@ class JsonWriterTest {
   void writesWhatJacksonWritesForDaemonJsonFiles() throws Exception {
     for (String text : List.of("{}", "{\"ipv6\":true,\"fixed-cidr-v6\":\"2001:db8:ab11:0:8000::/66\"}",
         "{\"log-driver\":\"json-file\",\"log-opts\":{\"max-size\":\"10m\",\"max-file\":\"3\"},\"dns\":[\"2001:db8::53\","
-            + "\"192.0.2.53\"],\"mtu\":1500,\"experimental\":false,\"default-address-pools\":[{\"base\":\"fd00:1::/48\","
+            + "\"127.0.0.53\"],\"mtu\":1500,\"experimental\":false,\"default-address-pools\":[{\"base\":\"fd00:1::/48\","
             + "\"size\":64}],\"labels\":[],\"x\":null,\"quote\":\"a\\\"b\\\\c\\n\\u0001é\",\"ratio\":1.5}")) {
       assertEquals(JACKSON.writeValueAsString(JACKSON.readTree(text)), JsonWriter.pretty(JsonParser.parse(text)), text);
     }
