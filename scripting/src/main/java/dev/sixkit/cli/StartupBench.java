@@ -158,7 +158,6 @@ final class StartupBench implements Callable<Integer> {
   private List<String> command() {
     if (javaClasspath != null) {
       return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
-          "-Dpicocli.disable.closures=true",
           "-XX:TieredStopAtLevel=1", "-cp", javaClasspath, "dev.sixkit.cli.Main");
     }
     Path l = launcher != null ? launcher : defaultLauncher();
