@@ -14,10 +14,13 @@ import java.net.InetAddress;
  * @param lladdr link-layer address as "aa:bb:cc:dd:ee:ff", or empty
  * @param state NUD state (NONE for proxy entries)
  * @param flags NTF_* flags
+ * @param protocol who made the entry (NDA_PROTOCOL, see {@link Protocols}); 0 when the kernel
+ *     sent none
  *
  * <p>Immutable record; thread-safe.
  */
-public record Neighbour(InetAddress address, int ifindex, String device, String lladdr, NudState state, int flags) {
+public record Neighbour(InetAddress address, int ifindex, String device, String lladdr, NudState state, int flags,
+    int protocol) {
   public static final int NTF_USE = 0x01;
   public static final int NTF_SELF = 0x02;
   public static final int NTF_MASTER = 0x04;
@@ -26,6 +29,16 @@ public record Neighbour(InetAddress address, int ifindex, String device, String 
   public static final int NTF_OFFLOADED = 0x20;
   public static final int NTF_STICKY = 0x40;
   public static final int NTF_ROUTER = 0x80;
+
+  /** An entry without a protocol mark (as before NDA_PROTOCOL was read). */
+  public Neighbour(InetAddress address, int ifindex, String device, String lladdr, NudState state, int flags) {
+    this(address, ifindex, device, lladdr, state, flags, 0);
+  }
+
+  /** The protocol as ip names it ("openr", "sixkit", or the number). */
+  public String protocolName() {
+    return Protocols.name(protocol);
+  }
 
   public boolean isProxy() {
     return (flags & NTF_PROXY) != 0;
@@ -47,6 +60,9 @@ public record Neighbour(InetAddress address, int ifindex, String device, String 
     }
     if (isRouter()) {
       sb.append(" router");
+    }
+    if (protocol != 0) {
+      sb.append(" proto ").append(protocolName());
     }
     if (isProxy()) {
       sb.append(" proxy");
@@ -81,6 +97,6 @@ public record Neighbour(InetAddress address, int ifindex, String device, String 
     }
     String dev = names == null || ifindex == 0 ? "" : names.apply(ifindex);
     return new Neighbour(dst, ifindex, dev == null ? "" : dev, Link.formatMac(a.bytes(Neighbours.NDA_LLADDR)),
-        NudState.of(state), flags);
+        NudState.of(state), flags, a.u8(Neighbours.NDA_PROTOCOL, 0));
   }
 }

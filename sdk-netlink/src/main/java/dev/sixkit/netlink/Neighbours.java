@@ -272,12 +272,12 @@ public final class Neighbours {
     /** The device the kernel answers on (the uplink, such as eth0). */
     public ProxyEntry dev(String name) {
       Links.requireName(name);
-      return new ProxyEntry(address, name, -1);
+      return new ProxyEntry(address, name, -1, 0);
     }
 
     /** The device by index, for bulk work that resolved the name once. */
     public ProxyEntry dev(int ifindex) {
-      return new ProxyEntry(address, null, ifindex);
+      return new ProxyEntry(address, null, ifindex, 0);
     }
   }
 
@@ -286,11 +286,22 @@ public final class Neighbours {
     private final InetAddress address;
     private final String dev;
     private final int ifindex;
+    private final int protocol;
 
-    private ProxyEntry(InetAddress address, String dev, int ifindex) {
+    private ProxyEntry(InetAddress address, String dev, int ifindex, int protocol) {
       this.address = address;
       this.dev = dev;
       this.ifindex = ifindex;
+      this.protocol = protocol;
+    }
+
+    /**
+     * Marks the entry with a protocol number (NDA_PROTOCOL, as {@code ip neigh add proxy ADDR
+     * protocol P dev DEV}); the kernel keeps it and reports it in {@link Neighbour#protocol()}.
+     * Sixkit's own entries use {@link Protocols#SIXKIT}.
+     */
+    public ProxyEntry protocol(int protocol) {
+      return new ProxyEntry(address, dev, ifindex, Protocols.check(protocol, "proxy neighbour", object()));
     }
 
     private String object() {
@@ -318,6 +329,9 @@ public final class Neighbours {
       int idx = index(op);
       MessageWriter w = header(RTM_NEWNEIGH, IpAddresses.family(address), idx, NudState.PERMANENT.bit(),
           Neighbour.NTF_PROXY).attrAddress(NDA_DST, address);
+      if (protocol != 0) {
+        w.attrU8(NDA_PROTOCOL, protocol);
+      }
       w.flags(flags);
       nl.socket().request(w, op, object(), null);
     }
@@ -354,7 +368,7 @@ public final class Neighbours {
 
     public Entry dev(String name) {
       Links.requireName(name);
-      return new Entry(address, name, null, NudState.PERMANENT, 0);
+      return new Entry(address, name, null, NudState.PERMANENT, 0, 0);
     }
   }
 
@@ -365,28 +379,35 @@ public final class Neighbours {
     private final String lladdr;
     private final NudState state;
     private final int flags;
+    private final int protocol;
 
-    private Entry(InetAddress address, String dev, String lladdr, NudState state, int flags) {
+    private Entry(InetAddress address, String dev, String lladdr, NudState state, int flags, int protocol) {
       this.address = address;
       this.dev = dev;
       this.lladdr = lladdr;
       this.state = state;
       this.flags = flags;
+      this.protocol = protocol;
+    }
+
+    /** Marks the entry with a protocol number (NDA_PROTOCOL); see {@link Protocols}. */
+    public Entry protocol(int protocol) {
+      return new Entry(address, dev, lladdr, state, flags, Protocols.check(protocol, "neighbour", object()));
     }
 
     /** The link-layer address, "aa:bb:cc:dd:ee:ff". */
     public Entry lladdr(String mac) {
-      return new Entry(address, dev, Macs.check(mac), state, flags);
+      return new Entry(address, dev, Macs.check(mac), state, flags, protocol);
     }
 
     /** The NUD state to set (PERMANENT by default, as ip neigh add). */
     public Entry state(NudState s) {
-      return new Entry(address, dev, lladdr, s, flags);
+      return new Entry(address, dev, lladdr, s, flags, protocol);
     }
 
     /** Marks the neighbour as a router (IPv6). */
     public Entry router() {
-      return new Entry(address, dev, lladdr, state, flags | Neighbour.NTF_ROUTER);
+      return new Entry(address, dev, lladdr, state, flags | Neighbour.NTF_ROUTER, protocol);
     }
 
     private String object() {
@@ -398,6 +419,9 @@ public final class Neighbours {
           .attrAddress(NDA_DST, address);
       if (lladdr != null) {
         w.attr(NDA_LLADDR, Macs.parse(lladdr));
+      }
+      if (protocol != 0 && type == RTM_NEWNEIGH) {
+        w.attrU8(NDA_PROTOCOL, protocol);
       }
       return w;
     }

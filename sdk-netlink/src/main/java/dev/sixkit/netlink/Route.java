@@ -89,18 +89,9 @@ public record Route(IpPrefix destination, InetAddress gateway, int ifindex, Stri
     };
   }
 
-  /** The protocol as ip names it: kernel, boot, static, ra, dhcp, redirect, or the number. */
+  /** The protocol as ip names it: kernel, boot, static, ra, dhcp, redirect, sixkit, or the number. */
   public String protocolName() {
-    return switch (protocol) {
-      case PROTO_UNSPEC -> "unspec";
-      case PROTO_REDIRECT -> "redirect";
-      case PROTO_KERNEL -> "kernel";
-      case PROTO_BOOT -> "boot";
-      case PROTO_STATIC -> "static";
-      case PROTO_RA -> "ra";
-      case PROTO_DHCP -> "dhcp";
-      default -> Integer.toString(protocol);
-    };
+    return Protocols.name(protocol);
   }
 
   /** The scope as ip names it: global, link, host... */
@@ -110,6 +101,10 @@ public record Route(IpPrefix destination, InetAddress gateway, int ifindex, Stri
 
   /** The type as ip names it: unicast, local, broadcast, multicast, blackhole... */
   public String typeName() {
+    return typeName(type);
+  }
+
+  static String typeName(int type) {
     return type >= 0 && type < TYPES.length ? TYPES[type] : Integer.toString(type);
   }
 

@@ -281,6 +281,15 @@ public final class Routes {
       return new Spec(r.with(r.gateway(), r.dev(), r.metric(), table, r.source(), r.onlink()));
     }
 
+    /**
+     * The protocol number the route carries (rtm_protocol, ip's {@code proto}; boot by default).
+     * Sixkit's own routes use {@link Protocols#SIXKIT}. On a delete it limits the match to routes
+     * of that protocol.
+     */
+    public Spec protocol(int protocol) {
+      return new Spec(r.withProtocol(Protocols.check(protocol, "route", r.object())));
+    }
+
     /** The preferred source address for traffic on this route (RTA_PREFSRC, ip's {@code src}). */
     public Spec source(String address) {
       InetAddress s = IpAddresses.parse(address);
@@ -430,17 +439,35 @@ public final class Routes {
    * byte by byte. {@code metric} is -1 when not set, {@code table} 0 for main.
    */
   record Request(IpPrefix destination, InetAddress gateway, String dev, long metric, int table,
-      InetAddress source, boolean onlink) {
+      InetAddress source, boolean onlink, int protocol, int type) {
+    /** {@code protocol} -1: boot for an add, any for a delete; {@code type} 0: unicast for an add, any for a delete. */
+    Request(IpPrefix destination, InetAddress gateway, String dev, long metric, int table, InetAddress source,
+        boolean onlink) {
+      this(destination, gateway, dev, metric, table, source, onlink, -1, 0);
+    }
+
     static Request of(IpPrefix destination) {
       return new Request(destination, null, null, -1, 0, null, false);
     }
 
     Request with(InetAddress gw, String d, long m, int t, InetAddress src, boolean on) {
-      return new Request(destination, gw, d, m, t, src, on);
+      return new Request(destination, gw, d, m, t, src, on, protocol, type);
+    }
+
+    Request withProtocol(int p) {
+      return new Request(destination, gateway, dev, metric, table, source, onlink, p, type);
+    }
+
+    Request withType(int t) {
+      return new Request(destination, gateway, dev, metric, table, source, onlink, protocol, t);
     }
 
     String object() {
-      StringBuilder sb = new StringBuilder(destination.toString());
+      StringBuilder sb = new StringBuilder();
+      if (type != 0 && type != Route.TYPE_UNICAST) {
+        sb.append(Route.typeName(type)).append(' ');
+      }
+      sb.append(destination);
       if (gateway != null) {
         sb.append(" via ").append(IpAddresses.format(gateway));
       }
@@ -452,6 +479,9 @@ public final class Routes {
       }
       if (metric >= 0) {
         sb.append(" metric ").append(metric);
+      }
+      if (protocol >= 0) {
+        sb.append(" proto ").append(Protocols.name(protocol));
       }
       return sb.toString();
     }
@@ -467,11 +497,15 @@ public final class Routes {
       boolean del = type == RTM_DELROUTE;
       int t = table == 0 ? Route.TABLE_MAIN : table;
       boolean small = Integer.compareUnsigned(t, 256) < 0;
-      int scope = del ? Address.SCOPE_NOWHERE
+      int rtype = this.type != 0 ? this.type : del ? Route.TYPE_UNSPEC : Route.TYPE_UNICAST;
+      int proto = protocol >= 0 ? protocol : del ? Route.PROTO_UNSPEC : Route.PROTO_BOOT;
+      // As ip route: only unicast (or, for a delete, unspecified) routes get scope link or nowhere.
+      int scope = rtype != Route.TYPE_UNICAST && rtype != Route.TYPE_UNSPEC ? Address.SCOPE_UNIVERSE
+          : del ? Address.SCOPE_NOWHERE
           : (!destination.isV4() || gateway != null ? Address.SCOPE_UNIVERSE : Address.SCOPE_LINK);
       MessageWriter w = new MessageWriter(type, 0, 128)
           .u8(destination.family()).u8(destination.length()).u8(0).u8(0)
-          .u8(small ? t : Route.TABLE_UNSPEC).u8(del ? 0 : Route.PROTO_BOOT).u8(scope).u8(del ? 0 : Route.TYPE_UNICAST)
+          .u8(small ? t : Route.TABLE_UNSPEC).u8(proto).u8(scope).u8(rtype)
           .u32(onlink ? RTNH_F_ONLINK : 0);
       // Attribute order as ip's, so the bytes can be compared with what ip sends.
       if (destination.length() > 0) {

@@ -21,17 +21,41 @@ import java.util.Objects;
  * @param receiveQueue for a listening socket, the connections waiting to be accepted
  * @param sendQueue for a listening socket, its backlog
  * @param processes the processes holding it open (empty when none could be found)
+ * @param v6Only for an IPv6 socket, whether IPV6_V6ONLY is set (INET_DIAG_SKV6ONLY; ss's
+ *     {@code v6only:1}): a {@code [::]} listener then takes no IPv4 connections. False for IPv4.
  *
  * <p>Immutable record; thread-safe.
  */
 public record Socket(String protocol, int family, String state, InetAddress localAddress, int localPort,
     InetAddress remoteAddress, int remotePort, int boundDevice, long inode, int uid, int receiveQueue, int sendQueue,
-    List<Owner> processes) {
+    List<Owner> processes, boolean v6Only) {
 
   public Socket {
     Objects.requireNonNull(localAddress, "localAddress");
     Objects.requireNonNull(remoteAddress, "remoteAddress");
     processes = List.copyOf(processes);
+  }
+
+  /** A socket whose IPV6_V6ONLY is unknown, taken as not set. */
+  public Socket(String protocol, int family, String state, InetAddress localAddress, int localPort,
+      InetAddress remoteAddress, int remotePort, int boundDevice, long inode, int uid, int receiveQueue, int sendQueue,
+      List<Owner> processes) {
+    this(protocol, family, state, localAddress, localPort, remoteAddress, remotePort, boundDevice, inode, uid,
+        receiveQueue, sendQueue, processes, false);
+  }
+
+  /**
+   * Whether it takes IPv4 connections too: an IPv6 socket on {@code ::} without IPV6_V6ONLY
+   * (IPv4 reaches it as ::ffff:a.b.c.d), or any IPv4 socket.
+   */
+  public boolean takesIpv4() {
+    return family == 4 || (anyAddress() && !v6Only);
+  }
+
+  /** This socket with its owners. */
+  public Socket withProcesses(List<Owner> owners) {
+    return new Socket(protocol, family, state, localAddress, localPort, remoteAddress, remotePort, boundDevice, inode,
+        uid, receiveQueue, sendQueue, owners, v6Only);
   }
 
   /**
@@ -80,6 +104,9 @@ public record Socket(String protocol, int family, String state, InetAddress loca
   public String toString() {
     StringBuilder sb = new StringBuilder(state).append(' ').append(receiveQueue).append(' ').append(sendQueue)
         .append(' ').append(local()).append(' ').append(peer());
+    if (v6Only) {
+      sb.append(" v6only:1");
+    }
     if (!processes.isEmpty()) {
       sb.append(" users:(");
       for (int i = 0; i < processes.size(); i++) {

@@ -36,6 +36,8 @@ public final class SocketDiag {
   static final int TCP_LISTEN = 10;
   /** inet_diag_msg: family, state, timer, retrans, sockid (48), expires, rqueue, wqueue, uid, inode. */
   static final int INET_DIAG_MSG = 72;
+  /** u8 attribute: IPV6_V6ONLY of an AF_INET6 socket; the kernel adds it to every IPv6 answer. */
+  static final int INET_DIAG_SKV6ONLY = 11;
   private static final String[] TCP_STATES = {"UNKNOWN", "ESTAB", "SYN-SENT", "SYN-RECV", "FIN-WAIT-1", "FIN-WAIT-2",
       "TIME-WAIT", "UNCONN", "CLOSE-WAIT", "LAST-ACK", "LISTEN", "CLOSING", "NEW-SYN-RECV"};
 
@@ -53,9 +55,7 @@ public final class SocketDiag {
     Map<Long, List<Socket.Owner>> owners = owners(out.stream().map(Socket::inode).collect(java.util.stream.Collectors.toSet()));
     List<Socket> withOwners = new ArrayList<>(out.size());
     for (Socket s : out) {
-      withOwners.add(new Socket(s.protocol(), s.family(), s.state(), s.localAddress(), s.localPort(), s.remoteAddress(),
-          s.remotePort(), s.boundDevice(), s.inode(), s.uid(), s.receiveQueue(), s.sendQueue(),
-          owners.getOrDefault(s.inode(), List.of())));
+      withOwners.add(s.withProcesses(owners.getOrDefault(s.inode(), List.of())));
     }
     withOwners.sort(Comparator.comparingInt(Socket::localPort).thenComparingInt(Socket::family)
         .thenComparing(s -> IpAddresses.format(s.localAddress())));
@@ -105,8 +105,9 @@ public final class SocketDiag {
     int uid = b.getInt(at + 64);
     long inode = b.getInt(at + 68) & 0xffffffffL;
     String st = state < TCP_STATES.length ? TCP_STATES[state] : Integer.toString(state);
+    boolean v6Only = family == Neighbours.AF_INET6 && m.attributes(INET_DIAG_MSG).u8(INET_DIAG_SKV6ONLY, 0) != 0;
     return new Socket("tcp", family == Neighbours.AF_INET ? 4 : 6, st, src, sport, dst, dport, ifindex, inode, uid, rq,
-        wq, List.of());
+        wq, List.of(), v6Only);
   }
 
   private static InetAddress address(ByteBuffer b, int at, int family) {

@@ -331,4 +331,49 @@ class NeighboursIT extends OnTwoHosts {
     NetlinkException e = assertThrows(NetlinkException.class, () -> n.entry("2001:db8:1::50").dev("eth0").lladdr(MAC).add());
     assertEquals("EEXIST", e.errnoName());
   }
+
+  /** ip -json names a protocol from /etc/iproute2/rt_protos, or prints the number. */
+  static String ipProtocol(JsonNode j) {
+    return j.path("protocol").asText("");
+  }
+
+  @Test
+  void proxyEntriesCarryTheirProtocol() {
+    Neighbours n = nl.neighbours();
+    int eth0 = nl.links().index("eth0");
+    n.proxy("2001:db8:1::60").dev("eth0").protocol(Protocols.SIXKIT).add();
+    n.proxy("2001:db8:1::61").dev(eth0).protocol(Protocols.SIXKIT).replace();
+    n.proxy("2001:db8:1::62").dev("eth0").add();
+    Ip.run(hosts.a, "neigh", "add", "proxy", "2001:db8:1::63", "protocol", "99", "dev", "eth0");
+    Map<String, String> ip = new TreeMap<>();
+    Ip.json(hosts.a, "-6", "neigh", "show", "proxy").forEach(j -> ip.put(j.get("dst").asText(), ipProtocol(j)));
+    assertEquals(Map.of("2001:db8:1::60", "171", "2001:db8:1::61", "171", "2001:db8:1::62", "",
+        "2001:db8:1::63", "openr"), ip);
+    Map<String, Integer> ours = new TreeMap<>();
+    n.proxies().ipv6().list().forEach(p -> ours.put(IpAddresses.format(p.address()), p.protocol()));
+    assertEquals(Map.of("2001:db8:1::60", 171, "2001:db8:1::61", 171, "2001:db8:1::62", 0, "2001:db8:1::63", 99),
+        ours);
+    Neighbour openr = n.proxies().list().stream().filter(p -> p.protocol() == 99).findFirst().orElseThrow();
+    assertEquals("openr", openr.protocolName());
+    assertEquals("2001:db8:1::63 dev eth0 proto openr proxy", openr.toString());
+    assertEquals("sixkit", Protocols.name(Protocols.SIXKIT));
+    NetlinkException e = assertThrows(NetlinkException.class,
+        () -> n.proxy("2001:db8:1::64").dev("eth0").protocol(256));
+    assertEquals("EINVAL", e.errnoName());
+    assertTrue(e.getMessage().contains("256"), e.getMessage());
+  }
+
+  @Test
+  void ordinaryEntriesCarryTheirProtocol() {
+    nl.neighbours().entry("2001:db8:1::70").dev("eth0").lladdr(MAC).protocol(Protocols.SIXKIT).add();
+    Ip.run(hosts.a, "neigh", "add", "2001:db8:1::71", "lladdr", MAC, "protocol", "99", "dev", "eth0");
+    Map<String, String> ip = new TreeMap<>();
+    Ip.json(hosts.a, "-6", "neigh", "show", "dev", "eth0").forEach(j -> ip.put(j.get("dst").asText(), ipProtocol(j)));
+    assertEquals("171", ip.get("2001:db8:1::70"));
+    assertEquals("openr", ip.get("2001:db8:1::71"));
+    Map<String, Integer> ours = new TreeMap<>();
+    nl.neighbours().query().dev("eth0").list().forEach(x -> ours.put(IpAddresses.format(x.address()), x.protocol()));
+    assertEquals(171, ours.get("2001:db8:1::70"));
+    assertEquals(99, ours.get("2001:db8:1::71"));
+  }
 }

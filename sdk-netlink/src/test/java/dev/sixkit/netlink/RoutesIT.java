@@ -105,7 +105,8 @@ class RoutesIT {
     for (Route r : routes) {
       out.add(line(r.typeName(), r.destination().toString(),
           r.gateway() == null ? "-" : IpAddresses.format(r.gateway()), r.device().isEmpty() ? "-" : r.device(),
-          r.table(), r.protocolName(), r.scopeName(), r.metricUnsigned(),
+          // ip knows no name for Sixkit's number (rt_protos has none): it prints 171
+          r.table(), r.protocol() == Protocols.SIXKIT ? "171" : r.protocolName(), r.scopeName(), r.metricUnsigned(),
           r.preferredSource() == null ? "-" : IpAddresses.format(r.preferredSource())));
     }
     Collections.sort(out);
@@ -219,6 +220,26 @@ class RoutesIT {
     assertEquals(50, r.path("metric").asInt());
     assertFalse(r.has("protocol"), "proto boot, as ip route add: " + r);
     assertTrue(nl.routes().route("2001:db8:ef11::/64").via("2001:db8:ab11::2").exists());
+    assertEquals(ipLines(254), linesFromUs(nl.routes().list()));
+  }
+
+  @Test
+  void routesCarryTheirProtocol() {
+    nl.routes().route("2001:db8:ef21::/64").via("2001:db8:ab11::2").protocol(Protocols.SIXKIT).add();
+    Ip.run(ns, "-6", "route", "add", "2001:db8:ef22::/64", "dev", "eth0", "proto", "99");
+    assertEquals("171", one(Ip.json(ns, "-6", "route", "show", "2001:db8:ef21::/64"), "ours").path("protocol").asText());
+    Map<String, Integer> ours = new java.util.TreeMap<>();
+    nl.routes().query().ipv6().list().forEach(r -> ours.put(r.destination().toString(), r.protocol()));
+    assertEquals(Protocols.SIXKIT, ours.get("2001:db8:ef21::/64"));
+    assertEquals(Protocols.OPENR, ours.get("2001:db8:ef22::/64"));
+    Route openr = nl.routes().query().ipv6().list().stream().filter(r -> r.protocol() == 99).findFirst().orElseThrow();
+    assertEquals("openr", openr.protocolName());
+    // a delete with a protocol only matches routes of that protocol
+    NetlinkException e = assertThrows(NetlinkException.class,
+        () -> nl.routes().route("2001:db8:ef22::/64").dev("eth0").protocol(Protocols.SIXKIT).delete());
+    assertEquals("ESRCH", e.errnoName());
+    nl.routes().route("2001:db8:ef21::/64").dev("eth0").protocol(Protocols.SIXKIT).delete();
+    assertEquals(0, Ip.json(ns, "-6", "route", "show", "2001:db8:ef21::/64").size());
     assertEquals(ipLines(254), linesFromUs(nl.routes().list()));
   }
 

@@ -30,8 +30,15 @@ class SocketDiagIT {
       String host = hp.substring(0, c);
       String port = hp.substring(c + 1);
       boolean v6 = host.contains(":");
+      // "v6only/::" sets IPV6_V6ONLY, "dual/::" clears it (the sysctl default may be either)
+      String only = host.startsWith("v6only/") ? "1" : host.startsWith("dual/") ? "0" : null;
+      host = host.substring(host.indexOf('/') + 1);
       py.append("s=socket.socket(socket.").append(v6 ? "AF_INET6" : "AF_INET").append(",socket.SOCK_STREAM)\n")
-          .append("s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\n")
+          .append("s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\n");
+      if (only != null) {
+        py.append("s.setsockopt(socket.IPPROTO_IPV6,socket.IPV6_V6ONLY,").append(only).append(")\n");
+      }
+      py
           .append("s.bind(('").append(host).append("',").append(port).append("))\ns.listen(7)\nss.append(s)\n");
     }
     py.append("print('ready',flush=True)\ntime.sleep(60)\n");
@@ -85,6 +92,42 @@ class SocketDiagIT {
         Socket one = nl.sockets().tcpListeners(7070).get(0);
         assertEquals("[2001:db8:5::1]:7070", one.local());
         assertFalse(one.anyAddress());
+      } finally {
+        p.destroyForcibly();
+        p.waitFor(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /**
+   * IPV6_V6ONLY read from sock_diag, as {@code ss -e} prints it (v6only:0/1): a v6-only [::]
+   * listener next to its own 0.0.0.0 listener on the same port, and a dual-stack one.
+   */
+  @Test
+  void v6OnlyMatchesSs() throws Exception {
+    try (TestNetns nets = new TestNetns()) {
+      String ns = nets.create("sd6").name();
+      Process p = listen(ns, "v6only/:::8081", "0.0.0.0:8081", "dual/:::8082", "127.0.0.1:8083");
+      try (Netlink nl = Netlink.open(ns)) {
+        TreeSet<String> expected = new TreeSet<>();
+        for (String line : Ip.exec(ns, "ss", "-Hltne").out().lines().filter(l -> !l.isBlank()).toList()) {
+          String[] f = line.trim().split("\\s+");
+          Matcher m = Pattern.compile("v6only:(\\d)").matcher(line);
+          expected.add(f[3].replace("*:", "[::]:") + " " + (m.find() ? m.group(1) : "-"));
+        }
+        TreeSet<String> actual = new TreeSet<>();
+        for (Socket s : nl.sockets().tcpListeners()) {
+          actual.add(s.local() + " " + (s.family() == 4 ? "-" : s.v6Only() ? "1" : "0"));
+        }
+        assertEquals(expected, actual, "sock_diag vs ss -ltne");
+        assertEquals(4, actual.size(), actual.toString());
+        Socket only = nl.sockets().tcpListeners(8081).stream().filter(s -> s.family() == 6).findFirst().orElseThrow();
+        assertTrue(only.v6Only());
+        assertFalse(only.takesIpv4(), only.toString());
+        assertTrue(only.toString().contains("v6only:1"), only.toString());
+        Socket dual = nl.sockets().tcpListeners(8082).get(0);
+        assertFalse(dual.v6Only());
+        assertTrue(dual.takesIpv4());
       } finally {
         p.destroyForcibly();
         p.waitFor(5, TimeUnit.SECONDS);
