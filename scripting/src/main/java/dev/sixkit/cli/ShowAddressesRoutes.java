@@ -57,6 +57,9 @@ final class ShowAddressesRoutes {
     public Integer call() {
       List<Address> all;
       try (Netlink nl = target.open()) {
+        if (dev != null) {
+          nl.links().index(dev); // a missing interface fails (ENODEV, exit 1) instead of showing nothing
+        }
         all = readAddresses(nl);
       }
       List<Address> shown = new ArrayList<>();
@@ -89,7 +92,12 @@ final class ShowAddressesRoutes {
 
     @Override
     public Integer call() {
-      int wanted = tableId(table);
+      long wanted;
+      try {
+        wanted = tableId(table);
+      } catch (Main.CliException e) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage()); // usage error: exit 2
+      }
       List<Route> all;
       try (Netlink nl = target.open()) {
         all = readRoutes(nl);
@@ -100,39 +108,36 @@ final class ShowAddressesRoutes {
           shown.add(r);
         }
       }
-      target.print(spec, routesJson(shown, wanted < 0), routesText(shown, wanted < 0));
+      // ip leaves the table out when one table other than main was asked for
+      boolean one = wanted > 0 && wanted != Route.TABLE_MAIN;
+      target.print(spec, routesJson(shown, wanted < 0, one), routesText(shown, wanted < 0, one));
       return Main.OK;
     }
   }
 
   // ---- names as iproute2 prints them ----
 
-  static int tableId(String t) {
+  /** A table name or unsigned 32-bit id (1 to 4294967295, as ip takes); -1 for "all". */
+  static long tableId(String t) {
     switch (t) {
       case "all": return -1;
       case "main": return 254;
       case "local": return 255;
       case "default": return 253;
       default:
-        try {
-          int n = Integer.parseInt(t);
-          if (n >= 0) {
+        if (t.matches("\\d{1,10}")) {
+          long n = Long.parseLong(t);
+          if (n >= 1 && n <= Route.TABLE_MAX) {
             return n;
           }
-        } catch (NumberFormatException ignored) {
-          // falls through to the error below
         }
-        throw new Main.CliException("unknown routing table '" + t + "': use main, local, default, all or a number");
+        throw new Main.CliException("unknown routing table '" + t
+            + "': use main, local, default, all or a number from 1 to " + Route.TABLE_MAX);
     }
   }
 
-  static String tableName(int t) {
-    switch (t) {
-      case 253: return "default";
-      case 254: return "main";
-      case 255: return "local";
-      default: return Integer.toString(t);
-    }
+  static String tableName(long t) {
+    return Route.tableName(t);
   }
 
   static String scopeName(int s) {
@@ -259,6 +264,10 @@ final class ShowAddressesRoutes {
   }
 
   static List<Map<String, Object>> routesJson(List<Route> list, boolean allTables) {
+    return routesJson(list, allTables, false);
+  }
+
+  static List<Map<String, Object>> routesJson(List<Route> list, boolean allTables, boolean oneTable) {
     List<Map<String, Object>> rows = new ArrayList<>();
     for (Route r : list) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -272,7 +281,7 @@ final class ShowAddressesRoutes {
       if (r.device() != null && !r.device().isEmpty()) {
         m.put("dev", r.device());
       }
-      if (allTables || r.table() != 254) {
+      if (!oneTable && (allTables || r.table() != 254)) {
         m.put("table", tableName(r.table()));
       }
       if (r.protocol() != 3) {
@@ -293,6 +302,10 @@ final class ShowAddressesRoutes {
   }
 
   static List<String> routesText(List<Route> list, boolean allTables) {
+    return routesText(list, allTables, false);
+  }
+
+  static List<String> routesText(List<Route> list, boolean allTables, boolean oneTable) {
     List<String> lines = new ArrayList<>();
     for (Route r : list) {
       StringBuilder sb = new StringBuilder();

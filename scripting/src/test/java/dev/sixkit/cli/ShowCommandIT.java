@@ -252,6 +252,40 @@ class ShowCommandIT {
     assertFalse(Netns.exists(missing));
   }
 
+  /** A --dev that names no interface fails with exit 1 and says so, for every show command that takes --dev. */
+  @Test
+  void missingDeviceFailsWithExitOne() {
+    for (String what : List.of("addresses", "neighbours", "proxy")) {
+      CliRun r = sixkit("show", what, "--netns", ns, "--dev", "nope9");
+      assertEquals(1, r.exit(), what + ": " + r.err());
+      assertEquals("", r.out(), what);
+      assertTrue(r.err().startsWith("sixkit: ") && r.err().contains("no interface named 'nope9'")
+          && r.err().contains("ENODEV"), what + ": " + r.err());
+    }
+    assertEquals(0, sixkit("show", "addresses", "--netns", ns, "--dev", "eth0").exit());
+  }
+
+  /** Table ids are unsigned 32-bit: 4294967000 is shown by number, as ip shows it. */
+  @Test
+  void tablesAboveTwoToThe31ByNumber() throws Exception {
+    Ip.run(ns, "-6", "route", "add", "2001:db8:ef70::/64", "dev", "eth0", "table", "4294967000");
+    CliRun r = sixkit("show", "routes", "--netns", ns, "--table", "4294967000", "--json");
+    assertEquals(0, r.exit(), r.err());
+    JsonNode ip = Ip.json(ns, "-6", "route", "show", "table", "4294967000");
+    for (JsonNode x : ip) {
+      ((com.fasterxml.jackson.databind.node.ObjectNode) x).remove(List.of("flags", "pref")); // not printed by show
+    }
+    assertEquals(ip, JSON.readTree(r.out()));
+    CliRun all = sixkit("show", "routes", "--netns", ns, "--table", "all");
+    assertTrue(all.out().contains("2001:db8:ef70::/64 dev eth0 table 4294967000"), all.out());
+    assertFalse(all.out().contains("table -"), all.out());
+    for (String bad : List.of("0", "4294967296", "-5", "twelve", "99999999999")) {
+      CliRun b = sixkit("show", "routes", "--netns", ns, "--table", bad);
+      assertEquals(2, b.exit(), bad + ": " + b.err());
+      assertTrue(b.err().contains("unknown routing table '" + bad + "'"), b.err());
+    }
+  }
+
   @Test
   void usageErrorsExitTwo() {
     CliRun r = sixkit("show", "nonsense");

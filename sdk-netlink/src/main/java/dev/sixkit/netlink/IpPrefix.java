@@ -66,11 +66,7 @@ public record IpPrefix(InetAddress address, int length) {
       int keep = Math.max(0, Math.min(8, length - i * 8));
       b[i] &= (byte) (0xff << (8 - keep));
     }
-    try {
-      return new IpPrefix(InetAddress.getByAddress(b), length);
-    } catch (UnknownHostException e) {
-      throw new IllegalStateException(e);
-    }
+    return new IpPrefix(IpAddresses.of(b), length);
   }
 
   /** Whether {@code a} lies inside this prefix. */

@@ -74,7 +74,10 @@ public final class Links {
   static final int RTEXT_FILTER_SKIP_STATS = 1 << 3;
   static final int ETH_MIN_MTU = 68;
   static final int ETH_MAX_MTU = 65535;
-  /** IFALIASZ in the kernel: an alias holds at most 255 bytes. */
+  /**
+   * IFALIASZ - 1: the kernel keeps at most 255 bytes. dev_set_alias counts the whole attribute,
+   * so the alias travels without a NUL terminator, as ip sends it (with one, 255 bytes fail).
+   */
   static final int MAX_ALIAS = 255;
 
   private final Netlink nl;
@@ -531,9 +534,11 @@ public final class Links {
       Objects.requireNonNull(alias, "alias");
       if (alias.getBytes(StandardCharsets.UTF_8).length > MAX_ALIAS || alias.indexOf('\0') >= 0) {
         throw new NetlinkException(Errno.EINVAL, "set alias of", object(),
-            "an alias is at most " + MAX_ALIAS + " bytes with no NUL");
+            "an alias is at most " + MAX_ALIAS + " bytes with no NUL; this one has "
+                + alias.getBytes(StandardCharsets.UTF_8).length + " bytes");
       }
-      return apply(setMessage(index, name, 0, 0).attrString(IFLA_IFALIAS, alias), "set alias of");
+      return apply(setMessage(index, name, 0, 0).attr(IFLA_IFALIAS, alias.getBytes(StandardCharsets.UTF_8)),
+          "set alias of");
     }
 
     /** Sets the transmit queue length (ip's "txqlen"). */

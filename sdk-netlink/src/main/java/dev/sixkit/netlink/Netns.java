@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -24,7 +23,8 @@ import java.util.stream.Stream;
 public final class Netns {
   /** Where {@code ip netns} keeps its bind mounts. */
   public static final Path RUN_NETNS = Path.of("/run/netns");
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.][A-Za-z0-9_.-]{0,62}");
+  /** NAME_MAX: the longest name {@code ip netns} takes, in bytes (a file name under /run/netns). */
+  public static final int NAME_MAX = 255;
   private static final LibC C = LibC.Holder.LIBC;
 
   private final String name;
@@ -89,14 +89,48 @@ public final class Netns {
 
   private static Path pathOf(String name) {
     validateName(name);
-    return RUN_NETNS.resolve(name);
+    Path p = RUN_NETNS.resolve(name);
+    // The name is one plain file name, so this holds; checked again because a slip here would
+    // unmount /run/netns itself and cut every named namespace off.
+    if (!p.normalize().equals(p) || !RUN_NETNS.equals(p.getParent())) {
+      throw new NetlinkException(Errno.EINVAL, "name network namespace", quote(name), "not a name under " + RUN_NETNS);
+    }
+    return p;
   }
 
+  /**
+   * iproute2's rule (ip netns add/exec/delete refuse the rest with "Invalid netns name"): not
+   * empty, not "." or "..", no '/', at most {@link #NAME_MAX} bytes; and no NUL, which no file
+   * name can hold. Anything else ip takes (spaces, ':', a leading '-') is taken here too, so
+   * every namespace ip made can be opened.
+   */
   static void validateName(String name) {
-    if (name == null || !NAME.matcher(name).matches()) {
-      throw new NetlinkException(Errno.EINVAL, "name network namespace", String.valueOf(name),
-          "a namespace name is 1 to 63 letters, digits, '.', '_' or '-', not starting with '-'");
+    String why = null;
+    if (name == null) {
+      why = "a namespace name is required";
+    } else if (name.isEmpty()) {
+      why = "a namespace name cannot be empty";
+    } else if (name.equals(".") || name.equals("..")) {
+      why = "'" + name + "' is not a namespace name (it names a folder)";
+    } else if (name.indexOf('/') >= 0) {
+      why = "a namespace name cannot contain '/'";
+    } else if (name.indexOf('\0') >= 0) {
+      why = "a namespace name cannot contain a NUL character";
+    } else if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > NAME_MAX) {
+      why = "a namespace name is at most " + NAME_MAX + " bytes; this one has "
+          + name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
+    if (why != null) {
+      throw new NetlinkException(Errno.EINVAL, "name network namespace", quote(name), why + " (as ip netns)");
+    }
+  }
+
+  private static String quote(String name) {
+    if (name == null) {
+      return "(none)";
+    }
+    String shown = name.length() > 40 ? name.substring(0, 40) + "..." : name;
+    return "'" + shown.replace("\0", "\\0") + "'";
   }
 
   /**
@@ -191,6 +225,11 @@ public final class Netns {
     if (!Files.exists(p)) {
       throw new NetlinkException(Errno.ENOENT, "delete network namespace", name,
           "no network namespace named '" + name + "'");
+    }
+    if (!Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      // ip netns add makes a plain file; a folder or link here is not a namespace handle
+      throw new NetlinkException(Errno.EINVAL, "delete network namespace", name,
+          p + " is not a namespace handle (not a plain file); left alone");
     }
     C.umount2(p.toString(), LibC.MNT_DETACH);
     try {

@@ -18,7 +18,8 @@ import java.util.function.IntFunction;
  * @param ifindex output interface index, or 0 (for a multipath route, the first hop's)
  * @param device output interface name, or empty
  * @param metric RTA_PRIORITY (unsigned; 0 when the kernel sent none)
- * @param table routing table ({@link #TABLE_MAIN} is 254, {@link #TABLE_LOCAL} 255)
+ * @param table routing table, an unsigned 32-bit id ({@link #TABLE_MAIN} is 254, {@link #TABLE_LOCAL}
+ *     255; up to 4294967295)
  * @param protocol who installed it: {@link #PROTO_KERNEL}, {@link #PROTO_BOOT} (ip route add's
  *     default), {@link #PROTO_STATIC}, {@link #PROTO_RA}...
  * @param scope RT_SCOPE_* ({@link Address#SCOPE_UNIVERSE}, {@link Address#SCOPE_LINK}...)
@@ -27,7 +28,7 @@ import java.util.function.IntFunction;
  *
  * <p>Immutable record; thread-safe.
  */
-public record Route(IpPrefix destination, InetAddress gateway, int ifindex, String device, int metric, int table,
+public record Route(IpPrefix destination, InetAddress gateway, int ifindex, String device, int metric, long table,
     int protocol, int scope, int type, InetAddress preferredSource) {
   public static final int TABLE_UNSPEC = 0;
   public static final int TABLE_DEFAULT = 253;
@@ -57,8 +58,15 @@ public record Route(IpPrefix destination, InetAddress gateway, int ifindex, Stri
   private static final String[] TYPES = {"unspec", "unicast", "local", "broadcast", "anycast", "multicast",
       "blackhole", "unreachable", "prohibit", "throw", "nat", "xresolve"};
 
+  /** The largest table id (tables are unsigned 32-bit). */
+  public static final long TABLE_MAX = 0xffffffffL;
+
   public Route {
     device = device == null ? "" : device;
+    if (table < 0 || table > TABLE_MAX) {
+      throw new NetlinkException(dev.sixkit.netlink.internal.Errno.EINVAL, "route", destination + " table " + table,
+          "a table id is 0 to " + TABLE_MAX);
+    }
   }
 
   public boolean isV6() {
@@ -80,13 +88,18 @@ public record Route(IpPrefix destination, InetAddress gateway, int ifindex, Stri
     return tableName(table);
   }
 
-  static String tableName(int table) {
-    return switch (table) {
-      case TABLE_MAIN -> "main";
-      case TABLE_LOCAL -> "local";
-      case TABLE_DEFAULT -> "default";
-      default -> Integer.toUnsignedString(table);
-    };
+  /** main, local, default, or the unsigned number. */
+  public static String tableName(long table) {
+    if (table == TABLE_MAIN) {
+      return "main";
+    }
+    if (table == TABLE_LOCAL) {
+      return "local";
+    }
+    if (table == TABLE_DEFAULT) {
+      return "default";
+    }
+    return Long.toString(table);
   }
 
   /** The protocol as ip names it: kernel, boot, static, ra, dhcp, redirect, sixkit, or the number. */
@@ -208,7 +221,8 @@ public record Route(IpPrefix destination, InetAddress gateway, int ifindex, Stri
     }
     InetAddress prefsrc = Address.attrAddress(a, Routes.RTA_PREFSRC, "RTA_PREFSRC");
     String dev = names == null || ifindex == 0 ? null : names.apply(ifindex);
-    return new Route(new IpPrefix(dst, dstLen), gateway, ifindex, dev, a.u32(Routes.RTA_PRIORITY, 0), table,
+    return new Route(new IpPrefix(dst, dstLen), gateway, ifindex, dev, a.u32(Routes.RTA_PRIORITY, 0),
+        Integer.toUnsignedLong(table),
         protocol, scope, type, prefsrc);
   }
 

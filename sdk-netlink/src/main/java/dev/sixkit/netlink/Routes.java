@@ -119,20 +119,29 @@ public final class Routes {
     }
   }
 
-  static void checkTable(int table, String op, String object) {
+  /**
+   * Table ids are unsigned 32-bit (RTA_TABLE): 1 to 4294967295. An int is read as unsigned, so
+   * {@code table((int) 4294967000L)} and {@code table(4294967000L)} name the same table.
+   */
+  static long checkTable(long table, String op, String object) {
     if (table == 0) {
       throw new NetlinkException(Errno.EINVAL, op, object,
           "table 0 is not a routing table: main is " + Route.TABLE_MAIN + ", local " + Route.TABLE_LOCAL);
     }
+    if (table < 0 || table > Route.TABLE_MAX) {
+      throw new NetlinkException(Errno.EINVAL, op, object,
+          "table " + table + " is not a routing table: ids are 1 to " + Route.TABLE_MAX);
+    }
+    return table;
   }
 
   /** Filter step of a listing. Immutable, so thread-safe. */
   public final class Query {
     private final int family;
-    private final int table; // 0: every table
+    private final long table; // 0: every table
     private final String dev;
 
-    private Query(int family, int table, String dev) {
+    private Query(int family, long table, String dev) {
       this.family = family;
       this.table = table;
       this.dev = dev;
@@ -148,8 +157,12 @@ public final class Routes {
 
     /** Routes of one table (main is {@link Route#TABLE_MAIN}, local {@link Route#TABLE_LOCAL}). */
     public Query table(int t) {
-      checkTable(t, "list routes", "table " + Integer.toUnsignedString(t));
-      return new Query(family, t, dev);
+      return table(Integer.toUnsignedLong(t));
+    }
+
+    /** Routes of one table by its unsigned 32-bit id (1 to 4294967295). */
+    public Query table(long t) {
+      return new Query(family, checkTable(t, "list routes", "table " + t), dev);
     }
 
     /** Routes of every table, local and main included (as {@code ip route show table all}). */
@@ -178,7 +191,7 @@ public final class Routes {
       // One dump per family: an AF_UNSPEC dump also walks the multicast routing tables.
       MessageWriter w = new MessageWriter(RTM_GETROUTE, 0, 64).u8(f).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u32(0);
       if (table != 0) {
-        w.attrU32(RTA_TABLE, table);
+        w.attrU32(RTA_TABLE, (int) table);
       }
       if (ifindex != 0) {
         w.attrU32(RTA_OIF, ifindex);
@@ -230,6 +243,81 @@ public final class Routes {
     public void delete() {
       new Spec(Request.of(destination)).delete();
     }
+
+    /** A route that drops matching packets silently, as {@code ip route add blackhole DEST}. */
+    public Special blackhole() {
+      return new Special(Request.of(destination).withType(Route.TYPE_BLACKHOLE));
+    }
+
+    /** A route that refuses matching packets with "unreachable" (ICMP), as {@code ip route add unreachable DEST}. */
+    public Special unreachable() {
+      return new Special(Request.of(destination).withType(Route.TYPE_UNREACHABLE));
+    }
+
+    /** A route that refuses matching packets with "prohibited" (ICMP), as {@code ip route add prohibit DEST}. */
+    public Special prohibit() {
+      return new Special(Request.of(destination).withType(Route.TYPE_PROHIBIT));
+    }
+
+    /**
+     * A route that ends the lookup in this table so the next policy rule's table is tried, as
+     * {@code ip route add throw DEST} ({@code throw} is a Java keyword).
+     */
+    public Special throwRoute() {
+      return new Special(Request.of(destination).withType(Route.TYPE_THROW));
+    }
+  }
+
+  /**
+   * A route without a next hop (blackhole, unreachable, prohibit, throw): no gateway or device
+   * is offered, only where it lives and how it ranks. Immutable, so thread-safe.
+   */
+  public final class Special {
+    private final Request r;
+
+    private Special(Request r) {
+      this.r = r;
+    }
+
+    /** The metric (priority), 0 to 4294967295; lower wins. */
+    public Special metric(long metric) {
+      return new Special(new Spec(r).metric(metric).r);
+    }
+
+    /** The table by its unsigned 32-bit id (main by default). */
+    public Special table(long table) {
+      return new Special(new Spec(r).table(table).r);
+    }
+
+    /** The protocol number the route carries (boot by default); see {@link Protocols}. */
+    public Special protocol(int protocol) {
+      return new Special(new Spec(r).protocol(protocol).r);
+    }
+
+    /** Adds the route; fails with EEXIST when the table has it already. */
+    public void add() {
+      new Spec(r).add();
+    }
+
+    /** Adds the route or replaces the one with the same destination (and metric, for IPv6). */
+    public void replace() {
+      new Spec(r).replace();
+    }
+
+    /** Deletes the route of this type to this destination; ESRCH when there is none. */
+    public void delete() {
+      new Spec(r).delete();
+    }
+
+    /** Whether the table holds a route of this type to this destination now. */
+    public boolean exists() {
+      return new Spec(r).exists();
+    }
+
+    @Override
+    public String toString() {
+      return r.object();
+    }
   }
 
   /** A route ready to be written, with its options. Immutable, so thread-safe. */
@@ -275,8 +363,13 @@ public final class Routes {
       return new Spec(r.with(r.gateway(), r.dev(), metric, r.table(), r.source(), r.onlink()));
     }
 
-    /** The table (main, {@link Route#TABLE_MAIN}, by default). */
+    /** The table (main, {@link Route#TABLE_MAIN}, by default); an int is read as unsigned. */
     public Spec table(int table) {
+      return table(Integer.toUnsignedLong(table));
+    }
+
+    /** The table by its unsigned 32-bit id, 1 to 4294967295 (main, 254, by default). */
+    public Spec table(long table) {
       checkTable(table, "route", r.object());
       return new Spec(r.with(r.gateway(), r.dev(), r.metric(), table, r.source(), r.onlink()));
     }
@@ -350,10 +443,11 @@ public final class Routes {
 
     /** Whether the table holds a route to this destination now (through this gateway and device, when set). */
     public boolean exists() {
-      Query q = new Query(r.destination().family(), r.table() == 0 ? Route.TABLE_MAIN : r.table(), null);
+      Query q = new Query(r.destination().family(), r.table() == 0 ? (long) Route.TABLE_MAIN : r.table(), null);
       IpPrefix net = r.destination().network();
       for (Route x : q.list()) {
-        if (x.destination().equals(net) && (r.gateway() == null || r.gateway().equals(x.gateway()))
+        if (x.destination().equals(net) && (r.type() == 0 || r.type() == x.type())
+            && (r.gateway() == null || r.gateway().equals(x.gateway()))
             && (r.dev() == null || r.dev().equals(x.device()))
             && (r.metric() < 0 || x.metricUnsigned() == r.metric())) {
           return true;
@@ -438,10 +532,10 @@ public final class Routes {
    * The content of one route request, kept apart from the socket so its encoding can be checked
    * byte by byte. {@code metric} is -1 when not set, {@code table} 0 for main.
    */
-  record Request(IpPrefix destination, InetAddress gateway, String dev, long metric, int table,
+  record Request(IpPrefix destination, InetAddress gateway, String dev, long metric, long table,
       InetAddress source, boolean onlink, int protocol, int type) {
     /** {@code protocol} -1: boot for an add, any for a delete; {@code type} 0: unicast for an add, any for a delete. */
-    Request(IpPrefix destination, InetAddress gateway, String dev, long metric, int table, InetAddress source,
+    Request(IpPrefix destination, InetAddress gateway, String dev, long metric, long table, InetAddress source,
         boolean onlink) {
       this(destination, gateway, dev, metric, table, source, onlink, -1, 0);
     }
@@ -450,7 +544,7 @@ public final class Routes {
       return new Request(destination, null, null, -1, 0, null, false);
     }
 
-    Request with(InetAddress gw, String d, long m, int t, InetAddress src, boolean on) {
+    Request with(InetAddress gw, String d, long m, long t, InetAddress src, boolean on) {
       return new Request(destination, gw, d, m, t, src, on, protocol, type);
     }
 
@@ -495,8 +589,8 @@ public final class Routes {
      */
     MessageWriter encode(int type, int ifindex) {
       boolean del = type == RTM_DELROUTE;
-      int t = table == 0 ? Route.TABLE_MAIN : table;
-      boolean small = Integer.compareUnsigned(t, 256) < 0;
+      long t = table == 0 ? Route.TABLE_MAIN : table;
+      boolean small = t < 256;
       int rtype = this.type != 0 ? this.type : del ? Route.TYPE_UNSPEC : Route.TYPE_UNICAST;
       int proto = protocol >= 0 ? protocol : del ? Route.PROTO_UNSPEC : Route.PROTO_BOOT;
       // As ip route: only unicast (or, for a delete, unspecified) routes get scope link or nowhere.
@@ -505,7 +599,7 @@ public final class Routes {
           : (!destination.isV4() || gateway != null ? Address.SCOPE_UNIVERSE : Address.SCOPE_LINK);
       MessageWriter w = new MessageWriter(type, 0, 128)
           .u8(destination.family()).u8(destination.length()).u8(0).u8(0)
-          .u8(small ? t : Route.TABLE_UNSPEC).u8(proto).u8(scope).u8(rtype)
+          .u8(small ? (int) t : Route.TABLE_UNSPEC).u8(proto).u8(scope).u8(rtype)
           .u32(onlink ? RTNH_F_ONLINK : 0);
       // Attribute order as ip's, so the bytes can be compared with what ip sends.
       if (destination.length() > 0) {
@@ -521,7 +615,7 @@ public final class Routes {
         w.attrAddress(RTA_PREFSRC, source);
       }
       if (!small) {
-        w.attrU32(RTA_TABLE, t);
+        w.attrU32(RTA_TABLE, (int) t);
       }
       if (ifindex != 0) {
         w.attrU32(RTA_OIF, ifindex);

@@ -353,6 +353,20 @@ class LinksIT {
     assertEquals("to the lab", ipLink(a.name(), "c0").path("ifalias").asText());
     c0.alias("");
     assertFalse(ipLink(a.name(), "c0").has("ifalias"));
+    // IFALIASZ - 1 = 255 bytes is the most the kernel keeps, as ip: 255 works, 256 is refused
+    String longest = "a".repeat(250) + "\u00e9\u00e9a"; // 255 bytes, 253 characters
+    c0.alias(longest);
+    assertEquals(longest, ipLink(a.name(), "c0").path("ifalias").asText());
+    assertEquals(longest, nl.links().get("c0").alias());
+    Ip.run(a.name(), "link", "set", "c0", "alias", "b".repeat(255));
+    assertEquals("b".repeat(255), nl.links().get("c0").alias(), "ip takes 255 bytes too");
+    NetlinkException tooLong = assertThrows(NetlinkException.class, () -> c0.alias("c".repeat(256)));
+    assertEquals("EINVAL", tooLong.errnoName());
+    assertTrue(tooLong.getMessage().contains("256 bytes"), tooLong.getMessage());
+    assertTrue(Ip.tryRun(a.name(), "link", "set", "c0", "alias", "c".repeat(256)).exit() != 0, "ip refuses 256");
+    assertEquals("b".repeat(255), ipLink(a.name(), "c0").path("ifalias").asText(), "left as it was");
+    c0.alias("");
+    assertFalse(ipLink(a.name(), "c0").has("ifalias"));
     c0.txQueueLen(42);
     assertEquals(42, ipLink(a.name(), "c0").path("txqlen").asInt());
 

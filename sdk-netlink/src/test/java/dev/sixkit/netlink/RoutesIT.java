@@ -81,7 +81,7 @@ class RoutesIT {
    * table, protocol, scope, metric, preferred source. {@code table} is the table ip was asked
    * for (it leaves it out then), or 0 for "all" (it prints it unless main).
    */
-  static List<String> linesFromIp(JsonNode routes, boolean v6, int table) {
+  static List<String> linesFromIp(JsonNode routes, boolean v6, long table) {
     List<String> out = new ArrayList<>();
     for (JsonNode r : routes) {
       String dst = r.path("dst").asText();
@@ -91,7 +91,7 @@ class RoutesIT {
         dst = dst + (v6 ? "/128" : "/32");
       }
       JsonNode hop = r.has("nexthops") ? r.path("nexthops").get(0) : r;
-      int t = table != 0 ? table : tableNumber(r.path("table").asText("main"));
+      long t = table != 0 ? table : tableNumber(r.path("table").asText("main"));
       out.add(line(r.path("type").asText("unicast"), dst, hop.path("gateway").asText("-"), hop.path("dev").asText("-"),
           t, r.path("protocol").asText("boot"), r.path("scope").asText("global"), r.path("metric").asLong(0),
           r.path("prefsrc").asText("-")));
@@ -113,20 +113,20 @@ class RoutesIT {
     return out;
   }
 
-  private static String line(String type, String dst, String gw, String dev, int table, String proto, String scope,
+  private static String line(String type, String dst, String gw, String dev, long table, String proto, String scope,
       long metric, String src) {
-    return type + " " + dst + " via " + gw + " dev " + dev + " table " + Integer.toUnsignedString(table) + " proto "
+    return type + " " + dst + " via " + gw + " dev " + dev + " table " + table + " proto "
         + proto + " scope " + scope + " metric " + metric + " src " + src;
   }
 
-  private static int tableNumber(String name) {
+  private static long tableNumber(String name) {
     Integer t = TABLES.get(name);
-    return t != null ? t : Integer.parseUnsignedInt(name);
+    return t != null ? t : Long.parseLong(name);
   }
 
   /** Both families of one table (0: all) as ip shows them. */
-  List<String> ipLines(int table, String... extra) {
-    String t = table == 0 ? "all" : Integer.toUnsignedString(table);
+  List<String> ipLines(long table, String... extra) {
+    String t = table == 0 ? "all" : Long.toString(table);
     List<String> out = new ArrayList<>();
     out.addAll(ipFamily("-4", t, table, extra));
     out.addAll(ipFamily("-6", t, table, extra));
@@ -134,7 +134,7 @@ class RoutesIT {
     return out;
   }
 
-  List<String> ipFamily(String family, String t, int table, String... extra) {
+  List<String> ipFamily(String family, String t, long table, String... extra) {
     List<String> args = new ArrayList<>(List.of(family, "route", "show", "table", t));
     args.addAll(List.of(extra));
     return linesFromIp(Ip.json(ns, args.toArray(String[]::new)), family.equals("-6"), table);
@@ -221,6 +221,74 @@ class RoutesIT {
     assertFalse(r.has("protocol"), "proto boot, as ip route add: " + r);
     assertTrue(nl.routes().route("2001:db8:ef11::/64").via("2001:db8:ab11::2").exists());
     assertEquals(ipLines(254), linesFromUs(nl.routes().list()));
+  }
+
+  /** Routes without a next hop: written through their own step, read back with ip -json. */
+  @Test
+  void blackholeUnreachableProhibitAndThrowAreWritable() {
+    nl.routes().route("2001:db8:ef50::/64").blackhole().add();
+    nl.routes().route("2001:db8:ef51::/64").unreachable().metric(10).add();
+    nl.routes().route("2001:db8:ef52::/64").prohibit().table(100).protocol(Protocols.SIXKIT).add();
+    nl.routes().route("2001:db8:ef53::/64").throwRoute().table(100).add();
+    nl.routes().route("127.90.0.0/16").blackhole().add();
+    nl.routes().route("127.91.0.0/16").unreachable().replace();
+    java.util.Map<String, String> types = new java.util.TreeMap<>();
+    for (String f : List.of("-4", "-6")) {
+      for (JsonNode r : Ip.json(ns, f, "route", "show", "table", "all")) {
+        if (r.has("type")) {
+          types.put(r.get("dst").asText(), r.get("type").asText() + " " + r.path("table").asText("main"));
+        }
+      }
+    }
+    assertEquals("blackhole main", types.get("2001:db8:ef50::/64"), types.toString());
+    assertEquals("unreachable main", types.get("2001:db8:ef51::/64"));
+    assertEquals("prohibit 100", types.get("2001:db8:ef52::/64"));
+    assertEquals("throw 100", types.get("2001:db8:ef53::/64"));
+    assertEquals("blackhole main", types.get("127.90.0.0/16"));
+    assertEquals("unreachable main", types.get("127.91.0.0/16"));
+    assertEquals(ipLines(0), linesFromUs(nl.routes().query().allTables().list()));
+    assertTrue(nl.routes().route("2001:db8:ef50::/64").blackhole().exists());
+    assertFalse(nl.routes().route("2001:db8:ef50::/64").unreachable().exists(), "another type is another route");
+    assertTrue(nl.routes().route("2001:db8:ef53::/64").throwRoute().table(100).exists());
+    NetlinkException dup = assertThrows(NetlinkException.class, () -> nl.routes().route("2001:db8:ef50::/64").blackhole().add());
+    assertEquals("EEXIST", dup.errnoName());
+    assertTrue(dup.getMessage().contains("blackhole 2001:db8:ef50::/64"), dup.getMessage());
+    nl.routes().route("2001:db8:ef50::/64").blackhole().delete();
+    nl.routes().route("2001:db8:ef52::/64").prohibit().table(100).delete();
+    nl.routes().route("127.90.0.0/16").blackhole().delete();
+    assertEquals(0, Ip.json(ns, "-6", "route", "show", "2001:db8:ef50::/64").size());
+    assertEquals(0, Ip.json(ns, "-6", "route", "show", "table", "100", "2001:db8:ef52::/64").size());
+    assertEquals(0, Ip.json(ns, "-4", "route", "show", "127.90.0.0/16").size());
+    assertEquals(ipLines(0), linesFromUs(nl.routes().query().allTables().list()));
+  }
+
+  /** Table ids are unsigned 32-bit: 4294967000 is written, listed and asked for by number. */
+  @Test
+  void tablesAboveTwoToThe31() {
+    long big = 4294967000L;
+    nl.routes().route("2001:db8:ef60::/64").dev("eth0").table(big).add();
+    Ip.run(ns, "-6", "route", "add", "2001:db8:ef61::/64", "dev", "eth1", "table", "4294967001");
+    assertEquals("2001:db8:ef60::/64", one(Ip.json(ns, "-6", "route", "show", "table", "4294967000"), "ip reads it")
+        .get("dst").asText());
+    Route ours = nl.routes().query().table(big).list().get(0);
+    assertEquals(big, ours.table());
+    assertEquals("4294967000", ours.tableName());
+    assertTrue(ours.toString().contains("table 4294967000"), ours.toString());
+    Route theirs = nl.routes().query().ipv6().table(4294967001L).list().get(0);
+    assertEquals(4294967001L, theirs.table());
+    assertEquals("2001:db8:ef61::/64", theirs.destination().toString());
+    assertEquals(nl.routes().query().table(big).list(), nl.routes().query().table((int) big).list(),
+        "an int is read as unsigned");
+    assertEquals(ipLines(0), linesFromUs(nl.routes().query().allTables().list()));
+    assertEquals(ipFamily("-6", "4294967000", big), linesFromUs(nl.routes().query().ipv6().table(big).list()));
+    assertTrue(nl.routes().route("2001:db8:ef60::/64").dev("eth0").table(big).exists());
+    for (long bad : new long[] {0, -1, 4294967296L}) {
+      NetlinkException e = assertThrows(NetlinkException.class, () -> nl.routes().query().table(bad));
+      assertEquals("EINVAL", e.errnoName());
+      assertTrue(e.getMessage().contains("table " + bad), e.getMessage());
+    }
+    nl.routes().route("2001:db8:ef60::/64").dev("eth0").table(big).delete();
+    assertEquals(List.of(), nl.routes().query().table(big).list());
   }
 
   @Test
