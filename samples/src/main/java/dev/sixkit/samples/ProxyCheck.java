@@ -1,16 +1,16 @@
 package dev.sixkit.samples;
 
-import dev.sixkit.Change;
-import dev.sixkit.Container;
-import dev.sixkit.ExecResult;
-import dev.sixkit.Host;
-import dev.sixkit.Mode;
-import dev.sixkit.Prefixes;
 import dev.sixkit.SixkitException;
+import dev.sixkit.docker.Container;
+import dev.sixkit.host.Change;
+import dev.sixkit.host.ExecResult;
+import dev.sixkit.host.Host;
 import dev.sixkit.lab.Lab;
 import dev.sixkit.lab.LabHost;
 import dev.sixkit.netlink.IpAddresses;
 import dev.sixkit.netlink.Neighbour;
+import dev.sixkit.plan.Mode;
+import dev.sixkit.plan.Prefixes;
 import inet.ipaddr.ipv6.IPv6Address;
 import java.io.PrintStream;
 import java.util.ArrayList;

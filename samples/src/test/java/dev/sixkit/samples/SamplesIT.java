@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sixkit.Docker;
-import dev.sixkit.Mode;
 import dev.sixkit.cli.Main;
+import dev.sixkit.docker.Docker;
 import dev.sixkit.lab.Lab;
 import dev.sixkit.lab.LabHost;
 import dev.sixkit.lab.LabProgress;
 import dev.sixkit.netlink.testing.Ip;
 import dev.sixkit.netlink.testing.Root;
+import dev.sixkit.plan.Mode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

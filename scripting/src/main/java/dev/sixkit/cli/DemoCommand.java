@@ -1,23 +1,23 @@
 package dev.sixkit.cli;
 
-import dev.sixkit.Change;
-import dev.sixkit.Container;
-import dev.sixkit.ExecResult;
-import dev.sixkit.Host;
-import dev.sixkit.HostPlan;
-import dev.sixkit.Mode;
+import dev.sixkit.docker.Container;
+import dev.sixkit.host.Change;
+import dev.sixkit.host.ExecResult;
+import dev.sixkit.host.Host;
 import dev.sixkit.lab.Lab;
 import dev.sixkit.netlink.Neighbour;
 import dev.sixkit.netlink.NudState;
+import dev.sixkit.plan.HostPlan;
+import dev.sixkit.plan.Mode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code sixkit demo}: the seed's NDP proxy recipe on the built-in lab, from nothing to a working

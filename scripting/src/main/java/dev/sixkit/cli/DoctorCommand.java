@@ -1,9 +1,9 @@
 package dev.sixkit.cli;
 
-import dev.sixkit.Diagnosis;
-import dev.sixkit.Doctor;
-import dev.sixkit.Exposure;
-import dev.sixkit.Host;
+import dev.sixkit.doctor.Diagnosis;
+import dev.sixkit.doctor.Doctor;
+import dev.sixkit.doctor.Exposure;
+import dev.sixkit.host.Host;
 import dev.sixkit.netlink.IpAddresses;
 import dev.sixkit.netlink.Socket;
 import java.io.PrintWriter;

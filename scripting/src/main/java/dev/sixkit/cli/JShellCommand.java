@@ -1,7 +1,7 @@
 package dev.sixkit.cli;
 
-import dev.sixkit.Host;
 import dev.sixkit.console.JShellLauncher;
+import dev.sixkit.host.Host;
 import dev.sixkit.lab.Lab;
 import java.util.ArrayList;
 import java.util.List;

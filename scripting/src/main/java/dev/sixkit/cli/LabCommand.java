@@ -1,9 +1,9 @@
 package dev.sixkit.cli;
 
-import dev.sixkit.Mode;
 import dev.sixkit.lab.Lab;
 import dev.sixkit.lab.LabHost;
 import dev.sixkit.lab.LabSsh;
+import dev.sixkit.plan.Mode;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code sixkit lab up|down|status}: real Docker hosts in network namespaces on this machine. */
 @Command(name = "lab", mixinStandardHelpOptions = true,

@@ -165,7 +165,7 @@ public final class Main implements Runnable {
   /** One line for a person: a NetlinkException's own sentence, or the exception type and text. */
   static String describe(Throwable e) {
     if (e instanceof NetlinkException || e instanceof CliException || e instanceof dev.sixkit.SixkitException
-        || e instanceof dev.sixkit.PlanException) {
+        || e instanceof dev.sixkit.plan.PlanException) {
       return e.getMessage();
     }
     if (e instanceof UncheckedIOException u && u.getCause() != null) {

@@ -1,17 +1,17 @@
 package dev.sixkit.cli;
 
-import dev.sixkit.Change;
-import dev.sixkit.DockerNetwork;
-import dev.sixkit.Host;
-import dev.sixkit.SshOptions;
-import dev.sixkit.NdpPersistence;
-import dev.sixkit.NdpProxySync;
-import dev.sixkit.Prefixes;
-import dev.sixkit.Subnet;
+import dev.sixkit.docker.DockerNetwork;
+import dev.sixkit.host.Change;
+import dev.sixkit.host.Host;
+import dev.sixkit.host.SshOptions;
 import dev.sixkit.lab.Lab;
 import dev.sixkit.lab.LabHost;
 import dev.sixkit.netlink.Address;
 import dev.sixkit.netlink.IpPrefix;
+import dev.sixkit.plan.Prefixes;
+import dev.sixkit.plan.Subnet;
+import dev.sixkit.sync.NdpPersistence;
+import dev.sixkit.sync.NdpProxySync;
 import inet.ipaddr.ipv6.IPv6Address;
 import java.io.PrintWriter;
 import java.nio.file.Files;

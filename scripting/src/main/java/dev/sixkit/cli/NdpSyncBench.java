@@ -1,9 +1,8 @@
 package dev.sixkit.cli;
 
-import dev.sixkit.Container;
-import dev.sixkit.Docker;
-import dev.sixkit.DockerEvent;
-import dev.sixkit.Mode;
+import dev.sixkit.docker.Container;
+import dev.sixkit.docker.Docker;
+import dev.sixkit.docker.DockerEvent;
 import dev.sixkit.lab.Lab;
 import dev.sixkit.lab.LabHost;
 import dev.sixkit.lab.LabProgress;
@@ -13,6 +12,7 @@ import dev.sixkit.netlink.Events;
 import dev.sixkit.netlink.IpAddresses;
 import dev.sixkit.netlink.Multicast;
 import dev.sixkit.netlink.Netlink;
+import dev.sixkit.plan.Mode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -218,7 +218,7 @@ final class NdpSyncBench implements Callable<Integer> {
   private void convergence(Lab lab, LabHost lh, String prefix, Path work, Docker docker, Map<String, Object> result)
       throws Exception {
     // Static addresses inside the prefix with distinct low 24 bits (distinct solicited-node groups).
-    inet.ipaddr.ipv6.IPv6Address base = dev.sixkit.Prefixes.prefix(prefix);
+    inet.ipaddr.ipv6.IPv6Address base = dev.sixkit.plan.Prefixes.prefix(prefix);
     List<String> statics = new ArrayList<>();
     Set<InetAddress> groups = new HashSet<>();
     java.math.BigInteger b = base.getValue().add(java.math.BigInteger.valueOf(0xab0000L));

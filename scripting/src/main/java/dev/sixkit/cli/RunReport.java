@@ -1,9 +1,9 @@
 package dev.sixkit.cli;
 
-import dev.sixkit.Change;
-import dev.sixkit.dsl.ApplyResult;
-import dev.sixkit.dsl.Plan;
-import dev.sixkit.dsl.VerifyReport;
+import dev.sixkit.host.Change;
+import dev.sixkit.plan.ApplyResult;
+import dev.sixkit.plan.Plan;
+import dev.sixkit.plan.VerifyReport;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

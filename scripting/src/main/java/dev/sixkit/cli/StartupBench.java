@@ -1,6 +1,6 @@
 package dev.sixkit.cli;
 
-import dev.sixkit.dsl.Table;
+import dev.sixkit.plan.Table;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,7 +1,7 @@
 package dev.sixkit.console;
 
-import dev.sixkit.Host;
 import dev.sixkit.SixkitException;
+import dev.sixkit.host.Host;
 import dev.sixkit.lab.Lab;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +37,8 @@ public final class JShellLauncher {
   /** The startup snippets: imports, the host (and lab), and table(...). */
   static String startup(boolean withLab) {
     StringBuilder sb = new StringBuilder();
-    for (String p : List.of("dev.sixkit", "dev.sixkit.netlink", "dev.sixkit.lab", "dev.sixkit.dsl", "java.util",
+    for (String p : List.of("dev.sixkit", "dev.sixkit.host", "dev.sixkit.docker", "dev.sixkit.plan",
+        "dev.sixkit.sync", "dev.sixkit.doctor", "dev.sixkit.netlink", "dev.sixkit.lab", "dev.sixkit.dsl", "java.util",
         "java.util.function", "java.util.stream", "java.time")) {
       sb.append("import ").append(p).append(".*;\n");
     }

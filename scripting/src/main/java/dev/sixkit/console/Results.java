@@ -1,6 +1,6 @@
 package dev.sixkit.console;
 
-import dev.sixkit.dsl.Table;
+import dev.sixkit.plan.Table;
 import java.util.Collection;
 import java.util.Map;
 import org.codehaus.groovy.runtime.InvokerHelper;

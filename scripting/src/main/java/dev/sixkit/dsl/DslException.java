@@ -76,6 +76,9 @@ public class DslException extends SixkitException {
 
   /** Whether a frame belongs to the DSL itself (its classes, not a caller's that share the package). */
   private static boolean dsl(String className) {
+    if (className.startsWith("dev.sixkit.plan.")) {
+      return true; // the SDK's engine under the language: never the user's line
+    }
     if (!className.startsWith("dev.sixkit.dsl.")) {
       return false;
     }

@@ -1,8 +1,10 @@
 package dev.sixkit.dsl;
 
-import dev.sixkit.PlanException;
-import dev.sixkit.Planner;
-import dev.sixkit.Prefixes;
+import dev.sixkit.plan.HostConnector;
+import dev.sixkit.plan.HostEntry;
+import dev.sixkit.plan.PlanException;
+import dev.sixkit.plan.Planner;
+import dev.sixkit.plan.Prefixes;
 import inet.ipaddr.ipv6.IPv6Address;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.sixkit.dsl;
 
+import dev.sixkit.plan.Persist;
+
 /**
  * Which settings a setup writes to files so they survive a reboot, and where:
  *
@@ -51,16 +53,7 @@ public final class PersistSpec {
     return this;
   }
 
-  Persist build() {
+  public Persist build() {
     return new Persist(root, rootGiven, sysctl, daemonJson, ipBatch);
-  }
-
-  /** The validated settings. Immutable. */
-  record Persist(String root, boolean rootGiven, boolean sysctl, boolean daemonJson, boolean ipBatch) {
-    /** The folder holding a host's etc/. */
-    String rootOf(String host) {
-      String r = root.replace("{host}", host);
-      return r.endsWith("/") ? r.substring(0, r.length() - 1) : r;
-    }
   }
 }

@@ -3,27 +3,37 @@ package dev.sixkit.dsl;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sixkit.Change;
-import dev.sixkit.Container;
-import dev.sixkit.DaemonFacts;
-import dev.sixkit.Docker;
-import dev.sixkit.ExecResult;
-import dev.sixkit.Host;
-import dev.sixkit.HostPlan;
-import dev.sixkit.Mode;
-import dev.sixkit.NetworkAttachment;
-import dev.sixkit.NetworkPlan;
-import dev.sixkit.PlanException;
-import dev.sixkit.Planner;
-import dev.sixkit.Prefixes;
 import dev.sixkit.SixkitException;
-import dev.sixkit.StaticRoute;
+import dev.sixkit.docker.Container;
+import dev.sixkit.docker.DaemonFacts;
+import dev.sixkit.docker.Docker;
+import dev.sixkit.host.Change;
+import dev.sixkit.host.ExecResult;
+import dev.sixkit.host.Host;
+import dev.sixkit.host.StaticRoute;
 import dev.sixkit.netlink.Address;
 import dev.sixkit.netlink.IpAddresses;
 import dev.sixkit.netlink.IpPrefix;
 import dev.sixkit.netlink.Link;
 import dev.sixkit.netlink.Neighbour;
 import dev.sixkit.netlink.Route;
+import dev.sixkit.plan.ApplyException;
+import dev.sixkit.plan.ApplyResult;
+import dev.sixkit.plan.ContainerAddresses;
+import dev.sixkit.plan.HostEntry;
+import dev.sixkit.plan.HostFiles;
+import dev.sixkit.plan.HostPlan;
+import dev.sixkit.plan.Journal;
+import dev.sixkit.plan.Mode;
+import dev.sixkit.plan.NetworkPlan;
+import dev.sixkit.plan.Persist;
+import dev.sixkit.plan.Plan;
+import dev.sixkit.plan.PlanException;
+import dev.sixkit.plan.Planner;
+import dev.sixkit.plan.Prefixes;
+import dev.sixkit.plan.Step;
+import dev.sixkit.plan.Table;
+import dev.sixkit.plan.VerifyReport;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.ipv6.IPv6Address;
 import java.nio.file.Path;
@@ -85,7 +95,7 @@ public final class Setup implements AutoCloseable {
   private final IPv6Address underlay;
   private final int split;
   private final List<HostEntry> hosts;
-  private final PersistSpec.Persist persist;
+  private final Persist persist;
   private final Path journalFile;
   private final Map<String, Host> open = new ConcurrentHashMap<>();
   private volatile Consumer<String> progress = m -> { };
@@ -446,22 +456,11 @@ public final class Setup implements AutoCloseable {
     return out;
   }
 
+  /** The addresses that need a proxy entry: the one rule shared with the sync and the doctor. */
   private static Set<String> containerAddresses(HostState s, IPv6Address prefix) {
     Set<String> out = new LinkedHashSet<>();
-    if (s.containers() == null) {
-      return out;
-    }
-    for (Container c : s.containers()) {
-      if (!c.running()) {
-        continue;
-      }
-      for (NetworkAttachment n : c.networks()) {
-        n.ipv6().ifPresent(a -> {
-          if (Prefixes.contains(prefix, a)) {
-            out.add(a.withoutPrefixLength().toCanonicalString());
-          }
-        });
-      }
+    if (s.containers() != null) {
+      ContainerAddresses.in(s.containers(), prefix).forEach(a -> out.add(a.toCanonicalString()));
     }
     return out;
   }

@@ -1,9 +1,11 @@
 package dev.sixkit.dsl;
 
-import dev.sixkit.Mode;
-import dev.sixkit.PlanException;
-import dev.sixkit.Planner;
-import dev.sixkit.Prefixes;
+import dev.sixkit.plan.HostEntry;
+import dev.sixkit.plan.Mode;
+import dev.sixkit.plan.Persist;
+import dev.sixkit.plan.PlanException;
+import dev.sixkit.plan.Planner;
+import dev.sixkit.plan.Prefixes;
 import inet.ipaddr.ipv6.IPv6Address;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,7 +41,7 @@ public final class SetupSpec {
   private int split;
   private final Map<String, HostSpec> hostSpecs = new LinkedHashMap<>();
   private final List<HostEntry> hosts = new ArrayList<>();
-  private PersistSpec.Persist persist;
+  private Persist persist;
   private String stateDir = "/var/lib/sixkit/dsl";
 
   SetupSpec() {}
@@ -157,7 +159,7 @@ public final class SetupSpec {
     return List.copyOf(hosts);
   }
 
-  PersistSpec.Persist persist() {
+  Persist persist() {
     return persist;
   }
 

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sixkit.Mode;
 import dev.sixkit.lab.HostDirs;
 import dev.sixkit.lab.Lab;
 import dev.sixkit.lab.LabHost;
 import dev.sixkit.lab.LabProgress;
 import dev.sixkit.lab.LabSsh;
 import dev.sixkit.netlink.testing.Root;
+import dev.sixkit.plan.Mode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -38,7 +38,7 @@ class DoctorSshCliIT {
     Root.require();
     String name = "sxds" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
     lab = Lab.builder().name(name).hosts(2).mode(Mode.NDP_PROXY).ssh(true).up();
-    try (var d = dev.sixkit.Docker.connect(lab.host("docker1").dockerEndpoint())) {
+    try (var d = dev.sixkit.docker.Docker.connect(lab.host("docker1").dockerEndpoint())) {
       web1 = d.container("web1").ipv6().orElseThrow().toCanonicalString();
     }
   }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sixkit.Host;
+import dev.sixkit.host.Host;
 import dev.sixkit.lab.Lab;
 import dev.sixkit.lab.LabProgress;
 import dev.sixkit.lab.LabSsh;

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sixkit.Mode;
 import dev.sixkit.lab.Lab;
 import dev.sixkit.lab.LabProgress;
 import dev.sixkit.netlink.testing.Ip;
 import dev.sixkit.netlink.testing.Root;
+import dev.sixkit.plan.Mode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -50,7 +50,7 @@ class NdpSyncCliIT {
     String name = "sxq" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
     lab = Lab.builder().name(name).hosts(2).mode(Mode.NDP_PROXY).up();
     work = Files.createTempDirectory("sixkit-ndp-cli");
-    try (var d = dev.sixkit.Docker.connect(lab.host("docker1").dockerEndpoint())) {
+    try (var d = dev.sixkit.docker.Docker.connect(lab.host("docker1").dockerEndpoint())) {
       web1 = d.container("web1").ipv6().orElseThrow().toCanonicalString();
     }
   }
@@ -92,7 +92,7 @@ class NdpSyncCliIT {
 
   /** {@code count} addresses of docker1's prefix from {@code offset}, distinct low 24 bits. */
   static List<String> addresses(int offset, int count) {
-    BigInteger base = dev.sixkit.Prefixes.prefix(lab.host("docker1").dockerPrefix()).getValue().add(BigInteger.valueOf(0xab0000L));
+    BigInteger base = dev.sixkit.plan.Prefixes.prefix(lab.host("docker1").dockerPrefix()).getValue().add(BigInteger.valueOf(0xab0000L));
     List<String> out = new ArrayList<>();
     for (int i = offset; i < offset + count; i++) {
       out.add(new inet.ipaddr.ipv6.IPv6Address(base.add(BigInteger.valueOf(i))).toCanonicalString());
@@ -226,7 +226,7 @@ class NdpSyncCliIT {
     awaitTable(ours);
     // it read Docker (web1's entry is there) without docker-java, Jackson or Groovy in the process
     assertEquals(List.of(), loaded(children.size() - 1, "com.github.dockerjava", "com.fasterxml.jackson", "groovy."));
-    assertFalse(loaded(children.size() - 1, "dev.sixkit.internal.EngineReader").isEmpty(), "read through EngineReader");
+    assertFalse(loaded(children.size() - 1, "dev.sixkit.internal.docker.EngineReader").isEmpty(), "read through EngineReader");
     again.destroy(); // SIGTERM: a clean stop leaves the entries in place
     assertTrue(again.waitFor(10, TimeUnit.SECONDS));
     assertEquals(ours, table());

@@ -76,7 +76,7 @@ class JShellIT {
       Ip.run(ns, "link", "add", "eth0", "type", "veth", "peer", "name", "peer0");
       String out = run(List.of(Path.of(System.getProperty("java.home"), "bin", "jshell").toString(), "--class-path", CP),
           String.join("\n",
-              "import dev.sixkit.*;",
+              "import dev.sixkit.host.*;",
               "var h = Host.netns(\"" + ns + "\")",
               "var k = h.interfaces().size()",
               "h.close()",

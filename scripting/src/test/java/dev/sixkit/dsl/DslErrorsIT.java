@@ -3,11 +3,11 @@ package dev.sixkit.dsl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sixkit.Mode;
 import dev.sixkit.cli.Main;
 import dev.sixkit.lab.Lab;
 import dev.sixkit.lab.LabProgress;
 import dev.sixkit.netlink.testing.Root;
+import dev.sixkit.plan.Mode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URISyntaxException;

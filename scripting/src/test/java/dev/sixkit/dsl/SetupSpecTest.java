@@ -4,9 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sixkit.Mode;
 import dev.sixkit.dsl.groovy.DslSession;
 import dev.sixkit.dsl.groovy.ScriptRunner;
+import dev.sixkit.plan.Mode;
+import dev.sixkit.plan.Table;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;

@@ -1,11 +1,11 @@
 package dev.sixkit.lab;
 
-import dev.sixkit.DaemonConfig;
-import dev.sixkit.Docker;
 import dev.sixkit.SixkitException;
-import dev.sixkit.internal.Mounts;
-import dev.sixkit.internal.Ping;
-import dev.sixkit.internal.Procs;
+import dev.sixkit.docker.DaemonConfig;
+import dev.sixkit.docker.Docker;
+import dev.sixkit.internal.os.Mounts;
+import dev.sixkit.internal.os.Ping;
+import dev.sixkit.internal.os.Procs;
 import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;

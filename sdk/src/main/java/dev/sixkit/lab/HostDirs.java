@@ -1,7 +1,7 @@
 package dev.sixkit.lab;
 
 import dev.sixkit.SixkitException;
-import dev.sixkit.internal.Procs;
+import dev.sixkit.internal.os.Procs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

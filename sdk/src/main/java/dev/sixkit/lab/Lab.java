@@ -1,18 +1,18 @@
 package dev.sixkit.lab;
 
-import dev.sixkit.Container;
-import dev.sixkit.Docker;
-import dev.sixkit.Host;
-import dev.sixkit.HostPlan;
-import dev.sixkit.Mode;
-import dev.sixkit.NetworkPlan;
-import dev.sixkit.Planner;
-import dev.sixkit.Prefixes;
 import dev.sixkit.SixkitException;
-import dev.sixkit.SshHost;
+import dev.sixkit.docker.Container;
+import dev.sixkit.docker.Docker;
+import dev.sixkit.host.Host;
+import dev.sixkit.host.SshHost;
 import dev.sixkit.netlink.Netlink;
 import dev.sixkit.netlink.NetlinkException;
 import dev.sixkit.netlink.Netns;
+import dev.sixkit.plan.HostPlan;
+import dev.sixkit.plan.Mode;
+import dev.sixkit.plan.NetworkPlan;
+import dev.sixkit.plan.Planner;
+import dev.sixkit.plan.Prefixes;
 import inet.ipaddr.ipv6.IPv6Address;
 import java.io.IOException;
 import java.io.Reader;

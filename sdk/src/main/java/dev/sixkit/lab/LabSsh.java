@@ -1,8 +1,8 @@
 package dev.sixkit.lab;
 
 import dev.sixkit.SixkitException;
-import dev.sixkit.SshOptions;
-import dev.sixkit.internal.Procs;
+import dev.sixkit.host.SshOptions;
+import dev.sixkit.internal.os.Procs;
 import java.io.File;
 import java.io.IOException;
 import java.io.Reader;

@@ -1,8 +1,8 @@
 package dev.sixkit.lab;
 
-import dev.sixkit.Docker;
 import dev.sixkit.SixkitException;
-import dev.sixkit.internal.Tar;
+import dev.sixkit.docker.Docker;
+import dev.sixkit.internal.docker.Tar;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

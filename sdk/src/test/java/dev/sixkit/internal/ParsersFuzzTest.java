@@ -2,6 +2,11 @@ package dev.sixkit.internal;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.sixkit.internal.docker.EngineApi;
+import dev.sixkit.internal.docker.EngineReader;
+import dev.sixkit.internal.iproute.SsListing;
+import dev.sixkit.internal.json.JsonParser;
+import dev.sixkit.internal.os.Ips;
 import dev.sixkit.lab.WebImageProbe;
 
 /**

@@ -4,18 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sixkit.Diagnosis;
-import dev.sixkit.Diagnosis.Verdict;
-import dev.sixkit.Docker;
-import dev.sixkit.ExecResult;
-import dev.sixkit.Exposure;
-import dev.sixkit.Fact;
-import dev.sixkit.Host;
-import dev.sixkit.Mode;
+import dev.sixkit.docker.Docker;
+import dev.sixkit.doctor.Diagnosis;
+import dev.sixkit.doctor.Diagnosis.Verdict;
+import dev.sixkit.doctor.Exposure;
+import dev.sixkit.doctor.Fact;
+import dev.sixkit.host.ExecResult;
+import dev.sixkit.host.Host;
 import dev.sixkit.netlink.Netns;
 import dev.sixkit.netlink.Socket;
 import dev.sixkit.netlink.testing.Ip;
 import dev.sixkit.netlink.testing.Root;
+import dev.sixkit.plan.Mode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -42,7 +42,7 @@ class DoctorIT {
   static ExecResult http(Host from, String container, String to) {
     try {
       return from.docker().exec(container, Duration.ofSeconds(10), List.of("wget", "-qO-", "http://[" + to + "]/"));
-    } catch (dev.sixkit.DockerException e) {
+    } catch (dev.sixkit.docker.DockerException e) {
       return new ExecResult(124, "", e.getMessage());
     }
   }

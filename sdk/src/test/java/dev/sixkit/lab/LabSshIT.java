@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sixkit.Host;
-import dev.sixkit.Mode;
 import dev.sixkit.SixkitException;
-import dev.sixkit.internal.Procs;
+import dev.sixkit.host.Host;
+import dev.sixkit.internal.os.Procs;
 import dev.sixkit.netlink.Netns;
 import dev.sixkit.netlink.testing.Ip;
 import dev.sixkit.netlink.testing.Root;
+import dev.sixkit.plan.Mode;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;

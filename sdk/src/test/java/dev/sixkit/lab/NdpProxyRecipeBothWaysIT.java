@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sixkit.Change;
-import dev.sixkit.ExecResult;
-import dev.sixkit.Host;
-import dev.sixkit.Mode;
-import dev.sixkit.SshHost;
+import dev.sixkit.host.Change;
+import dev.sixkit.host.ExecResult;
+import dev.sixkit.host.Host;
+import dev.sixkit.host.SshHost;
 import dev.sixkit.netlink.Neighbour;
 import dev.sixkit.netlink.testing.Ip;
+import dev.sixkit.plan.Mode;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Order;

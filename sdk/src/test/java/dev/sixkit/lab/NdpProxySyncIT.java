@@ -5,17 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sixkit.Change;
-import dev.sixkit.Container;
-import dev.sixkit.Docker;
-import dev.sixkit.ExecResult;
-import dev.sixkit.Host;
-import dev.sixkit.Mode;
-import dev.sixkit.NdpPersistence;
-import dev.sixkit.NdpProxySync;
-import dev.sixkit.internal.Procs;
+import dev.sixkit.docker.Container;
+import dev.sixkit.docker.Docker;
+import dev.sixkit.host.Change;
+import dev.sixkit.host.ExecResult;
+import dev.sixkit.host.Host;
+import dev.sixkit.internal.os.Procs;
 import dev.sixkit.netlink.testing.Ip;
 import dev.sixkit.netlink.testing.Root;
+import dev.sixkit.plan.Mode;
+import dev.sixkit.sync.NdpPersistence;
+import dev.sixkit.sync.NdpProxySync;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -137,8 +137,8 @@ class NdpProxySyncIT {
     Ip.run(lab.host("docker2").netns(), "-6", "neigh", "flush", "to", to);
     try {
       return docker2.docker().exec("web2", Duration.ofSeconds(10), List.of("wget", "-qO-", "http://[" + to + "]/"));
-    } catch (dev.sixkit.DockerException e) {
-      if (e.reason() == dev.sixkit.DockerException.Reason.TIMEOUT) {
+    } catch (dev.sixkit.docker.DockerException e) {
+      if (e.reason() == dev.sixkit.docker.DockerException.Reason.TIMEOUT) {
         return new ExecResult(124, "", e.getMessage());
       }
       throw e;

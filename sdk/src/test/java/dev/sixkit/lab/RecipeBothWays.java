@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sixkit.Change;
-import dev.sixkit.Host;
-import dev.sixkit.Mode;
+import dev.sixkit.host.Change;
+import dev.sixkit.host.Host;
 import dev.sixkit.netlink.testing.Root;
+import dev.sixkit.plan.Mode;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;

@@ -40,8 +40,8 @@ import org.codehaus.groovy.syntax.SyntaxException;
  */
 public final class ScriptRunner {
   /** Packages every script sees without imports. */
-  public static final List<String> IMPORTS = List.of("dev.sixkit", "dev.sixkit.dsl", "dev.sixkit.lab",
-      "dev.sixkit.netlink");
+  public static final List<String> IMPORTS = List.of("dev.sixkit", "dev.sixkit.host", "dev.sixkit.docker",
+      "dev.sixkit.plan", "dev.sixkit.sync", "dev.sixkit.doctor", "dev.sixkit.dsl", "dev.sixkit.lab", "dev.sixkit.netlink");
 
   private final Binding binding;
   private final GroovyShell shell;

@@ -1,16 +1,16 @@
 package dev.sixkit.dsl.groovy;
 
-import dev.sixkit.Host;
-import dev.sixkit.Mode;
-import dev.sixkit.dsl.ApplyResult;
 import dev.sixkit.dsl.DslException;
-import dev.sixkit.dsl.Plan;
 import dev.sixkit.dsl.Setup;
 import dev.sixkit.dsl.SetupSpec;
-import dev.sixkit.dsl.Table;
-import dev.sixkit.dsl.VerifyReport;
 import dev.sixkit.dsl.Word;
+import dev.sixkit.host.Host;
 import dev.sixkit.lab.Lab;
+import dev.sixkit.plan.ApplyResult;
+import dev.sixkit.plan.Mode;
+import dev.sixkit.plan.Plan;
+import dev.sixkit.plan.Table;
+import dev.sixkit.plan.VerifyReport;
 import groovy.lang.Closure;
 import groovy.lang.DelegatesTo;
 import groovy.lang.Script;

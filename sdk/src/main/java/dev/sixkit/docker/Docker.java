@@ -1,0 +1,231 @@
+package dev.sixkit.docker;
+
+import dev.sixkit.host.ExecResult;
+import dev.sixkit.internal.docker.EngineApi;
+import dev.sixkit.internal.docker.EngineClient;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One Docker Engine, reached at an endpoint (a unix socket or DOCKER_HOST). The API version is
+ * negotiated when connecting: the lower of what the Engine answers on GET /version and the
+ * newest this client knows (never docker-java's default, which dockerd 20.10 refuses).
+ *
+ * <p>Reads return immutable records: {@link #containers()}, {@link #networks()}, {@link
+ * #daemon()}. Writes: containers ({@link #newContainer}, {@link #start}, {@link #stop}, {@link
+ * #remove}), networks ({@link #newNetwork}, {@link #connectNetwork}, {@link
+ * #disconnectNetwork}), {@link #exec} and {@link #importImage}. Every failure is a {@link
+ * DockerException} naming the endpoint and the object.
+ *
+ * <p>Thread-safe: one instance may be shared; {@link #close()} it when done.
+ */
+public final class Docker implements AutoCloseable {
+  /** Where Docker listens when DOCKER_HOST is not set. */
+  public static final String DEFAULT_ENDPOINT = "unix:///var/run/docker.sock";
+  private static final Duration DEFAULT_EXEC_TIMEOUT = Duration.ofSeconds(60);
+
+  private final EngineClient engine;
+
+  private Docker(EngineClient engine) {
+    this.engine = engine;
+  }
+
+  /** The Engine at DOCKER_HOST, or at {@value #DEFAULT_ENDPOINT} when it is not set. */
+  public static Docker connect() {
+    String env = System.getenv("DOCKER_HOST");
+    return connect(env == null || env.isBlank() ? DEFAULT_ENDPOINT : env);
+  }
+
+  /**
+   * The Engine at an endpoint: unix:///path, a bare socket path, or tcp://host:port.
+   *
+   * @throws DockerException UNREACHABLE naming the endpoint when nothing answers there
+   */
+  public static Docker connect(String endpoint) {
+    return new Docker(EngineClient.open(endpoint));
+  }
+
+  /** The Engine listening on a unix socket. */
+  public static Docker connect(Path socket) {
+    return connect("unix://" + socket.toAbsolutePath());
+  }
+
+  /** The endpoint, such as unix:///run/sixkit/lab/demo/docker1/docker.sock. */
+  public String endpoint() {
+    return engine.endpoint();
+  }
+
+  /** The API version this client speaks to the Engine (negotiated when connecting). */
+  public String apiVersion() {
+    return engine.apiVersion();
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  /** The daemon's version and IPv6 setup, with Docker's defaults where the Engine says nothing. */
+  public DaemonFacts daemon() {
+    return engine.daemon(DaemonConfig.none());
+  }
+
+  /**
+   * The daemon's version and IPv6 setup; settings the Engine API does not report
+   * (userland-proxy, ip6tables...) come from the command line or daemon.json given.
+   */
+  public DaemonFacts daemon(DaemonConfig given) {
+    return engine.daemon(Objects.requireNonNull(given, "given"));
+  }
+
+  /** Every container, running or not, sorted by name. */
+  public List<Container> containers() {
+    return engine.containers();
+  }
+
+  /**
+   * A container by name or id.
+   *
+   * @throws DockerException NOT_FOUND naming it when there is none
+   */
+  public Container container(String nameOrId) {
+    return engine.container(nameOrId);
+  }
+
+  public Optional<Container> findContainer(String nameOrId) {
+    return engine.findContainer(nameOrId);
+  }
+
+  /** The ports a container publishes on the host, one entry per host address ({@code ::} too). */
+  public List<PublishedPort> ports(String container) {
+    return engine.container(container).ports();
+  }
+
+  /** Every network, sorted by name. */
+  public List<DockerNetwork> networks() {
+    return engine.networks();
+  }
+
+  /**
+   * A network by name or id.
+   *
+   * @throws DockerException NOT_FOUND naming it when there is none
+   */
+  public DockerNetwork network(String nameOrId) {
+    return engine.network(nameOrId);
+  }
+
+  public Optional<DockerNetwork> findNetwork(String nameOrId) {
+    return engine.findNetwork(nameOrId);
+  }
+
+  public boolean imageExists(String reference) {
+    return engine.imageExists(reference);
+  }
+
+  /**
+   * Streams container and network events (start, die, destroy, connect, disconnect, ...) from
+   * now on to {@code listener}, on a thread of the stream's own, until the stream is closed or
+   * the Engine goes away ({@link DockerEvent.Listener#onEnd} says which).
+   */
+  public DockerEvent.Stream events(DockerEvent.Listener listener) {
+    return engine.events(null, Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** {@link #events(DockerEvent.Listener)} replaying the events since an instant first. */
+  public DockerEvent.Stream events(java.time.Instant since, DockerEvent.Listener listener) {
+    return engine.events(since, Objects.requireNonNull(listener, "listener"));
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  /** Starts describing a container: {@code newContainer("web1").image("sixkit/web:1").start()}. */
+  public ContainerDraft.ImageStep newContainer(String name) {
+    return new ContainerDraft.ImageStep(engine, name);
+  }
+
+  /** Starts describing a network: {@code newNetwork("v6").ipv6().subnet("fd00:1::/64").create()}. */
+  public NetworkDraft newNetwork(String name) {
+    return new NetworkDraft(engine, name);
+  }
+
+  /** Starts a container; one already running is left as it is. Returns it as it is now. */
+  public Container start(String nameOrId) {
+    return engine.start(nameOrId);
+  }
+
+  /** Stops a container (SIGKILL after the timeout); one already stopped is left as it is. */
+  public Container stop(String nameOrId, Duration timeout) {
+    return engine.stop(nameOrId, timeout);
+  }
+
+  /**
+   * Removes a container, killing it first when it runs.
+   *
+   * @throws DockerException NOT_FOUND naming it when there is none
+   */
+  public void remove(String nameOrId) {
+    engine.remove(nameOrId);
+  }
+
+  /** Removes a container if there is one; returns whether there was. */
+  public boolean removeIfExists(String nameOrId) {
+    return EngineApi.unlessNotFound(() -> {
+      engine.remove(nameOrId);
+      return true;
+    }).orElse(false);
+  }
+
+  /** Attaches a container to a network; returns the container as it is now. */
+  public Container connectNetwork(String network, String container) {
+    return engine.connect(network, container);
+  }
+
+  /** Detaches a container from a network; returns the container as it is now. */
+  public Container disconnectNetwork(String network, String container) {
+    return engine.disconnect(network, container);
+  }
+
+  /** Removes a network. */
+  public void removeNetwork(String nameOrId) {
+    engine.removeNetwork(nameOrId);
+  }
+
+  /** Runs a command in a running container and waits (at most a minute) for it to end. */
+  public ExecResult exec(String container, String... command) {
+    return engine.exec(container, List.of(command), DEFAULT_EXEC_TIMEOUT);
+  }
+
+  /**
+   * Runs a command in a running container, capturing stdout, stderr and the exit code.
+   *
+   * @throws DockerException TIMEOUT when it has not ended within the timeout
+   */
+  public ExecResult exec(String container, Duration timeout, List<String> command) {
+    return engine.exec(container, List.copyOf(command), timeout);
+  }
+
+  /**
+   * Imports a root filesystem tar as an image named {@code reference} (such as sixkit/web:1),
+   * applying Dockerfile instructions such as {@code CMD ["httpd","-f"]}. Returns the image id.
+   */
+  public String importImage(String reference, InputStream tar, List<String> changes) {
+    return engine.importImage(reference, tar, List.copyOf(changes));
+  }
+
+  /** Removes an image (forcefully: tags and stopped containers' references go too). */
+  public void removeImage(String reference) {
+    engine.removeImage(reference);
+  }
+
+  @Override
+  public void close() {
+    engine.close();
+  }
+
+  @Override
+  public String toString() {
+    return "Docker " + endpoint() + " (API " + apiVersion() + ")";
+  }
+}

@@ -1,0 +1,579 @@
+package dev.sixkit.doctor;
+
+import dev.sixkit.docker.Container;
+import dev.sixkit.docker.DaemonConfig;
+import dev.sixkit.docker.DaemonFacts;
+import dev.sixkit.docker.Docker;
+import dev.sixkit.docker.DockerNetwork;
+import dev.sixkit.docker.NetworkAttachment;
+import dev.sixkit.docker.PublishedPort;
+import dev.sixkit.doctor.Diagnosis.Finding;
+import dev.sixkit.doctor.Diagnosis.Fix;
+import dev.sixkit.doctor.Diagnosis.Status;
+import dev.sixkit.doctor.Diagnosis.Verdict;
+import dev.sixkit.host.Host;
+import dev.sixkit.internal.os.Procs;
+import dev.sixkit.netlink.Address;
+import dev.sixkit.netlink.IpAddresses;
+import dev.sixkit.netlink.IpPrefix;
+import dev.sixkit.netlink.Neighbour;
+import dev.sixkit.netlink.NetlinkException;
+import dev.sixkit.netlink.NudState;
+import dev.sixkit.netlink.Route;
+import dev.sixkit.netlink.Socket;
+import dev.sixkit.plan.ContainerAddresses;
+import dev.sixkit.plan.Prefixes;
+import dev.sixkit.plan.Subnet;
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Explains reachability from real state, the way the seed reasons about "Address unreachable":
+ * the route lookup (on-link or through a gateway, which device), the neighbour entry and its
+ * state, proxy_ndp and forwarding on the devices involved, whether the host owning the
+ * destination's prefix has a proxy entry for it, and whether a container holds the address. It
+ * ends with a verdict and the fix as the exact SDK call and the {@code ip} command.
+ *
+ * <pre>{@code
+ * Diagnosis d = docker2.doctor().peers(docker1).reach("2001:db8:ab11:0:8000:242:ac11:2", "web2");
+ * System.out.print(d.render());
+ * docker2.doctor().exposure().fullyExposed();        // containers reachable on every port
+ * docker2.doctor().listeningSockets();               // like ss -ltnp (docker-proxy on [::]:PORT)
+ * }</pre>
+ *
+ * <p>Read-only: it changes nothing. Immutable; thread-safe as far as its hosts are.
+ */
+public final class Doctor {
+  private final Host host;
+  private final List<Host> peers;
+  private final DaemonConfig daemonConfig;
+
+  Doctor(Host host, List<Host> peers, DaemonConfig daemonConfig) {
+    this.host = Objects.requireNonNull(host, "host");
+    this.peers = List.copyOf(peers);
+    this.daemonConfig = daemonConfig;
+  }
+
+  /** A doctor for a host; {@link Host#doctor()} is the usual way in. */
+  public static Doctor of(Host host) {
+    return new Doctor(host, List.of(), null);
+  }
+
+  /** The other Docker hosts, so the doctor can look at the host that owns a destination's prefix. */
+  public Doctor peers(Host... others) {
+    return peers(Arrays.asList(others));
+  }
+
+  public Doctor peers(Collection<Host> others) {
+    List<Host> all = new ArrayList<>(peers);
+    for (Host h : others) {
+      if (h != null && !h.equals(host) && !all.contains(h)) {
+        all.add(h);
+      }
+    }
+    return new Doctor(host, all, daemonConfig);
+  }
+
+  /**
+   * What dockerd was started with (userland-proxy, ip6tables...), for what the Engine API does not
+   * report. Without it the doctor reads the running dockerd's command line and --config-file.
+   */
+  public Doctor daemonConfig(DaemonConfig given) {
+    return new Doctor(host, peers, given);
+  }
+
+  // ---------------------------------------------------------------- reach
+
+  /** Why {@code destination} is or is not reachable from this host (and the containers it routes for). */
+  public Diagnosis reach(String destination) {
+    return reach(destination, null);
+  }
+
+  /**
+   * Why {@code destination} is or is not reachable from a container of this host: the forward path
+   * as {@link #reach(String)}, then the way back to the container's own address.
+   */
+  public Diagnosis reach(String destination, String fromContainer) {
+    Inet6Address dst = IpAddresses.parseV6(destination, "reach");
+    String d = IpAddresses.format(dst);
+    List<Finding> f = new ArrayList<>();
+    List<Fix> fixes = new ArrayList<>();
+    String source = fromContainer == null ? "" : fromContainer;
+
+    // Who holds the address: a container here, or on a peer.
+    Optional<Holder> holder = findHolder(dst, f);
+
+    // 1. route lookup
+    Route route;
+    try {
+      route = host.routeTo(d);
+    } catch (NetlinkException e) {
+      route = null;
+      f.add(new Finding("route", host.name(), Status.FAIL, "ip -6 route get " + d + ": " + e.errnoName()
+          + " (no route matches)"));
+    }
+    if (route == null || route.type() == Route.TYPE_UNREACHABLE || route.type() == Route.TYPE_BLACKHOLE
+        || route.type() == Route.TYPE_PROHIBIT) {
+      if (route != null) {
+        f.add(new Finding("route", host.name(), Status.FAIL, d + " is " + typeName(route) + " here"));
+      }
+      Optional<Fix> fix = holder.filter(h -> h.host != host).flatMap(h -> routeFix(host, h.host, h.prefix));
+      fix.ifPresent(fixes::add);
+      return done(d, source, f, Verdict.NO_ROUTE, "the kernel has no route to " + d
+          + holder.map(h -> ", which lives on " + h.host.name() + " (" + h.prefix + ")").orElse("")
+          + (fix.isPresent() ? ": add a static route to its prefix, as the routed recipe does" : ""), fixes);
+    }
+    if (route.type() == Route.TYPE_LOCAL) {
+      f.add(new Finding("route", host.name(), Status.OK, d + " is an address of this host"));
+      return done(d, source, f, Verdict.REACHABLE, d + " is local to " + host.name(), fixes);
+    }
+    String dev = route.device();
+    InetAddress gw = route.gateway();
+    f.add(new Finding("route", host.name(), Status.OK, gw == null
+        ? d + " dev " + dev + ": on-link (the kernel resolves it with neighbour discovery on " + dev + ")"
+        : d + " via " + IpAddresses.format(gw) + " dev " + dev));
+
+    // 2. local container behind a bridge
+    if (holder.isPresent() && holder.get().host == host) {
+      Holder h = holder.get();
+      if (!h.running) {
+        return done(d, source, f, Verdict.NO_CONTAINER, "container " + h.container + " holds " + d + " but is "
+            + h.state, fixes);
+      }
+      return returnPath(d, source, f, fixes, Verdict.REACHABLE, "container " + h.container + " on this host holds " + d
+          + " (dev " + dev + ")", h);
+    }
+
+    // 3. the neighbour the kernel must resolve: the gateway, or the destination itself on-link
+    String next = gw == null ? d : IpAddresses.format(gw);
+    List<Neighbour> neigh = host.neighbours().dev(dev).address(next).list();
+    NudState state = neigh.isEmpty() ? null : neigh.get(0).state();
+    boolean unresolved = state == NudState.FAILED || state == NudState.INCOMPLETE;
+    if (neigh.isEmpty()) {
+      f.add(new Finding("neighbour", host.name(), Status.INFO, "no entry for " + next + " on " + dev
+          + " yet (nothing was sent there lately)"));
+    } else {
+      f.add(new Finding("neighbour", host.name(), unresolved ? Status.FAIL : Status.OK, neigh.get(0).toString()
+          + (unresolved ? " (neighbour solicitations for it went unanswered)" : "")));
+    }
+    String fwd = sysctl(host, "net.ipv6.conf." + dev + ".forwarding");
+    f.add(new Finding("forwarding", host.name(), "1".equals(fwd) ? Status.OK : Status.INFO,
+        "net.ipv6.conf." + dev + ".forwarding = " + fwd + ("1".equals(fwd) ? "" : " (needed to forward containers' traffic)")));
+
+    if (gw != null) {
+      if (unresolved) {
+        return done(d, source, f, Verdict.GATEWAY_UNRESOLVED, "the gateway " + next + " on " + dev
+            + " does not answer neighbour solicitations", fixes);
+      }
+      if (holder.isEmpty()) {
+        return done(d, source, f, Verdict.REACHABLE, "routed via " + next + "; no known host holds " + d
+            + " (give the doctor its peers to check further)", fixes);
+      }
+      Holder h = holder.get();
+      Verdict v = checkOwnerForwarding(h, f, fixes, h.uplink);
+      if (v != null) {
+        return done(d, source, f, v, h.host.name() + " does not forward IPv6 on " + h.uplink, fixes);
+      }
+      if (!h.running) {
+        return done(d, source, f, Verdict.NO_CONTAINER, h.container + " on " + h.host.name() + " is " + h.state, fixes);
+      }
+      return returnPath(d, source, f, fixes, Verdict.REACHABLE, "routed via " + next + " to " + h.host.name()
+          + ", where " + h.container + " holds " + d, h);
+    }
+
+    // 4. on-link: someone must answer neighbour solicitations for d on this link
+    if (holder.isEmpty()) {
+      if (unresolved) {
+        fixes.add(new Fix("the host holding " + d, "answer neighbour solicitations for " + d + " on its uplink",
+            "host.enableProxyNdp(\"eth0\").proxy(\"" + d + "\")", "ip -6 neigh add proxy " + d + " dev eth0"));
+        return done(d, source, f, Verdict.NEIGHBOUR_UNRESOLVED, d + " is on-link on " + dev
+            + " but nothing answers for it, and no known host owns it", fixes);
+      }
+      return done(d, source, f, Verdict.REACHABLE, d + " is on-link on " + dev
+          + (state == null ? " (not tried yet; no known host owns it)" : " and resolves"), fixes);
+    }
+    Holder h = holder.get();
+    f.add(new Finding("owner", h.host.name(), Status.INFO, d + " lies in " + h.prefix + " of " + h.host.name()
+        + ", behind its bridge: " + host.name() + " sees it on-link on " + dev
+        + ", so " + h.host.name() + " must answer for it on " + h.uplink + " (NDP proxy)"));
+    boolean missing = false;
+    List<Fix> ownerFixes = new ArrayList<>();
+    String pn = sysctl(h.host, "net.ipv6.conf." + h.uplink + ".proxy_ndp");
+    String all = sysctl(h.host, "net.ipv6.conf.all.proxy_ndp");
+    boolean proxyNdp = "1".equals(pn) || "1".equals(all);
+    f.add(new Finding("proxy_ndp", h.host.name(), proxyNdp ? Status.OK : Status.FAIL,
+        "net.ipv6.conf." + h.uplink + ".proxy_ndp = " + pn));
+    String ofwd = sysctl(h.host, "net.ipv6.conf." + h.uplink + ".forwarding");
+    boolean forwarding = "1".equals(ofwd);
+    f.add(new Finding("forwarding", h.host.name(), forwarding ? Status.OK : Status.FAIL,
+        "net.ipv6.conf." + h.uplink + ".forwarding = " + ofwd + (forwarding ? ""
+            : " (the kernel answers proxied solicitations only on a forwarding interface)")));
+    boolean entry = h.host.proxyEntries().stream()
+        .anyMatch(n -> n.address().equals(dst) && h.uplink.equals(n.device()));
+    f.add(new Finding("proxy entry", h.host.name(), entry ? Status.OK : Status.FAIL, entry
+        ? d + " dev " + h.uplink + " proxy" : "no proxy entry for " + d + " on " + h.uplink
+            + " (ip -6 neigh show proxy lists none)"));
+    String var = h.host.name();
+    if (!entry && h.keepsNoEntry()) {
+      // An exited or created container gets no entry (ContainerAddresses): start it, not the proxy.
+      return done(d, source, f, Verdict.NO_CONTAINER, h.container + " on " + h.host.name() + " is " + h.state, fixes);
+    }
+    if (!proxyNdp || !entry) {
+      missing = true;
+      ownerFixes.add(new Fix(h.host.name(), "answer neighbour solicitations for " + d + " on " + h.uplink,
+          var + ".enableProxyNdp(\"" + h.uplink + "\").proxy(\"" + d + "\")",
+          (proxyNdp ? "" : "sysctl -w net.ipv6.conf." + h.uplink + ".proxy_ndp=1 && ")
+              + "ip -6 neigh add proxy " + d + " dev " + h.uplink));
+    }
+    if (!forwarding) {
+      ownerFixes.add(new Fix(h.host.name(), "forward IPv6 on " + h.uplink,
+          var + ".sysctl(\"net.ipv6.conf." + h.uplink + ".forwarding\", \"1\")",
+          "sysctl -w net.ipv6.conf." + h.uplink + ".forwarding=1"));
+    }
+    f.add(new Finding("container", h.host.name(), h.running ? Status.OK : Status.FAIL,
+        h.container + " holds " + d + " (" + h.state + ")"));
+    if (missing || !forwarding) {
+      fixes.addAll(ownerFixes);
+      if (!source.isEmpty() && h.running) {
+        // Say now what the way back will need too, so one round of fixes is enough.
+        Diagnosis back = returnPath(d, source, new ArrayList<>(), new ArrayList<>(), Verdict.REACHABLE, "", h);
+        f.addAll(back.findings());
+        fixes.addAll(back.fixes());
+      }
+      return done(d, source, f, missing ? Verdict.NEEDS_NDP_PROXY : Verdict.FORWARDING_OFF,
+          host.name() + " looks for " + d + " on-link on " + dev + " with neighbour discovery, and " + h.host.name()
+              + (missing ? " does not answer for it (no NDP proxy entry" + (proxyNdp ? "" : ", proxy_ndp off") + ")"
+                  : " does not forward on " + h.uplink), fixes);
+    }
+    if (!h.running) {
+      return done(d, source, f, Verdict.NO_CONTAINER, h.container + " on " + h.host.name() + " is " + h.state, fixes);
+    }
+    return returnPath(d, source, f, fixes, Verdict.REACHABLE, h.host.name() + " answers for " + d + " on " + h.uplink
+        + " and forwards to " + h.container, h);
+  }
+
+  private Verdict checkOwnerForwarding(Holder h, List<Finding> f, List<Fix> fixes, String dev) {
+    String all = sysctl(h.host, "net.ipv6.conf.all.forwarding");
+    f.add(new Finding("forwarding", h.host.name(), "1".equals(all) ? Status.OK : Status.FAIL,
+        "net.ipv6.conf.all.forwarding = " + all));
+    if (!"1".equals(all)) {
+      fixes.add(new Fix(h.host.name(), "forward IPv6", h.host.name() + ".sysctl(\"net.ipv6.conf.all.forwarding\", \"1\")",
+          "sysctl -w net.ipv6.conf.all.forwarding=1"));
+      return Verdict.FORWARDING_OFF;
+    }
+    return null;
+  }
+
+  /** With a source container: can the destination's host send the answers back to it? */
+  private Diagnosis returnPath(String d, String source, List<Finding> f, List<Fix> fixes, Verdict v, String summary,
+      Holder h) {
+    if (source.isEmpty()) {
+      return done(d, source, f, v, summary, fixes);
+    }
+    Optional<Container> c = dockerOf(host).flatMap(dk -> dk.findContainer(source));
+    if (c.isEmpty() || c.get().ipv6().isEmpty()) {
+      f.add(new Finding("source", host.name(), Status.WARN, "container " + source + " not found or without IPv6"));
+      return done(d, source, f, v, summary, fixes);
+    }
+    String src = c.get().ipv6().get().toCanonicalString();
+    IPv6Prefix srcPrefix = prefixOf(c.get());
+    if (h.host == host) {
+      f.add(new Finding("return path", host.name(), Status.OK, "both ends are on " + host.name()));
+      return done(d, source, f, v, summary, fixes);
+    }
+    Route back;
+    try {
+      back = h.host.routeTo(src);
+    } catch (NetlinkException e) {
+      f.add(new Finding("return path", h.host.name(), Status.FAIL, "ip -6 route get " + src + ": " + e.errnoName()));
+      routeFix(h.host, host, srcPrefix.text).ifPresent(fixes::add);
+      return done(d, source, f, Verdict.RETURN_PATH_BROKEN, h.host.name() + " has no route back to " + src
+          + " (" + source + ")", fixes);
+    }
+    if (back.gateway() != null) {
+      f.add(new Finding("return path", h.host.name(), Status.OK, src + " via " + IpAddresses.format(back.gateway())
+          + " dev " + back.device()));
+      return done(d, source, f, v, summary, fixes);
+    }
+    // On-link for the other host: this host must answer for the source on its uplink.
+    String uplink = uplinkFacing(host, back, h.host).orElse(back.device());
+    InetAddress srcAddr = IpAddresses.parse(src);
+    boolean entry = host.proxyEntries().stream().anyMatch(n -> n.address().equals(srcAddr) && uplink.equals(n.device()));
+    String pn = sysctl(host, "net.ipv6.conf." + uplink + ".proxy_ndp");
+    boolean proxyNdp = "1".equals(pn) || "1".equals(sysctl(host, "net.ipv6.conf.all.proxy_ndp"));
+    f.add(new Finding("return path", h.host.name(), Status.INFO, src + " dev " + back.device()
+        + ": on-link, so " + host.name() + " must answer for it"));
+    f.add(new Finding("proxy entry", host.name(), entry && proxyNdp ? Status.OK : Status.FAIL, entry
+        ? src + " dev " + uplink + " proxy" + (proxyNdp ? "" : " (but proxy_ndp = " + pn + ")")
+        : "no proxy entry for " + src + " on " + uplink));
+    if (entry && proxyNdp) {
+      return done(d, source, f, v, summary + "; the answers find their way back to " + source, fixes);
+    }
+    fixes.add(new Fix(host.name(), "answer neighbour solicitations for " + source + "'s " + src + " on " + uplink,
+        host.name() + ".enableProxyNdp(\"" + uplink + "\").proxy(\"" + src + "\")",
+        (proxyNdp ? "" : "sysctl -w net.ipv6.conf." + uplink + ".proxy_ndp=1 && ") + "ip -6 neigh add proxy " + src
+            + " dev " + uplink));
+    return done(d, source, f, Verdict.RETURN_PATH_BROKEN, "the way there works, but " + h.host.name()
+        + " finds " + src + " on-link and nobody answers for it: " + host.name() + " must proxy it", fixes);
+  }
+
+  private Diagnosis done(String d, String source, List<Finding> f, Verdict v, String summary, List<Fix> fixes) {
+    return new Diagnosis(host.name(), d, source, f, v, summary, fixes);
+  }
+
+  private static String typeName(Route r) {
+    return switch (r.type()) {
+      case Route.TYPE_UNREACHABLE -> "unreachable";
+      case Route.TYPE_BLACKHOLE -> "a blackhole";
+      case Route.TYPE_PROHIBIT -> "prohibited";
+      default -> "type " + r.type();
+    };
+  }
+
+  /** A static route on {@code on} to {@code prefix} through {@code target}'s address on their shared link. */
+  private static Optional<Fix> routeFix(Host on, Host target, String prefix) {
+    for (Address mine : globalV6(on)) {
+      for (Address theirs : globalV6(target)) {
+        if (mine.prefix().network().equals(theirs.prefix().network()) && !mine.address().equals(theirs.address())) {
+          String via = IpAddresses.format(theirs.address());
+          return Optional.of(new Fix(on.name(), "route " + prefix + " through " + target.name(),
+              on.name() + ".route(\"" + prefix + "\").via(\"" + via + "\").add()",
+              "ip -6 route add " + prefix + " via " + via));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static List<Address> globalV6(Host h) {
+    List<Address> out = new ArrayList<>();
+    for (Address a : h.addresses()) {
+      if (a.address() instanceof Inet6Address && !a.address().isLinkLocalAddress() && !a.address().isLoopbackAddress()
+          && a.scope() == 0) {
+        out.add(a);
+      }
+    }
+    return out;
+  }
+
+  /** The device of {@code on} on the link it shares with {@code other}: where other's route points and on owns an address. */
+  private static Optional<String> uplinkFacing(Host on, Route otherRoute, Host other) {
+    for (Address theirs : globalV6(other)) {
+      if (!theirs.device().equals(otherRoute.device())) {
+        continue;
+      }
+      for (Address mine : globalV6(on)) {
+        if (theirs.prefix().network().equals(mine.prefix().network())) {
+          return Optional.of(mine.device());
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String sysctl(Host h, String key) {
+    try {
+      return h.sysctl(key).trim();
+    } catch (RuntimeException e) {
+      return "?";
+    }
+  }
+
+  // ---------------------------------------------------------------- who holds an address
+
+  /** A container holding (or meant to hold) an address, and the host it runs on. */
+  private record Holder(Host host, String container, boolean running, String state, String prefix, String uplink) {
+    /** A container whose state keeps no proxy entry (the rule plans and the sync share): exited, created... */
+    boolean keepsNoEntry() {
+      return !"(none)".equals(container) && !ContainerAddresses.keepsEntry(state);
+    }
+  }
+
+  private record IPv6Prefix(String text) {}
+
+  private static IPv6Prefix prefixOf(Container c) {
+    return new IPv6Prefix(c.networks().stream().filter(n -> n.ipv6().isPresent()).findFirst()
+        .flatMap(NetworkAttachment::ipv6Prefix).map(Prefixes::text).orElse("?"));
+  }
+
+  private Optional<Holder> findHolder(Inet6Address dst, List<Finding> f) {
+    List<Host> all = new ArrayList<>();
+    all.add(host);
+    all.addAll(peers);
+    String d = IpAddresses.format(dst);
+    Holder byPrefix = null;
+    for (Host h : all) {
+      Optional<Docker> dk = dockerOf(h);
+      if (dk.isEmpty()) {
+        f.add(new Finding("docker", h.name(), Status.INFO, "no Docker endpoint to ask who holds " + d));
+        continue;
+      }
+      try {
+        for (Container c : dk.get().containers()) {
+          for (NetworkAttachment n : c.networks()) {
+            if (n.ipv6().isPresent() && n.ipv6().get().toCanonicalString().equals(d)) {
+              String prefix = n.ipv6Prefix().map(Prefixes::text).orElse(d + "/128");
+              return Optional.of(new Holder(h, c.name(), c.running(), c.state(), prefix, ownerUplink(h)));
+            }
+          }
+        }
+        if (byPrefix == null) {
+          for (DockerNetwork n : dk.get().networks()) {
+            for (Subnet s : n.ipv6Subnets()) {
+              if (Prefixes.contains((inet.ipaddr.ipv6.IPv6Address) s.prefix(), Prefixes.address(d))) {
+                byPrefix = new Holder(h, "(none)", false, "no container holds it", Prefixes.text(
+                    (inet.ipaddr.ipv6.IPv6Address) s.prefix()), ownerUplink(h));
+              }
+            }
+          }
+        }
+      } catch (RuntimeException e) {
+        f.add(new Finding("docker", h.name(), Status.WARN, "cannot ask Docker: " + e.getMessage()));
+      }
+    }
+    if (byPrefix != null) {
+      f.add(new Finding("container", byPrefix.host.name(), Status.FAIL, "no container holds " + d + ", though it lies in "
+          + byPrefix.host.name() + "'s " + byPrefix.prefix));
+    }
+    return Optional.ofNullable(byPrefix);
+  }
+
+  /** The host's interface carrying a global IPv6 address that is not a Docker bridge: its uplink. */
+  private static String ownerUplink(Host h) {
+    for (Address a : globalV6(h)) {
+      String dev = a.device();
+      if (!dev.equals("docker0") && !dev.startsWith("br-") && !dev.startsWith("mgmt") && !dev.startsWith("veth")
+          && !a.address().isSiteLocalAddress() && !isUla(a.address())) {
+        return dev;
+      }
+    }
+    return "eth0";
+  }
+
+  private static boolean isUla(InetAddress a) {
+    return (a.getAddress()[0] & 0xfe) == 0xfc;
+  }
+
+  private static Optional<Docker> dockerOf(Host h) {
+    try {
+      return Optional.of(h.docker());
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  // ---------------------------------------------------------------- sockets and exposure
+
+  /** The host's TCP listening sockets with their processes, like {@code ss -ltnp} ({@link Host#listeningSockets}). */
+  public List<Socket> listeningSockets() {
+    return host.listeningSockets();
+  }
+
+  /**
+   * How the host's running containers are exposed over IPv6: fully exposed endpoints (a global
+   * address, no published port) and each published port explained.
+   */
+  public Exposure exposure() {
+    Docker dk = host.docker();
+    DaemonConfig given = daemonConfig != null ? daemonConfig : runningDaemonConfig(dk.endpoint());
+    DaemonFacts facts = dk.daemon(given);
+    List<Socket> listeners = listeningSockets();
+    List<Exposure.ContainerExposure> out = new ArrayList<>();
+    for (Container c : dk.containers()) {
+      if (!c.running()) {
+        continue;
+      }
+      List<String> v6 = c.networks().stream().flatMap(n -> n.ipv6().stream()).map(a -> a.toCanonicalString()).toList();
+      List<Exposure.PortExposure> ports = new ArrayList<>();
+      for (PublishedPort p : c.ports()) {
+        if (!"tcp".equals(p.protocol())) {
+          continue;
+        }
+        ports.add(explain(p, facts, listeners));
+      }
+      boolean fully = !v6.isEmpty() && c.ports().isEmpty();
+      String note;
+      if (v6.isEmpty()) {
+        note = "no global IPv6 address: reachable over IPv6 only through published ports";
+      } else if (fully) {
+        note = "fully exposed endpoint: a global IPv6 address and no published port, so every port it listens on is "
+            + "reachable at " + String.join(", ", v6) + " wherever its prefix is routed or proxied";
+      } else {
+        note = "its global IPv6 address " + String.join(", ", v6)
+            + " is reachable directly on every port it listens on, not only the published ones";
+      }
+      out.add(new Exposure.ContainerExposure(c.name(), v6, fully, ports, note));
+    }
+    return new Exposure(host.name(), facts.userlandProxy(), facts.ip6tables(), listeners, out);
+  }
+
+  private static Exposure.PortExposure explain(PublishedPort p, DaemonFacts facts, List<Socket> listeners) {
+    Optional<Socket> any6 = listeners.stream().filter(s -> s.localPort() == p.hostPort() && s.family() == 6
+        && s.anyAddress()).findFirst();
+    if (any6.isPresent() && any6.get().command().equals("docker-proxy")) {
+      Socket s = any6.get();
+      String who = "docker-proxy pid " + s.processes().get(0).pid();
+      return new Exposure.PortExposure(p, true, who + " on " + s.local(), "served over IPv6 by " + who
+          + " listening on :::" + p.hostPort() + " (" + s.local() + ", which takes IPv4 too)");
+    }
+    if (facts.ip6tables().value()) {
+      return new Exposure.PortExposure(p, true, "ip6tables NAT",
+          "answered over IPv6 through dockerd's ip6tables NAT rules (ip6tables " + facts.ip6tables() + ")");
+    }
+    // dockerd itself holds the port when the userland proxy is off: it only reserves it.
+    String held = any6.map(s -> "; " + (s.command().isEmpty() ? "a process" : s.command()) + " holds " + s.local()
+        + " only to reserve the port: connections are accepted by the kernel and never served").orElse("");
+    if (!facts.userlandProxy().value()) {
+      return new Exposure.PortExposure(p, false, "", "will not answer over IPv6: the userland proxy is off ("
+          + facts.userlandProxy() + ") and there is no ip6tables NAT (ip6tables " + facts.ip6tables()
+          + "; engines before 27 need --ip6tables): only IPv4 NAT serves the port" + held);
+    }
+    return new Exposure.PortExposure(p, false, "", "no docker-proxy listens on :::" + p.hostPort()
+        + " although the userland proxy is on: the port was bound to " + p.hostIp().toCanonicalString() + " only" + held);
+  }
+
+  /**
+   * The settings of the dockerd serving a unix endpoint, from its command line and --config-file
+   * (/proc/PID/cmdline); none when no such process is found (remote or not ours to read).
+   */
+  static DaemonConfig runningDaemonConfig(String endpoint) {
+    String sock = endpoint.startsWith("unix://") ? endpoint.substring(7) : endpoint;
+    boolean defaultSock = sock.equals("/var/run/docker.sock") || sock.equals("/run/docker.sock");
+    for (long pid : Procs.all()) {
+      if (!"dockerd".equals(Procs.comm(pid))) {
+        continue;
+      }
+      String cmd = Procs.cmdline(pid);
+      boolean match = cmd.contains("unix://" + sock) || (defaultSock && !cmd.contains(" -H ") && !cmd.contains("--host"));
+      if (!match) {
+        continue;
+      }
+      List<String> args = List.of(cmd.split(" "));
+      DaemonConfig fromArgs = DaemonConfig.fromArgs(args);
+      String file = "/etc/docker/daemon.json";
+      int i = args.indexOf("--config-file");
+      if (i >= 0 && i + 1 < args.size()) {
+        file = args.get(i + 1);
+      }
+      try {
+        Path p = Path.of(file);
+        if (Files.exists(p)) {
+          return fromArgs.orElse(DaemonConfig.fromDaemonJson(Files.readString(p)));
+        }
+      } catch (IOException | RuntimeException e) {
+        return fromArgs;
+      }
+      return fromArgs;
+    }
+    return DaemonConfig.none();
+  }
+}

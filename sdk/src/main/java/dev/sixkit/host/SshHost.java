@@ -1,0 +1,696 @@
+package dev.sixkit.host;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sixkit.SixkitException;
+import dev.sixkit.docker.Docker;
+import dev.sixkit.host.SshException.InFlight;
+import dev.sixkit.host.SshException.Reason;
+import dev.sixkit.internal.iproute.IpErrors;
+import dev.sixkit.internal.iproute.IpJson;
+import dev.sixkit.internal.iproute.SsListing;
+import dev.sixkit.internal.ssh.RemoteInput;
+import dev.sixkit.internal.ssh.SshConnection;
+import dev.sixkit.internal.ssh.SshTarget;
+import dev.sixkit.internal.ssh.StreamLocalChannel;
+import dev.sixkit.internal.ssh.UnixForward;
+import dev.sixkit.netlink.Address;
+import dev.sixkit.netlink.IpAddresses;
+import dev.sixkit.netlink.IpPrefix;
+import dev.sixkit.netlink.Link;
+import dev.sixkit.netlink.Neighbour;
+import dev.sixkit.netlink.NetlinkException;
+import dev.sixkit.netlink.NudState;
+import dev.sixkit.netlink.Route;
+import dev.sixkit.netlink.Socket;
+import dev.sixkit.plan.ApplyException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Docker host reached over SSH (Apache MINA SSHD): the same {@link Host} interface as a local
+ * or namespace host, answered with the same sdk-netlink records.
+ *
+ * <ul>
+ *   <li>Reads run fixed {@code ip -json -details ...} commands and parse their output into
+ *       {@link Link}, {@link Address}, {@link Route} and {@link Neighbour} records; sysctls are
+ *       read with {@code cat} from /proc/sys.
+ *   <li>Writes go to {@code ip -batch -} on standard input (proxy entries, routes) or to a fixed
+ *       command reading the value from standard input (sysctls). Each is idempotent and returns
+ *       the {@link Change} it made, checked against the state read first, as a kernel host does.
+ *   <li>No command is ever built from the caller's text: interface names and sysctl keys must
+ *       match plain patterns, addresses and prefixes are parsed and re-spelled by Sixkit, and
+ *       anything else is refused before anything is sent ({@link SshException.Reason#INVALID_INPUT}).
+ *   <li>Docker: the remote Engine's unix socket is reached over the same connection (an OpenSSH
+ *       direct-streamlocal channel per HTTP connection) through a private local socket.
+ *   <li>One connection serves every operation and is closed with the host. A command that
+ *       overruns fails with TIMEOUT; a connection lost under a command fails with
+ *       CONNECTION_LOST and, for a write, says whether the write was found applied after
+ *       reconnecting ({@link SshException#inFlight()}). Many proxy entries at once go through
+ *       {@link SshProxyNdp#proxyAll}, which reports exactly what was applied if it is cut off
+ *       ({@link ApplyException}).
+ * </ul>
+ *
+ * <pre>{@code
+ * try (SshHost h = Host.ssh("root@docker2", SshOptions.defaults().identity(Path.of("/root/.ssh/id_ed25519")))) {
+ *   h.enableProxyNdp("eth0").proxy("2001:db8:ab11:0:c000::2");
+ *   h.docker().containers();
+ * }
+ * }</pre>
+ *
+ * <p>The remote user must be allowed to change the network settings (root), and its login shell
+ * must be a POSIX shell (sh, dash, bash): every command runs through it, as OpenSSH does. Each
+ * command costs one exec channel on the shared connection plus the shell's start (measured on the
+ * lab: ~120 ms per command, nearly all of it root's ~/.bashrc; OpenSSH's own client over a
+ * multiplexed connection takes the same). Thread-safe:
+ * commands run on their own channels of the shared connection.
+ */
+public final class SshHost implements Host {
+  private static final Logger log = LoggerFactory.getLogger(SshHost.class);
+
+  // Every command line is one of these constants, or a constant around a checked /proc/sys path.
+  private static final String LINKS = "ip -json -details link show";
+  private static final String ADDRESSES = "ip -json address show";
+  private static final String ROUTES = "ip -json link show && ip -json -details route show table main"
+      + " && ip -json -details -6 route show table main";
+  private static final String NEIGHBOURS = "ip -json link show && ip -json neigh show nud all";
+  private static final String PROXIES = "ip -json link show && ip -json neigh show proxy";
+  private static final String ROUTE_GET = "ip -json link show && ip -json -details -batch -";
+  private static final String BATCH = "ip -batch -";
+  /** proxyAll sends this many lines per ip -batch: progress is known per chunk, and exactly on failure. */
+  static final int CHUNK = 500;
+
+  private final SshTarget target;
+  private final String name;
+  private final SshOptions options;
+  private final SshConnection ssh;
+  private volatile Docker docker;
+  private volatile UnixForward forward;
+
+  private SshHost(SshTarget target, String name, SshOptions options, SshConnection ssh) {
+    this.target = target;
+    this.name = name;
+    this.options = options;
+    this.ssh = ssh;
+  }
+
+  /**
+   * Connects to {@code [user@]host[:port]} (an IPv6 literal with a port in brackets).
+   *
+   * @throws SshException INVALID_TARGET before connecting when the target is malformed;
+   *     UNKNOWN_HOST_KEY or CHANGED_HOST_KEY naming the host and the key's fingerprint;
+   *     AUTH_FAILED, UNREACHABLE, TIMEOUT, CONFIG otherwise
+   */
+  public static SshHost connect(String target, SshOptions options) {
+    SshOptions o = options == null ? SshOptions.defaults() : options;
+    SshTarget t = SshTarget.parse(target, o.user().orElse(System.getProperty("user.name")), o.port());
+    o.dockerSocket().ifPresent(p -> RemoteInput.socketPath(t.toString(), p));
+    String hostName = o.name().orElse(t.host());
+    List<SshConnection.KeyFile> keys = new ArrayList<>();
+    for (SshOptions.Identity id : o.resolvedIdentities()) {
+      keys.add(new SshConnection.KeyFile(id.file(), id.passphrase()));
+    }
+    SshConnection c = SshConnection.open(t, new SshConnection.Settings(keys, o.agentSocket(), o.knownHosts(),
+        o.isTrustOnFirstUse(), o.connectTimeout()));
+    log.info("connected to {} as host {} (host key {})", t, hostName, c.hostKeyFingerprint());
+    return new SshHost(t, hostName, o, c);
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  /** user@host:port. */
+  public String target() {
+    return target.toString();
+  }
+
+  /** The SHA256 fingerprint of the server's key, as checked against known_hosts. */
+  public String hostKeyFingerprint() {
+    return ssh.hostKeyFingerprint();
+  }
+
+  /** How many times the connection was opened (more than 1 after reconnecting). */
+  public long connects() {
+    return ssh.connects();
+  }
+
+  /** How many commands this host sent to the remote host so far (diagnostics, tests). */
+  public long commandsSent() {
+    return ssh.commands();
+  }
+
+  /** The options in use. */
+  public SshOptions options() {
+    return options;
+  }
+
+  // ---------------------------------------------------------------- running commands
+
+  private String where() {
+    return "on " + name;
+  }
+
+  /** Runs a fixed command; a non-zero exit becomes the NetlinkException ip's text describes. */
+  private String read(String command, byte[] stdin, String op, String object) {
+    SshConnection.Result r = ssh.exec(command, stdin, options.commandTimeout());
+    if (!r.ok()) {
+      throw IpErrors.toException(r.stderr(), op, object, where());
+    }
+    return r.stdout();
+  }
+
+  private List<JsonNode> readJson(String command, byte[] stdin, String op, String object, int values) {
+    String out = read(command, stdin, op, object);
+    List<JsonNode> v = IpJson.values(out, op);
+    if (v.size() != values) {
+      throw new SshException(Reason.COMMAND_FAILED, target.toString(), op, object, "expected " + values
+          + " JSON values from ip, got " + v.size() + " (is iproute2 older than 4.17?)", null);
+    }
+    return v;
+  }
+
+  private static byte[] lines(List<String> lines) {
+    StringBuilder sb = new StringBuilder();
+    for (String l : lines) {
+      sb.append(l).append('\n');
+    }
+    return sb.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** A POSIX shell word for a string that already passed {@link RemoteInput}'s checks. */
+  private static String quote(String checked) {
+    return "'" + checked.replace("'", "'\\''") + "'";
+  }
+
+  /**
+   * Runs one write; when the connection is lost (or the command overruns) under it, reconnects,
+   * checks whether it took effect and says so in the exception.
+   */
+  private <T> T write(Supplier<T> send, BooleanSupplier inEffect, Change ifApplied) {
+    try {
+      return send.get();
+    } catch (SshException e) {
+      if (e.reason() != Reason.CONNECTION_LOST && e.reason() != Reason.TIMEOUT) {
+        throw e;
+      }
+      if (e.reason() == Reason.TIMEOUT) {
+        ssh.disconnect(); // a connection that stopped answering is not trusted for the check
+      }
+      boolean applied;
+      try {
+        applied = inEffect.getAsBoolean();
+      } catch (RuntimeException again) {
+        throw e.withInFlight(InFlight.UNKNOWN, null, "whether the write took effect is not known: checking failed ("
+            + again.getMessage() + ")");
+      }
+      throw applied ? e.withInFlight(InFlight.APPLIED, ifApplied, "after reconnecting it was found APPLIED: "
+          + ifApplied) : e.withInFlight(InFlight.NOT_APPLIED, null, "after reconnecting it was found NOT applied");
+    }
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  @Override
+  public List<Link> interfaces() {
+    return IpJson.links(IpJson.array(read(LINKS, null, "list interfaces", ""), "list interfaces"));
+  }
+
+  @Override
+  public List<Address> addresses() {
+    return IpJson.addresses(IpJson.array(read(ADDRESSES, null, "list addresses", ""), "list addresses"));
+  }
+
+  private Map<String, Integer> indexes(JsonNode links) {
+    Map<String, Integer> m = new LinkedHashMap<>();
+    for (JsonNode l : links) {
+      m.put(l.path("ifname").asText(), l.path("ifindex").asInt());
+    }
+    return m;
+  }
+
+  @Override
+  public List<Route> routes() {
+    List<JsonNode> v = readJson(ROUTES, null, "list routes", "table main", 3);
+    Map<String, Integer> idx = indexes(v.get(0));
+    List<Route> out = new ArrayList<>(IpJson.routes(v.get(1), false, idx));
+    out.addAll(IpJson.routes(v.get(2), true, idx));
+    return out;
+  }
+
+  @Override
+  public Route routeTo(String destination) {
+    InetAddress a = IpAddresses.parse(destination);
+    String dst = IpAddresses.format(a);
+    List<JsonNode> v = readJson(ROUTE_GET, lines(List.of("route get " + dst)), "look up route", dst, 2);
+    JsonNode answer = v.get(1);
+    if (!answer.isArray() || answer.isEmpty()) {
+      throw new NetlinkException(101, "look up route", dst, "no route " + where());
+    }
+    return IpJson.route(answer.get(0), a instanceof Inet6Address, indexes(v.get(0)));
+  }
+
+  @Override
+  public NeighbourQuery neighbours() {
+    return new SshNeighbourQuery(null, Set.of(), null);
+  }
+
+  private final class SshNeighbourQuery implements NeighbourQuery {
+    private final String dev;
+    private final Set<NudState> states;
+    private final InetAddress address;
+
+    SshNeighbourQuery(String dev, Set<NudState> states, InetAddress address) {
+      this.dev = dev;
+      this.states = states;
+      this.address = address;
+    }
+
+    @Override
+    public NeighbourQuery dev(String device) {
+      return new SshNeighbourQuery(RemoteInput.ifname(target.toString(), device), states, address);
+    }
+
+    @Override
+    public NeighbourQuery state(NudState... wanted) {
+      EnumSet<NudState> s = EnumSet.noneOf(NudState.class);
+      s.addAll(List.of(wanted));
+      return new SshNeighbourQuery(dev, s, address);
+    }
+
+    @Override
+    public NeighbourQuery address(String a) {
+      return new SshNeighbourQuery(dev, states, IpAddresses.parse(a));
+    }
+
+    @Override
+    public List<Neighbour> list() {
+      List<JsonNode> v = readJson(NEIGHBOURS, null, "list neighbours", dev == null ? "" : "dev " + dev, 2);
+      Map<String, Integer> idx = indexes(v.get(0));
+      if (dev != null && !idx.containsKey(dev)) {
+        throw noDevice("list neighbours", "dev " + dev, dev);
+      }
+      List<Neighbour> out = new ArrayList<>();
+      for (Neighbour n : IpJson.neighbours(v.get(1), idx)) {
+        if (!(n.address() instanceof Inet6Address) || n.isProxy() || (dev != null && !dev.equals(n.device()))
+            || (address != null && !address.equals(n.address()))
+            || (!states.isEmpty() && !states.contains(n.state()))) {
+          continue;
+        }
+        out.add(n);
+      }
+      return out;
+    }
+  }
+
+  private NetlinkException noDevice(String op, String object, String dev) {
+    return new NetlinkException(IpErrors.ENODEV, op, object, "no interface named '" + dev + "' " + where());
+  }
+
+  @Override
+  public List<Neighbour> proxyEntries() {
+    List<JsonNode> v = readJson(PROXIES, null, "list proxy neighbours", "", 2);
+    return IpJson.neighbours(v.get(1), indexes(v.get(0)));
+  }
+
+  @Override
+  public List<Socket> listeningSockets() {
+    String out = read(SsListing.COMMAND, null, "list sockets", "tcp listeners");
+    // Device names become indexes as sock_diag gives them; asked only when a socket is bound to one.
+    Map<String, Integer> index = new HashMap<>();
+    if (!SsListing.devices(out).isEmpty()) {
+      interfaces().forEach(l -> index.put(l.name(), l.index()));
+    }
+    try {
+      return SsListing.parse(out, index::get);
+    } catch (IllegalArgumentException e) {
+      throw new SshException(Reason.COMMAND_FAILED, target.toString(), "list sockets", "tcp listeners",
+          e.getMessage() + " (is iproute2's ss installed?)", e);
+    }
+  }
+
+  @Override
+  public String sysctl(String key) {
+    String path = RemoteInput.sysctlPath(target.toString(), key, "read sysctl");
+    SshConnection.Result r = ssh.exec("cat -- " + quote(path), null, options.commandTimeout());
+    if (!r.ok()) {
+      throw sysctlFailure(r.stderr(), "read sysctl", key, key);
+    }
+    String v = r.stdout();
+    return v.endsWith("\n") ? v.substring(0, v.length() - 1) : v;
+  }
+
+  private NetlinkException sysctlFailure(String stderr, String op, String key, String object) {
+    if (stderr.contains("No such file or directory")) {
+      String[] parts = key.split("\\.");
+      if (parts.length >= 5 && (parts[1].equals("ipv4") || parts[1].equals("ipv6"))
+          && (parts[2].equals("conf") || parts[2].equals("neigh")) && !parts[3].equals("all")
+          && !parts[3].equals("default") && interfaces().stream().noneMatch(l -> l.name().equals(parts[3]))) {
+        return noDevice(op, key, parts[3]);
+      }
+      return new NetlinkException(IpErrors.ENOENT, op, object, "no sysctl named " + key + " " + where());
+    }
+    int errno = IpErrors.errnoOf(stderr);
+    return new NetlinkException(errno > 0 ? errno : IpErrors.EIO, op, object,
+        errno == 22 ? "the kernel refused the value" : stderr.strip());
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  @Override
+  public Change sysctl(String key, String value) {
+    String path = RemoteInput.sysctlPath(target.toString(), key, "write sysctl");
+    if (value == null || value.isEmpty() || value.length() > 4096 || value.indexOf('\n') >= 0
+        || value.indexOf('\0') >= 0) {
+      throw new NetlinkException(22, "write sysctl", key, "a value is one line of 1 to 4096 characters");
+    }
+    RemoteInput.sysctlValue(target.toString(), key, value);
+    String before = sysctl(key);
+    if (before.equals(value)) {
+      return Change.unchanged(name, "sysctl " + key, before);
+    }
+    // The command is fixed but for the checked path; the value travels on standard input.
+    String command = "IFS= read -r v && printf '%s\\n' \"$v\" > " + quote(path) + " && cat -- " + quote(path);
+    Change wanted = Change.of(name, "sysctl " + key, before, value);
+    String after = write(() -> {
+      SshConnection.Result r = ssh.exec(command, (value + "\n").getBytes(StandardCharsets.UTF_8),
+          options.commandTimeout());
+      if (!r.ok()) {
+        throw sysctlFailure(r.stderr(), "write sysctl", key, key + "=" + value);
+      }
+      String v = r.stdout();
+      return v.endsWith("\n") ? v.substring(0, v.length() - 1) : v;
+    }, () -> sysctl(key).equals(value), wanted);
+    Change change = Change.of(name, "sysctl " + key, before, after);
+    if (change.changed()) {
+      log.info("{}", change);
+    }
+    return change;
+  }
+
+  private void requireInterface(String dev) {
+    RemoteInput.ifname(target.toString(), dev);
+    if (interfaces().stream().noneMatch(l -> l.name().equals(dev))) {
+      throw noDevice("find interface", dev, dev);
+    }
+  }
+
+  @Override
+  public SshProxyNdp enableProxyNdp(String uplink) {
+    requireInterface(uplink);
+    Change c = sysctl("net.ipv6.conf." + uplink + ".proxy_ndp", "1");
+    return new SshProxyNdp(uplink, List.of(c));
+  }
+
+  @Override
+  public SshProxyNdp proxyNdp(String uplink) {
+    requireInterface(uplink);
+    return new SshProxyNdp(uplink, List.of());
+  }
+
+  /**
+   * Proxy entries on one uplink of an SSH host; besides {@link Host.ProxyNdp}, many entries at
+   * once in few round trips ({@link #proxyAll}, {@link #unproxyAll}). Immutable; thread-safe.
+   */
+  public final class SshProxyNdp extends UplinkProxies {
+    SshProxyNdp(String uplink, List<Change> enabled) {
+      super(name, uplink, enabled);
+    }
+
+    private Set<InetAddress> present() {
+      Set<InetAddress> s = new HashSet<>();
+      for (Neighbour n : entries()) {
+        s.add(n.address());
+      }
+      return s;
+    }
+
+    @Override
+    boolean contains(InetAddress a) {
+      return present().contains(a);
+    }
+
+    @Override
+    void apply(InetAddress a, boolean add, Change c) {
+      String target = IpAddresses.format(a) + " dev " + uplink;
+      String line = (add ? "neigh add proxy " : "neigh del proxy ") + target;
+      write(() -> read(BATCH, lines(List.of(line)), add ? "add proxy neighbour" : "delete proxy neighbour", target),
+          () -> present().contains(a) == add, c);
+    }
+
+    @Override
+    public List<Neighbour> entries() {
+      List<JsonNode> v = readJson(PROXIES, null, "list proxy neighbours", "dev " + uplink, 2);
+      Map<String, Integer> idx = indexes(v.get(0));
+      if (!idx.containsKey(uplink)) {
+        throw noDevice("list proxy neighbours", "dev " + uplink, uplink);
+      }
+      List<Neighbour> out = new ArrayList<>();
+      for (Neighbour n : IpJson.neighbours(v.get(1), idx)) {
+        if (n.isProxy() && uplink.equals(n.device())) {
+          out.add(n);
+        }
+      }
+      return out;
+    }
+
+    /**
+     * Proxy entries for many addresses, sent {@value SshHost#CHUNK} lines per {@code ip -batch}.
+     * Returns one Change per address, in order (UNCHANGED for those already there). Every address
+     * is checked before anything is sent.
+     *
+     * @throws ApplyException when a line fails or the connection is lost part way: it lists the
+     *     entries found in effect, those not, and those that could not be checked
+     */
+    public List<Change> proxyAll(Collection<String> addresses) {
+      return applyAll(addresses, true);
+    }
+
+    /** Removes the proxy entries of many addresses; see {@link #proxyAll}. */
+    public List<Change> unproxyAll(Collection<String> addresses) {
+      return applyAll(addresses, false);
+    }
+
+    private List<Change> applyAll(Collection<String> addresses, boolean add) {
+      List<InetAddress> wanted = new ArrayList<>();
+      Set<InetAddress> seen = new HashSet<>();
+      for (String s : addresses) {
+        InetAddress a = parse(s);
+        if (seen.add(a)) {
+          wanted.add(a);
+        }
+      }
+      Set<InetAddress> now = present();
+      List<Change> done = new ArrayList<>();
+      List<InetAddress> todo = new ArrayList<>();
+      for (InetAddress a : wanted) {
+        if (now.contains(a) == add) {
+          done.add(Change.unchanged(name, object(a), add ? "present" : ""));
+        } else {
+          todo.add(a);
+        }
+      }
+      String op = (add ? "add" : "delete") + " proxy neighbours";
+      String what = todo.size() + " entries " + where() + " dev " + uplink;
+      for (int from = 0; from < todo.size(); from += CHUNK) {
+        List<InetAddress> chunk = todo.subList(from, Math.min(todo.size(), from + CHUNK));
+        List<String> batch = new ArrayList<>();
+        for (InetAddress a : chunk) {
+          batch.add("neigh " + (add ? "add" : "del") + " proxy " + IpAddresses.format(a) + " dev " + uplink);
+        }
+        List<InetAddress> rest = todo.subList(Math.min(todo.size(), from + CHUNK), todo.size());
+        SshConnection.Result r;
+        try {
+          r = ssh.exec(BATCH, lines(batch), options.commandTimeout());
+        } catch (SshException e) {
+          if (e.reason() != Reason.CONNECTION_LOST && e.reason() != Reason.TIMEOUT) {
+            throw partial(op, what, e.getMessage(), done, chunk, rest, List.of(), e, add);
+          }
+          // Reconnect and look: the entries of this chunk in effect are exactly those applied.
+          if (e.reason() == Reason.TIMEOUT) {
+            ssh.disconnect();
+          }
+          Set<InetAddress> after;
+          try {
+            after = present();
+          } catch (RuntimeException again) {
+            throw partial(op, what, e.getMessage() + "; checking afterwards failed: " + again.getMessage(), done,
+                List.of(), rest, chunk, e, add);
+          }
+          List<InetAddress> appliedHere = new ArrayList<>();
+          List<InetAddress> notHere = new ArrayList<>();
+          for (InetAddress a : chunk) {
+            (after.contains(a) == add ? appliedHere : notHere).add(a);
+          }
+          addChanges(done, appliedHere, add);
+          throw partial(op, what, e.getMessage(), done, notHere, rest, List.of(), e, add);
+        }
+        if (!r.ok()) {
+          // ip -batch stops at the first failing line: the lines before it took effect.
+          OptionalInt failed = IpErrors.failedLine(r.stderr());
+          int ok = failed.isPresent() ? Math.max(0, Math.min(chunk.size(), failed.getAsInt() - 1)) : 0;
+          addChanges(done, chunk.subList(0, ok), add);
+          NetlinkException why = IpErrors.toException(r.stderr(), add ? "add proxy neighbour" : "delete proxy neighbour",
+              ok < chunk.size() ? IpAddresses.format(chunk.get(ok)) + " dev " + uplink : "", where());
+          throw partial(op, what, why.getMessage(), done, chunk.subList(ok, chunk.size()), rest, List.of(), why,
+              add);
+        }
+        addChanges(done, chunk, add);
+      }
+      if (!todo.isEmpty()) {
+        log.info("{}: {} {} proxy entries dev {}", name, add ? "added" : "removed", todo.size(), uplink);
+      }
+      // In the caller's order.
+      Map<String, Change> byObject = new LinkedHashMap<>();
+      for (Change c : done) {
+        byObject.put(c.object(), c);
+      }
+      List<Change> out = new ArrayList<>();
+      for (InetAddress a : wanted) {
+        out.add(byObject.get(object(a)));
+      }
+      return out;
+    }
+
+    private void addChanges(List<Change> done, List<InetAddress> applied, boolean add) {
+      for (InetAddress a : applied) {
+        done.add(add ? Change.added(name, object(a), "present") : Change.removed(name, object(a), "present"));
+      }
+    }
+
+    private ApplyException partial(String op, String what, String why, List<Change> done, List<InetAddress> failed,
+        List<InetAddress> rest, List<InetAddress> unknown, Throwable cause, boolean add) {
+      List<String> not = new ArrayList<>();
+      failed.forEach(a -> not.add(object(a)));
+      rest.forEach(a -> not.add(object(a)));
+      List<String> unk = new ArrayList<>();
+      unknown.forEach(a -> unk.add(object(a)));
+      return new ApplyException(name, op, what, why, done, not, unk, cause);
+    }
+  }
+
+  @Override
+  public RouteTarget route(String destination) {
+    return HostRouteSpec.target(destination, SshRouteSpec::new);
+  }
+
+  private final class SshRouteSpec extends HostRouteSpec {
+    SshRouteSpec(RouteIntent intent) {
+      super(name, intent);
+    }
+
+    @Override
+    HostRouteSpec with(RouteIntent next) {
+      return new SshRouteSpec(next);
+    }
+
+    @Override
+    String device(String name) {
+      return RemoteInput.ifname(target.toString(), name);
+    }
+
+    @Override
+    List<Route> routes() {
+      return SshHost.this.routes();
+    }
+
+    /** One ip -batch line: the destination and next hop in Sixkit's own spelling. */
+    private String line(String verb) {
+      StringBuilder sb = new StringBuilder("route ").append(verb).append(' ').append(intent.destination());
+      if (intent.via() != null) {
+        sb.append(" via ").append(IpAddresses.format(intent.via()));
+      }
+      if (intent.device() != null) {
+        sb.append(" dev ").append(intent.device());
+      }
+      if (intent.metric() >= 0) {
+        sb.append(" metric ").append(Integer.toUnsignedString(intent.metric()));
+      }
+      return sb.toString();
+    }
+
+    @Override
+    void send(String verb, Change c) {
+      boolean delete = verb.equals("delete");
+      write(() -> {
+        read(BATCH, lines(List.of(line(delete ? "del" : verb))), verb + " route", intent.destination().toString());
+        return c;
+      }, () -> present() != delete, c);
+    }
+  }
+
+  // ---------------------------------------------------------------- Docker
+
+  @Override
+  public Docker docker() {
+    Docker d = docker;
+    if (d == null) {
+      synchronized (this) {
+        d = docker;
+        if (d == null) {
+          String path = options.dockerSocket().orElseThrow(() -> new SixkitException("connect to Docker",
+              "on host " + name, "this host was opened with SshOptions.noDocker()"));
+          // Try the socket once first, so a missing Engine is named here rather than as a local socket.
+          try {
+            StreamLocalChannel probe = ssh.openStreamLocal(path, options.connectTimeout());
+            probe.close(false);
+          } catch (SshException e) {
+            throw new SixkitException("connect to Docker", "at " + path + " on " + name + " (ssh " + target + ")",
+                "the SSH server could not open the socket (is dockerd running there?): " + e.getMessage(), e);
+          }
+          UnixForward f = UnixForward.start(ssh, path);
+          try {
+            d = Docker.connect(f.endpoint());
+          } catch (RuntimeException e) {
+            f.close();
+            throw new SixkitException("connect to Docker", "at " + path + " on " + name + " (ssh " + target + ")",
+                e.getMessage(), e);
+          }
+          forward = f;
+          docker = d;
+        }
+      }
+    }
+    return d;
+  }
+
+  @Override
+  public void close() {
+    Docker d = docker;
+    docker = null;
+    if (d != null) {
+      d.close();
+    }
+    UnixForward f = forward;
+    forward = null;
+    if (f != null) {
+      f.close();
+    }
+    ssh.close();
+  }
+
+  /** Drops the SSH connection without closing the host: the next operation connects again. */
+  public void disconnect() {
+    ssh.disconnect();
+  }
+
+  @Override
+  public String toString() {
+    return "Host[" + name + ", ssh " + target + "]";
+  }
+}

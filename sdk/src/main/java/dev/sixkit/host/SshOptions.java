@@ -1,0 +1,248 @@
+package dev.sixkit.host;
+
+import dev.sixkit.SixkitException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How to reach a host over SSH: keys, agent, known_hosts, timeouts and where its Docker Engine
+ * listens. Start from {@link #defaults()}; every setter returns a new instance.
+ *
+ * <pre>{@code
+ * SshOptions o = SshOptions.defaults()
+ *     .identity(Path.of("/root/.ssh/id_ed25519"))   // key files (ed25519, RSA, ECDSA)
+ *     .knownHosts(Path.of("/root/.ssh/known_hosts"))
+ *     .dockerSocket("/var/run/docker.sock");
+ * try (Host h = Host.ssh("root@docker2", o)) { ... }
+ * }</pre>
+ *
+ * <p>Defaults, as OpenSSH's client with StrictHostKeyChecking=yes: the keys ~/.ssh/id_ed25519,
+ * id_ecdsa and id_rsa that exist (only those given when any is given), the agent at SSH_AUTH_SOCK
+ * when it is set, server keys checked against ~/.ssh/known_hosts with unknown and changed keys
+ * refused. Trust on first use is off unless asked for with {@link #trustOnFirstUse()}. Connect
+ * timeout 10 s, command timeout 60 s, Docker at /var/run/docker.sock on the remote host.
+ *
+ * <p>Immutable; thread-safe.
+ */
+public final class SshOptions {
+  /** Where Docker listens on a remote host unless told otherwise. */
+  public static final String DEFAULT_DOCKER_SOCKET = "/var/run/docker.sock";
+
+  /** A key file and its passphrase (null for an unencrypted key). */
+  record Identity(Path file, String passphrase) {}
+
+  private enum AgentMode { AUTO, OFF, SOCKET }
+
+  private final String user;
+  private final int port;
+  private final List<Identity> identities;
+  private final AgentMode agentMode;
+  private final Path agentSocket;
+  private final Path knownHosts;
+  private final boolean trustOnFirstUse;
+  private final Duration connectTimeout;
+  private final Duration commandTimeout;
+  private final String dockerSocket;
+  private final String name;
+
+  private SshOptions(String user, int port, List<Identity> identities, AgentMode agentMode, Path agentSocket,
+      Path knownHosts, boolean trustOnFirstUse, Duration connectTimeout, Duration commandTimeout, String dockerSocket,
+      String name) {
+    this.user = user;
+    this.port = port;
+    this.identities = List.copyOf(identities);
+    this.agentMode = agentMode;
+    this.agentSocket = agentSocket;
+    this.knownHosts = knownHosts;
+    this.trustOnFirstUse = trustOnFirstUse;
+    this.connectTimeout = connectTimeout;
+    this.commandTimeout = commandTimeout;
+    this.dockerSocket = dockerSocket;
+    this.name = name;
+  }
+
+  /** The defaults described above. */
+  public static SshOptions defaults() {
+    return new SshOptions(null, 0, List.of(), AgentMode.AUTO, null, null, false, Duration.ofSeconds(10),
+        Duration.ofSeconds(60), DEFAULT_DOCKER_SOCKET, null);
+  }
+
+  private SshOptions copy(String user, int port, List<Identity> ids, AgentMode mode, Path agent, Path known,
+      boolean tofu, Duration connect, Duration command, String docker, String name) {
+    return new SshOptions(user, port, ids, mode, agent, known, tofu, connect, command, docker, name);
+  }
+
+  /** The login name when the target does not give one (default: this process's user). */
+  public SshOptions user(String login) {
+    return copy(Objects.requireNonNull(login, "user"), port, identities, agentMode, agentSocket, knownHosts,
+        trustOnFirstUse, connectTimeout, commandTimeout, dockerSocket, name);
+  }
+
+  /** The port when the target does not give one (default 22). */
+  public SshOptions port(int p) {
+    if (p < 1 || p > 65535) {
+      throw new SixkitException("set SSH port", Integer.toString(p), "a port is 1 to 65535");
+    }
+    return copy(user, p, identities, agentMode, agentSocket, knownHosts, trustOnFirstUse, connectTimeout,
+        commandTimeout, dockerSocket, name);
+  }
+
+  /** Adds an unencrypted private key file (OpenSSH or PEM format; ed25519, RSA or ECDSA). */
+  public SshOptions identity(Path keyFile) {
+    return identity(keyFile, null);
+  }
+
+  /** Adds a private key file encrypted with a passphrase. */
+  public SshOptions identity(Path keyFile, String passphrase) {
+    List<Identity> ids = new ArrayList<>(identities);
+    ids.add(new Identity(Objects.requireNonNull(keyFile, "keyFile"), passphrase));
+    return copy(user, port, ids, agentMode, agentSocket, knownHosts, trustOnFirstUse, connectTimeout, commandTimeout,
+        dockerSocket, name);
+  }
+
+  /** Uses the SSH agent listening on this socket. */
+  public SshOptions agent(Path socket) {
+    return copy(user, port, identities, AgentMode.SOCKET, Objects.requireNonNull(socket, "socket"), knownHosts,
+        trustOnFirstUse, connectTimeout, commandTimeout, dockerSocket, name);
+  }
+
+  /** Uses no SSH agent, even when SSH_AUTH_SOCK is set. */
+  public SshOptions noAgent() {
+    return copy(user, port, identities, AgentMode.OFF, null, knownHosts, trustOnFirstUse, connectTimeout,
+        commandTimeout, dockerSocket, name);
+  }
+
+  /** The known_hosts file server keys are checked against (default ~/.ssh/known_hosts). */
+  public SshOptions knownHosts(Path file) {
+    return copy(user, port, identities, agentMode, agentSocket, Objects.requireNonNull(file, "file"), trustOnFirstUse,
+        connectTimeout, commandTimeout, dockerSocket, name);
+  }
+
+  /**
+   * Trust on first use: a host that known_hosts does not list is accepted and its key written
+   * there. A key that differs from a listed one is still refused. Off unless asked for.
+   */
+  public SshOptions trustOnFirstUse() {
+    return copy(user, port, identities, agentMode, agentSocket, knownHosts, true, connectTimeout, commandTimeout,
+        dockerSocket, name);
+  }
+
+  /** How long connecting, key exchange and authentication may take together (default 10 s). */
+  public SshOptions connectTimeout(Duration t) {
+    return copy(user, port, identities, agentMode, agentSocket, knownHosts, trustOnFirstUse, positive(t), commandTimeout,
+        dockerSocket, name);
+  }
+
+  /** How long one remote command may take (default 60 s). */
+  public SshOptions commandTimeout(Duration t) {
+    return copy(user, port, identities, agentMode, agentSocket, knownHosts, trustOnFirstUse, connectTimeout, positive(t),
+        dockerSocket, name);
+  }
+
+  /** The Docker Engine's unix socket on the remote host (default /var/run/docker.sock). */
+  public SshOptions dockerSocket(String remotePath) {
+    return copy(user, port, identities, agentMode, agentSocket, knownHosts, trustOnFirstUse, connectTimeout,
+        commandTimeout, Objects.requireNonNull(remotePath, "remotePath"), name);
+  }
+
+  /** The remote host has no Docker Engine to use: {@link Host#docker()} says so. */
+  public SshOptions noDocker() {
+    return copy(user, port, identities, agentMode, agentSocket, knownHosts, trustOnFirstUse, connectTimeout,
+        commandTimeout, null, name);
+  }
+
+  /** The host's name in messages and {@link Change}s (default: the host part of the target). */
+  public SshOptions name(String hostName) {
+    return copy(user, port, identities, agentMode, agentSocket, knownHosts, trustOnFirstUse, connectTimeout,
+        commandTimeout, dockerSocket, Objects.requireNonNull(hostName, "hostName"));
+  }
+
+  private static Duration positive(Duration t) {
+    if (t == null || t.isNegative() || t.isZero()) {
+      throw new SixkitException("set SSH timeout", String.valueOf(t), "a timeout is positive");
+    }
+    return t;
+  }
+
+  // ---------------------------------------------------------------- resolved values
+
+  /** The login name given, if any. */
+  public Optional<String> user() {
+    return Optional.ofNullable(user);
+  }
+
+  /** The port given, or 22. */
+  public int port() {
+    return port == 0 ? 22 : port;
+  }
+
+  /** The key files given, or the default ones that exist. */
+  public List<Path> identities() {
+    return resolvedIdentities().stream().map(Identity::file).toList();
+  }
+
+  List<Identity> resolvedIdentities() {
+    if (!identities.isEmpty()) {
+      return identities;
+    }
+    Path dir = Path.of(System.getProperty("user.home"), ".ssh");
+    List<Identity> out = new ArrayList<>();
+    for (String f : List.of("id_ed25519", "id_ecdsa", "id_rsa")) {
+      if (Files.isRegularFile(dir.resolve(f))) {
+        out.add(new Identity(dir.resolve(f), null));
+      }
+    }
+    return out;
+  }
+
+  /** The agent socket in use: the one given, else SSH_AUTH_SOCK when set, else none. */
+  public Optional<Path> agentSocket() {
+    return switch (agentMode) {
+      case OFF -> Optional.empty();
+      case SOCKET -> Optional.of(agentSocket);
+      case AUTO -> {
+        String env = System.getenv("SSH_AUTH_SOCK");
+        yield env == null || env.isBlank() ? Optional.empty() : Optional.of(Path.of(env));
+      }
+    };
+  }
+
+  /** The known_hosts file in use. */
+  public Path knownHosts() {
+    return knownHosts != null ? knownHosts : Path.of(System.getProperty("user.home"), ".ssh", "known_hosts");
+  }
+
+  public boolean isTrustOnFirstUse() {
+    return trustOnFirstUse;
+  }
+
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  public Duration commandTimeout() {
+    return commandTimeout;
+  }
+
+  /** The remote Docker socket, or empty after {@link #noDocker()}. */
+  public Optional<String> dockerSocket() {
+    return Optional.ofNullable(dockerSocket);
+  }
+
+  /** The name given, if any. */
+  public Optional<String> name() {
+    return Optional.ofNullable(name);
+  }
+
+  @Override
+  public String toString() {
+    return "SshOptions[identities=" + identities() + ", agent=" + agentSocket().map(Path::toString).orElse("none")
+        + ", knownHosts=" + knownHosts() + (trustOnFirstUse ? " (trust on first use)" : "") + ", connectTimeout="
+        + connectTimeout + ", commandTimeout=" + commandTimeout + ", docker=" + dockerSocket + "]";
+  }
+}

@@ -1,0 +1,21 @@
+package dev.sixkit.host;
+
+import dev.sixkit.plan.Prefixes;
+import inet.ipaddr.ipv6.IPv6Address;
+
+/**
+ * A route to write on a host: {@code ip -6 route add DESTINATION via GATEWAY dev DEVICE}.
+ *
+ * <p>Immutable record; thread-safe.
+ */
+public record StaticRoute(IPv6Address destination, IPv6Address via, String device) {
+  /** The iproute2 command that makes this route. */
+  public String ipCommand() {
+    return "ip -6 route add " + Prefixes.text(destination) + " via " + via.toCanonicalString() + " dev " + device;
+  }
+
+  @Override
+  public String toString() {
+    return Prefixes.text(destination) + " via " + via.toCanonicalString() + " dev " + device;
+  }
+}

@@ -1,0 +1,27 @@
+package dev.sixkit.internal.docker;
+
+import dev.sixkit.docker.Container;
+import dev.sixkit.docker.DockerEvent;
+import dev.sixkit.docker.DockerNetwork;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The Docker reads a long-running watcher needs, whichever client serves them: the lean {@link
+ * EngineReader} on unix sockets, docker-java's client otherwise. Implementations are thread-safe.
+ */
+public interface DockerReads extends AutoCloseable {
+  String endpoint();
+
+  List<Container> containers();
+
+  Optional<Container> findContainer(String nameOrId);
+
+  List<DockerNetwork> networks();
+
+  DockerEvent.Stream events(Instant since, DockerEvent.Listener listener);
+
+  @Override
+  void close();
+}

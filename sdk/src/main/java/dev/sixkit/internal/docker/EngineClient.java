@@ -1,0 +1,714 @@
+package dev.sixkit.internal.docker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.CreateNetworkCmd;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.BadRequestException;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Info;
+import com.github.dockerjava.api.model.InternetProtocol;
+import com.github.dockerjava.api.model.Network;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.Version;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.transport.DockerHttpClient;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import dev.sixkit.docker.Container;
+import dev.sixkit.docker.DaemonConfig;
+import dev.sixkit.docker.DaemonFacts;
+import dev.sixkit.docker.DockerException;
+import dev.sixkit.docker.DockerException.Reason;
+import dev.sixkit.docker.DockerNetwork;
+import dev.sixkit.docker.NetworkAttachment;
+import dev.sixkit.docker.PublishedPort;
+import dev.sixkit.doctor.Fact;
+import dev.sixkit.host.ExecResult;
+import dev.sixkit.internal.os.Ips;
+import dev.sixkit.plan.Subnet;
+import inet.ipaddr.IPAddress;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The only place docker-java is used: one Engine endpoint, API version negotiated from GET
+ * /version, every answer turned into Sixkit records and every failure into a {@link
+ * DockerException} naming the endpoint and the object. Thread-safe (docker-java's client and the
+ * zerodep transport are).
+ */
+public final class EngineClient implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EngineClient.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration NEGOTIATION_TIMEOUT = Duration.ofSeconds(10);
+
+  private final String endpoint;
+  private final DockerHttpClient http;
+  private final DockerClient client;
+  private final String apiVersion;
+  private final String serverApiVersion;
+
+  private EngineClient(String endpoint, DockerHttpClient http, DockerClient client, String apiVersion,
+      String serverApiVersion) {
+    this.endpoint = endpoint;
+    this.http = http;
+    this.client = client;
+    this.apiVersion = apiVersion;
+    this.serverApiVersion = serverApiVersion;
+  }
+
+  /** Normalises an endpoint: a bare path is a unix socket. */
+  public static String normalize(String endpoint) {
+    return EngineApi.normalize(endpoint);
+  }
+
+  /**
+   * Connects to an endpoint (unix:///path, /path, tcp://host:port) and negotiates the API
+   * version: the lower of the Engine's and {@value EngineApi#CLIENT_MAX_API}.
+   */
+  public static EngineClient open(String rawEndpoint) {
+    String endpoint = normalize(rawEndpoint);
+    EngineApi.address(endpoint); // a usable endpoint (and an existing socket), or a clear failure
+    URI uri = URI.create(endpoint);
+    JsonNode version;
+    // Negotiate on a client of its own with a read timeout: something that accepts connections
+    // but never answers would otherwise hang here. The main client has none (exec streams may
+    // stay silent for long).
+    try (DockerHttpClient probe = new ZerodepDockerHttpClient.Builder().dockerHost(uri).maxConnections(1)
+        .connectionTimeout(CONNECT_TIMEOUT).responseTimeout(NEGOTIATION_TIMEOUT).build()) {
+      version = getJson(probe, endpoint, "/version");
+    } catch (IOException e) {
+      throw new DockerException(Reason.UNREACHABLE, endpoint, "connect to Docker", endpoint, e.toString(), e);
+    }
+    DockerHttpClient http = new ZerodepDockerHttpClient.Builder().dockerHost(uri).maxConnections(32)
+        .connectionTimeout(CONNECT_TIMEOUT).build();
+    try {
+      String server = text(version, "ApiVersion");
+      String negotiated = EngineApi.negotiate(endpoint, server, text(version, "MinAPIVersion"));
+      DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+          .withDockerHost(endpoint).withApiVersion(negotiated).withDockerTlsVerify(false).build();
+      DockerClient client = DockerClientImpl.getInstance(config, http);
+      LOG.debug("connected to {}: Engine API {}, using {}", endpoint, server, negotiated);
+      return new EngineClient(endpoint, http, client, negotiated, server);
+    } catch (RuntimeException e) {
+      closeQuietly(http);
+      throw e;
+    }
+  }
+
+  private static JsonNode getJson(DockerHttpClient http, String endpoint, String path) {
+    DockerHttpClient.Request req = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.GET)
+        .path(path).build();
+    try (DockerHttpClient.Response r = http.execute(req)) {
+      byte[] body = r.getBody().readAllBytes();
+      if (r.getStatusCode() != 200) {
+        throw new DockerException(Reason.UNREACHABLE, endpoint, "connect to Docker", endpoint,
+            "GET " + path + " answered " + r.getStatusCode() + ": " + new String(body, StandardCharsets.UTF_8).trim(),
+            null);
+      }
+      return JSON.readTree(body);
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof DockerException de) {
+        throw de;
+      }
+      throw new DockerException(Reason.UNREACHABLE, endpoint, "connect to Docker", endpoint,
+          "no Docker Engine answers: " + rootMessage(e), e);
+    }
+  }
+
+  public String endpoint() {
+    return endpoint;
+  }
+
+  public String apiVersion() {
+    return apiVersion;
+  }
+
+  public String serverApiVersion() {
+    return serverApiVersion;
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  public DaemonFacts daemon(DaemonConfig given) {
+    Version v = call("read daemon version", null, () -> client.versionCmd().exec());
+    Info info = call("read daemon info", null, () -> client.infoCmd().exec());
+    Optional<DockerNetwork> bridge = findNetwork("bridge").filter(n -> "bridge".equals(n.driver()));
+    String version = nz(v.getVersion());
+    Fact<Boolean> ipv6 = bridge.map(b -> new Fact<>(b.ipv6Enabled(), Fact.Source.ENGINE_API))
+        .or(given::ipv6).orElse(new Fact<>(false, Fact.Source.DEFAULT));
+    Optional<Fact<IPAddress>> cidr = bridge.flatMap(b -> b.ipv6Subnets().stream().findFirst())
+        .map(s -> new Fact<>(s.prefix(), Fact.Source.ENGINE_API));
+    if (cidr.isEmpty()) {
+      cidr = given.fixedCidrV6().flatMap(f -> Ips.prefix(f.value()).map(p -> new Fact<>(p, f.source())));
+    }
+    Fact<Boolean> proxy = given.userlandProxy().orElse(new Fact<>(true, Fact.Source.DEFAULT));
+    // Docker 27 turned ip6tables on by default; before it needed --experimental --ip6tables.
+    Fact<Boolean> ip6t = given.ip6tables()
+        .orElse(new Fact<>(DaemonFacts.majorVersion(version) >= 27, Fact.Source.DEFAULT));
+    Fact<Boolean> exp = info.getExperimentalBuild() != null
+        ? new Fact<>(info.getExperimentalBuild(), Fact.Source.ENGINE_API)
+        : given.experimental().orElse(new Fact<>(false, Fact.Source.DEFAULT));
+    return new DaemonFacts(version, nz(v.getApiVersion()), nz(v.getMinAPIVersion()), apiVersion,
+        nz(info.getOperatingSystem()), nz(info.getKernelVersion()), nz(info.getDriver()), ipv6, cidr, proxy, ip6t, exp);
+  }
+
+  public List<Container> containers() {
+    List<com.github.dockerjava.api.model.Container> list =
+        call("list containers", null, () -> client.listContainersCmd().withShowAll(true).exec());
+    List<Container> out = new ArrayList<>();
+    for (var c : list) {
+      // A container removed between list and inspect is simply gone.
+      findContainer(c.getId()).ifPresent(out::add);
+    }
+    out.sort(Comparator.comparing(Container::name));
+    return out;
+  }
+
+  public Container container(String nameOrId) {
+    return toContainer(inspect(nameOrId));
+  }
+
+  public Optional<Container> findContainer(String nameOrId) {
+    return EngineApi.unlessNotFound(() -> container(nameOrId));
+  }
+
+  private InspectContainerResponse inspect(String nameOrId) {
+    requireName("container", nameOrId);
+    return call("inspect container", quote(nameOrId), () -> client.inspectContainerCmd(nameOrId).exec());
+  }
+
+  public List<DockerNetwork> networks() {
+    List<Network> list = call("list networks", null, () -> client.listNetworksCmd().exec());
+    List<DockerNetwork> out = new ArrayList<>();
+    for (Network n : list) {
+      findNetwork(n.getId()).ifPresent(out::add);
+    }
+    out.sort(Comparator.comparing(DockerNetwork::name));
+    return out;
+  }
+
+  public DockerNetwork network(String nameOrId) {
+    requireName("network", nameOrId);
+    Network n = call("inspect network", quote(nameOrId), () -> client.inspectNetworkCmd().withNetworkId(nameOrId).exec());
+    return toNetwork(n);
+  }
+
+  public Optional<DockerNetwork> findNetwork(String nameOrId) {
+    return EngineApi.unlessNotFound(() -> network(nameOrId));
+  }
+
+  public boolean imageExists(String reference) {
+    requireName("image", reference);
+    return EngineApi.unlessNotFound(() -> call("inspect image", quote(reference),
+        () -> client.inspectImageCmd(reference).exec())).isPresent();
+  }
+
+  /**
+   * Streams the Engine's container and network events from {@code since} on (or from now) to a
+   * listener, on docker-java's stream thread. The stream ends (listener.onEnd) when closed, or
+   * when the Engine goes away.
+   */
+  public dev.sixkit.docker.DockerEvent.Stream events(java.time.Instant since, dev.sixkit.docker.DockerEvent.Listener listener) {
+    java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+    ResultCallback.Adapter<com.github.dockerjava.api.model.Event> cb = new ResultCallback.Adapter<>() {
+      @Override
+      public void onNext(com.github.dockerjava.api.model.Event e) {
+        if (!open.get() || e == null) {
+          return;
+        }
+        long nanos = e.getTimeNano() != null ? e.getTimeNano()
+            : (e.getTime() != null ? e.getTime() * 1_000_000_000L : System.currentTimeMillis() * 1_000_000L);
+        var actor = e.getActor();
+        listener.onEvent(new dev.sixkit.docker.DockerEvent(e.getType() == null ? "" : e.getType().getValue(),
+            e.getAction() != null ? e.getAction() : e.getStatus(), actor != null && actor.getId() != null ? actor.getId() : e.getId(),
+            actor == null ? null : actor.getAttributes(),
+            java.time.Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L)));
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        open.set(false);
+        if (ended.compareAndSet(false, true)) {
+          listener.onEnd(Optional.of(translate("read events", "", t instanceof Exception x ? x : new RuntimeException(t))));
+        }
+        super.onError(t);
+      }
+
+      @Override
+      public void onComplete() {
+        boolean byCaller = !open.getAndSet(false);
+        if (ended.compareAndSet(false, true)) {
+          listener.onEnd(byCaller ? Optional.empty() : Optional.of(new DockerException(Reason.UNREACHABLE, endpoint,
+              "read events", "", "the Engine closed the event stream", null)));
+        }
+        super.onComplete();
+      }
+    };
+    call("read events", null, () -> {
+      var cmd = client.eventsCmd().withEventTypeFilter("container", "network");
+      if (since != null) {
+        cmd.withSince(since.getEpochSecond() + "." + String.format("%09d", since.getNano()));
+      }
+      return cmd.exec(cb);
+    });
+    return new dev.sixkit.docker.DockerEvent.Stream() {
+      @Override
+      public boolean isOpen() {
+        return open.get();
+      }
+
+      @Override
+      public void close() {
+        if (open.getAndSet(false)) {
+          closeQuietly(cb);
+          if (ended.compareAndSet(false, true)) {
+            listener.onEnd(Optional.empty());
+          }
+        }
+      }
+    };
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  public Container create(ContainerSpec spec) {
+    requireName("container", spec.name());
+    requireName("image", spec.image());
+    String id = call("create container", quote(spec.name()), () -> {
+      CreateContainerCmd cmd = client.createContainerCmd(spec.image()).withName(spec.name());
+      if (!spec.command().isEmpty()) {
+        cmd.withCmd(spec.command());
+      }
+      if (!spec.env().isEmpty()) {
+        cmd.withEnv(spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().toList());
+      }
+      if (spec.hostname() != null) {
+        cmd.withHostName(spec.hostname());
+      }
+      if (spec.stopTimeout() != null) {
+        cmd.withStopTimeout((int) Math.max(0, spec.stopTimeout().toSeconds()));
+      }
+      if (!spec.labels().isEmpty()) {
+        cmd.withLabels(spec.labels());
+      }
+      HostConfig hc = HostConfig.newHostConfig();
+      if (spec.network() != null) {
+        hc.withNetworkMode(spec.network());
+      }
+      if (!spec.publish().isEmpty()) {
+        Ports ports = new Ports();
+        List<ExposedPort> exposed = new ArrayList<>();
+        for (ContainerSpec.Publish p : spec.publish()) {
+          ExposedPort ep = new ExposedPort(p.containerPort(), InternetProtocol.parse(p.protocol()));
+          exposed.add(ep);
+          String hostPort = p.hostPort() == 0 ? null : Integer.toString(p.hostPort());
+          ports.bind(ep, new Ports.Binding(p.hostIp() == null || p.hostIp().isEmpty() ? null : p.hostIp(), hostPort));
+        }
+        cmd.withExposedPorts(exposed);
+        hc.withPortBindings(ports);
+      }
+      cmd.withHostConfig(hc);
+      return cmd.exec().getId();
+    });
+    LOG.debug("created container {} ({}) from {}", spec.name(), id, spec.image());
+    return container(id);
+  }
+
+  /** Starts a container; a running one is left alone. Returns it as it is now. */
+  public Container start(String nameOrId) {
+    InspectContainerResponse r = inspect(nameOrId);
+    try {
+      call("start container", quote(nameOrId), () -> {
+        client.startContainerCmd(r.getId()).exec();
+        return null;
+      });
+    } catch (NotModifiedSignal already) {
+      LOG.debug("container {} was already running", nameOrId);
+    }
+    return container(r.getId());
+  }
+
+  /** Stops a container (SIGTERM, then SIGKILL after the timeout); a stopped one is left alone. */
+  public Container stop(String nameOrId, Duration timeout) {
+    InspectContainerResponse r = inspect(nameOrId);
+    try {
+      call("stop container", quote(nameOrId), () -> {
+        client.stopContainerCmd(r.getId()).withTimeout((int) Math.max(0, timeout.toSeconds())).exec();
+        return null;
+      });
+    } catch (NotModifiedSignal already) {
+      LOG.debug("container {} was not running", nameOrId);
+    }
+    return container(r.getId());
+  }
+
+  /** Removes a container, killing it first if it runs. */
+  public void remove(String nameOrId) {
+    requireName("container", nameOrId);
+    call("remove container", quote(nameOrId), () -> {
+      client.removeContainerCmd(nameOrId).withForce(true).withRemoveVolumes(true).exec();
+      return null;
+    });
+  }
+
+  public Container connect(String network, String container) {
+    DockerNetwork n = network(network);
+    InspectContainerResponse c = inspect(container);
+    call("connect container", quote(container) + " to network " + quote(network), () -> {
+      client.connectToNetworkCmd().withNetworkId(n.id()).withContainerId(c.getId()).exec();
+      return null;
+    });
+    return container(c.getId());
+  }
+
+  public Container disconnect(String network, String container) {
+    DockerNetwork n = network(network);
+    InspectContainerResponse c = inspect(container);
+    call("disconnect container", quote(container) + " from network " + quote(network), () -> {
+      client.disconnectFromNetworkCmd().withNetworkId(n.id()).withContainerId(c.getId()).exec();
+      return null;
+    });
+    return container(c.getId());
+  }
+
+  public DockerNetwork createNetwork(NetworkSpec spec) {
+    requireName("network", spec.name());
+    String id = call("create network", quote(spec.name()), () -> {
+      CreateNetworkCmd cmd = client.createNetworkCmd().withName(spec.name()).withDriver(spec.driver())
+          .withCheckDuplicate(true).withEnableIpv6(spec.ipv6());
+      if (!spec.pools().isEmpty()) {
+        List<Network.Ipam.Config> configs = new ArrayList<>();
+        for (NetworkSpec.Pool p : spec.pools()) {
+          Network.Ipam.Config c = new Network.Ipam.Config().withSubnet(p.subnet());
+          if (p.gateway() != null) {
+            c.withGateway(p.gateway());
+          }
+          configs.add(c);
+        }
+        cmd.withIpam(new Network.Ipam().withConfig(configs));
+      }
+      if (!spec.options().isEmpty()) {
+        cmd.withOptions(spec.options());
+      }
+      return cmd.exec().getId();
+    });
+    return network(id);
+  }
+
+  public void removeNetwork(String nameOrId) {
+    requireName("network", nameOrId);
+    call("remove network", quote(nameOrId), () -> {
+      client.removeNetworkCmd(nameOrId).exec();
+      return null;
+    });
+  }
+
+  public ExecResult exec(String container, List<String> command, Duration timeout) {
+    if (command.isEmpty()) {
+      throw new DockerException(Reason.BAD_REQUEST, endpoint, "exec in container", quote(container),
+          "no command given", null);
+    }
+    InspectContainerResponse c = inspect(container);
+    String what = quote(container) + " (" + String.join(" ", command) + ")";
+    String execId = call("exec in container", what, () -> client.execCreateCmd(c.getId()).withCmd(command.toArray(String[]::new))
+        .withAttachStdout(true).withAttachStderr(true).withAttachStdin(false).withTty(false).exec().getId());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    ResultCallback.Adapter<Frame> cb = new ResultCallback.Adapter<>() {
+      @Override
+      public void onNext(Frame f) {
+        synchronized (this) {
+          switch (f.getStreamType()) {
+            case STDERR -> err.writeBytes(f.getPayload());
+            default -> out.writeBytes(f.getPayload());
+          }
+        }
+      }
+    };
+    boolean done = call("exec in container", what, () -> {
+      try {
+        return client.execStartCmd(execId).withDetach(false).withTty(false).exec(cb)
+            .awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new DockerException(Reason.FAILED, endpoint, "exec in container", what, "interrupted", e);
+      }
+    });
+    if (!done) {
+      closeQuietly(cb);
+      throw new DockerException(Reason.TIMEOUT, endpoint, "exec in container", what,
+          "no exit after " + timeout.toSeconds() + " s", null);
+    }
+    closeQuietly(cb);
+    Long code = call("exec in container", what, () -> client.inspectExecCmd(execId).exec().getExitCodeLong());
+    String o;
+    String e;
+    synchronized (cb) {
+      o = out.toString(StandardCharsets.UTF_8);
+      e = err.toString(StandardCharsets.UTF_8);
+    }
+    return new ExecResult(code == null ? -1 : code.intValue(), o, e);
+  }
+
+  /**
+   * Imports a root filesystem tar as an image (POST /images/create?fromSrc=-), with Dockerfile
+   * instructions such as CMD applied ("changes"). docker-java's CreateImageCmd cannot pass
+   * changes, so this one request goes through the transport directly. Returns the image id.
+   */
+  public String importImage(String reference, InputStream tar, List<String> changes) {
+    requireName("image", reference);
+    int slash = reference.lastIndexOf('/');
+    int colon = reference.lastIndexOf(':');
+    String repo = colon > slash ? reference.substring(0, colon) : reference;
+    String tag = colon > slash ? reference.substring(colon + 1) : "latest";
+    StringBuilder path = new StringBuilder("/v").append(apiVersion).append("/images/create?fromSrc=-&repo=")
+        .append(enc(repo)).append("&tag=").append(enc(tag));
+    for (String c : changes) {
+      path.append("&changes=").append(enc(c));
+    }
+    DockerHttpClient.Request req = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.POST)
+        .path(path.toString()).putHeader("Content-Type", "application/x-tar").body(tar).build();
+    String body;
+    int status;
+    try (DockerHttpClient.Response r = http.execute(req)) {
+      status = r.getStatusCode();
+      body = new String(r.getBody().readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException | RuntimeException e) {
+      throw translate("import image", quote(reference), e);
+    }
+    if (status != 200) {
+      throw new DockerException(status == 400 ? Reason.BAD_REQUEST : Reason.FAILED, endpoint, "import image",
+          quote(reference), "the Engine answered " + status + ": " + serverMessage(body), null);
+    }
+    String id = null;
+    for (String line : body.split("\r?\n")) {
+      if (line.isBlank()) {
+        continue;
+      }
+      try {
+        JsonNode n = JSON.readTree(line);
+        if (n.hasNonNull("error")) {
+          throw new DockerException(Reason.FAILED, endpoint, "import image", quote(reference), n.get("error").asText(), null);
+        }
+        if (n.hasNonNull("status") && n.get("status").asText().startsWith("sha256:")) {
+          id = n.get("status").asText();
+        }
+      } catch (IOException e) {
+        throw new DockerException(Reason.FAILED, endpoint, "import image", quote(reference),
+            "unexpected answer: " + line, e);
+      }
+    }
+    if (id == null) {
+      throw new DockerException(Reason.FAILED, endpoint, "import image", quote(reference),
+          "the Engine did not report an image id: " + body.trim(), null);
+    }
+    LOG.debug("imported {} as {}", reference, id);
+    return id;
+  }
+
+  public void removeImage(String reference) {
+    requireName("image", reference);
+    call("remove image", quote(reference), () -> {
+      client.removeImageCmd(reference).withForce(true).exec();
+      return null;
+    });
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(client);
+    closeQuietly(http);
+  }
+
+  // ---------------------------------------------------------------- mapping
+
+  private Container toContainer(InspectContainerResponse r) {
+    String name = nz(r.getName());
+    if (name.startsWith("/")) {
+      name = name.substring(1);
+    }
+    List<NetworkAttachment> nets = new ArrayList<>();
+    List<PublishedPort> ports = new ArrayList<>();
+    var ns = r.getNetworkSettings();
+    if (ns != null) {
+      Map<String, ContainerNetwork> byName = ns.getNetworks() == null ? Map.of() : new TreeMap<>(ns.getNetworks());
+      for (var e : byName.entrySet()) {
+        ContainerNetwork n = e.getValue();
+        nets.add(new NetworkAttachment(e.getKey(), n.getNetworkID(), Ips.ipv6(n.getGlobalIPv6Address()),
+            n.getGlobalIPv6PrefixLen() == null ? 0 : n.getGlobalIPv6PrefixLen(), Ips.ipv6(n.getIpV6Gateway()),
+            Ips.ipv4(n.getIpAddress()), n.getIpPrefixLen() == null ? 0 : n.getIpPrefixLen(), Ips.ipv4(n.getGateway()),
+            n.getMacAddress()));
+      }
+      if (ns.getPorts() != null && ns.getPorts().getBindings() != null) {
+        for (var e : ns.getPorts().getBindings().entrySet()) {
+          if (e.getValue() == null) {
+            continue; // exposed, not published
+          }
+          for (Ports.Binding b : e.getValue()) {
+            String ip = nz(b.getHostIp()).isEmpty() ? "0.0.0.0" : b.getHostIp();
+            Optional<IPAddress> host = Ips.address(ip);
+            if (host.isEmpty()) {
+              continue;
+            }
+            ports.add(new PublishedPort(e.getKey().getPort(), e.getKey().getProtocol().toString(), host.get(),
+                firstPort(b.getHostPortSpec())));
+          }
+        }
+      }
+    }
+    ports.sort(Comparator.comparingInt(PublishedPort::containerPort).thenComparing(PublishedPort::protocol)
+        .thenComparing(p -> p.hostIp().isIPv6()).thenComparingInt(PublishedPort::hostPort));
+    String state = r.getState() == null ? "" : nz(r.getState().getStatus());
+    String image = r.getConfig() == null ? nz(r.getImageId()) : nz(r.getConfig().getImage());
+    return new Container(r.getId(), name, image, state, nets, ports);
+  }
+
+  private static int firstPort(String spec) {
+    if (spec == null || spec.isEmpty()) {
+      return 0;
+    }
+    int dash = spec.indexOf('-');
+    try {
+      return Integer.parseInt(dash < 0 ? spec : spec.substring(0, dash));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static DockerNetwork toNetwork(Network n) {
+    List<Subnet> subnets = new ArrayList<>();
+    if (n.getIpam() != null && n.getIpam().getConfig() != null) {
+      for (Network.Ipam.Config c : n.getIpam().getConfig()) {
+        Ips.prefix(c.getSubnet()).ifPresent(p -> subnets.add(new Subnet(p, Ips.address(c.getGateway()))));
+      }
+    }
+    return new DockerNetwork(n.getId(), n.getName(), n.getDriver(), Boolean.TRUE.equals(n.getEnableIPv6()),
+        Boolean.TRUE.equals(n.getInternal()), subnets, n.getOptions() == null ? Map.of() : n.getOptions());
+  }
+
+  // ---------------------------------------------------------------- errors
+
+  /** Thrown inside call() when the Engine answers 304: the change was already in place. */
+  private static final class NotModifiedSignal extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NotModifiedSignal() {
+      super(null, null, false, false);
+    }
+  }
+
+  private <T> T call(String operation, String object, Supplier<T> body) {
+    try {
+      return body.get();
+    } catch (NotModifiedException e) {
+      throw new NotModifiedSignal();
+    } catch (DockerException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw translate(operation, object, e);
+    }
+  }
+
+  private DockerException translate(String operation, String object, Exception e) {
+    if (e instanceof DockerException de) {
+      return de;
+    }
+    if (e instanceof NotFoundException) {
+      return new DockerException(Reason.NOT_FOUND, endpoint, operation, object, serverMessage(e.getMessage()), e);
+    }
+    if (e instanceof ConflictException) {
+      return new DockerException(Reason.CONFLICT, endpoint, operation, object, serverMessage(e.getMessage()), e);
+    }
+    if (e instanceof BadRequestException) {
+      return new DockerException(Reason.BAD_REQUEST, endpoint, operation, object, serverMessage(e.getMessage()), e);
+    }
+    if (e instanceof com.github.dockerjava.api.exception.DockerException) {
+      return new DockerException(Reason.FAILED, endpoint, operation, object, serverMessage(e.getMessage()), e);
+    }
+    if (hasCause(e, IOException.class)) {
+      return new DockerException(Reason.UNREACHABLE, endpoint, operation, object,
+          "the Docker Engine does not answer: " + rootMessage(e), e);
+    }
+    return new DockerException(Reason.FAILED, endpoint, operation, object, rootMessage(e), e);
+  }
+
+  /** docker-java's messages look like 'Status 404: {"message":"No such container: x"}'. */
+  static String serverMessage(String raw) {
+    return EngineApi.serverMessage(raw);
+  }
+
+  private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (type.isInstance(c) || c instanceof UncheckedIOException) {
+        return true;
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  private static String rootMessage(Throwable t) {
+    return EngineApi.rootMessage(t);
+  }
+
+  private void requireName(String kind, String name) {
+    EngineApi.requireName(endpoint, kind, name);
+  }
+
+  private static String quote(String s) {
+    return EngineApi.quote(s);
+  }
+
+  private static String enc(String s) {
+    return EngineApi.enc(s);
+  }
+
+  private static String text(JsonNode n, String field) {
+    JsonNode v = n == null ? null : n.get(field);
+    return v == null || v.isNull() ? "" : v.asText();
+  }
+
+  private static String nz(String s) {
+    return s == null ? "" : s;
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      if (c != null) {
+        c.close();
+      }
+    } catch (Exception e) {
+      LOG.debug("close failed: {}", e.toString());
+    }
+  }
+}

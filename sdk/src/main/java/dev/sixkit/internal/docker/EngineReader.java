@@ -1,0 +1,322 @@
+package dev.sixkit.internal.docker;
+
+import static dev.sixkit.internal.docker.EngineApi.enc;
+import static dev.sixkit.internal.docker.EngineApi.quote;
+import static dev.sixkit.internal.docker.EngineApi.rootMessage;
+import static dev.sixkit.internal.json.JsonParser.array;
+import static dev.sixkit.internal.json.JsonParser.bool;
+import static dev.sixkit.internal.json.JsonParser.number;
+import static dev.sixkit.internal.json.JsonParser.object;
+import static dev.sixkit.internal.json.JsonParser.strings;
+import static dev.sixkit.internal.json.JsonParser.text;
+
+import dev.sixkit.docker.Container;
+import dev.sixkit.docker.DockerEvent;
+import dev.sixkit.docker.DockerException;
+import dev.sixkit.docker.DockerException.Reason;
+import dev.sixkit.docker.DockerNetwork;
+import dev.sixkit.docker.NetworkAttachment;
+import dev.sixkit.docker.PublishedPort;
+import dev.sixkit.internal.json.JsonParser;
+import dev.sixkit.internal.os.Ips;
+import dev.sixkit.plan.Subnet;
+import inet.ipaddr.IPAddress;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lean read path to a Docker Engine (a unix socket, or plain TCP): containers, networks and the event
+ * stream, as the same Sixkit records {@link dev.sixkit.docker.Docker} returns, over {@link EngineHttp} and
+ * {@link JsonParser} (the JDK only). A long-running NDP sync reads Docker through this, so its
+ * process never loads docker-java, Jackson or an HTTP library; everything else in Sixkit uses
+ * docker-java. The API version is negotiated as {@link EngineClient} does (GET /version, at most
+ * {@value EngineApi#CLIENT_MAX_API}), so both read the same fields.
+ *
+ * <p>Immutable after {@link #open}; thread-safe (every request has its own connection).
+ */
+public final class EngineReader implements DockerReads {
+  private static final Logger LOG = LoggerFactory.getLogger(EngineReader.class);
+  static final Duration TIMEOUT = Duration.ofSeconds(10);
+  /** Only what the sync follows: containers and their network attachments. */
+  private static final String EVENT_FILTER = enc("{\"type\":[\"container\",\"network\"]}");
+
+  private final String endpoint;
+  private final EngineHttp http;
+  private final String apiVersion;
+  private final Duration timeout;
+
+  private EngineReader(String endpoint, EngineHttp http, String apiVersion, Duration timeout) {
+    this.endpoint = endpoint;
+    this.http = http;
+    this.apiVersion = apiVersion;
+    this.timeout = timeout;
+  }
+
+  /** Whether an endpoint can be read this way: a unix socket, or plain TCP (tcp://host:port, no TLS). */
+  public static boolean supports(String endpoint) {
+    if (endpoint == null || endpoint.isBlank()) {
+      return false;
+    }
+    String e = EngineApi.normalize(endpoint);
+    return e.startsWith("unix://") || e.startsWith("tcp://");
+  }
+
+  /** Connects (GET /version) and negotiates the API version; fails naming the endpoint. */
+  public static EngineReader open(String rawEndpoint) {
+    return open(rawEndpoint, TIMEOUT);
+  }
+
+  /** {@link #open(String)} with another deadline for each request (and for an event stream's first answer). */
+  public static EngineReader open(String rawEndpoint, Duration timeout) {
+    String endpoint = EngineApi.normalize(rawEndpoint);
+    EngineHttp http = new EngineHttp(EngineApi.address(endpoint));
+    Map<String, Object> v = object(request(http, endpoint, "connect to Docker", endpoint, "/version", timeout));
+    String negotiated = EngineApi.negotiate(endpoint, text(v, "ApiVersion"), text(v, "MinAPIVersion"));
+    LOG.debug("reading {}: Engine API {}, using {}", endpoint, text(v, "ApiVersion"), negotiated);
+    return new EngineReader(endpoint, http, negotiated, timeout);
+  }
+
+  @Override
+  public String endpoint() {
+    return endpoint;
+  }
+
+  public String apiVersion() {
+    return apiVersion;
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  /** Every container (running or not), inspected, sorted by name, as {@link dev.sixkit.docker.Docker#containers()}. */
+  @Override
+  public List<Container> containers() {
+    Object answer = get("list containers", null, "/containers/json?all=1");
+    List<Container> out = new ArrayList<>();
+    for (Object o : answer instanceof List<?> l ? l : List.of()) {
+      String id = text(object(o), "Id");
+      if (!id.isEmpty()) {
+        findContainer(id).ifPresent(out::add); // one removed between list and inspect is simply gone
+      }
+    }
+    out.sort(Comparator.comparing(Container::name));
+    return out;
+  }
+
+  /** One container by name or id; NOT_FOUND when there is none. */
+  public Container container(String nameOrId) {
+    requireName("container", nameOrId);
+    return toContainer(object(get("inspect container", quote(nameOrId), "/containers/" + enc(nameOrId) + "/json")));
+  }
+
+  @Override
+  public Optional<Container> findContainer(String nameOrId) {
+    return EngineApi.unlessNotFound(() -> container(nameOrId));
+  }
+
+  /** Every network, sorted by name, as {@link dev.sixkit.docker.Docker#networks()}. */
+  @Override
+  public List<DockerNetwork> networks() {
+    Object answer = get("list networks", null, "/networks");
+    List<DockerNetwork> out = new ArrayList<>();
+    for (Object o : answer instanceof List<?> l ? l : List.of()) {
+      String id = text(object(o), "Id");
+      if (id.isEmpty()) {
+        continue;
+      }
+      // one removed between list and inspect is simply gone
+      EngineApi.unlessNotFound(() -> toNetwork(object(get("inspect network", quote(id), "/networks/" + enc(id)))))
+          .ifPresent(out::add);
+    }
+    out.sort(Comparator.comparing(DockerNetwork::name));
+    return out;
+  }
+
+  /**
+   * Streams container and network events (from {@code since} on, or from now) to the listener,
+   * on a thread of its own. Returns once the Engine has accepted the subscription, so nothing
+   * that happens after this returns is missed.
+   */
+  @Override
+  public DockerEvent.Stream events(Instant since, DockerEvent.Listener listener) {
+    String target = "/v" + apiVersion + "/events?filters=" + EVENT_FILTER
+        + (since == null ? "" : "&since=" + since.getEpochSecond() + "." + String.format("%09d", since.getNano()));
+    AtomicBoolean open = new AtomicBoolean(true);
+    AtomicBoolean ended = new AtomicBoolean();
+    EngineHttp.Stream s;
+    try {
+      s = http.stream(target, timeout, "sixkit-docker-events", line -> {
+        if (open.get()) {
+          toEvent(line).ifPresent(listener::onEvent);
+        }
+      }, failure -> {
+        open.set(false);
+        if (ended.compareAndSet(false, true)) {
+          listener.onEnd(failure == null ? Optional.empty() : Optional.of(failure(Reason.UNREACHABLE, "read events",
+              "", failure instanceof EOFException ? "the Engine closed the event stream" : rootMessage(failure), failure)));
+        }
+      });
+    } catch (EngineHttp.HttpStatusException e) {
+      throw failure(EngineApi.reasonOf(e.status()), "read events", "", EngineApi.serverMessage(e.body()), e);
+    } catch (IOException e) {
+      throw unreachable("read events", null, e);
+    }
+    return new DockerEvent.Stream() {
+      @Override
+      public boolean isOpen() {
+        return open.get();
+      }
+
+      @Override
+      public void close() {
+        s.close();
+      }
+    };
+  }
+
+  @Override
+  public void close() {
+    // Nothing held between requests; streams are closed by their owners.
+  }
+
+  @Override
+  public String toString() {
+    return "EngineReader[" + endpoint + ", API " + apiVersion + "]";
+  }
+
+  // ---------------------------------------------------------------- mapping (mirrors EngineClient's)
+
+  public static Container toContainer(Map<String, Object> r) {
+    String name = text(r, "Name");
+    if (name.startsWith("/")) {
+      name = name.substring(1);
+    }
+    List<NetworkAttachment> nets = new ArrayList<>();
+    List<PublishedPort> ports = new ArrayList<>();
+    Map<String, Object> ns = object(r, "NetworkSettings");
+    for (var e : new TreeMap<>(object(ns, "Networks")).entrySet()) {
+      Map<String, Object> n = object(e.getValue());
+      nets.add(new NetworkAttachment(e.getKey(), text(n, "NetworkID"), Ips.ipv6(text(n, "GlobalIPv6Address")),
+          (int) number(n, "GlobalIPv6PrefixLen"), Ips.ipv6(text(n, "IPv6Gateway")), Ips.ipv4(text(n, "IPAddress")),
+          (int) number(n, "IPPrefixLen"), Ips.ipv4(text(n, "Gateway")), text(n, "MacAddress")));
+    }
+    for (var e : object(ns, "Ports").entrySet()) {
+      if (!(e.getValue() instanceof List<?> bindings)) {
+        continue; // exposed, not published
+      }
+      String key = e.getKey();
+      int slash = key.indexOf('/');
+      int containerPort = parsePort(slash < 0 ? key : key.substring(0, slash));
+      String protocol = slash < 0 ? "tcp" : key.substring(slash + 1);
+      for (Object b : bindings) {
+        Map<String, Object> binding = object(b);
+        String ip = text(binding, "HostIp").isEmpty() ? "0.0.0.0" : text(binding, "HostIp");
+        Optional<IPAddress> host = Ips.address(ip);
+        if (host.isPresent()) {
+          ports.add(new PublishedPort(containerPort, protocol, host.get(), parsePort(text(binding, "HostPort"))));
+        }
+      }
+    }
+    ports.sort(Comparator.comparingInt(PublishedPort::containerPort).thenComparing(PublishedPort::protocol)
+        .thenComparing(p -> p.hostIp().isIPv6()).thenComparingInt(PublishedPort::hostPort));
+    String state = text(object(r, "State"), "Status");
+    Map<String, Object> config = object(r, "Config");
+    String image = r.get("Config") instanceof Map ? text(config, "Image") : text(r, "Image");
+    return new Container(text(r, "Id"), name, image, state, nets, ports);
+  }
+
+  public static DockerNetwork toNetwork(Map<String, Object> n) {
+    List<Subnet> subnets = new ArrayList<>();
+    for (Object c : array(object(n, "IPAM"), "Config")) {
+      Map<String, Object> config = object(c);
+      Ips.prefix(text(config, "Subnet")).ifPresent(p -> subnets.add(new Subnet(p, Ips.address(text(config, "Gateway")))));
+    }
+    return new DockerNetwork(text(n, "Id"), text(n, "Name"), text(n, "Driver"), bool(n, "EnableIPv6"),
+        bool(n, "Internal"), subnets, strings(n, "Options"));
+  }
+
+  /** One line of the event stream; empty when it is not an event object. */
+  public static Optional<DockerEvent> toEvent(String line) {
+    Map<String, Object> e;
+    try {
+      e = JsonParser.parseObject(line);
+    } catch (IllegalArgumentException x) {
+      LOG.debug("skipping an event line that is not JSON: {}", x.getMessage());
+      return Optional.empty();
+    }
+    long nanos = number(e, "timeNano");
+    if (nanos == 0) {
+      long secs = number(e, "time");
+      nanos = secs != 0 ? secs * 1_000_000_000L : System.currentTimeMillis() * 1_000_000L;
+    }
+    Map<String, Object> actor = object(e, "Actor");
+    String action = text(e, "Action").isEmpty() ? text(e, "status") : text(e, "Action");
+    String actorId = text(actor, "ID").isEmpty() ? text(e, "id") : text(actor, "ID");
+    return Optional.of(new DockerEvent(text(e, "Type"), action, actorId, strings(actor, "Attributes"),
+        Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L))));
+  }
+
+  private static int parsePort(String spec) {
+    int dash = spec.indexOf('-');
+    try {
+      return Integer.parseInt(dash < 0 ? spec : spec.substring(0, dash));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  // ---------------------------------------------------------------- transport and errors
+
+  private Object get(String operation, String object, String path) {
+    return request(http, endpoint, operation, object, "/v" + apiVersion + path, timeout);
+  }
+
+  private static Object request(EngineHttp http, String endpoint, String operation, String object, String target,
+      Duration timeout) {
+    EngineHttp.Response r;
+    try {
+      r = http.get(target, timeout);
+    } catch (SocketTimeoutException e) {
+      throw new DockerException(Reason.TIMEOUT, endpoint, operation, object,
+          "the Docker Engine did not answer GET " + target + " within " + timeout.toMillis() + " ms", e);
+    } catch (IOException e) {
+      throw new DockerException(Reason.UNREACHABLE, endpoint, operation, object,
+          "the Docker Engine does not answer: " + rootMessage(e), e);
+    }
+    if (r.status() != 200) {
+      throw new DockerException(EngineApi.reasonOf(r.status()), endpoint, operation, object,
+          EngineApi.serverMessage(r.body()), null);
+    }
+    try {
+      return JsonParser.parse(r.body());
+    } catch (IllegalArgumentException e) {
+      throw new DockerException(Reason.FAILED, endpoint, operation, object,
+          "GET " + target + " answered something that is not JSON (" + e.getMessage() + ")", e);
+    }
+  }
+
+  private DockerException unreachable(String operation, String object, IOException e) {
+    return e instanceof SocketTimeoutException
+        ? failure(Reason.TIMEOUT, operation, object, "the Docker Engine did not answer within " + timeout.toMillis() + " ms", e)
+        : failure(Reason.UNREACHABLE, operation, object, "the Docker Engine does not answer: " + rootMessage(e), e);
+  }
+
+  private DockerException failure(Reason reason, String operation, String object, String detail, Throwable cause) {
+    return new DockerException(reason, endpoint, operation, object, detail, cause);
+  }
+
+  private void requireName(String kind, String name) {
+    EngineApi.requireName(endpoint, kind, name);
+  }
+}

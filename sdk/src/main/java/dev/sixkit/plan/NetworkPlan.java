@@ -1,0 +1,29 @@
+package dev.sixkit.plan;
+
+import inet.ipaddr.ipv6.IPv6Address;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A validated plan for a set of Docker hosts sharing an underlay: one {@link HostPlan} each.
+ *
+ * <p>Immutable record; thread-safe.
+ */
+public record NetworkPlan(Mode mode, IPv6Address underlay, List<HostPlan> hosts) {
+  public NetworkPlan {
+    hosts = List.copyOf(hosts);
+  }
+
+  public Optional<HostPlan> host(String name) {
+    return hosts.stream().filter(h -> h.host().equals(name)).findFirst();
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder(mode + " plan on underlay " + Prefixes.text(underlay));
+    for (HostPlan h : hosts) {
+      sb.append("\n  ").append(h);
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,263 @@
+package dev.sixkit.plan;
+
+import dev.sixkit.host.Change;
+import dev.sixkit.host.Host;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One write a plan makes on one host, and what it takes to revert it. Each step is idempotent:
+ * applying it when the host is already so returns an UNCHANGED change. Immutable records.
+ */
+public sealed interface Step permits Step.Sysctl, Step.Proxy, Step.Route, Step.File {
+
+  /** The change the plan expects this step to make. */
+  Change planned(String host);
+
+  /** Makes the change and returns what it did. */
+  Change apply(Host host, HostFiles files);
+
+  /** The step that reverts this one. */
+  Step inverse();
+
+  /** Order on a host: sysctls first (proxy entries need proxy_ndp), files last. */
+  int order();
+
+  Map<String, String> toMap();
+
+  static Step fromMap(Map<String, String> m) {
+    String type = Objects.requireNonNull(m.get("type"), "type");
+    return switch (type) {
+      case "sysctl" -> new Sysctl(m.get("key"), m.get("before"), m.get("after"));
+      case "proxy" -> new Proxy(m.get("uplink"), m.get("address"), Boolean.parseBoolean(m.get("add")));
+      case "route" -> new Route(m.get("destination"), Hop.parse(m.get("before")), Hop.parse(m.get("after")));
+      case "file" -> new File(m.get("path"), m.get("before"), m.get("after"));
+      default -> throw new IllegalArgumentException("unknown step type " + type);
+    };
+  }
+
+  /** A sysctl set from one value to another. */
+  record Sysctl(String key, String before, String after) implements Step {
+    @Override
+    public Change planned(String host) {
+      return Change.of(host, "sysctl " + key, before, after);
+    }
+
+    @Override
+    public Change apply(Host host, HostFiles files) {
+      return host.sysctl(key, after);
+    }
+
+    @Override
+    public Step inverse() {
+      return new Sysctl(key, after, before);
+    }
+
+    @Override
+    public int order() {
+      return 0;
+    }
+
+    @Override
+    public Map<String, String> toMap() {
+      Map<String, String> m = new LinkedHashMap<>();
+      m.put("type", "sysctl");
+      m.put("key", key);
+      m.put("before", before);
+      m.put("after", after);
+      return m;
+    }
+  }
+
+  /** A proxy neighbour entry added or removed on the uplink. */
+  record Proxy(String uplink, String address, boolean add) implements Step {
+    private String object() {
+      return "proxy " + address + " dev " + uplink;
+    }
+
+    @Override
+    public Change planned(String host) {
+      return add ? Change.added(host, object(), "present") : Change.removed(host, object(), "present");
+    }
+
+    @Override
+    public Change apply(Host host, HostFiles files) {
+      Host.ProxyNdp p = host.proxyNdp(uplink);
+      return add ? p.proxy(address) : p.unproxy(address);
+    }
+
+    @Override
+    public Step inverse() {
+      return new Proxy(uplink, address, !add);
+    }
+
+    @Override
+    public int order() {
+      return 1;
+    }
+
+    @Override
+    public Map<String, String> toMap() {
+      Map<String, String> m = new LinkedHashMap<>();
+      m.put("type", "proxy");
+      m.put("uplink", uplink);
+      m.put("address", address);
+      m.put("add", Boolean.toString(add));
+      return m;
+    }
+  }
+
+  /** A next hop: via GATEWAY dev DEVICE [metric N]; metric -1 means the kernel's default. */
+  record Hop(String via, String dev, int metric) {
+    @Override
+    public String toString() {
+      return (via != null ? "via " + via + " " : "") + "dev " + dev + (metric >= 0 ? " metric " + metric : "");
+    }
+
+    static Hop parse(String s) {
+      if (s == null || s.isEmpty()) {
+        return null;
+      }
+      String via = null;
+      String dev = null;
+      int metric = -1;
+      String[] w = s.trim().split("\\s+");
+      for (int i = 0; i + 1 < w.length; i += 2) {
+        switch (w[i]) {
+          case "via" -> via = w[i + 1];
+          case "dev" -> dev = w[i + 1];
+          case "metric" -> metric = Integer.parseInt(w[i + 1]);
+          default -> throw new IllegalArgumentException("bad hop " + s);
+        }
+      }
+      return new Hop(via, dev, metric);
+    }
+  }
+
+  /** A route added (before null), removed (after null) or moved to another next hop. */
+  record Route(String destination, Hop before, Hop after) implements Step {
+    private String object() {
+      return "route " + destination;
+    }
+
+    @Override
+    public Change planned(String host) {
+      if (before == null) {
+        return Change.added(host, object(), after.toString());
+      }
+      if (after == null) {
+        return Change.removed(host, object(), before.toString());
+      }
+      return new Change(host, Change.Kind.CHANGED, object(), before.toString(), after.toString());
+    }
+
+    private static Host.RouteSpec spec(Host host, String dst, Hop h) {
+      Host.RouteSpec s = h.via() != null ? host.route(dst).via(h.via()).dev(h.dev()) : host.route(dst).dev(h.dev());
+      return h.metric() >= 0 ? s.metric(h.metric()) : s;
+    }
+
+    @Override
+    public Change apply(Host host, HostFiles files) {
+      if (before == null) {
+        return spec(host, destination, after).add();
+      }
+      if (after == null) {
+        return spec(host, destination, before).delete();
+      }
+      // Another next hop: remove the old route (its metric may differ) and add the new one.
+      Change removed = spec(host, destination, before).delete();
+      Change added = spec(host, destination, after).add();
+      if (!removed.changed() && !added.changed()) {
+        return added;
+      }
+      return new Change(host.name(), Change.Kind.CHANGED, object(), removed.changed() ? before.toString() : "",
+          after.toString());
+    }
+
+    @Override
+    public Step inverse() {
+      return new Route(destination, after, before);
+    }
+
+    @Override
+    public int order() {
+      return 1;
+    }
+
+    @Override
+    public Map<String, String> toMap() {
+      Map<String, String> m = new LinkedHashMap<>();
+      m.put("type", "route");
+      m.put("destination", destination);
+      m.put("before", before == null ? "" : before.toString());
+      m.put("after", after == null ? "" : after.toString());
+      return m;
+    }
+  }
+
+  /** A file written (before null: it did not exist) or deleted (after null), whole. */
+  record File(String path, String before, String after) implements Step {
+    private String object() {
+      return "file " + path;
+    }
+
+    static String summary(String text) {
+      if (text == null) {
+        return "";
+      }
+      long lines = text.lines().count();
+      return lines + (lines == 1 ? " line" : " lines") + String.format(", #%06x", text.hashCode() & 0xffffff);
+    }
+
+    @Override
+    public Change planned(String host) {
+      if (before == null) {
+        return Change.added(host, object(), summary(after));
+      }
+      if (after == null) {
+        return Change.removed(host, object(), summary(before));
+      }
+      return new Change(host, Change.Kind.CHANGED, object(), summary(before), summary(after));
+    }
+
+    @Override
+    public Change apply(Host host, HostFiles files) {
+      String now = files.read(path).orElse(null);
+      if (Objects.equals(now, after)) {
+        return Change.unchanged(host.name(), object(), summary(after));
+      }
+      if (after == null) {
+        files.delete(path);
+        return Change.removed(host.name(), object(), summary(now));
+      }
+      files.write(path, after);
+      return now == null ? Change.added(host.name(), object(), summary(after))
+          : new Change(host.name(), Change.Kind.CHANGED, object(), summary(now), summary(after));
+    }
+
+    @Override
+    public Step inverse() {
+      return new File(path, after, before);
+    }
+
+    @Override
+    public int order() {
+      return 2;
+    }
+
+    @Override
+    public Map<String, String> toMap() {
+      Map<String, String> m = new LinkedHashMap<>();
+      m.put("type", "file");
+      m.put("path", path);
+      if (before != null) {
+        m.put("before", before);
+      }
+      if (after != null) {
+        m.put("after", after);
+      }
+      return m;
+    }
+  }
+}

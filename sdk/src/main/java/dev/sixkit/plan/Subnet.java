@@ -1,0 +1,28 @@
+package dev.sixkit.plan;
+
+import inet.ipaddr.IPAddress;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One IPAM pool of a Docker network: the prefix (a prefix block such as 2001:db8:ab11:0:8000::/66)
+ * and the gateway address Docker gave the bridge in it, if any.
+ *
+ * <p>Immutable; thread-safe.
+ */
+public record Subnet(IPAddress prefix, Optional<IPAddress> gateway) {
+
+  public Subnet {
+    Objects.requireNonNull(prefix, "prefix");
+    Objects.requireNonNull(gateway, "gateway");
+  }
+
+  public boolean ipv6() {
+    return prefix.isIPv6();
+  }
+
+  @Override
+  public String toString() {
+    return prefix.toCanonicalString() + gateway.map(g -> " gateway " + g.toCanonicalString()).orElse("");
+  }
+}

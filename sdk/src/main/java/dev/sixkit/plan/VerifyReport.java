@@ -1,0 +1,83 @@
+package dev.sixkit.plan;
+
+import java.util.List;
+
+/**
+ * What {@link Setup#verify()} saw: from every web container to every other, whether ping6 and
+ * HTTP answered. Prints as a table.
+ *
+ * <p>Immutable; thread-safe.
+ */
+public final class VerifyReport {
+  /**
+   * One pair.
+   *
+   * @param from "docker1/web1"
+   * @param to "docker2/web2"
+   * @param toAddress the address tried
+   * @param ping whether ping6 answered
+   * @param pingDetail the round trip time, or why not
+   * @param http whether an HTTP GET answered
+   * @param httpDetail the first line of the page, or why not
+   */
+  public record Check(String from, String to, String toAddress, boolean ping, String pingDetail, boolean http,
+      String httpDetail) {
+    public boolean ok() {
+      return ping && http;
+    }
+  }
+
+  private final String setup;
+  private final List<Check> checks;
+  private final List<String> problems;
+  private final long millis;
+
+  public VerifyReport(String setup, List<Check> checks, List<String> problems, long millis) {
+    this.setup = setup;
+    this.checks = List.copyOf(checks);
+    this.problems = List.copyOf(problems);
+    this.millis = millis;
+  }
+
+  /** The setup verified. */
+  public String setup() {
+    return setup;
+  }
+
+  public List<Check> checks() {
+    return checks;
+  }
+
+  /** What kept checks from running (no containers, no Docker endpoint...). */
+  public List<String> problems() {
+    return problems;
+  }
+
+  /** Whether every pair answered both ways and nothing was in the way. */
+  public boolean ok() {
+    return problems.isEmpty() && !checks.isEmpty() && checks.stream().allMatch(Check::ok);
+  }
+
+  public Table table() {
+    Table t = Table.of("FROM", "TO", "ADDRESS", "PING6", "HTTP");
+    for (Check c : checks) {
+      t.row(c.from(), c.to(), c.toAddress(), (c.ping() ? "ok " : "FAIL ") + c.pingDetail(),
+          (c.http() ? "ok " : "FAIL ") + c.httpDetail());
+    }
+    return t;
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder();
+    if (!checks.isEmpty()) {
+      sb.append(table()).append('\n');
+    }
+    long good = checks.stream().filter(Check::ok).count();
+    sb.append(ok() ? "verify: " : "verify FAILED: ").append(good).append(" of ").append(checks.size())
+        .append(checks.size() == 1 ? " pair" : " pairs").append(" answer ping6 and HTTP (setup ").append(setup)
+        .append(", ").append(millis).append(" ms)");
+    problems.forEach(p -> sb.append("\n  ").append(p));
+    return sb.toString();
+  }
+}
