@@ -8,6 +8,9 @@
 #
 #   SIXKIT_STALE_MINUTES  leftover sxt-* namespaces older than this are deleted (default 30;
 #                         when CI=true, every sxt-* namespace, whatever its age)
+#   SIXKIT_JDKS           the JDKs the whole suite runs on, one pass each (default "17 25": the
+#                         compile stays --release 17; the first pass installs, then the embedding
+#                         check and the package test run once, on its artifacts)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
@@ -55,13 +58,54 @@ if [ -d /run/netns ]; then
 fi
 say "removed $removed leftover test namespace(s)"
 
+# ---- the JDKs ----
+# A feature release number -> that JDK's home (the Debian openjdk or Temurin under /usr/lib/jvm).
+jdk_home() {
+  local want=$1 d v
+  for d in /usr/lib/jvm/*; do
+    [ -x "$d/bin/javac" ] && [ -f "$d/release" ] && [ ! -L "$d" ] || continue
+    v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$d/release")
+    [ "$v" = "$want" ] && { echo "$d"; return 0; }
+  done
+  return 1
+}
+read -r -a jdks <<<"${SIXKIT_JDKS:-17 25}"
+homes=()
+for v in "${jdks[@]}"; do
+  h=$(jdk_home "$v") || {
+    echo "test-all.sh: SIXKIT_JDKS names $v but there is no JDK $v under /usr/lib/jvm (Temurin 25: /usr/lib/jvm/temurin-25-jdk-amd64)" >&2
+    exit 1
+  }
+  homes+=("$h")
+done
+
 # ---- build and test ----
-say "mvn -B install (all modules, all tests)"
 started=$(date +%s)
-set +e
-mvn -B -ntp install "$@" </dev/null
-rc=$?
-set -e
+rc=0
+timings=()
+for i in "${!jdks[@]}"; do
+  goal=verify
+  [ "$i" = 0 ] && goal=install
+  say "JDK ${jdks[$i]} (${homes[$i]}): mvn -B $goal (all modules, all tests)"
+  t0=$(date +%s)
+  set +e
+  JAVA_HOME="${homes[$i]}" mvn -B -ntp "$goal" "$@" </dev/null
+  r=$?
+  set -e
+  timings+=("JDK ${jdks[$i]}: $(( $(date +%s) - t0 )) s, mvn exit $r")
+  if [ "$r" != 0 ]; then rc=$r; break; fi
+  if [ "$i" = 0 ]; then
+    # On the installed artifacts: a one-dependency project on the sdk (convergence, no logging
+    # backend, the closure), then the .deb installed on this machine and run.
+    say "embedding check (scripts/check-embedding.sh)"
+    JAVA_HOME="${homes[$i]}" bash "$ROOT/scripts/check-embedding.sh" || { rc=1; break; }
+    if [ -f "$ROOT/scripts/package-test.sh" ]; then
+      say "package test (scripts/package-test.sh)"
+      JAVA_HOME="${homes[$i]}" bash "$ROOT/scripts/package-test.sh" || { rc=1; break; }
+    fi
+  fi
+done
+for t in "${timings[@]}"; do say "$t"; done
 
 # The tests delete their namespaces even when they fail; say so if one did not.
 left=()
