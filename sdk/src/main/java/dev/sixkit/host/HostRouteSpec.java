@@ -108,7 +108,7 @@ public abstract class HostRouteSpec implements Host.RouteSpec {
 
   private Change sent(String verb, Change c) {
     send(verb, c);
-    log.info("{}", c);
+    log.debug("{}", c);
     return c;
   }
 }

@@ -132,7 +132,7 @@ public final class KernelHost implements Host {
     SysctlChange c = nl.sysctls().set(key, value);
     Change change = Change.of(name, "sysctl " + key, c.before(), c.after());
     if (change.changed()) {
-      log.info("{}", change);
+      log.debug("{}", change);
     }
     return change;
   }

@@ -126,7 +126,7 @@ public final class SshHost implements Host {
     }
     SshConnection c = SshConnection.open(t, new SshConnection.Settings(keys, o.agentSocket(), o.knownHosts(),
         o.isTrustOnFirstUse(), o.connectTimeout()));
-    log.info("connected to {} as host {} (host key {})", t, hostName, c.hostKeyFingerprint());
+    log.debug("connected to {} as host {} (host key {})", t, hostName, c.hostKeyFingerprint());
     return new SshHost(t, hostName, o, c);
   }
 
@@ -398,7 +398,7 @@ public final class SshHost implements Host {
     }, () -> sysctl(key).equals(value), wanted);
     Change change = Change.of(name, "sysctl " + key, before, after);
     if (change.changed()) {
-      log.info("{}", change);
+      log.debug("{}", change);
     }
     return change;
   }
@@ -553,7 +553,7 @@ public final class SshHost implements Host {
         addChanges(done, chunk, add);
       }
       if (!todo.isEmpty()) {
-        log.info("{}: {} {} proxy entries dev {}", name, add ? "added" : "removed", todo.size(), uplink);
+        log.debug("{}: {} {} proxy entries dev {}", name, add ? "added" : "removed", todo.size(), uplink);
       }
       // In the caller's order.
       Map<String, Change> byObject = new LinkedHashMap<>();

@@ -65,7 +65,7 @@ public abstract class UplinkProxies implements Host.ProxyNdp {
     }
     Change c = Change.added(host, object(a), "present");
     apply(a, true, c);
-    log.info("{}", c);
+    log.debug("{}", c);
     return c;
   }
 
@@ -77,7 +77,7 @@ public abstract class UplinkProxies implements Host.ProxyNdp {
     }
     Change c = Change.removed(host, object(a), "present");
     apply(a, false, c);
-    log.info("{}", c);
+    log.debug("{}", c);
     return c;
   }
 }

@@ -214,7 +214,7 @@ public final class DockerDaemon implements AutoCloseable {
           + "); stop it or clean up the lab first");
     }
     if (dirs.exists()) {
-      LOG.info("removing leftovers of an earlier run of {}", what);
+      LOG.debug("removing leftovers of an earlier run of {}", what);
       cleanup(dirs);
     }
     List<String> args = o.args();
@@ -233,7 +233,7 @@ public final class DockerDaemon implements AutoCloseable {
       String path = env.get("PATH");
       env.put("PATH", path == null || path.isBlank() ? PATH : PATH + ":" + path);
       env.remove("DOCKER_HOST");
-      LOG.info("starting dockerd for {}: {}", what, String.join(" ", cmd));
+      LOG.debug("starting dockerd for {}: {}", what, String.join(" ", cmd));
       p = pb.start();
     } catch (IOException e) {
       cleanupQuietly(dirs);
@@ -261,7 +261,7 @@ public final class DockerDaemon implements AutoCloseable {
       sleep(100);
     }
     long pid = Procs.readPidFile(dirs.pidFile()).orElse(p.pid());
-    LOG.info("dockerd for {} answers on {} (pid {}, {} ms)", what, dirs.endpoint(), pid,
+    LOG.debug("dockerd for {} answers on {} (pid {}, {} ms)", what, dirs.endpoint(), pid,
         (System.nanoTime() - t0) / 1_000_000);
     return new DockerDaemon(dirs, o.netns, args, pid, p, o.stopTimeout);
   }
@@ -385,7 +385,7 @@ public final class DockerDaemon implements AutoCloseable {
         Procs.kill(pid);
         Procs.awaitGone(List.of(pid), Duration.ofSeconds(10));
       }
-      LOG.info("dockerd for {} stopped in {} ms", what, (System.nanoTime() - t0) / 1_000_000);
+      LOG.debug("dockerd for {} stopped in {} ms", what, (System.nanoTime() - t0) / 1_000_000);
     }
     try {
       process.waitFor(); // reap it
@@ -515,7 +515,7 @@ public final class DockerDaemon implements AutoCloseable {
     }
     List<Long> survivors = Procs.awaitGone(victims, Duration.ofSeconds(15));
     if (!killed.isEmpty()) {
-      LOG.info("{}: killed {} processes {}", what, killed.size(), killed);
+      LOG.debug("{}: killed {} processes {}", what, killed.size(), killed);
     }
 
     // 2. mounts: deepest first, lazily, so a busy one does not block the rest
@@ -531,7 +531,7 @@ public final class DockerDaemon implements AutoCloseable {
       }
     }
     if (!unmounted.isEmpty()) {
-      LOG.info("{}: unmounted {} mount points", what, unmounted.size());
+      LOG.debug("{}: unmounted {} mount points", what, unmounted.size());
     }
 
     // 3. shim sockets (containerd keeps them outside the exec root) and cgroups

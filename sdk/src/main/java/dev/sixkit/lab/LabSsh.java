@@ -189,7 +189,7 @@ public final class LabSsh {
     Path sshd = Path.of("/usr/sbin/sshd"); // sshd re-executes itself: it must be started by absolute path
     List<String> cmd = List.of("nsenter", "--net=" + nsPath, sshd.toString(), "-f", config(lab, h.name()).toString(),
         "-E", logFile(lab, h.name()).toString());
-    LOG.info("starting sshd for {}: {}", what, String.join(" ", cmd));
+    LOG.debug("starting sshd for {}: {}", what, String.join(" ", cmd));
     try {
       Files.deleteIfExists(pidFile(lab, h.name()));
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -215,7 +215,7 @@ public final class LabSsh {
     while (true) {
       Optional<Long> pid = runningSshd(lab, h.name());
       if (pid.isPresent() && accepts(h.managementAddress(), 22)) {
-        LOG.info("sshd for {} listens on [{}]:22 (pid {})", what, h.managementAddress(), pid.get());
+        LOG.debug("sshd for {} listens on [{}]:22 (pid {})", what, h.managementAddress(), pid.get());
         return pid.get();
       }
       if (System.nanoTime() > deadline) {
@@ -367,7 +367,7 @@ public final class LabSsh {
       throw new SixkitException("stop sshd", lab + "/" + host, "processes still alive: " + survivors);
     }
     if (!killed.isEmpty()) {
-      LOG.info("{}/{}: killed sshd processes {}", lab, host, killed);
+      LOG.debug("{}/{}: killed sshd processes {}", lab, host, killed);
     }
     return killed;
   }

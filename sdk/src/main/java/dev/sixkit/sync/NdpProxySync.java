@@ -851,7 +851,7 @@ public final class NdpProxySync implements AutoCloseable {
     lastReport = r;
     reconciles.incrementAndGet();
     if (!changes.isEmpty() || f.docker()) {
-      log.info("{}: {}", host.name(), r);
+      log.debug("{}: {}", host.name(), r);
     }
     for (Consumer<Report> l : reportListeners) {
       try {
@@ -1040,7 +1040,7 @@ public final class NdpProxySync implements AutoCloseable {
           restored.incrementAndGet();
         }
         Change c = new Change(host.name(), Change.Kind.ADDED, object(a), "", "present (restored)");
-        log.info("{}", c);
+        log.debug("{}", c);
         change(c);
       }
     }
@@ -1107,7 +1107,7 @@ public final class NdpProxySync implements AutoCloseable {
   private void releaseOnOldUplink(InetAddress a, String dev) {
     try {
       nl.neighbours().proxy(a).dev(dev).delete();
-      log.info("{}: removed {} from the former uplink {}", host.name(), IpAddresses.format(a), dev);
+      log.debug("{}: removed {} from the former uplink {}", host.name(), IpAddresses.format(a), dev);
     } catch (NetlinkException e) {
       log.debug("{}: {} on {}: {}", host.name(), IpAddresses.format(a), dev, e.getMessage());
     }

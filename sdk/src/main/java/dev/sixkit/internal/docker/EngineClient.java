@@ -96,6 +96,7 @@ public final class EngineClient implements AutoCloseable {
     String endpoint = normalize(rawEndpoint);
     EngineApi.address(endpoint); // a usable endpoint (and an existing socket), or a clear failure
     URI uri = URI.create(endpoint);
+    DockerJavaLogs.ensureQuiet(); // before docker-java's first logger
     JsonNode version;
     // Negotiate on a client of its own with a read timeout: something that accepts connections
     // but never answers would otherwise hang here. The main client has none (exec streams may
