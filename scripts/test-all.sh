@@ -27,7 +27,15 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 need=()
 pkg_missing() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" != "install ok installed" ]; }
+<<<<<<< HEAD
 for p in iproute2 python3-pyroute2 docker.io busybox-static openssh-server procps util-linux tmux bsdutils asciidoctor man-db; do
+=======
+# iptables: Docker 28 (the lab's default engine) writes ip6tables rules in each lab host and the
+# doctor reads them; nftables: its reader also lists native nftables tables; apt and dpkg fetch
+# that engine (Debian unstable's docker.io, see Engine/EngineFetch).
+for p in iproute2 python3-pyroute2 docker.io busybox-static openssh-server procps util-linux tmux bsdutils \
+    iptables nftables apt dpkg ca-certificates; do
+>>>>>>> w4
   pkg_missing "$p" && need+=("$p")
 done
 command -v javac >/dev/null || need+=(openjdk-17-jdk-headless)
@@ -38,6 +46,19 @@ if [ "${#need[@]}" -gt 0 ]; then
   apt-get install -y -q --no-install-recommends "${need[@]}" </dev/null
 else
   say "packages: all present"
+fi
+
+# ---- the Docker 28 engine of the lab: fetched on first use from the machine's own Debian mirror ----
+if ! ls /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources >/dev/null 2>&1 \
+    && [ -z "${SIXKIT_ENGINE_MIRROR:-}" ]; then
+  echo "test-all.sh: no apt sources (/etc/apt/sources.list{,.d}): the lab fetches Docker 28 from the machine's" \
+    "Debian mirror; add one or set SIXKIT_ENGINE_MIRROR" >&2
+  exit 1
+fi
+if ls -d /var/lib/sixkit/engines/docker-28.* >/dev/null 2>&1; then
+  say "engine 28: $(ls -d /var/lib/sixkit/engines/docker-28.* | tail -1)"
+else
+  say "engine 28: not fetched yet (the first lab test fetches it, once, under a file lock)"
 fi
 
 # ---- leftovers of earlier runs ----

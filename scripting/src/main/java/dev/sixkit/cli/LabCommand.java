@@ -1,9 +1,10 @@
 package dev.sixkit.cli;
 
+import dev.sixkit.plan.Mode;
+import dev.sixkit.lab.Engine;
 import dev.sixkit.lab.Lab;
 import dev.sixkit.lab.LabHost;
 import dev.sixkit.lab.LabSsh;
-import dev.sixkit.plan.Mode;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,14 +20,14 @@ import picocli.CommandLine.Spec;
 /** {@code sixkit lab up|down|status}: real Docker hosts in network namespaces on this machine. */
 @Command(name = "lab", mixinStandardHelpOptions = true,
     description = "Docker hosts in network namespaces on this machine (needs root).",
-    subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class})
+    subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class, LabCommand.Engines.class})
 final class LabCommand implements Runnable {
   @Spec
   CommandSpec spec;
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "lab needs up, down or status");
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "lab needs up, down, status or engines");
   }
 
   /** The lab name option shared by the subcommands. */
@@ -57,11 +58,17 @@ final class LabCommand implements Runnable {
             + " and known_hosts, for Host.ssh and lab.connectSsh.")
     boolean ssh;
 
+    @Mixin
+    EngineOption engine;
+
+    @Option(names = "--replace", description = "Take down a lab of the same name first (without it, up refuses).")
+    boolean replace;
+
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      Lab lab = Lab.builder().name(name.name).hosts(hosts).mode(parseMode(mode)).ssh(ssh)
-          .progress(m -> out.println("  " + m)).up();
+      Lab lab = Lab.builder().name(name.name).hosts(hosts).mode(parseMode(mode)).ssh(ssh).engine(engine.engine())
+          .replace(replace).progress(m -> out.println("  " + m)).up();
       out.println();
       for (LabHost h : lab.hosts()) {
         out.println(h.name() + ": ip netns exec " + h.netns() + " ...   DOCKER_HOST=" + h.dockerEndpoint());
@@ -72,6 +79,44 @@ final class LabCommand implements Runnable {
         }
       }
       out.println("take it down with: ./sixkit lab down --name " + lab.name());
+      return Main.OK;
+    }
+  }
+
+  /** The --engine option shared by lab up, demo and bench ndp-sync. */
+  static final class EngineOption {
+    @Option(names = "--engine", paramLabel = "VERSION",
+        description = "Docker engine of the lab's hosts: 20.10 (the system's docker.io) or 28 (Debian unstable's,"
+            + " fetched on first use into /var/lib/sixkit/engines); default: the newest.")
+    String name;
+
+    Engine engine() {
+      return name == null ? Engine.newest() : Engine.of(name);
+    }
+  }
+
+  @Command(name = "engines", mixinStandardHelpOptions = true,
+      description = "List the Docker engines the lab supports; --fetch VERSION fetches one now (else on first use).")
+  static final class Engines implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--fetch", paramLabel = "VERSION", description = "Fetch (or check) this engine now.")
+    String fetch;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      if (fetch != null) {
+        long t0 = System.nanoTime();
+        Engine.Install i = Engine.of(fetch).install(m -> out.println("  " + m));
+        out.println("engine " + i.engine().name() + ": dockerd " + i.version() + " at " + i.dockerd() + " ("
+            + (System.nanoTime() - t0) / 1_000_000 + " ms)");
+        return Main.OK;
+      }
+      for (Engine e : Engine.known()) {
+        out.println(e.name() + (e.equals(Engine.newest()) ? " (default)" : "") + ": " + e.summary());
+      }
       return Main.OK;
     }
   }

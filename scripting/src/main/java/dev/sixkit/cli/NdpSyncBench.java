@@ -85,6 +85,9 @@ final class NdpSyncBench implements Callable<Integer> {
   @Option(names = "--strict", description = "Exit 1 when a goal is missed.")
   boolean strict;
 
+  @picocli.CommandLine.Mixin
+  LabCommand.EngineOption engine;
+
   private PrintWriter progress;
   private final Map<InetAddress, Long> joined = new ConcurrentHashMap<>();
   private final Map<String, Long> startEvents = new ConcurrentHashMap<>();
@@ -98,7 +101,8 @@ final class NdpSyncBench implements Callable<Integer> {
     Map<String, Object> result = new LinkedHashMap<>();
     try {
       say("lab " + name + ": 1 Docker host (NDP proxy layout)");
-      Lab lab = Lab.builder().name(name).hosts(1).mode(Mode.NDP_PROXY).up();
+      Lab lab = Lab.builder().name(name).hosts(1).mode(Mode.NDP_PROXY).engine(engine.engine()).up();
+      result.put("engine", lab.engine().name());
       LabHost lh = lab.host("docker1");
       String prefix = lh.dockerPrefix();
       try (Netlink monitorNl = Netlink.open(lh.netns());

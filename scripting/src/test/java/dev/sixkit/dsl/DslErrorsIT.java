@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sixkit.cli.Main;
+import dev.sixkit.lab.Engine;
 import dev.sixkit.lab.Lab;
 import dev.sixkit.lab.LabProgress;
 import dev.sixkit.netlink.testing.Root;
@@ -30,7 +31,7 @@ class DslErrorsIT {
   @BeforeAll
   static void up() {
     Root.require();
-    lab = Lab.builder().name(LabWitness.labName("sxe")).hosts(2).mode(Mode.NDP_PROXY)
+    lab = Lab.builder().engine(Engine.V20_10).name(LabWitness.labName("sxe")).hosts(2).mode(Mode.NDP_PROXY)
         .progress(m -> System.out.println("lab: " + m)).up();
     pristine = LabWitness.snapshot(lab);
   }

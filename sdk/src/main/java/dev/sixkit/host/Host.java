@@ -69,6 +69,15 @@ public interface Host extends AutoCloseable {
   /** The host's name (the namespace name, or "localhost"). */
   String name();
 
+  /**
+   * The network namespace file of a host on this machine ({@code /run/netns/NAME}, or
+   * {@code /proc/self/ns/net} for this machine's own), so tools such as {@code ip6tables-save}
+   * can run in it with {@code nsenter --net=PATH}; empty for a remote host.
+   */
+  default java.util.Optional<java.nio.file.Path> netnsPath() {
+    return java.util.Optional.empty();
+  }
+
   // ---- reads ----
 
   /** Network interfaces. */

@@ -54,6 +54,11 @@ public final class KernelHost implements Host {
     return name;
   }
 
+  @Override
+  public java.util.Optional<java.nio.file.Path> netnsPath() {
+    return java.util.Optional.of(nl.netns().path());
+  }
+
   /** The netlink client, for callers inside the SDK that need more than the Host interface. */
   public Netlink netlink() {
     return nl;

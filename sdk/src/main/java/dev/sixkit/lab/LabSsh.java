@@ -199,11 +199,11 @@ public final class LabSsh {
       if (!p.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new SixkitException("start sshd", what, "sshd did not go to the background within "
-            + START_TIMEOUT.toSeconds() + " s; its log:\n" + DockerDaemon.tail(logFile(lab, h.name()), 20));
+            + START_TIMEOUT.toSeconds() + " s; its log:\n" + LogFiles.tail(logFile(lab, h.name()), 20));
       }
       if (p.exitValue() != 0) {
         throw new SixkitException("start sshd", what, "sshd exited with status " + p.exitValue() + "; its log:\n"
-            + DockerDaemon.tail(logFile(lab, h.name()), 20));
+            + LogFiles.tail(logFile(lab, h.name()), 20));
       }
     } catch (IOException e) {
       throw new SixkitException("start sshd", what, e.toString(), e);
@@ -220,7 +220,7 @@ public final class LabSsh {
       }
       if (System.nanoTime() > deadline) {
         throw new SixkitException("start sshd", what, "nothing accepts connections on [" + h.managementAddress()
-            + "]:22 after " + START_TIMEOUT.toSeconds() + " s; the log:\n" + DockerDaemon.tail(logFile(lab, h.name()),
+            + "]:22 after " + START_TIMEOUT.toSeconds() + " s; the log:\n" + LogFiles.tail(logFile(lab, h.name()),
                 20));
       }
       Lab.sleep(20);

@@ -55,7 +55,7 @@ class NdpProxySyncIT {
   static void up() throws Exception {
     Root.require();
     String name = "sxs" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
-    lab = Lab.builder().name(name).hosts(2).mode(Mode.NDP_PROXY).progress(m -> LOG.info("lab: {}", m)).up();
+    lab = Lab.builder().engine(Engine.V20_10).name(name).hosts(2).mode(Mode.NDP_PROXY).progress(m -> LOG.info("lab: {}", m)).up();
     docker1 = lab.connect("docker1");
     docker2 = lab.connect("docker2");
     // docker2's side of the return path, by hand: this test is about docker1's sync.

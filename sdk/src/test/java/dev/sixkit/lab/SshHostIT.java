@@ -52,7 +52,7 @@ class SshHostIT {
   void up() {
     Root.require();
     String name = "sxsh" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
-    lab = Lab.builder().name(name).hosts(1).mode(Mode.NDP_PROXY).ssh(true)
+    lab = Lab.builder().engine(Engine.V20_10).name(name).hosts(1).mode(Mode.NDP_PROXY).ssh(true)
         .progress(m -> System.out.println("lab: " + m)).up();
     ns = lab.host("docker1").netns();
   }

@@ -62,7 +62,7 @@ class SshSecurityIT {
   void up() {
     Root.require();
     String name = "sxss" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
-    lab = Lab.builder().name(name).hosts(1).mode(Mode.NDP_PROXY).ssh(true)
+    lab = Lab.builder().engine(Engine.V20_10).name(name).hosts(1).mode(Mode.NDP_PROXY).ssh(true)
         .progress(m -> System.out.println("lab: " + m)).up();
     host = lab.host("docker1");
     ns = host.netns();
