@@ -3,8 +3,8 @@ package dev.sixkit.samples;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sixkit.ExecResult;
-import dev.sixkit.Host;
+import dev.sixkit.host.ExecResult;
+import dev.sixkit.host.Host;
 import dev.sixkit.junit.HostName;
 import dev.sixkit.junit.SixkitLab;
 import dev.sixkit.lab.Lab;

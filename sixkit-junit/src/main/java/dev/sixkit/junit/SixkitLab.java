@@ -1,6 +1,6 @@
 package dev.sixkit.junit;
 
-import dev.sixkit.Mode;
+import dev.sixkit.plan.Mode;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Inherited;

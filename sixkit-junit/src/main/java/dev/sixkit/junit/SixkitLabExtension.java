@@ -1,6 +1,6 @@
 package dev.sixkit.junit;
 
-import dev.sixkit.Host;
+import dev.sixkit.host.Host;
 import dev.sixkit.lab.Lab;
 import dev.sixkit.lab.LabHost;
 import dev.sixkit.lab.LabProgress;

@@ -1,4 +1,4 @@
-package dev.sixkit.internal;
+package dev.sixkit.internal.docker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package dev.sixkit.internal;
+package dev.sixkit.internal.docker;
 
 import java.lang.reflect.Method;
 import org.slf4j.Logger;
