@@ -75,7 +75,7 @@ class FamiliesOnFakeTest {
     assertEquals(Map.of(RTM_SETLINK, 3), fake.counts());
     Message alias = parse(fake.last());
     Attributes a = alias.attributes(16);
-    assertEquals(255, a.length(Links.IFLA_IFALIAS), "the alias travels without a NUL, as ip sends it");
+    assertEquals(255, a.length(LinkCodec.IFLA_IFALIAS), "the alias travels without a NUL, as ip sends it");
   }
 
   @Test
@@ -100,12 +100,12 @@ class FamiliesOnFakeTest {
     Message m = parse(fake.last());
     assertEquals(Protocols.SIXKIT, m.buf().get(m.body() + 5) & 0xff, "rtm_protocol");
     assertEquals(0, m.buf().get(m.body() + 4) & 0xff, "RT_TABLE_UNSPEC: the id travels in RTA_TABLE");
-    assertEquals(4294967000L, Integer.toUnsignedLong(m.attributes(12).u32(Routes.RTA_TABLE, 0)));
+    assertEquals(4294967000L, Integer.toUnsignedLong(m.attributes(12).u32(RouteCodec.RTA_TABLE, 0)));
     fake.reset();
     nl.routes().route("2001:db8:8::/64").blackhole().add();
     Message b = parse(fake.last());
     assertEquals(Route.TYPE_BLACKHOLE, b.buf().get(b.body() + 7) & 0xff);
-    assertFalse(b.attributes(12).has(Routes.RTA_OIF));
+    assertFalse(b.attributes(12).has(RouteCodec.RTA_OIF));
   }
 
   @Test
@@ -132,14 +132,14 @@ class FamiliesOnFakeTest {
     Message m = parse(fake.last());
     assertEquals(eth0, m.buf().getInt(m.body() + 4), "ndm_ifindex");
     assertEquals(Neighbour.NTF_PROXY, m.buf().get(m.body() + 10) & 0xff);
-    Attributes a = m.attributes(Neighbours.NDMSG);
-    assertEquals(Protocols.SIXKIT, a.u8(Neighbours.NDA_PROTOCOL, -1));
-    assertEquals("2001:db8:ab11::8000:3", IpAddresses.format(a.address(Neighbours.NDA_DST)));
+    Attributes a = m.attributes(NeighbourCodec.NDMSG);
+    assertEquals(Protocols.SIXKIT, a.u8(NeighbourCodec.NDA_PROTOCOL, -1));
+    assertEquals("2001:db8:ab11::8000:3", IpAddresses.format(a.address(NeighbourCodec.NDA_DST)));
 
     fake.reset();
     nl.neighbours().proxy("2001:db8:ab11::8000:4").dev("eth0").add();
     assertEquals(Map.of(RTM_GETLINK, 1, RTM_NEWNEIGH, 1), fake.counts());
-    assertFalse(parse(fake.last()).attributes(Neighbours.NDMSG).has(Neighbours.NDA_PROTOCOL), "no mark unless asked");
+    assertFalse(parse(fake.last()).attributes(NeighbourCodec.NDMSG).has(NeighbourCodec.NDA_PROTOCOL), "no mark unless asked");
 
     fake.reset();
     nl.neighbours().proxy("2001:db8:ab11::8000:4").dev(eth0).delete();
