@@ -59,6 +59,9 @@ public record Route(IpPrefix destination, InetAddress gateway, int ifindex, Stri
 
   public Route {
     device = device == null ? "" : device;
+    if (table < 0 && table >= Integer.MIN_VALUE) {
+      table = Integer.toUnsignedLong((int) table); // an int id read as unsigned, as everywhere else
+    }
     if (table < 0 || table > TABLE_MAX) {
       throw new NetlinkException(dev.sixkit.netlink.internal.Errno.EINVAL, "route", destination + " table " + table,
           "a table id is 0 to " + TABLE_MAX);
