@@ -1,5 +1,7 @@
 package dev.sixkit.netlink;
 
+import static dev.sixkit.netlink.NeighbourCodec.*;
+
 import dev.sixkit.netlink.internal.Errno;
 import dev.sixkit.netlink.internal.Message;
 import dev.sixkit.netlink.internal.MessageWriter;
@@ -28,30 +30,11 @@ import java.util.function.IntFunction;
  * immutable.
  */
 public final class Neighbours {
-  static final int RTM_NEWNEIGH = 28;
-  static final int RTM_DELNEIGH = 29;
-  static final int RTM_GETNEIGH = 30;
-  static final int NDMSG = 12;
-  static final int NDA_DST = 1;
-  static final int NDA_LLADDR = 2;
-  static final int NDA_CACHEINFO = 3;
-  static final int NDA_PROBES = 4;
-  static final int NDA_IFINDEX = 8;
-  static final int NDA_MASTER = 9;
-  static final int NDA_PROTOCOL = 12;
-  static final int NDA_FLAGS_EXT = 15;
-  static final int AF_UNSPEC = 0;
-  static final int AF_INET = 2;
-  static final int AF_INET6 = 10;
 
   private final Netlink nl;
 
   Neighbours(Netlink nl) {
     this.nl = nl;
-  }
-
-  static MessageWriter header(int type, int family, int ifindex, int state, int flags) {
-    return new MessageWriter(type, 0, 64).u8(family).u8(0).u16(0).u32(ifindex).u16(state).u8(flags).u8(0);
   }
 
   /** Every ordinary (non-proxy) neighbour entry, both families. */
@@ -141,7 +124,7 @@ public final class Neighbours {
 
     /** Entries on one device. */
     public Query dev(String name) {
-      Links.requireName(name);
+      LinkCodec.requireName(name);
       return new Query(family, name, address, states);
     }
 
@@ -165,7 +148,7 @@ public final class Neighbours {
       }
       IntFunction<String> names = names();
       List<Neighbour> all = nl.socket().dump(w, "list neighbours", dev == null ? "" : "dev " + dev,
-          m -> m.type() == RTM_NEWNEIGH ? Neighbour.decode(m, names) : null);
+          m -> m.type() == RTM_NEWNEIGH ? NeighbourCodec.decode(m, names) : null);
       List<Neighbour> out = new ArrayList<>(all.size());
       for (Neighbour n : all) {
         if (n.isProxy() || (address != null && !address.equals(n.address()))
@@ -200,7 +183,7 @@ public final class Neighbours {
 
     /** Proxy entries on one device. */
     public ProxyQuery dev(String name) {
-      Links.requireName(name);
+      LinkCodec.requireName(name);
       return new ProxyQuery(family, name);
     }
 
@@ -238,7 +221,7 @@ public final class Neighbours {
     }
     IntFunction<String> names = names();
     List<Neighbour> all = nl.socket().dump(w, "list proxy neighbours", dev == null ? "" : "dev " + dev,
-        m -> m.type() == RTM_NEWNEIGH ? Neighbour.decode(m, names) : null);
+        m -> m.type() == RTM_NEWNEIGH ? NeighbourCodec.decode(m, names) : null);
     // Older kernels ignore the NDA_IFINDEX filter for the proxy table: filter here too.
     List<Neighbour> out = new ArrayList<>(all.size());
     for (Neighbour n : all) {
@@ -271,7 +254,7 @@ public final class Neighbours {
 
     /** The device the kernel answers on (the uplink, such as eth0). */
     public ProxyEntry dev(String name) {
-      Links.requireName(name);
+      LinkCodec.requireName(name);
       return new ProxyEntry(address, name, -1, 0);
     }
 
@@ -367,7 +350,7 @@ public final class Neighbours {
     }
 
     public Entry dev(String name) {
-      Links.requireName(name);
+      LinkCodec.requireName(name);
       return new Entry(address, name, null, NudState.PERMANENT, 0, 0);
     }
   }
