@@ -24,7 +24,7 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 need=()
 pkg_missing() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" != "install ok installed" ]; }
-for p in iproute2 python3-pyroute2 docker.io busybox-static openssh-server procps util-linux tmux bsdutils; do
+for p in iproute2 python3-pyroute2 docker.io busybox-static openssh-server procps util-linux tmux bsdutils ansible-core; do
   pkg_missing "$p" && need+=("$p")
 done
 command -v javac >/dev/null || need+=(openjdk-17-jdk-headless)

@@ -16,6 +16,7 @@ import dev.sixkit.host.SshException.Reason;
 import dev.sixkit.host.SshHost;
 import dev.sixkit.host.SshOptions;
 import dev.sixkit.internal.os.Procs;
+import dev.sixkit.host.SshProxyNdp;
 import dev.sixkit.netlink.NetlinkException;
 import dev.sixkit.netlink.testing.Ip;
 import dev.sixkit.netlink.testing.Root;
@@ -395,7 +396,7 @@ class SshSecurityIT {
       addresses.add(String.format("2001:db8:ab12:1::%x", i));
     }
     try (SshHost h = Host.ssh(target(), options())) {
-      SshHost.SshProxyNdp p = h.enableProxyNdp("tv0");
+      SshProxyNdp p = h.enableProxyNdp("tv0");
       AtomicBoolean killed = new AtomicBoolean();
       Thread killer = killDuringChunk(killed, 1, sessionRoots());
       ApplyException e = assertThrows(ApplyException.class, () -> p.proxyAll(addresses));
@@ -428,7 +429,7 @@ class SshSecurityIT {
       addresses.add(String.format("2001:db8:ab12:2::%x", i));
     }
     try (SshHost h = Host.ssh(target(), options())) {
-      SshHost.SshProxyNdp p = h.enableProxyNdp("tv0");
+      SshProxyNdp p = h.enableProxyNdp("tv0");
       // The server goes first (its sessions live on), then the session under a chunk: the
       // connection is lost and cannot be made again to check.
       List<Long> roots = sessionRoots();
