@@ -57,9 +57,10 @@ final class FleetProgress {
     drawn = 0;
   }
 
-  /** "fleet: 12 hosts: 11 ok, 1 failed (docker7: cannot reach it ...)", or null when no host reported. */
+  /** "fleet: 12 hosts: 11 ok, 1 failed (docker7: cannot reach it ...)", or null when no host was changed. */
   synchronized String summary() {
-    if (last.isEmpty()) {
+    // Only after changes were made (or tried): a run that only read or was refused has nothing to sum up.
+    if (last.values().stream().noneMatch(s -> s.startsWith("apply") || s.startsWith("undo"))) {
       return null;
     }
     List<String> failed = new ArrayList<>();

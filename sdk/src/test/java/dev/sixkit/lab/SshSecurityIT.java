@@ -392,7 +392,9 @@ class SshSecurityIT {
   @Test
   void aConnectionKilledMidApplyIsReportedWithExactlyTheAppliedPart() throws Exception {
     List<String> addresses = new ArrayList<>();
-    for (int i = 1; i <= 6000; i++) {
+    // enough chunks that the killer, polling /proc, sees the second one: with one shell per host a chunk
+    // costs only the kernel's work, not a login shell's start
+    for (int i = 1; i <= 12000; i++) {
       addresses.add(String.format("2001:db8:ab12:1::%x", i));
     }
     try (SshHost h = Host.ssh(target(), options())) {
