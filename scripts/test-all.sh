@@ -30,9 +30,9 @@ pkg_missing() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" != "install
 # iptables: Docker 28 (the lab's default engine) writes ip6tables rules in each lab host and the
 # doctor reads them; nftables: its reader also lists native nftables tables; apt and dpkg fetch
 # that engine (Debian unstable's docker.io, see Engine/EngineFetch); asciidoctor and man-db make
-# and check the package's man pages.
+# and check the package's man pages; ansible-core is the fleet bench's reference.
 for p in iproute2 python3-pyroute2 docker.io busybox-static openssh-server procps util-linux tmux bsdutils \
-    iptables nftables apt dpkg ca-certificates asciidoctor man-db; do
+    iptables nftables apt dpkg ca-certificates asciidoctor man-db ansible-core; do
   pkg_missing "$p" && need+=("$p")
 done
 command -v javac >/dev/null || need+=(openjdk-17-jdk-headless)

@@ -211,7 +211,7 @@ final class StartupBench implements Callable<Integer> {
     }
   }
 
-  private static boolean onPath(String cmd) {
+  static boolean onPath(String cmd) {
     for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
       if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, cmd))) {
         return true;

@@ -10,6 +10,7 @@ import dev.sixkit.docker.Docker;
 import dev.sixkit.host.Change;
 import dev.sixkit.host.ExecResult;
 import dev.sixkit.host.Host;
+import dev.sixkit.host.HostSnapshot;
 import dev.sixkit.host.StaticRoute;
 import dev.sixkit.netlink.Address;
 import dev.sixkit.netlink.IpAddresses;
@@ -100,6 +101,11 @@ public final class Setup implements AutoCloseable {
   private final Map<String, Host> open = new ConcurrentHashMap<>();
   private volatile Consumer<String> progress = m -> { };
   private volatile boolean closed;
+  private volatile Fleet fleet = Fleet.ALL;
+  private volatile java.util.function.BiConsumer<String, String> status = (h, m) -> { };
+  private volatile boolean cancelled;
+  /** The error of a host not read because it is outside {@link Fleet#limit()}. */
+  private static final String SKIPPED = "not in --limit";
 
   private Setup(SetupSpec s, StackTraceElement at) {
     String where = DslException.where(at);
@@ -158,6 +164,52 @@ public final class Setup implements AutoCloseable {
     SetupSpec s = new SetupSpec();
     body.accept(s);
     return new Setup(s, at);
+  }
+
+  /**
+   * Which hosts the operations touch and how many at once ({@code ./sixkit run --limit --forks}).
+   * Hosts outside the limit are neither read nor changed; the plan still lays out every host
+   * (prefixes follow the host order), so in routed mode their address must be written in their
+   * block.
+   */
+  public Setup fleet(Fleet f) {
+    Fleet given = f == null ? Fleet.ALL : f;
+    for (String h : given.limit()) {
+      entry(h); // an unknown name fails here, naming the hosts there are
+    }
+    this.fleet = given;
+    return this;
+  }
+
+  public Fleet fleet() {
+    return fleet;
+  }
+
+  /**
+   * Where each host's live status goes while hosts are read and changed: (host, "reading"),
+   * (host, "apply 3/12"), (host, "apply done, 2 changes"), (host, "apply FAILED: ..."). Called
+   * from the hosts' threads.
+   */
+  public Setup status(java.util.function.BiConsumer<String, String> sink) {
+    this.status = sink == null ? (h, m) -> { } : sink;
+    return this;
+  }
+
+  /**
+   * Stops an apply or undo under way cleanly (Ctrl-C): no step starts after this, the steps under
+   * way finish, what was made is recorded for undo and reported. Callable from any thread.
+   */
+  public void cancel() {
+    cancelled = true;
+    progress.accept("stopping: no more changes are started; the ones under way finish");
+  }
+
+  private boolean inFleet(HostEntry e) {
+    return fleet.limit().isEmpty() || fleet.limit().contains(e.name());
+  }
+
+  private List<HostEntry> active() {
+    return hosts.stream().filter(this::inFleet).toList();
   }
 
   /** Where progress lines go during apply and undo ("docker1: + route ..."). */
@@ -219,6 +271,13 @@ public final class Setup implements AutoCloseable {
       List<Container> containers, String dockerError, Map<String, String> files) {}
 
   private HostState read(HostEntry e) {
+    status.accept(e.name(), "reading");
+    HostState st = readHost(e);
+    status.accept(e.name(), st.error() == null ? "read" : "cannot read: " + st.error());
+    return st;
+  }
+
+  private HostState readHost(HostEntry e) {
     Host h;
     try {
       h = host(e.name());
@@ -227,18 +286,21 @@ public final class Setup implements AutoCloseable {
           null, null, null, Map.of());
     }
     try {
-      boolean up = h.interfaces().stream().map(Link::name).anyMatch(e.uplink()::equals);
+      String fwdKey = "net.ipv6.conf.all.forwarding";
+      String pndpKey = "net.ipv6.conf." + e.uplink() + ".proxy_ndp";
+      HostSnapshot snap = h.snapshot(List.of(fwdKey, pndpKey)); // one round trip over SSH
+      boolean up = snap.link(e.uplink()).isPresent();
       List<String> addrs = new ArrayList<>();
-      for (Address a : h.addresses()) {
+      for (Address a : snap.addresses()) {
         if (a.isV6() && e.uplink().equals(a.device()) && a.scope() == 0
             && Prefixes.contains(underlay, Prefixes.address(IpAddresses.format(a.address())))) {
           addrs.add(IpAddresses.format(a.address()));
         }
       }
-      String fwd = h.sysctl("net.ipv6.conf.all.forwarding");
-      String pndp = up ? h.sysctl("net.ipv6.conf." + e.uplink() + ".proxy_ndp") : null;
-      List<Route> routes = h.routes().stream().filter(Route::isV6).toList();
-      List<Neighbour> proxies = up ? h.proxyNdp(e.uplink()).entries() : List.of();
+      String fwd = snap.sysctl(fwdKey).orElseThrow(() -> new SixkitException("read sysctl", fwdKey, "not there"));
+      String pndp = up ? snap.sysctl(pndpKey).orElse(null) : null;
+      List<Route> routes = snap.routes().stream().filter(Route::isV6).toList();
+      List<Neighbour> proxies = snap.proxyEntries().stream().filter(n -> e.uplink().equals(n.device())).toList();
       DaemonFacts facts = null;
       List<Container> containers = null;
       String dockerError = null;
@@ -264,7 +326,13 @@ public final class Setup implements AutoCloseable {
   }
 
   private Map<String, HostState> readAll() {
-    return parallel(hosts, this::read);
+    Map<String, HostState> read = parallel(active(), this::read);
+    Map<String, HostState> out = new LinkedHashMap<>();
+    for (HostEntry e : hosts) {
+      out.put(e.name(), read.containsKey(e.name()) ? read.get(e.name()) : new HostState(e, SKIPPED, false, List.of(),
+          null, null, List.of(), List.of(), null, null, null, Map.of()));
+    }
+    return out;
   }
 
   // ------------------------------------------------------------------ planning
@@ -309,7 +377,19 @@ public final class Setup implements AutoCloseable {
     for (HostEntry e : hosts) {
       HostState s = states.get(e.name());
       if (s.error() != null) {
-        problems.add(e.name() + ": " + s.error());
+        // A host not read (outside --limit, or unreachable) keeps its place in the plan when its address is written.
+        if (e.address() != null) {
+          addresses.put(e.name(), e.address());
+        }
+        if (s.error() == SKIPPED) {
+          if (e.address() == null) {
+            problems.add(e.name() + ": outside --limit, and the plan of the others needs its address (the split and"
+                + " the routes depend on it): write address '...' in its block");
+          }
+          continue;
+        }
+        problems.add(e.name() + ": " + s.error() + (e.address() == null && hosts.size() > 1
+            ? " (the other hosts' plan needs its address: write address '...' in its block)" : ""));
         continue;
       }
       if (!s.uplinkExists()) {
@@ -530,21 +610,44 @@ public final class Setup implements AutoCloseable {
    */
   public ApplyResult apply() {
     synchronized (this) {
-      Plan p = plan(readAll());
-      if (!p.problems().isEmpty()) {
+      cancelled = false;
+      Map<String, HostState> states = readAll();
+      Plan p = plan(states);
+      // A host that cannot be reached or read does not stop the others: it is reported failed.
+      Map<String, String> down = new LinkedHashMap<>();
+      states.forEach((h, st) -> {
+        if (st.error() != null && st.error() != SKIPPED) {
+          down.put(h, st.error());
+        }
+      });
+      List<String> blocking = p.problems().stream().filter(x -> down.keySet().stream().noneMatch(
+          h -> x.startsWith(h + ": "))).toList();
+      if (!blocking.isEmpty() || p.network().isEmpty() || down.size() == active().size()) {
         throw new DslException("cannot apply setup " + name + ", nothing was changed:\n  "
             + String.join("\n  ", p.problems()));
       }
       long t0 = System.nanoTime();
-      if (p.changes().isEmpty()) {
-        return new ApplyResult("apply", name, hostNames(), Map.of(), Map.of(), Map.of(), 0);
+      List<HostEntry> on = active().stream().filter(e -> !down.containsKey(e.name())).toList();
+      if (p.changes().isEmpty() && down.isEmpty()) {
+        return new ApplyResult("apply", name, active().stream().map(HostEntry::name).toList(), Map.of(), Map.of(),
+            Map.of(), 0);
       }
       List<Journal.Entry> journal = java.util.Collections.synchronizedList(new ArrayList<>());
-      progress.accept("applying " + p.changes().size() + " changes on " + String.join(", ", hostNames()) + " in parallel");
-      Map<String, Outcome> outcomes = parallel(hosts, e -> run(e, p.steps().get(e.name()), journal, "apply"));
+      progress.accept("applying " + p.changes().size() + " changes on " + on.size() + " hosts, " + fleet.forks()
+          + " at once" + (down.isEmpty() ? "" : "; not reachable: " + String.join(", ", down.keySet())));
+      Map<String, Outcome> outcomes = new LinkedHashMap<>(parallel(on, e -> run(e, p.steps().get(e.name()), journal,
+          "apply")));
+      down.forEach((h, why) -> {
+        outcomes.put(h, new Outcome(List.of(), why, p.changes(h)));
+        status.accept(h, "apply FAILED: " + why);
+        progress.accept(h + ": apply FAILED: " + why);
+      });
       List<Journal.Entry> made = ordered(journal);
       if (!made.isEmpty()) {
-        Journal.save(journalFile, name, made);
+        // Appended to what earlier applies made and no undo reverted: a re-run after a failure keeps both.
+        List<Journal.Entry> all = new ArrayList<>(Journal.load(journalFile));
+        all.addAll(made);
+        Journal.save(journalFile, name, reached(), all);
       }
       ApplyResult r = result("apply", outcomes, t0);
       if (!r.ok()) {
@@ -552,6 +655,13 @@ public final class Setup implements AutoCloseable {
       }
       return r;
     }
+  }
+
+  /** How each host is reached, for the record of an apply. */
+  private Map<String, String> reached() {
+    Map<String, String> m = new LinkedHashMap<>();
+    hosts.forEach(h -> m.put(h.name(), h.connector().describe()));
+    return m;
   }
 
   /** Journal entries in the setup's host order, each host's in the order applied. */
@@ -572,7 +682,12 @@ public final class Setup implements AutoCloseable {
     List<Change> notDone = new ArrayList<>();
     String failure = null;
     Host h = null;
+    int i = 0;
     for (Step st : steps) {
+      status.accept(e.name(), verb + " " + (++i) + "/" + steps.size());
+      if (failure == null && cancelled) {
+        failure = "stopped (interrupted) before " + st.planned(e.name()).object();
+      }
       if (failure != null) {
         notDone.add(st.planned(e.name()));
         continue;
@@ -593,8 +708,10 @@ public final class Setup implements AutoCloseable {
         log.debug("{} on {} failed", verb, e.name(), ex);
       }
     }
-    progress.accept(e.name() + ": " + verb + (failure == null ? " done, " : " FAILED after ") + done.size()
-        + (done.size() == 1 ? " change" : " changes") + (failure == null ? "" : ": " + failure));
+    String end = verb + (failure == null ? " done, " : " FAILED after ") + done.size()
+        + (done.size() == 1 ? " change" : " changes") + (failure == null ? "" : ": " + failure);
+    status.accept(e.name(), end);
+    progress.accept(e.name() + ": " + end);
     return new Outcome(done, failure, notDone);
   }
 
@@ -621,7 +738,12 @@ public final class Setup implements AutoCloseable {
    */
   public ApplyResult undo() {
     synchronized (this) {
-      List<Journal.Entry> entries = Journal.load(journalFile);
+      cancelled = false;
+      List<Journal.Entry> recorded = Journal.load(journalFile);
+      // Outside --limit the record stays as it is.
+      List<Journal.Entry> entries = recorded.stream().filter(j -> hosts.stream().noneMatch(h -> h.name().equals(j.host()))
+          || inFleet(entry(j.host()))).toList();
+      List<Journal.Entry> others = recorded.stream().filter(j -> !entries.contains(j)).toList();
       long t0 = System.nanoTime();
       if (entries.isEmpty()) {
         return new ApplyResult("undo", name, hostNames(), Map.of(), Map.of(), Map.of(), 0);
@@ -642,7 +764,7 @@ public final class Setup implements AutoCloseable {
         return run(e, back, reverted, "undo");
       });
       // What was not reverted stays recorded, so a second undo can finish the job.
-      List<Journal.Entry> left = new ArrayList<>();
+      List<Journal.Entry> left = new ArrayList<>(others);
       for (Journal.Entry j : entries) {
         boolean back;
         synchronized (reverted) {
@@ -653,10 +775,11 @@ public final class Setup implements AutoCloseable {
         }
       }
       ApplyResult r = result("undo", outcomes, t0);
-      if (left.isEmpty() || r.ok()) {
+      List<Journal.Entry> keep = r.ok() ? others : left;
+      if (keep.isEmpty()) {
         Journal.delete(journalFile);
       } else {
-        Journal.save(journalFile, name, left);
+        Journal.save(journalFile, name, reached(), keep);
       }
       if (!r.ok()) {
         throw new ApplyException(r);
@@ -685,7 +808,7 @@ public final class Setup implements AutoCloseable {
     }
     List<String> problems = new ArrayList<>();
     List<Endpoint> eps = new ArrayList<>();
-    for (HostEntry e : hosts) {
+    for (HostEntry e : active()) {
       IPv6Address prefix = p.network().flatMap(n -> n.host(e.name())).map(HostPlan::dockerPrefix).orElse(null);
       try {
         Docker d = host(e.name()).docker();
@@ -770,7 +893,7 @@ public final class Setup implements AutoCloseable {
   // ------------------------------------------------------------------ plumbing
 
   private <T> Map<String, T> parallel(List<HostEntry> on, Function<HostEntry, T> work) {
-    List<T> results = parallel(on, on.size(), work);
+    List<T> results = parallel(on, Math.min(on.size(), fleet.forks()), work);
     Map<String, T> out = new LinkedHashMap<>();
     for (int i = 0; i < on.size(); i++) {
       out.put(on.get(i).name(), results.get(i));

@@ -9,7 +9,11 @@ import dev.sixkit.netlink.Netns;
 import dev.sixkit.netlink.NudState;
 import dev.sixkit.netlink.Route;
 import dev.sixkit.netlink.Socket;
+import dev.sixkit.netlink.NetlinkException;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A Docker host: its kernel's network state (interfaces, addresses, routes, neighbours, proxy
@@ -107,6 +111,25 @@ public interface Host extends AutoCloseable {
 
   /** A sysctl of the host's network namespace, such as net.ipv6.conf.eth0.proxy_ndp. */
   String sysctl(String key);
+
+  /**
+   * Interfaces, addresses, routes, neighbours, proxy entries and the given sysctls, read at one
+   * go: over SSH one round trip for all of them (a host of this machine reads them one by one,
+   * each a few netlink messages). A sysctl the host does not have is left out of the result.
+   */
+  default HostSnapshot snapshot(Collection<String> sysctlKeys) {
+    Map<String, String> values = new LinkedHashMap<>();
+    for (String k : sysctlKeys) {
+      try {
+        values.put(k, sysctl(k));
+      } catch (NetlinkException e) {
+        if (e.errno() != 2 && e.errno() != 19) { // ENOENT, ENODEV: no such key or interface
+          throw e;
+        }
+      }
+    }
+    return new HostSnapshot(interfaces(), addresses(), routes(), neighbours().list(), proxyEntries(), values);
+  }
 
   // ---- writes ----
 

@@ -50,6 +50,8 @@ public final class Lab implements AutoCloseable {
   public static final String DEFAULT_NAME = "sixkit";
   public static final String UNDERLAY = "2001:db8:ab11::/64";
   public static final String UPLINK = "eth0";
+  /** NDP mode splits the /64 by the host count (12 hosts: /68s); 16 hosts of dockerd is what a lab machine carries. */
+  public static final int MAX_HOSTS = 16;
   /** Lab names stay short: interface names in the root namespace are LAB-mN, at most 15 bytes. */
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9]{0,9}");
   private static final String STATE_FILE = "lab.properties";
@@ -111,8 +113,8 @@ public final class Lab implements AutoCloseable {
 
     /** How many Docker hosts (default 2, named docker1, docker2, ...). */
     public Builder hosts(int count) {
-      if (count < 1 || count > 8) {
-        throw new SixkitException("size lab", name, "a lab has 1 to 8 hosts, not " + count);
+      if (count < 1 || count > MAX_HOSTS) {
+        throw new SixkitException("size lab", name, "a lab has 1 to " + MAX_HOSTS + " hosts, not " + count);
       }
       this.hostCount = count;
       return this;

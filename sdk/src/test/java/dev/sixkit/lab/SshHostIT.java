@@ -90,6 +90,31 @@ class SshHostIT {
     return host;
   }
 
+  @Test
+  void oneShellAnswersEveryCommandAndASnapshotIsTheSeparateReads() {
+    try (SshHost h = lab.connectSsh("docker1")) {
+      List<String> keys = List.of("net.ipv6.conf.all.forwarding", "net.ipv6.conf.tv0.proxy_ndp",
+          "net.ipv6.conf.nosuch0.proxy_ndp");
+      dev.sixkit.host.HostSnapshot s = h.snapshot(keys);
+      assertEquals(h.interfaces(), s.interfaces());
+      assertEquals(h.addresses(), s.addresses());
+      assertEquals(h.routes(), s.routes());
+      assertEquals(h.proxyEntries(), s.proxyEntries());
+      assertEquals(h.sysctl(keys.get(0)), s.sysctls().get(keys.get(0)));
+      assertEquals(h.sysctl(keys.get(1)), s.sysctls().get(keys.get(1)));
+      assertFalse(s.sysctls().containsKey(keys.get(2)), "a sysctl the host does not have is left out");
+      for (int i = 0; i < 20; i++) {
+        h.sysctl("net.ipv6.conf.tv0.accept_ra");
+      }
+      assertEquals(1, h.connects());
+      assertEquals(1, h.shellStarts(), "every command went to the one shell");
+      // a lost connection: the next command starts a new shell on a new connection
+      h.disconnect();
+      h.interfaces();
+      assertEquals(2, h.shellStarts());
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(Via.class)
   void readsMatchIp(Via via) {

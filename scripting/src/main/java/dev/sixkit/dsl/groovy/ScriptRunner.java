@@ -2,6 +2,7 @@ package dev.sixkit.dsl.groovy;
 
 import dev.sixkit.dsl.DslException;
 import dev.sixkit.dsl.HostSpec;
+import dev.sixkit.dsl.SshSpec;
 import dev.sixkit.dsl.PersistSpec;
 import dev.sixkit.dsl.SetupSpec;
 import dev.sixkit.dsl.Word;
@@ -174,6 +175,9 @@ public final class ScriptRunner {
     }
     if (type == PersistSpec.class) {
       return "the persist block";
+    }
+    if (type == SshSpec.class) {
+      return "an ssh block";
     }
     if (type != null && Script.class.isAssignableFrom(type)) {
       return "the script";

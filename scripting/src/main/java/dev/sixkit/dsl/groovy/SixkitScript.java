@@ -15,6 +15,7 @@ import groovy.lang.Closure;
 import groovy.lang.DelegatesTo;
 import groovy.lang.Script;
 import java.io.PrintWriter;
+import java.util.List;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -114,6 +115,11 @@ public abstract class SixkitScript extends Script {
     DslSession s = session();
     if (s.planOnly()) {
       s.print("verify: skipped (--plan)");
+      return null;
+    }
+    List<String> limit = current("verify").fleet().limit();
+    if (limit.size() == 1) {
+      s.print("verify: skipped (--limit " + limit.get(0) + ": it takes two hosts to verify between)");
       return null;
     }
     VerifyReport r = current("verify").verify();
