@@ -21,6 +21,7 @@ import dev.sixkit.netlink.Route;
 import dev.sixkit.plan.ApplyException;
 import dev.sixkit.plan.ApplyResult;
 import dev.sixkit.plan.ContainerAddresses;
+import dev.sixkit.plan.EngineNeeds;
 import dev.sixkit.plan.HostEntry;
 import dev.sixkit.plan.HostFiles;
 import dev.sixkit.plan.HostPlan;
@@ -44,6 +45,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -470,6 +472,13 @@ public final class Setup implements AutoCloseable {
     if (!running.equals(want)) {
       problems.add(e.name() + ": dockerd runs with --fixed-cidr-v6=" + running + " but the plan gives it " + want + restart);
       return "DISAGREES: runs " + running;
+    }
+    // Docker 27+ with ip6tables drops what comes from outside to the default bridge: the plan
+    // would be "complete" and the packets lost (issue 10).
+    Optional<String> filtered = EngineNeeds.defaultBridgeProblem(e.name(), f, want);
+    if (filtered.isPresent()) {
+      problems.add(filtered.get());
+      return "agrees (" + f.version() + "), but filters IPv6 to the default bridge";
     }
     return "agrees (" + f.version() + ")";
   }
