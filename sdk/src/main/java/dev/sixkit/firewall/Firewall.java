@@ -31,7 +31,10 @@ import java.util.concurrent.TimeUnit;
  * <p>Stateless; thread-safe.
  */
 public final class Firewall {
-  /** Runs a command on the host and returns what it printed; used for hosts that are not namespaces. */
+  /**
+   * Runs a command on the host and returns what it printed; used for hosts that are not
+   * namespaces. Implementations say whether they are thread-safe; {@link #read} calls one at a time.
+   */
   @FunctionalInterface
   public interface Commands {
     /** Runs argv on the host; returns exit code and standard output. */
