@@ -49,36 +49,46 @@ final class EngineFetch {
 
   /** The engine's folder, fetched first if no complete folder of its line exists. */
   static Engine.Install ensure(Engine engine, LabProgress progress) {
-    Optional<Engine.Install> have = installed(engine);
+    return ensure(engine, progress, ROOT, EngineFetch::mirrors);
+  }
+
+  /** {@link #ensure(Engine, LabProgress)} into another folder and from other mirrors (tests). */
+  static Engine.Install ensure(Engine engine, LabProgress progress, Path root,
+      java.util.function.Supplier<List<AptSources.Entry>> mirrors) {
+    Optional<Engine.Install> have = installed(engine, root);
     if (have.isPresent()) {
       return have.get();
     }
     synchronized (JVM_LOCK) {
       try {
-        Files.createDirectories(ROOT);
+        Files.createDirectories(root);
       } catch (IOException e) {
-        throw fail(engine, "create " + ROOT, e.toString());
+        throw fail(engine, "create " + root, e.toString());
       }
-      try (FileChannel ch = FileChannel.open(ROOT.resolve(".fetch.lock"), StandardOpenOption.CREATE,
+      try (FileChannel ch = FileChannel.open(root.resolve(".fetch.lock"), StandardOpenOption.CREATE,
           StandardOpenOption.WRITE); FileLock lock = ch.lock()) {
-        have = installed(engine); // another JVM may have fetched it while we waited
+        have = installed(engine, root); // another JVM may have fetched it while we waited
         if (have.isPresent()) {
           return have.get();
         }
-        return fetch(engine, progress);
+        return fetch(engine, progress, root, mirrors.get());
       } catch (IOException e) {
-        throw fail(engine, "lock " + ROOT.resolve(".fetch.lock"), e.toString());
+        throw fail(engine, "lock " + root.resolve(".fetch.lock"), e.toString());
       }
     }
   }
 
   /** The newest complete folder of the engine's line, if any. */
   static Optional<Engine.Install> installed(Engine engine) {
-    if (!Files.isDirectory(ROOT)) {
+    return installed(engine, ROOT);
+  }
+
+  private static Optional<Engine.Install> installed(Engine engine, Path root) {
+    if (!Files.isDirectory(root)) {
       return Optional.empty();
     }
     List<Path> dirs = new ArrayList<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(ROOT, "docker-" + engine.name() + ".*")) {
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(root, "docker-" + engine.name() + ".*")) {
       for (Path d : ds) {
         if (Files.isRegularFile(d.resolve(MARKER)) && Files.isExecutable(d.resolve("usr/sbin/dockerd"))) {
           dirs.add(d);
@@ -118,9 +128,8 @@ final class EngineFetch {
         List.of(dir.resolve("usr/sbin"), dir.resolve("usr/bin")));
   }
 
-  private static Engine.Install fetch(Engine engine, LabProgress progress) {
+  private static Engine.Install fetch(Engine engine, LabProgress progress, Path root, List<AptSources.Entry> mirrors) {
     long t0 = System.nanoTime();
-    List<AptSources.Entry> mirrors = mirrors();
     if (mirrors.isEmpty()) {
       throw fail(engine, "find a Debian mirror", "the machine's apt sources (/etc/apt/sources.list, "
           + "/etc/apt/sources.list.d/*.list and *.sources) name no Debian release suite with a main component;"
@@ -133,9 +142,9 @@ final class EngineFetch {
     }
     Path tmp;
     try {
-      tmp = Files.createTempDirectory(ROOT, ".fetch-");
+      tmp = Files.createTempDirectory(root, ".fetch-");
     } catch (IOException e) {
-      throw fail(engine, "create a folder under " + ROOT, e.toString());
+      throw fail(engine, "create a folder under " + root, e.toString());
     }
     try {
       Path sources = tmp.resolve("sources.list");
@@ -206,9 +215,9 @@ final class EngineFetch {
       try (Writer w = Files.newBufferedWriter(tree.resolve(MARKER), StandardCharsets.UTF_8)) {
         p.store(w, "Docker engine fetched by Sixkit for its lab; runs with the system's runc");
       }
-      Path target = ROOT.resolve("docker-" + version);
+      Path target = root.resolve("docker-" + version);
       if (Files.exists(target)) {
-        deleteTree(target); // incomplete (no marker): a complete one would have been found first
+        deleteTree(root, target); // incomplete (no marker): a complete one would have been found first
       }
       Files.move(tree, target, StandardCopyOption.ATOMIC_MOVE);
       long ms = Duration.ofNanos(System.nanoTime() - t0).toMillis();
@@ -216,10 +225,10 @@ final class EngineFetch {
       LOG.info("fetched Docker {} ({}) into {} in {} ms", version, packageVersions.trim(), target, ms);
       return install(engine, target);
     } catch (IOException e) {
-      throw fail(engine, "write under " + ROOT, e.toString());
+      throw fail(engine, "write under " + root, e.toString());
     } finally {
       try {
-        deleteTree(tmp);
+        deleteTree(root, tmp);
       } catch (IOException e) {
         LOG.warn("cannot remove {}: {}", tmp, e.toString());
       }
@@ -281,14 +290,14 @@ final class EngineFetch {
     return String.join(" | ", List.of(all).subList(Math.max(0, all.length - lines), all.length));
   }
 
-  private static void deleteTree(Path root) throws IOException {
-    if (!root.startsWith(ROOT) || root.equals(ROOT)) {
-      throw new IllegalStateException("refusing to delete outside " + ROOT + ": " + root);
+  private static void deleteTree(Path engines, Path dir) throws IOException {
+    if (!dir.startsWith(engines) || dir.equals(engines)) {
+      throw new IllegalStateException("refusing to delete outside " + engines + ": " + dir);
     }
-    if (!Files.exists(root)) {
+    if (!Files.exists(dir)) {
       return;
     }
-    try (Stream<Path> s = Files.walk(root)) {
+    try (Stream<Path> s = Files.walk(dir)) {
       for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(x);
       }
