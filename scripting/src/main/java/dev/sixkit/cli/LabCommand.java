@@ -170,6 +170,11 @@ final class LabCommand implements Runnable {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("lab", name.name);
         m.put("up", Lab.exists(name.name));
+        try {
+          m.put("engine", Lab.attach(name.name).engine().name());
+        } catch (RuntimeException e) {
+          m.put("engine", null); // not up, or half removed: the lines say which
+        }
         m.put("lines", new ArrayList<>(lines));
         out.println(Json.write(m, false));
       } else {
