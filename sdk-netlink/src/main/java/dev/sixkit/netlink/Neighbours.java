@@ -49,7 +49,7 @@ public final class Neighbours {
 
   /** Proxy entries: listing and flushing. */
   public ProxyQuery proxies() {
-    return new ProxyQuery(AF_UNSPEC, null);
+    return new ProxyQuery(AF_UNSPEC, null, 0);
   }
 
   /**
@@ -87,6 +87,18 @@ public final class Neighbours {
       byIndex.put(l.index(), l.name());
     }
     return byIndex::get;
+  }
+
+  /**
+   * Device names for a listing: a listing of one device needs only that device's name (known
+   * when it was given by name, else one lookup by index), not a dump of every link.
+   */
+  private IntFunction<String> namesFor(int ifindex, String dev) {
+    if (ifindex == 0) {
+      return names();
+    }
+    String name = dev != null ? dev : nl.links().find(ifindex).map(Link::name).orElse("");
+    return i -> i == ifindex ? name : null;
   }
 
   /** The device's index; ENODEV names the operation that needed it, not just the lookup. */
@@ -146,12 +158,12 @@ public final class Neighbours {
       if (ifindex != 0) {
         w.attrU32(NDA_IFINDEX, ifindex);
       }
-      IntFunction<String> names = names();
+      IntFunction<String> names = namesFor(ifindex, dev);
       List<Neighbour> all = nl.socket().dump(w, "list neighbours", dev == null ? "" : "dev " + dev,
           m -> m.type() == RTM_NEWNEIGH ? NeighbourCodec.decode(m, names) : null);
       List<Neighbour> out = new ArrayList<>(all.size());
       for (Neighbour n : all) {
-        if (n.isProxy() || (address != null && !address.equals(n.address()))
+        if (n.isProxy() || (ifindex != 0 && n.ifindex() != ifindex) || (address != null && !address.equals(n.address()))
             || (!states.isEmpty() && !states.contains(n.state()))) {
           continue;
         }
@@ -165,31 +177,47 @@ public final class Neighbours {
   public final class ProxyQuery {
     private final int family;
     private final String dev;
+    private final int ifindex; // 0: by name or none
 
-    private ProxyQuery(int family, String dev) {
+    private ProxyQuery(int family, String dev, int ifindex) {
       this.family = family;
       this.dev = dev;
+      this.ifindex = ifindex;
+    }
+
+    private String object() {
+      return dev != null ? "dev " + dev : ifindex != 0 ? "dev index " + ifindex : "";
     }
 
     /** IPv6 (NDP) proxy entries only, as {@code ip -6 neigh show proxy}. */
     public ProxyQuery ipv6() {
-      return new ProxyQuery(AF_INET6, dev);
+      return new ProxyQuery(AF_INET6, dev, ifindex);
     }
 
     /** IPv4 (ARP) proxy entries only. */
     public ProxyQuery ipv4() {
-      return new ProxyQuery(AF_INET, dev);
+      return new ProxyQuery(AF_INET, dev, ifindex);
     }
 
     /** Proxy entries on one device. */
     public ProxyQuery dev(String name) {
       LinkCodec.requireName(name);
-      return new ProxyQuery(family, name);
+      return new ProxyQuery(family, name, 0);
+    }
+
+    /** Proxy entries on one device, by index: no name lookup before the dump. */
+    public ProxyQuery dev(int index) {
+      if (index <= 0) {
+        throw new NetlinkException(Errno.EINVAL, "list proxy neighbours", "index " + index,
+            "an interface index is positive");
+      }
+      return new ProxyQuery(family, null, index);
     }
 
     /** Proxy entries as the kernel dumps them. */
     public List<Neighbour> list() {
-      return listProxies(family, dev == null ? 0 : resolve(dev, "list proxy neighbours", "dev " + dev), dev);
+      int idx = ifindex != 0 ? ifindex : dev == null ? 0 : resolve(dev, "list proxy neighbours", object());
+      return listProxies(family, idx, dev, object());
     }
 
     /**
@@ -205,7 +233,7 @@ public final class Neighbours {
           gone.add(n);
         } catch (NetlinkException e) {
           if (e.errno() != Errno.ENOENT) {
-            throw new NetlinkException(e.errno(), "flush proxy neighbours", dev == null ? "" : "dev " + dev,
+            throw new NetlinkException(e.errno(), "flush proxy neighbours", object(),
                 e.kernelMessage().orElse(e.getMessage()) + " (deleted " + gone.size() + " before this)", e);
           }
         }
@@ -214,13 +242,13 @@ public final class Neighbours {
     }
   }
 
-  private List<Neighbour> listProxies(int family, int ifindex, String dev) {
+  private List<Neighbour> listProxies(int family, int ifindex, String dev, String object) {
     MessageWriter w = header(RTM_GETNEIGH, family, 0, 0, Neighbour.NTF_PROXY);
     if (ifindex != 0) {
       w.attrU32(NDA_IFINDEX, ifindex);
     }
-    IntFunction<String> names = names();
-    List<Neighbour> all = nl.socket().dump(w, "list proxy neighbours", dev == null ? "" : "dev " + dev,
+    IntFunction<String> names = namesFor(ifindex, dev);
+    List<Neighbour> all = nl.socket().dump(w, "list proxy neighbours", object,
         m -> m.type() == RTM_NEWNEIGH ? NeighbourCodec.decode(m, names) : null);
     // Older kernels ignore the NDA_IFINDEX filter for the proxy table: filter here too.
     List<Neighbour> out = new ArrayList<>(all.size());

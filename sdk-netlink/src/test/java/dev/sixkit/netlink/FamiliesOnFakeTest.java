@@ -119,6 +119,21 @@ class FamiliesOnFakeTest {
     assertTrue(proxies.stream().anyMatch(n -> IpAddresses.format(n.address()).equals("2001:db8:ab11::8000:2")
         && n.device().equals("eth0")), proxies.toString());
     assertEquals(2, fake.count(RTM_GETNEIGH));
+
+    // one device: its name is known (or looked up once), never a dump of every link
+    fake.reset();
+    List<Neighbour> onEth0 = nl.neighbours().proxies().dev("eth0").list();
+    assertEquals(Map.of(RTM_GETLINK, 1, RTM_GETNEIGH, 1), fake.counts());
+    assertTrue(onEth0.stream().allMatch(n -> n.device().equals("eth0")), onEth0.toString());
+    int eth0 = nl.links().index("eth0");
+    fake.reset();
+    assertEquals(onEth0, nl.neighbours().proxies().dev(eth0).list());
+    assertEquals(Map.of(RTM_GETLINK, 1, RTM_GETNEIGH, 1), fake.counts(), "one GETLINK by index for the name");
+    Message dump = parse(fake.last());
+    assertEquals(eth0, dump.attributes(NeighbourCodec.NDMSG).u32(NeighbourCodec.NDA_IFINDEX, 0));
+    fake.reset();
+    nl.neighbours().query().dev("eth0").list();
+    assertEquals(Map.of(RTM_GETLINK, 1, RTM_GETNEIGH, 1), fake.counts());
   }
 
   /** The cost the host layer pays per proxy entry (issue 12): one request, or one lookup and one request. */
