@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sixkit.cli.Main;
 import dev.sixkit.docker.Docker;
+import dev.sixkit.lab.Engine;
 import dev.sixkit.lab.Lab;
 import dev.sixkit.lab.LabHost;
 import dev.sixkit.lab.LabProgress;
@@ -43,9 +44,9 @@ class SamplesIT {
   @BeforeAll
   static void up() {
     Root.require();
-    ndp = Lab.builder().name(name("sxsn")).hosts(2).mode(Mode.NDP_PROXY).progress(m -> System.out.println("ndp lab: " + m))
+    ndp = Lab.builder().engine(Engine.V20_10).name(name("sxsn")).hosts(2).mode(Mode.NDP_PROXY).progress(m -> System.out.println("ndp lab: " + m))
         .up();
-    routed = Lab.builder().name(name("sxsr")).hosts(2).mode(Mode.ROUTED)
+    routed = Lab.builder().engine(Engine.V20_10).name(name("sxsr")).hosts(2).mode(Mode.ROUTED)
         .progress(m -> System.out.println("routed lab: " + m)).up();
   }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sixkit.docker.Docker;
 import dev.sixkit.plan.Mode;
 import dev.sixkit.plan.Table;
+import dev.sixkit.lab.Engine;
 import dev.sixkit.lab.Lab;
 import dev.sixkit.lab.LabHost;
 import dev.sixkit.lab.LabProgress;
@@ -90,7 +91,7 @@ final class FleetBench implements Callable<Integer> {
       labName = "sxfb" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff));
       err.println("bringing up lab " + labName + " (" + hosts + " hosts, --ssh)");
       err.flush();
-      Lab.builder().name(labName).hosts(hosts).mode(Mode.NDP_PROXY).ssh(true).up();
+      Lab.builder().engine(Engine.V20_10).name(labName).hosts(hosts).mode(Mode.NDP_PROXY).ssh(true).up();
     }
     Path dir = Files.createTempDirectory("sixkit-fleet-bench");
     try {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sixkit.lab.Engine;
 import dev.sixkit.lab.Lab;
 import dev.sixkit.lab.LabProgress;
 import dev.sixkit.netlink.testing.Root;
@@ -44,7 +45,7 @@ class SyncImageIT {
     tar = Files.createTempDirectory("sixkit-image-it").resolve("sync.tar");
     run(List.of("bash", "../scripts/sync-image.sh", tar.toString()));
     String name = "sxi" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
-    lab = Lab.builder().name(name).hosts(2).progress(LabProgress.silent()).up();
+    lab = Lab.builder().engine(Engine.V20_10).name(name).hosts(2).progress(LabProgress.silent()).up();
     endpoint = lab.host("docker1").dockerEndpoint();
     netns = lab.host("docker1").netns();
     // As an operator's host configuration would: /proc/sys is read-only inside a container, and the

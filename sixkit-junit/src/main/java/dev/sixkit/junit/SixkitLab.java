@@ -51,4 +51,10 @@ public @interface SixkitLab {
 
   /** Also run an OpenSSH server in each host (for {@code Lab.connectSsh}). */
   boolean ssh() default false;
+
+  /**
+   * The Docker engine of the hosts ("20.10", "28"; see {@code Engine.known()}); empty (the
+   * default): the newest the lab supports.
+   */
+  String engine() default "";
 }

@@ -101,7 +101,8 @@ public final class SixkitLabExtension implements BeforeAllCallback, ParameterRes
     } else {
       OwnedLab owned = context.getRoot().getStore(NS).getOrComputeIfAbsent("shared:" + cfg.shared(),
           k -> new OwnedLab(cfg.shared(), cfg), OwnedLab.class);
-      if (owned.cfg.hosts() != cfg.hosts() || owned.cfg.mode() != cfg.mode() || owned.cfg.ssh() != cfg.ssh()) {
+      if (owned.cfg.hosts() != cfg.hosts() || owned.cfg.mode() != cfg.mode() || owned.cfg.ssh() != cfg.ssh()
+          || !owned.cfg.engine().equals(cfg.engine())) {
         throw new ExtensionConfigurationException("@SixkitLab(shared = \"" + cfg.shared() + "\") on "
             + testClass.getName() + " asks for " + describe(cfg) + "; the shared lab is " + describe(owned.cfg));
       }
@@ -135,7 +136,8 @@ public final class SixkitLabExtension implements BeforeAllCallback, ParameterRes
   }
 
   private static String describe(SixkitLab cfg) {
-    return cfg.hosts() + " hosts, " + cfg.mode() + (cfg.ssh() ? ", ssh" : "");
+    return cfg.hosts() + " hosts, " + cfg.mode() + (cfg.ssh() ? ", ssh" : "")
+        + (cfg.engine().isEmpty() ? "" : ", engine " + cfg.engine());
   }
 
   /** The store's handle on a lab it must not close (the class's reference to its or a shared lab). */
@@ -157,7 +159,8 @@ public final class SixkitLabExtension implements BeforeAllCallback, ParameterRes
         Lab.down(name, LabProgress.silent());
       }
       log.debug("bringing lab {} up: {}", name, describe(cfg));
-      this.lab = Lab.builder().name(name).hosts(cfg.hosts()).mode(cfg.mode()).ssh(cfg.ssh()).up();
+      this.lab = Lab.builder().name(name).hosts(cfg.hosts()).mode(cfg.mode()).ssh(cfg.ssh())
+          .engine(cfg.engine().isEmpty() ? dev.sixkit.lab.Engine.newest() : dev.sixkit.lab.Engine.of(cfg.engine())).up();
       this.hook = new Thread(this::takeDown, "sixkit-lab-down-" + name);
       Runtime.getRuntime().addShutdownHook(hook);
     }

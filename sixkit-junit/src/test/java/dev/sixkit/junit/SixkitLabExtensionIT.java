@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import dev.sixkit.host.Host;
+import dev.sixkit.lab.Engine;
 import dev.sixkit.lab.Lab;
 import dev.sixkit.lab.LabHost;
 import dev.sixkit.lab.LabProgress;
@@ -37,7 +38,7 @@ class SixkitLabExtensionIT {
     Root.require();
     String name = SixkitLabExtension.classLabName(PerClass.class);
     // As a killed run leaves it: a lab of the class's name, up.
-    Lab.builder().name(name).hosts(1).up();
+    Lab.builder().engine(Engine.V20_10).name(name).hosts(1).up();
     assertTrue(Lab.exists(name));
 
     TestExecutionSummary s = run(PerClass.class);
