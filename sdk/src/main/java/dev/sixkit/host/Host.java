@@ -200,6 +200,16 @@ public interface Host extends AutoCloseable {
     /** Makes the host answer neighbour solicitations for {@code address} on the uplink. */
     Change proxy(String address);
 
+    /**
+     * Like {@link #proxy(String)}, marking a new entry with a protocol number (NDA_PROTOCOL, as
+     * {@code ip neigh add proxy ADDR protocol P dev X}); Sixkit's plans mark theirs with {@code
+     * dev.sixkit.netlink.Protocols.SIXKIT}, so ownership is read from the kernel. An existing entry
+     * is left as it is. Hosts that cannot mark entries add them unmarked.
+     */
+    default Change proxy(String address, int protocol) {
+      return proxy(address);
+    }
+
     /** Removes the proxy entry for {@code address}; UNCHANGED when there is none. */
     Change unproxy(String address);
 

@@ -171,6 +171,15 @@ public final class KernelHost implements Host {
     }
 
     @Override
+    void add(InetAddress a, int protocol, Change change) {
+      if (protocol == 0) {
+        apply(a, true, change);
+      } else {
+        nl.neighbours().proxy(a).dev(uplink).protocol(protocol).add();
+      }
+    }
+
+    @Override
     void apply(InetAddress a, boolean add, Change change) {
       if (add) {
         nl.neighbours().proxy(a).dev(uplink).add();
