@@ -230,6 +230,15 @@ public interface Host extends AutoCloseable {
 
     RouteSpec metric(int metric);
 
+    /**
+     * Marks the route written with a protocol number (RTA_PROTOCOL, as {@code ip route add ... proto
+     * P}); Sixkit's plans mark theirs with {@code dev.sixkit.netlink.Protocols.SIXKIT}. Hosts that
+     * cannot mark routes write them unmarked.
+     */
+    default RouteSpec protocol(int protocol) {
+      return this;
+    }
+
     /** Adds the route; UNCHANGED when the same route exists; fails when a different one holds the destination. */
     Change add();
 

@@ -224,6 +224,9 @@ public final class KernelHost implements Host {
       if (intent.metric() >= 0) {
         s = s.metric(intent.metric());
       }
+      if (intent.protocol() != 0 && !"delete".equals(verb)) {
+        s = s.protocol(intent.protocol());
+      }
       switch (verb) {
         case "add" -> s.add();
         case "replace" -> s.replace();

@@ -156,6 +156,8 @@ public sealed interface Step permits Step.Sysctl, Step.Proxy, Step.Route, Step.F
 
     private static Host.RouteSpec spec(Host host, String dst, Hop h) {
       Host.RouteSpec s = h.via() != null ? host.route(dst).via(h.via()).dev(h.dev()) : host.route(dst).dev(h.dev());
+      // Marked as Sixkit's (what it adds; a delete matches any protocol).
+      s = s.protocol(Protocols.SIXKIT);
       return h.metric() >= 0 ? s.metric(h.metric()) : s;
     }
 
