@@ -224,4 +224,26 @@ class SamplesIT {
     }
     assertEquals(before, state(ndp));
   }
+
+  @Test
+  void javaSetupWithTheSdkAloneOnItsClassPath() throws Exception {
+    String before = state(routed);
+    Path lib = Path.of("target/sample-lib");
+    try (var jars = Files.list(lib)) {
+      List<String> names = jars.map(j -> j.getFileName().toString()).toList();
+      assertTrue(names.stream().anyMatch(n -> n.startsWith("sdk-0")), names.toString());
+      assertFalse(names.stream().anyMatch(n -> n.startsWith("scripting") || n.startsWith("groovy")), names.toString());
+    }
+    Path stateDir = Files.createTempDirectory("sixkit-sample-state");
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        "target/classes:" + lib + "/*", "dev.sixkit.samples.RoutedSetup", routed.name(), stateDir.toString())
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(5, TimeUnit.MINUTES), out);
+    assertEquals(0, p.exitValue(), out);
+    assertTrue(out.contains("route 2001:db8:ef11::/64") && out.contains("apply: 2 changes made"), out);
+    assertTrue(out.contains("verify: 2 of 2 pairs answer ping6 and HTTP"), out);
+    assertTrue(out.contains("scripting on the class path: no"), out);
+    assertEquals(before, state(routed), "undo put the lab back");
+  }
 }

@@ -133,4 +133,44 @@ class DslErrorsIT {
         + " 2001:db8:ab11:0:c000::/67; restart it with dockerd --ipv6 --fixed-cidr-v6=2001:db8:ab11:0:c000::/67"
         + " (sixkit never restarts a running daemon)"), e);
   }
+
+  /** Runs a script through ./sixkit run with the options given; returns exit status, stdout, stderr. */
+  private static String[] run(String script, String... options) throws URISyntaxException {
+    Path file = Path.of(DslErrorsIT.class.getResource("/bad/" + script).toURI());
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("run"));
+    args.addAll(java.util.List.of(options));
+    args.add(file.toString());
+    args.add(lab.name());
+    int rc = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args.toArray(String[]::new));
+    return new String[] {Integer.toString(rc), out.toString(), err.toString().strip()};
+  }
+
+  @Test
+  void aDryRunRefusesExactlyAsTheRunWithTheSameExitAndJson() throws Exception {
+    // Issue 13 item 3: --plan must not say "would make the changes" when the run refuses.
+    String[] real = run("dockerd-disagrees.groovy");
+    String[] dry = run("dockerd-disagrees.groovy", "--plan");
+    assertEquals(Integer.toString(Main.FAILURE), real[0], real[2]);
+    assertEquals(real[0], dry[0], dry[2]);
+    assertEquals(real[2], dry[2], "the same error");
+    assertTrue(!dry[1].contains("would make"), dry[1]);
+    com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.JsonNode realJson = m.readTree(run("dockerd-disagrees.groovy", "--json")[1]);
+    com.fasterxml.jackson.databind.JsonNode dryJson = m.readTree(run("dockerd-disagrees.groovy", "--json", "--plan")[1]);
+    assertEquals(false, realJson.get("ok").asBoolean());
+    assertEquals(false, dryJson.get("ok").asBoolean(), dryJson.toString());
+    assertEquals(realJson.get("error"), dryJson.get("error"));
+    assertEquals(pristine, LabWitness.snapshot(lab), "no host may change");
+  }
+
+  @Test
+  void aPlanWithProblemsExitsOne() throws Exception {
+    String[] r = run("plan-only-disagrees.groovy");
+    assertEquals(Integer.toString(Main.FAILURE), r[0], r[1] + r[2]);
+    com.fasterxml.jackson.databind.JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(run("plan-only-disagrees.groovy", "--json")[1]);
+    assertEquals(false, j.get("ok").asBoolean(), j.toString());
+  }
 }

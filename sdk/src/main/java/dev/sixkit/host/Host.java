@@ -200,6 +200,16 @@ public interface Host extends AutoCloseable {
     /** Makes the host answer neighbour solicitations for {@code address} on the uplink. */
     Change proxy(String address);
 
+    /**
+     * Like {@link #proxy(String)}, marking a new entry with a protocol number (NDA_PROTOCOL, as
+     * {@code ip neigh add proxy ADDR protocol P dev X}); Sixkit's plans mark theirs with {@code
+     * dev.sixkit.netlink.Protocols.SIXKIT}, so ownership is read from the kernel. An existing entry
+     * is left as it is. Hosts that cannot mark entries add them unmarked.
+     */
+    default Change proxy(String address, int protocol) {
+      return proxy(address);
+    }
+
     /** Removes the proxy entry for {@code address}; UNCHANGED when there is none. */
     Change unproxy(String address);
 
@@ -219,6 +229,15 @@ public interface Host extends AutoCloseable {
     RouteSpec dev(String device);
 
     RouteSpec metric(int metric);
+
+    /**
+     * Marks the route written with a protocol number (RTA_PROTOCOL, as {@code ip route add ... proto
+     * P}); Sixkit's plans mark theirs with {@code dev.sixkit.netlink.Protocols.SIXKIT}. Hosts that
+     * cannot mark routes write them unmarked.
+     */
+    default RouteSpec protocol(int protocol) {
+      return this;
+    }
 
     /** Adds the route; UNCHANGED when the same route exists; fails when a different one holds the destination. */
     Change add();

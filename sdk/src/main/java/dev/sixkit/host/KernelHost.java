@@ -171,6 +171,15 @@ public final class KernelHost implements Host {
     }
 
     @Override
+    void add(InetAddress a, int protocol, Change change) {
+      if (protocol == 0) {
+        apply(a, true, change);
+      } else {
+        nl.neighbours().proxy(a).dev(uplink).protocol(protocol).add();
+      }
+    }
+
+    @Override
     void apply(InetAddress a, boolean add, Change change) {
       if (add) {
         nl.neighbours().proxy(a).dev(uplink).add();
@@ -214,6 +223,9 @@ public final class KernelHost implements Host {
       }
       if (intent.metric() >= 0) {
         s = s.metric(intent.metric());
+      }
+      if (intent.protocol() != 0 && !"delete".equals(verb)) {
+        s = s.protocol(intent.protocol());
       }
       switch (verb) {
         case "add" -> s.add();

@@ -57,14 +57,24 @@ public abstract class UplinkProxies implements Host.ProxyNdp {
     return "proxy " + IpAddresses.format(a) + " dev " + uplink;
   }
 
+  /** Adds the entry marked with {@code protocol} (0: unmarked); hosts that cannot mark add it unmarked. */
+  void add(InetAddress address, int protocol, Change change) {
+    apply(address, true, change);
+  }
+
   @Override
   public final Change proxy(String address) {
+    return proxy(address, 0);
+  }
+
+  @Override
+  public final Change proxy(String address, int protocol) {
     InetAddress a = parse(address);
     if (contains(a)) {
       return Change.unchanged(host, object(a), "present");
     }
     Change c = Change.added(host, object(a), "present");
-    apply(a, true, c);
+    add(a, protocol, c);
     log.debug("{}", c);
     return c;
   }

@@ -83,6 +83,10 @@ public abstract class SixkitScript extends Script {
   @Word(value = "plan()", help = "read every host and show what apply() would change; changes nothing")
   public Plan plan() {
     Plan p = current("plan").plan();
+    if (!p.problems().isEmpty()) {
+      // A plan with problems fails the run (exit 1, "ok": false), as the apply it announces would.
+      session().failed("plan of setup " + p.setup() + " has problems");
+    }
     if (session().echo()) {
       session().print(p);
       session().planned(p.toString());
@@ -95,6 +99,10 @@ public abstract class SixkitScript extends Script {
     DslSession s = session();
     if (s.planOnly()) {
       Plan p = current("apply").plan();
+      DslException refused = Setup.refusal(p);
+      if (refused != null) {
+        throw refused; // the dry run refuses exactly when the run would, with the same error
+      }
       if (!p.toString().equals(s.lastPlan())) {
         s.print(p);
         s.planned(p.toString());

@@ -3,17 +3,11 @@ package dev.sixkit.internal.docker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.CreateNetworkCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.exception.BadRequestException;
-import com.github.dockerjava.api.exception.ConflictException;
-import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
-import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.ExposedPort;
-import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Info;
 import com.github.dockerjava.api.model.InternetProtocol;
@@ -30,28 +24,19 @@ import dev.sixkit.docker.DaemonFacts;
 import dev.sixkit.docker.DockerException;
 import dev.sixkit.docker.DockerException.Reason;
 import dev.sixkit.docker.DockerNetwork;
-import dev.sixkit.docker.NetworkAttachment;
-import dev.sixkit.docker.PublishedPort;
 import dev.sixkit.doctor.Fact;
 import dev.sixkit.host.ExecResult;
 import dev.sixkit.internal.os.Ips;
-import dev.sixkit.plan.Subnet;
 import inet.ipaddr.IPAddress;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -139,8 +124,13 @@ public final class EngineClient implements AutoCloseable {
         throw de;
       }
       throw new DockerException(Reason.UNREACHABLE, endpoint, "connect to Docker", endpoint,
-          "no Docker Engine answers: " + rootMessage(e), e);
+          "no Docker Engine answers: " + EngineApi.rootMessage(e), e);
     }
+  }
+
+  /** docker-java's client, for the other classes of this package. */
+  DockerClient client() {
+    return client;
   }
 
   public String endpoint() {
@@ -193,16 +183,16 @@ public final class EngineClient implements AutoCloseable {
   }
 
   public Container container(String nameOrId) {
-    return toContainer(inspect(nameOrId));
+    return EngineMapping.toContainer(inspect(nameOrId));
   }
 
   public Optional<Container> findContainer(String nameOrId) {
     return EngineApi.unlessNotFound(() -> container(nameOrId));
   }
 
-  private InspectContainerResponse inspect(String nameOrId) {
+  InspectContainerResponse inspect(String nameOrId) {
     requireName("container", nameOrId);
-    return call("inspect container", quote(nameOrId), () -> client.inspectContainerCmd(nameOrId).exec());
+    return call("inspect container", EngineApi.quote(nameOrId), () -> client.inspectContainerCmd(nameOrId).exec());
   }
 
   public List<DockerNetwork> networks() {
@@ -217,8 +207,8 @@ public final class EngineClient implements AutoCloseable {
 
   public DockerNetwork network(String nameOrId) {
     requireName("network", nameOrId);
-    Network n = call("inspect network", quote(nameOrId), () -> client.inspectNetworkCmd().withNetworkId(nameOrId).exec());
-    return toNetwork(n);
+    Network n = call("inspect network", EngineApi.quote(nameOrId), () -> client.inspectNetworkCmd().withNetworkId(nameOrId).exec());
+    return EngineMapping.toNetwork(n);
   }
 
   public Optional<DockerNetwork> findNetwork(String nameOrId) {
@@ -227,7 +217,7 @@ public final class EngineClient implements AutoCloseable {
 
   public boolean imageExists(String reference) {
     requireName("image", reference);
-    return EngineApi.unlessNotFound(() -> call("inspect image", quote(reference),
+    return EngineApi.unlessNotFound(() -> call("inspect image", EngineApi.quote(reference),
         () -> client.inspectImageCmd(reference).exec())).isPresent();
   }
 
@@ -237,65 +227,7 @@ public final class EngineClient implements AutoCloseable {
    * when the Engine goes away.
    */
   public dev.sixkit.docker.DockerEvent.Stream events(java.time.Instant since, dev.sixkit.docker.DockerEvent.Listener listener) {
-    java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
-    java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
-    ResultCallback.Adapter<com.github.dockerjava.api.model.Event> cb = new ResultCallback.Adapter<>() {
-      @Override
-      public void onNext(com.github.dockerjava.api.model.Event e) {
-        if (!open.get() || e == null) {
-          return;
-        }
-        long nanos = e.getTimeNano() != null ? e.getTimeNano()
-            : (e.getTime() != null ? e.getTime() * 1_000_000_000L : System.currentTimeMillis() * 1_000_000L);
-        var actor = e.getActor();
-        listener.onEvent(new dev.sixkit.docker.DockerEvent(e.getType() == null ? "" : e.getType().getValue(),
-            e.getAction() != null ? e.getAction() : e.getStatus(), actor != null && actor.getId() != null ? actor.getId() : e.getId(),
-            actor == null ? null : actor.getAttributes(),
-            java.time.Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L)));
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        open.set(false);
-        if (ended.compareAndSet(false, true)) {
-          listener.onEnd(Optional.of(translate("read events", "", t instanceof Exception x ? x : new RuntimeException(t))));
-        }
-        super.onError(t);
-      }
-
-      @Override
-      public void onComplete() {
-        boolean byCaller = !open.getAndSet(false);
-        if (ended.compareAndSet(false, true)) {
-          listener.onEnd(byCaller ? Optional.empty() : Optional.of(new DockerException(Reason.UNREACHABLE, endpoint,
-              "read events", "", "the Engine closed the event stream", null)));
-        }
-        super.onComplete();
-      }
-    };
-    call("read events", null, () -> {
-      var cmd = client.eventsCmd().withEventTypeFilter("container", "network");
-      if (since != null) {
-        cmd.withSince(since.getEpochSecond() + "." + String.format("%09d", since.getNano()));
-      }
-      return cmd.exec(cb);
-    });
-    return new dev.sixkit.docker.DockerEvent.Stream() {
-      @Override
-      public boolean isOpen() {
-        return open.get();
-      }
-
-      @Override
-      public void close() {
-        if (open.getAndSet(false)) {
-          closeQuietly(cb);
-          if (ended.compareAndSet(false, true)) {
-            listener.onEnd(Optional.empty());
-          }
-        }
-      }
-    };
+    return EngineEvents.open(this, since, listener);
   }
 
   // ---------------------------------------------------------------- writes
@@ -303,7 +235,7 @@ public final class EngineClient implements AutoCloseable {
   public Container create(ContainerSpec spec) {
     requireName("container", spec.name());
     requireName("image", spec.image());
-    String id = call("create container", quote(spec.name()), () -> {
+    String id = call("create container", EngineApi.quote(spec.name()), () -> {
       CreateContainerCmd cmd = client.createContainerCmd(spec.image()).withName(spec.name());
       if (!spec.command().isEmpty()) {
         cmd.withCmd(spec.command());
@@ -347,7 +279,7 @@ public final class EngineClient implements AutoCloseable {
   public Container start(String nameOrId) {
     InspectContainerResponse r = inspect(nameOrId);
     try {
-      call("start container", quote(nameOrId), () -> {
+      call("start container", EngineApi.quote(nameOrId), () -> {
         client.startContainerCmd(r.getId()).exec();
         return null;
       });
@@ -361,7 +293,7 @@ public final class EngineClient implements AutoCloseable {
   public Container stop(String nameOrId, Duration timeout) {
     InspectContainerResponse r = inspect(nameOrId);
     try {
-      call("stop container", quote(nameOrId), () -> {
+      call("stop container", EngineApi.quote(nameOrId), () -> {
         client.stopContainerCmd(r.getId()).withTimeout((int) Math.max(0, timeout.toSeconds())).exec();
         return null;
       });
@@ -374,7 +306,7 @@ public final class EngineClient implements AutoCloseable {
   /** Removes a container, killing it first if it runs. */
   public void remove(String nameOrId) {
     requireName("container", nameOrId);
-    call("remove container", quote(nameOrId), () -> {
+    call("remove container", EngineApi.quote(nameOrId), () -> {
       client.removeContainerCmd(nameOrId).withForce(true).withRemoveVolumes(true).exec();
       return null;
     });
@@ -383,7 +315,7 @@ public final class EngineClient implements AutoCloseable {
   public Container connect(String network, String container) {
     DockerNetwork n = network(network);
     InspectContainerResponse c = inspect(container);
-    call("connect container", quote(container) + " to network " + quote(network), () -> {
+    call("connect container", EngineApi.quote(container) + " to network " + EngineApi.quote(network), () -> {
       client.connectToNetworkCmd().withNetworkId(n.id()).withContainerId(c.getId()).exec();
       return null;
     });
@@ -393,7 +325,7 @@ public final class EngineClient implements AutoCloseable {
   public Container disconnect(String network, String container) {
     DockerNetwork n = network(network);
     InspectContainerResponse c = inspect(container);
-    call("disconnect container", quote(container) + " from network " + quote(network), () -> {
+    call("disconnect container", EngineApi.quote(container) + " from network " + EngineApi.quote(network), () -> {
       client.disconnectFromNetworkCmd().withNetworkId(n.id()).withContainerId(c.getId()).exec();
       return null;
     });
@@ -402,7 +334,7 @@ public final class EngineClient implements AutoCloseable {
 
   public DockerNetwork createNetwork(NetworkSpec spec) {
     requireName("network", spec.name());
-    String id = call("create network", quote(spec.name()), () -> {
+    String id = call("create network", EngineApi.quote(spec.name()), () -> {
       CreateNetworkCmd cmd = client.createNetworkCmd().withName(spec.name()).withDriver(spec.driver())
           .withCheckDuplicate(true).withEnableIpv6(spec.ipv6());
       if (!spec.pools().isEmpty()) {
@@ -426,57 +358,14 @@ public final class EngineClient implements AutoCloseable {
 
   public void removeNetwork(String nameOrId) {
     requireName("network", nameOrId);
-    call("remove network", quote(nameOrId), () -> {
+    call("remove network", EngineApi.quote(nameOrId), () -> {
       client.removeNetworkCmd(nameOrId).exec();
       return null;
     });
   }
 
   public ExecResult exec(String container, List<String> command, Duration timeout) {
-    if (command.isEmpty()) {
-      throw new DockerException(Reason.BAD_REQUEST, endpoint, "exec in container", quote(container),
-          "no command given", null);
-    }
-    InspectContainerResponse c = inspect(container);
-    String what = quote(container) + " (" + String.join(" ", command) + ")";
-    String execId = call("exec in container", what, () -> client.execCreateCmd(c.getId()).withCmd(command.toArray(String[]::new))
-        .withAttachStdout(true).withAttachStderr(true).withAttachStdin(false).withTty(false).exec().getId());
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    ResultCallback.Adapter<Frame> cb = new ResultCallback.Adapter<>() {
-      @Override
-      public void onNext(Frame f) {
-        synchronized (this) {
-          switch (f.getStreamType()) {
-            case STDERR -> err.writeBytes(f.getPayload());
-            default -> out.writeBytes(f.getPayload());
-          }
-        }
-      }
-    };
-    boolean done = call("exec in container", what, () -> {
-      try {
-        return client.execStartCmd(execId).withDetach(false).withTty(false).exec(cb)
-            .awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new DockerException(Reason.FAILED, endpoint, "exec in container", what, "interrupted", e);
-      }
-    });
-    if (!done) {
-      closeQuietly(cb);
-      throw new DockerException(Reason.TIMEOUT, endpoint, "exec in container", what,
-          "no exit after " + timeout.toSeconds() + " s", null);
-    }
-    closeQuietly(cb);
-    Long code = call("exec in container", what, () -> client.inspectExecCmd(execId).exec().getExitCodeLong());
-    String o;
-    String e;
-    synchronized (cb) {
-      o = out.toString(StandardCharsets.UTF_8);
-      e = err.toString(StandardCharsets.UTF_8);
-    }
-    return new ExecResult(code == null ? -1 : code.intValue(), o, e);
+    return EngineExec.exec(this, container, command, timeout);
   }
 
   /**
@@ -491,9 +380,9 @@ public final class EngineClient implements AutoCloseable {
     String repo = colon > slash ? reference.substring(0, colon) : reference;
     String tag = colon > slash ? reference.substring(colon + 1) : "latest";
     StringBuilder path = new StringBuilder("/v").append(apiVersion).append("/images/create?fromSrc=-&repo=")
-        .append(enc(repo)).append("&tag=").append(enc(tag));
+        .append(EngineApi.enc(repo)).append("&tag=").append(EngineApi.enc(tag));
     for (String c : changes) {
-      path.append("&changes=").append(enc(c));
+      path.append("&changes=").append(EngineApi.enc(c));
     }
     DockerHttpClient.Request req = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.POST)
         .path(path.toString()).putHeader("Content-Type", "application/x-tar").body(tar).build();
@@ -503,11 +392,11 @@ public final class EngineClient implements AutoCloseable {
       status = r.getStatusCode();
       body = new String(r.getBody().readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException | RuntimeException e) {
-      throw translate("import image", quote(reference), e);
+      throw translate("import image", EngineApi.quote(reference), e);
     }
     if (status != 200) {
       throw new DockerException(status == 400 ? Reason.BAD_REQUEST : Reason.FAILED, endpoint, "import image",
-          quote(reference), "the Engine answered " + status + ": " + serverMessage(body), null);
+          EngineApi.quote(reference), "the Engine answered " + status + ": " + serverMessage(body), null);
     }
     String id = null;
     for (String line : body.split("\r?\n")) {
@@ -517,18 +406,18 @@ public final class EngineClient implements AutoCloseable {
       try {
         JsonNode n = JSON.readTree(line);
         if (n.hasNonNull("error")) {
-          throw new DockerException(Reason.FAILED, endpoint, "import image", quote(reference), n.get("error").asText(), null);
+          throw new DockerException(Reason.FAILED, endpoint, "import image", EngineApi.quote(reference), n.get("error").asText(), null);
         }
         if (n.hasNonNull("status") && n.get("status").asText().startsWith("sha256:")) {
           id = n.get("status").asText();
         }
       } catch (IOException e) {
-        throw new DockerException(Reason.FAILED, endpoint, "import image", quote(reference),
+        throw new DockerException(Reason.FAILED, endpoint, "import image", EngineApi.quote(reference),
             "unexpected answer: " + line, e);
       }
     }
     if (id == null) {
-      throw new DockerException(Reason.FAILED, endpoint, "import image", quote(reference),
+      throw new DockerException(Reason.FAILED, endpoint, "import image", EngineApi.quote(reference),
           "the Engine did not report an image id: " + body.trim(), null);
     }
     LOG.debug("imported {} as {}", reference, id);
@@ -537,7 +426,7 @@ public final class EngineClient implements AutoCloseable {
 
   public void removeImage(String reference) {
     requireName("image", reference);
-    call("remove image", quote(reference), () -> {
+    call("remove image", EngineApi.quote(reference), () -> {
       client.removeImageCmd(reference).withForce(true).exec();
       return null;
     });
@@ -547,72 +436,6 @@ public final class EngineClient implements AutoCloseable {
   public void close() {
     closeQuietly(client);
     closeQuietly(http);
-  }
-
-  // ---------------------------------------------------------------- mapping
-
-  private Container toContainer(InspectContainerResponse r) {
-    String name = nz(r.getName());
-    if (name.startsWith("/")) {
-      name = name.substring(1);
-    }
-    List<NetworkAttachment> nets = new ArrayList<>();
-    List<PublishedPort> ports = new ArrayList<>();
-    var ns = r.getNetworkSettings();
-    if (ns != null) {
-      Map<String, ContainerNetwork> byName = ns.getNetworks() == null ? Map.of() : new TreeMap<>(ns.getNetworks());
-      for (var e : byName.entrySet()) {
-        ContainerNetwork n = e.getValue();
-        nets.add(new NetworkAttachment(e.getKey(), n.getNetworkID(), Ips.ipv6(n.getGlobalIPv6Address()),
-            n.getGlobalIPv6PrefixLen() == null ? 0 : n.getGlobalIPv6PrefixLen(), Ips.ipv6(n.getIpV6Gateway()),
-            Ips.ipv4(n.getIpAddress()), n.getIpPrefixLen() == null ? 0 : n.getIpPrefixLen(), Ips.ipv4(n.getGateway()),
-            n.getMacAddress()));
-      }
-      if (ns.getPorts() != null && ns.getPorts().getBindings() != null) {
-        for (var e : ns.getPorts().getBindings().entrySet()) {
-          if (e.getValue() == null) {
-            continue; // exposed, not published
-          }
-          for (Ports.Binding b : e.getValue()) {
-            String ip = nz(b.getHostIp()).isEmpty() ? "0.0.0.0" : b.getHostIp();
-            Optional<IPAddress> host = Ips.address(ip);
-            if (host.isEmpty()) {
-              continue;
-            }
-            ports.add(new PublishedPort(e.getKey().getPort(), e.getKey().getProtocol().toString(), host.get(),
-                firstPort(b.getHostPortSpec())));
-          }
-        }
-      }
-    }
-    ports.sort(Comparator.comparingInt(PublishedPort::containerPort).thenComparing(PublishedPort::protocol)
-        .thenComparing(p -> p.hostIp().isIPv6()).thenComparingInt(PublishedPort::hostPort));
-    String state = r.getState() == null ? "" : nz(r.getState().getStatus());
-    String image = r.getConfig() == null ? nz(r.getImageId()) : nz(r.getConfig().getImage());
-    return new Container(r.getId(), name, image, state, nets, ports);
-  }
-
-  private static int firstPort(String spec) {
-    if (spec == null || spec.isEmpty()) {
-      return 0;
-    }
-    int dash = spec.indexOf('-');
-    try {
-      return Integer.parseInt(dash < 0 ? spec : spec.substring(0, dash));
-    } catch (NumberFormatException e) {
-      return 0;
-    }
-  }
-
-  private static DockerNetwork toNetwork(Network n) {
-    List<Subnet> subnets = new ArrayList<>();
-    if (n.getIpam() != null && n.getIpam().getConfig() != null) {
-      for (Network.Ipam.Config c : n.getIpam().getConfig()) {
-        Ips.prefix(c.getSubnet()).ifPresent(p -> subnets.add(new Subnet(p, Ips.address(c.getGateway()))));
-      }
-    }
-    return new DockerNetwork(n.getId(), n.getName(), n.getDriver(), Boolean.TRUE.equals(n.getEnableIPv6()),
-        Boolean.TRUE.equals(n.getInternal()), subnets, n.getOptions() == null ? Map.of() : n.getOptions());
   }
 
   // ---------------------------------------------------------------- errors
@@ -626,7 +449,7 @@ public final class EngineClient implements AutoCloseable {
     }
   }
 
-  private <T> T call(String operation, String object, Supplier<T> body) {
+  <T> T call(String operation, String object, Supplier<T> body) {
     try {
       return body.get();
     } catch (NotModifiedException e) {
@@ -639,26 +462,7 @@ public final class EngineClient implements AutoCloseable {
   }
 
   private DockerException translate(String operation, String object, Exception e) {
-    if (e instanceof DockerException de) {
-      return de;
-    }
-    if (e instanceof NotFoundException) {
-      return new DockerException(Reason.NOT_FOUND, endpoint, operation, object, serverMessage(e.getMessage()), e);
-    }
-    if (e instanceof ConflictException) {
-      return new DockerException(Reason.CONFLICT, endpoint, operation, object, serverMessage(e.getMessage()), e);
-    }
-    if (e instanceof BadRequestException) {
-      return new DockerException(Reason.BAD_REQUEST, endpoint, operation, object, serverMessage(e.getMessage()), e);
-    }
-    if (e instanceof com.github.dockerjava.api.exception.DockerException) {
-      return new DockerException(Reason.FAILED, endpoint, operation, object, serverMessage(e.getMessage()), e);
-    }
-    if (hasCause(e, IOException.class)) {
-      return new DockerException(Reason.UNREACHABLE, endpoint, operation, object,
-          "the Docker Engine does not answer: " + rootMessage(e), e);
-    }
-    return new DockerException(Reason.FAILED, endpoint, operation, object, rootMessage(e), e);
+    return EngineErrors.translate(endpoint, operation, object, e);
   }
 
   /** docker-java's messages look like 'Status 404: {"message":"No such container: x"}'. */
@@ -666,32 +470,8 @@ public final class EngineClient implements AutoCloseable {
     return EngineApi.serverMessage(raw);
   }
 
-  private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (type.isInstance(c) || c instanceof UncheckedIOException) {
-        return true;
-      }
-      if (c.getCause() == c) {
-        break;
-      }
-    }
-    return false;
-  }
-
-  private static String rootMessage(Throwable t) {
-    return EngineApi.rootMessage(t);
-  }
-
   private void requireName(String kind, String name) {
     EngineApi.requireName(endpoint, kind, name);
-  }
-
-  private static String quote(String s) {
-    return EngineApi.quote(s);
-  }
-
-  private static String enc(String s) {
-    return EngineApi.enc(s);
   }
 
   private static String text(JsonNode n, String field) {
@@ -703,7 +483,7 @@ public final class EngineClient implements AutoCloseable {
     return s == null ? "" : s;
   }
 
-  private static void closeQuietly(AutoCloseable c) {
+  static void closeQuietly(AutoCloseable c) {
     try {
       if (c != null) {
         c.close();
