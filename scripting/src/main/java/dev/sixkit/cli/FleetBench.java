@@ -62,6 +62,10 @@ final class FleetBench implements Callable<Integer> {
   @Option(names = "--launcher", paramLabel = "PATH", description = "The sixkit launcher to run (default: this build's).")
   Path launcher;
 
+  @Option(names = "--java-classpath", paramLabel = "CP",
+      description = "Run `java -cp CP dev.sixkit.cli.Main` instead of the launcher (tests; no class-data archive).")
+  String javaClasspath;
+
   @Option(names = "--json", description = "Print every sample as JSON.")
   boolean json;
 
@@ -80,9 +84,16 @@ final class FleetBench implements Callable<Integer> {
     if (!StartupBench.onPath("ansible-playbook")) {
       throw new Main.CliException("ansible-playbook is not installed (apt-get install ansible-core)");
     }
-    Path sixkit = launcher != null ? launcher : StartupBench.defaultLauncher();
-    if (sixkit == null || !Files.isExecutable(sixkit)) {
-      throw new Main.CliException("no sixkit launcher found; give --launcher PATH");
+    List<String> sixkit;
+    if (javaClasspath != null) {
+      sixkit = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", javaClasspath,
+          "dev.sixkit.cli.Main");
+    } else {
+      Path l = launcher != null ? launcher : StartupBench.defaultLauncher();
+      if (l == null || !Files.isExecutable(l)) {
+        throw new Main.CliException("no sixkit launcher found; give --launcher PATH or --java-classpath CP");
+      }
+      sixkit = List.of(l.toAbsolutePath().toString());
     }
     String labName = lab;
     boolean own = labName == null;
@@ -198,9 +209,9 @@ final class FleetBench implements Callable<Integer> {
         """.formatted(dir.resolve("state"));
   }
 
-  private List<String> sixkitCommand(Path sixkit, Path dir, String labName, String kind) {
-    List<String> c = new ArrayList<>(List.of(sixkit.toAbsolutePath().toString(), "run", dir.resolve("fleet.groovy")
-        .toString(), labName, "--forks", Integer.toString(hosts)));
+  private List<String> sixkitCommand(List<String> sixkit, Path dir, String labName, String kind) {
+    List<String> c = new ArrayList<>(sixkit);
+    c.addAll(List.of("run", dir.resolve("fleet.groovy").toString(), labName, "--forks", Integer.toString(hosts)));
     if (kind.equals("check")) {
       c.add("--plan");
     }
