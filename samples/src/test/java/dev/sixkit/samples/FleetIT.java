@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sixkit.docker.Docker;
 import dev.sixkit.plan.Mode;
 import dev.sixkit.cli.Main;
+import dev.sixkit.lab.Engine;
 import dev.sixkit.lab.Lab;
 import dev.sixkit.lab.LabHost;
 import dev.sixkit.lab.LabProgress;
@@ -46,7 +47,7 @@ class FleetIT {
   static void up() {
     Root.require();
     String name = "sxfl" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff));
-    lab = Lab.builder().name(name).hosts(3).mode(Mode.NDP_PROXY).ssh(true)
+    lab = Lab.builder().engine(Engine.V20_10).name(name).hosts(3).mode(Mode.NDP_PROXY).ssh(true)
         .progress(m -> System.out.println("fleet lab: " + m)).up();
     before = state();
   }

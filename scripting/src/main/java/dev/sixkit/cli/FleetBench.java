@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sixkit.docker.Docker;
 import dev.sixkit.plan.Mode;
 import dev.sixkit.plan.Table;
+import dev.sixkit.lab.Engine;
 import dev.sixkit.lab.Lab;
 import dev.sixkit.lab.LabHost;
 import dev.sixkit.lab.LabProgress;
@@ -56,6 +57,11 @@ final class FleetBench implements Callable<Integer> {
   @Option(names = "--lab", paramLabel = "NAME", description = "Use this SSH lab (up, NDP mode) instead of a new one.")
   String lab;
 
+  @Option(names = "--engine", paramLabel = "VERSION", defaultValue = "20.10", description = "The Docker engine of the lab"
+      + " it brings up (default ${DEFAULT-VALUE}: on 28 the default bridge's filter drops proxied traffic, and the"
+      + " plan refuses).")
+  String engine;
+
   @Option(names = "--rounds", paramLabel = "N", defaultValue = "3", description = "Rounds (default ${DEFAULT-VALUE}).")
   int rounds;
 
@@ -101,7 +107,7 @@ final class FleetBench implements Callable<Integer> {
       labName = "sxfb" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff));
       err.println("bringing up lab " + labName + " (" + hosts + " hosts, --ssh)");
       err.flush();
-      Lab.builder().name(labName).hosts(hosts).mode(Mode.NDP_PROXY).ssh(true).up();
+      Lab.builder().engine(Engine.of(engine)).name(labName).hosts(hosts).mode(Mode.NDP_PROXY).ssh(true).up();
     }
     Path dir = Files.createTempDirectory("sixkit-fleet-bench");
     try {
