@@ -2,7 +2,7 @@
 // recipe on a fleet. The hosts come from the lab; in real life they would come from an inventory
 // file (inventory 'hosts.txt') or a list.
 //
-//   ./sixkit lab up --name fleet --hosts 12 --ssh
+//   ./sixkit lab up --name fleet --hosts 12 --ssh --engine 20.10   (on 28 the default bridge's filter drops proxied traffic)
 //   ./sixkit run samples/groovy/fleet.groovy fleet                          # plan, apply, verify
 //   ./sixkit run samples/groovy/fleet.groovy fleet --limit docker1,docker2 # only those two
 //   ./sixkit run samples/groovy/fleet.groovy fleet undo                     # revert

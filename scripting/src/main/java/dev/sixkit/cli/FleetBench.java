@@ -57,11 +57,20 @@ final class FleetBench implements Callable<Integer> {
   @Option(names = "--lab", paramLabel = "NAME", description = "Use this SSH lab (up, NDP mode) instead of a new one.")
   String lab;
 
+  @Option(names = "--engine", paramLabel = "VERSION", defaultValue = "20.10", description = "The Docker engine of the lab"
+      + " it brings up (default ${DEFAULT-VALUE}: on 28 the default bridge's filter drops proxied traffic, and the"
+      + " plan refuses).")
+  String engine;
+
   @Option(names = "--rounds", paramLabel = "N", defaultValue = "3", description = "Rounds (default ${DEFAULT-VALUE}).")
   int rounds;
 
   @Option(names = "--launcher", paramLabel = "PATH", description = "The sixkit launcher to run (default: this build's).")
   Path launcher;
+
+  @Option(names = "--java-classpath", paramLabel = "CP",
+      description = "Run `java -cp CP dev.sixkit.cli.Main` instead of the launcher (tests; no class-data archive).")
+  String javaClasspath;
 
   @Option(names = "--json", description = "Print every sample as JSON.")
   boolean json;
@@ -81,9 +90,16 @@ final class FleetBench implements Callable<Integer> {
     if (!StartupBench.onPath("ansible-playbook")) {
       throw new Main.CliException("ansible-playbook is not installed (apt-get install ansible-core)");
     }
-    Path sixkit = launcher != null ? launcher : StartupBench.defaultLauncher();
-    if (sixkit == null || !Files.isExecutable(sixkit)) {
-      throw new Main.CliException("no sixkit launcher found; give --launcher PATH");
+    List<String> sixkit;
+    if (javaClasspath != null) {
+      sixkit = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", javaClasspath,
+          "dev.sixkit.cli.Main");
+    } else {
+      Path l = launcher != null ? launcher : StartupBench.defaultLauncher();
+      if (l == null || !Files.isExecutable(l)) {
+        throw new Main.CliException("no sixkit launcher found; give --launcher PATH or --java-classpath CP");
+      }
+      sixkit = List.of(l.toAbsolutePath().toString());
     }
     String labName = lab;
     boolean own = labName == null;
@@ -91,7 +107,7 @@ final class FleetBench implements Callable<Integer> {
       labName = "sxfb" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff));
       err.println("bringing up lab " + labName + " (" + hosts + " hosts, --ssh)");
       err.flush();
-      Lab.builder().engine(Engine.V20_10).name(labName).hosts(hosts).mode(Mode.NDP_PROXY).ssh(true).up();
+      Lab.builder().engine(Engine.of(engine)).name(labName).hosts(hosts).mode(Mode.NDP_PROXY).ssh(true).up();
     }
     Path dir = Files.createTempDirectory("sixkit-fleet-bench");
     try {
@@ -199,9 +215,9 @@ final class FleetBench implements Callable<Integer> {
         """.formatted(dir.resolve("state"));
   }
 
-  private List<String> sixkitCommand(Path sixkit, Path dir, String labName, String kind) {
-    List<String> c = new ArrayList<>(List.of(sixkit.toAbsolutePath().toString(), "run", dir.resolve("fleet.groovy")
-        .toString(), labName, "--forks", Integer.toString(hosts)));
+  private List<String> sixkitCommand(List<String> sixkit, Path dir, String labName, String kind) {
+    List<String> c = new ArrayList<>(sixkit);
+    c.addAll(List.of("run", dir.resolve("fleet.groovy").toString(), labName, "--forks", Integer.toString(hosts)));
     if (kind.equals("check")) {
       c.add("--plan");
     }

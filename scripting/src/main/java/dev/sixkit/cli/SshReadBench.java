@@ -5,6 +5,7 @@ import dev.sixkit.plan.Mode;
 import dev.sixkit.host.SshHost;
 import dev.sixkit.host.SshOptions;
 import dev.sixkit.plan.Table;
+import dev.sixkit.lab.Engine;
 import dev.sixkit.lab.Lab;
 import dev.sixkit.lab.LabHost;
 import dev.sixkit.lab.LabProgress;
@@ -64,7 +65,7 @@ final class SshReadBench implements Callable<Integer> {
     if (labName == null) {
       labName = "sxrb" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
       spec.commandLine().getErr().println("bringing up lab " + labName + " (1 host, --ssh)");
-      own = Lab.builder().name(labName).hosts(1).mode(Mode.NDP_PROXY).ssh(true).up();
+      own = Lab.builder().engine(Engine.V20_10).name(labName).hosts(1).mode(Mode.NDP_PROXY).ssh(true).up();
     }
     try {
       Lab l = own != null ? own : Lab.attach(labName); // not closed: closing a Lab takes it down
