@@ -23,7 +23,7 @@ fi
 
 cleanup() {
   /usr/bin/sixkit lab down --name "$lab" >/dev/null 2>&1 || true
-  dpkg -r sixkit >/dev/null 2>&1 || true
+  dpkg -P sixkit >/dev/null 2>&1 || true
   rm -rf "$elsewhere"
 }
 trap cleanup EXIT
@@ -64,6 +64,6 @@ sys.exit(0 if want in have else "the sync did not restore the proxy entry of %s 
 say "the proxy entry of $addr is back"
 
 sixkit lab down --name "$lab" >/dev/null
-dpkg -r sixkit >/dev/null
-[ ! -e /usr/bin/sixkit ] && [ ! -d /usr/share/sixkit ] || fail "dpkg -r left files behind"
+dpkg -P sixkit >/dev/null   # purge: the conffile in /etc/default too
+[ ! -e /usr/bin/sixkit ] && [ ! -d /usr/share/sixkit ] && [ ! -e /etc/default/sixkit-ndp-sync ] || fail "dpkg -P left files behind"
 say "ok ($(du -h "$deb" | cut -f1) package)"

@@ -188,8 +188,18 @@ final class StartupBench implements Callable<Integer> {
     if (l == null) {
       return java.util.Optional.empty();
     }
-    Path jsa = l.toAbsolutePath().getParent().resolve("scripting/target/sixkit.jsa");
-    return Files.exists(jsa) ? java.util.Optional.of(jsa) : java.util.Optional.empty();
+    // The launcher keeps one archive per JDK: sixkit-VERSION-KEY.jsa (17-24) or .aot (25+), VERSION
+    // being this JVM's (the launcher runs on the same JAVA_HOME as the bench).
+    Path dir = l.toAbsolutePath().getParent().resolve("scripting/target");
+    String prefix = "sixkit-" + System.getProperty("java.runtime.version").replaceAll("[^A-Za-z0-9._-]", "_") + "-";
+    try (var s = Files.list(dir)) {
+      return s.filter(p -> {
+        String n = p.getFileName().toString();
+        return n.startsWith(prefix) && (n.endsWith(".jsa") || n.endsWith(".aot"));
+      }).findFirst();
+    } catch (java.io.IOException e) {
+      return java.util.Optional.empty();
+    }
   }
 
   private String archiveText() {
