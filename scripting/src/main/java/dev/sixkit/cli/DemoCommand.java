@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code sixkit demo}: the seed's NDP proxy recipe on the built-in lab, from nothing to a working
+ * {@code sixkit demo}: the NDP proxy recipe on the built-in lab, from nothing to a working
  * ping: two Docker hosts share 2001:db8:ab11::/64, each runs Docker on one /66 of it; ping6 from
  * web2 to web1 fails with docker2's neighbour entry unresolved; proxy_ndp and one proxy entry per
  * container fix it. Exit 0 only when the "before" fails and the "after" works.
@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
  * ping6 and HTTP answer.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"The seed's NDP proxy recipe on a lab of two Docker hosts, from nothing to a working ping.",
+    description = {"The NDP proxy recipe on a lab of two Docker hosts, from nothing to a working ping.",
         "Needs root; installs docker.io and busybox-static with apt when they are missing."})
 final class DemoCommand implements Callable<Integer> {
   @Spec
