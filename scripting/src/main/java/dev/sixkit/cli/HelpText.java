@@ -12,16 +12,18 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
  * Help text that wraps between words only. picocli wraps with the JDK's line break rules, which
- * break inside {@code daemon.json}, {@code ./sixkit} or {@code table(...)} ("daemon. json"); before
- * a help screen is drawn the texts get a word joiner (U+2060) at those places, and the writers the
- * command line prints through drop it again, so what reaches the terminal is the text as written.
- * The texts change only when help is drawn (a normal run builds no help). One command line per
- * thread, as picocli's own model.
+ * break inside {@code daemon.json}, {@code ./sixkit} or {@code table(...)} ("daemon. json"). Before
+ * a help screen is drawn, a '.', '/' or bracket inside a word is swapped for a letter the help
+ * never uses (as picocli itself does for '-'), and the writers the command line prints through
+ * swap it back, so the terminal gets the text as written, with the same widths. The texts change
+ * only when help is drawn. One command line per thread, as picocli's own model.
  */
 final class HelpText {
-  static final char JOINER = '\u2060';
-  /** After a '.' or '/' inside a word, or before a bracket that follows a word: no line break there. */
-  private static final Pattern INSIDE_WORD = Pattern.compile("(?<=[./])(?=[^\\s\u2060])|(?<=[^\\s\u2060])(?=[(\\[])");
+  /** The characters swapped, and the letters (Latin clicks, never in this help) that stand in for them. */
+  private static final String SWAPPED = "./([";
+  private static final String STAND_INS = "\u01c3\u01c0\u01c1\u01c2";
+  /** A '.' or '/' followed by a non-space, or a bracket after a non-space: inside a word. */
+  private static final Pattern INSIDE_WORD = Pattern.compile("[./](?=\\S)|(?<=\\S)[(\\[]");
 
   private HelpText() {}
 
@@ -42,7 +44,25 @@ final class HelpText {
   }
 
   static String glued(String s) {
-    return s == null ? null : INSIDE_WORD.matcher(s).replaceAll(String.valueOf(JOINER));
+    if (s == null) {
+      return null;
+    }
+    return INSIDE_WORD.matcher(s).replaceAll(m -> String.valueOf(STAND_INS.charAt(SWAPPED.indexOf(m.group().charAt(0)))));
+  }
+
+  /** The text as written: the stand-ins swapped back. */
+  static String unglued(String s) {
+    StringBuilder sb = null;
+    for (int i = 0; i < s.length(); i++) {
+      int k = STAND_INS.indexOf(s.charAt(i));
+      if (k >= 0) {
+        if (sb == null) {
+          sb = new StringBuilder(s);
+        }
+        sb.setCharAt(i, SWAPPED.charAt(k));
+      }
+    }
+    return sb == null ? s : sb.toString();
   }
 
   private static String[] glued(String[] lines) {
@@ -53,13 +73,13 @@ final class HelpText {
     return out;
   }
 
-  private static boolean changes(String[] lines) {
+  private static boolean changes(String[] lines, String label) {
     for (String l : lines) {
       if (!l.equals(glued(l))) {
         return true;
       }
     }
-    return false;
+    return label != null && !label.equals(glued(label));
   }
 
   private static void glue(CommandSpec spec) {
@@ -67,31 +87,30 @@ final class HelpText {
     spec.usageMessage().header(glued(spec.usageMessage().header()));
     spec.usageMessage().footer(glued(spec.usageMessage().footer()));
     for (OptionSpec o : new ArrayList<>(spec.options())) {
-      if (o.group() == null && changes(o.description())) {
+      if (o.group() == null && changes(o.description(), o.paramLabel())) {
         spec.remove(o);
-        spec.addOption(o.toBuilder().description(glued(o.description())).build());
+        spec.addOption(o.toBuilder().description(glued(o.description())).paramLabel(glued(o.paramLabel())).build());
       }
     }
     List<PositionalParamSpec> positionals = new ArrayList<>(spec.positionalParameters());
-    if (positionals.stream().anyMatch(p -> p.group() == null && changes(p.description()))
+    if (positionals.stream().anyMatch(p -> changes(p.description(), p.paramLabel()))
         && positionals.stream().allMatch(p -> p.group() == null)) {
       for (ArgSpec p : positionals) {
         spec.remove(p);
       }
       for (PositionalParamSpec p : positionals) {
-        spec.addPositional(p.toBuilder().description(glued(p.description())).build());
+        spec.addPositional(p.toBuilder().description(glued(p.description())).paramLabel(glued(p.paramLabel())).build());
       }
     }
   }
 
-  /** A writer that prints everything but the joiners. */
-  static PrintWriter unjoining(PrintWriter out) {
+  /** A writer that prints the text as written (stand-ins swapped back). */
+  static PrintWriter unglued(PrintWriter out) {
     return new PrintWriter(out, true) {
       @Override
       public void write(int c) {
-        if (c != JOINER) {
-          super.write(c);
-        }
+        int k = STAND_INS.indexOf(c);
+        super.write(k >= 0 ? SWAPPED.charAt(k) : c);
       }
 
       @Override
@@ -101,10 +120,7 @@ final class HelpText {
 
       @Override
       public void write(String s, int off, int len) {
-        String part = s.substring(off, off + len);
-        if (part.indexOf(JOINER) >= 0) {
-          part = part.replace(String.valueOf(JOINER), "");
-        }
+        String part = unglued(s.substring(off, off + len));
         super.write(part, 0, part.length());
       }
     };

@@ -154,8 +154,8 @@ public final class Main implements Runnable {
   }
 
   private static CommandLine configure(CommandLine cl, PrintWriter out, PrintWriter err) {
-    cl.setOut(HelpText.unjoining(out));
-    cl.setErr(HelpText.unjoining(err));
+    cl.setOut(HelpText.unglued(out));
+    cl.setErr(HelpText.unglued(err));
     cl.setHelpFactory(HelpText.factory());
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {

@@ -23,7 +23,7 @@ class LabAttachIT {
     Root.require();
     String lab = "sxat" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
     try {
-      Lab up = Lab.builder().name(lab).hosts(1).mode(Mode.ROUTED).up();
+      Lab up = Lab.builder().name(lab).hosts(1).mode(Mode.ROUTED).engine(Engine.V20_10).up();
       assertTrue(up.ownsLab());
       LabHost h = up.host("docker1");
 
@@ -56,7 +56,7 @@ class LabAttachIT {
     String lab = "sxau" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
     try {
       String netns;
-      try (Lab up = Lab.builder().name(lab).hosts(1).mode(Mode.ROUTED).up()) {
+      try (Lab up = Lab.builder().name(lab).hosts(1).mode(Mode.ROUTED).engine(Engine.V20_10).up()) {
         netns = up.host("docker1").netns();
         assertTrue(Netns.exists(netns));
       }

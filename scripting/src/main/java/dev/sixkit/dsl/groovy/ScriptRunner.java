@@ -60,7 +60,9 @@ public final class ScriptRunner {
     cc.setScriptBaseClass(SixkitScript.class.getName());
     ImportCustomizer imports = new ImportCustomizer();
     imports.addStarImports(IMPORTS.toArray(String[]::new));
-    cc.addCompilationCustomizers(imports);
+    // Loops and closures check the thread's interrupt flag, so Ctrl-C in the console stops while (true) {}
+    cc.addCompilationCustomizers(imports, new org.codehaus.groovy.control.customizers.ASTTransformationCustomizer(
+        groovy.transform.ThreadInterrupt.class));
     return cc;
   }
 
@@ -169,6 +171,9 @@ public final class ScriptRunner {
       return compileError(m, fileName, null);
     }
     StackTraceElement at = DslException.userFrame(e.getStackTrace());
+    if (e instanceof InterruptedException) {
+      return new DslException(at, "interrupted", e);
+    }
     if (e instanceof MissingMethodException mme) {
       return new DslException(at, missingMethod(mme), e);
     }
@@ -259,10 +264,10 @@ public final class ScriptRunner {
     }
     List<String> methods = publicMethods(type);
     if (methods.contains(name)) {
-      return type.getSimpleName() + "." + name + " does not take " + describe(args);
+      return publicName(type) + "." + name + " does not take " + describe(args);
     }
     String close = Words.closest(name, methods);
-    return (type == null ? "" : type.getSimpleName() + " has ") + "no method " + name + "(" + ")"
+    return (type == null ? "" : publicName(type) + " has ") + "no method " + name + "(" + ")"
         + (close != null ? "; did you mean " + close + "?" : "");
   }
 
@@ -279,9 +284,30 @@ public final class ScriptRunner {
     names.add("ndpProxy");
     names.add("args");
     String close = Words.closest(name, new ArrayList<>(names));
-    return "unknown word '" + name + "'" + (where != null ? " in " + where : type != null ? " on " + type.getSimpleName() : "")
+    return "unknown word '" + name + "'" + (where != null ? " in " + where : type != null ? " on " + publicName(type) : "")
         + (close != null ? "; did you mean " + close + "?" : "")
         + (where != null ? " (words here: " + String.join(", ", names) + ")" : "");
+  }
+
+  /**
+   * The name users know a type by: an SDK class that implements one of the SDK's interfaces (a
+   * KernelHost or SshHost is a Host) goes by that interface; anything else by its own name.
+   */
+  static String publicName(Class<?> type) {
+    if (type == null) {
+      return "";
+    }
+    if (!type.isInterface() && type.getName().startsWith("dev.sixkit.")) {
+      for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+        for (Class<?> i : c.getInterfaces()) {
+          if (i.getName().startsWith("dev.sixkit.") && !i.getName().contains(".internal.")
+              && java.lang.reflect.Modifier.isPublic(i.getModifiers()) && type.getSimpleName().endsWith(i.getSimpleName())) {
+            return i.getSimpleName();
+          }
+        }
+      }
+    }
+    return type.getSimpleName();
   }
 
   private static String describe(Object[] args) {
