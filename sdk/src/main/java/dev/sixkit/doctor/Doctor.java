@@ -37,7 +37,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Explains reachability from real state, the way the seed reasons about "Address unreachable":
+ * Explains reachability from real state, the way the recipes reason about "Address unreachable":
  * the route lookup (on-link or through a gateway, which device), the neighbour entry and its
  * state, proxy_ndp and forwarding on the devices involved, whether the host owning the
  * destination's prefix has a proxy entry for it, and whether a container holds the address. It

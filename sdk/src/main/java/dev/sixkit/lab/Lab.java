@@ -124,7 +124,7 @@ public final class Lab implements AutoCloseable {
     }
 
     /**
-     * How Docker prefixes are planned: NDP_PROXY splits the underlay /64 (the seed: /66s), ROUTED
+     * How Docker prefixes are planned: NDP_PROXY splits the underlay /64 (four /66s), ROUTED
      * gives each host its own /64 (2001:db8:cd11::/64, 2001:db8:ef11::/64, ...). The lab only
      * lays the prefixes out; the recipe (proxy entries or routes) is the caller's to apply.
      */
@@ -133,7 +133,7 @@ public final class Lab implements AutoCloseable {
       return this;
     }
 
-    /** Routed mode's per-host prefixes, in host order (defaults follow the seed). */
+    /** Routed mode's per-host prefixes, in host order (defaults: 2001:db8:cd11::/64, 2001:db8:ef11::/64, ...). */
     public Builder routedPrefixes(String... prefixes) {
       routedPrefixes.clear();
       routedPrefixes.addAll(List.of(prefixes));
@@ -174,7 +174,7 @@ public final class Lab implements AutoCloseable {
     }
   }
 
-  /** The seed's routed prefixes: docker1 2001:db8:cd11::/64, docker2 2001:db8:ef11::/64, then 2001:db8:f0NN::/64. */
+  /** The routed recipe's prefixes: docker1 2001:db8:cd11::/64, docker2 2001:db8:ef11::/64, then 2001:db8:f0NN::/64. */
   static String defaultRoutedPrefix(int i) {
     return switch (i) {
       case 1 -> "2001:db8:cd11::/64";

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Plans Docker IPv6 prefixes for hosts that share an underlay, as the seed does by hand, and
+ * Plans Docker IPv6 prefixes for hosts that share an underlay, as the recipes do by hand, and
  * validates the result before anything is touched.
  *
  * <pre>{@code
