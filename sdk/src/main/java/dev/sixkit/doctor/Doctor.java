@@ -98,6 +98,16 @@ public final class Doctor {
     return reach(destination, null);
   }
 
+  /** {@link #reach(String)} for an address value, such as a container's {@code ipv6()}. */
+  public Diagnosis reach(inet.ipaddr.IPAddress destination) {
+    return reach(destination.withoutPrefixLength().toCanonicalString(), null);
+  }
+
+  /** {@link #reach(String, String)} for an address value. */
+  public Diagnosis reach(inet.ipaddr.IPAddress destination, String fromContainer) {
+    return reach(destination.withoutPrefixLength().toCanonicalString(), fromContainer);
+  }
+
   /**
    * Why {@code destination} is or is not reachable from a container of this host: the forward path
    * as {@link #reach(String)}, then the way back to the container's own address.

@@ -34,7 +34,6 @@ import dev.sixkit.docker.NetworkAttachment;
 import dev.sixkit.docker.PublishedPort;
 import dev.sixkit.doctor.Fact;
 import dev.sixkit.host.ExecResult;
-import dev.sixkit.internal.DockerJavaLogs;
 import dev.sixkit.internal.os.Ips;
 import dev.sixkit.plan.Subnet;
 import inet.ipaddr.IPAddress;
