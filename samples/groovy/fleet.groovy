@@ -1,4 +1,4 @@
-// Every host of an SSH lab, reached over SSH (not through its namespace): the seed's NDP proxy
+// Every host of an SSH lab, reached over SSH (not through its namespace): the NDP proxy
 // recipe on a fleet. The hosts come from the lab; in real life they would come from an inventory
 // file (inventory 'hosts.txt') or a list.
 //

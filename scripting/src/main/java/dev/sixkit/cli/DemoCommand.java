@@ -25,19 +25,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code sixkit demo}: the seed's NDP proxy recipe on the built-in lab, from nothing to a working
+ * {@code sixkit demo}: the NDP proxy recipe on the built-in lab, from nothing to a working
  * ping: two Docker hosts share 2001:db8:ab11::/64, each runs Docker on one /66 of it; ping6 from
  * web2 to web1 fails with docker2's neighbour entry unresolved; proxy_ndp and one proxy entry per
  * container fix it. Exit 0 only when the "before" fails and the "after" works.
  *
- * <p>On Docker 28 (the default engine) the story goes on as it does for today's users: the seed's
+ * <p>On Docker 28 (the default engine) the story goes on as it does for today's users: the recipe's
  * steps alone still lose every ping, the packet filter reader names the rule that drops them, and
  * the fix is the routed gateway mode (a user-defined IPv6 network with
  * {@code com.docker.network.bridge.gateway_mode_ipv6=routed}, port 80 published), after which
  * ping6 and HTTP answer.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"The seed's NDP proxy recipe on a lab of two Docker hosts, from nothing to a working ping.",
+    description = {"The NDP proxy recipe on a lab of two Docker hosts, from nothing to a working ping.",
         "Needs root; installs docker.io and busybox-static with apt when they are missing."})
 final class DemoCommand implements Callable<Integer> {
   @Spec
@@ -116,7 +116,7 @@ final class DemoCommand implements Callable<Integer> {
       say("docker2 thinks " + a1 + " is on-link on eth0 (it is inside 2001:db8:ab11::/64), asks for it with a");
       say("neighbour solicitation, and nobody answers: the entry is "
           + (unresolved.isEmpty() ? "missing" : unresolved.get(0).state()) + ".");
-      // 20.10 keeps the seed's picture (an unresolved entry); 28 may already have dropped the failed entry.
+      // 20.10 keeps the recipe's picture (an unresolved entry); 28 may already have dropped the failed entry.
       boolean failedBefore = !before.ok() && (!unresolved.isEmpty() || !lab.engine().system()
           && docker2.neighbours().dev("eth0").address(a1).list().stream().noneMatch(n -> n.state() == NudState.REACHABLE
               || n.state() == NudState.STALE || n.state() == NudState.DELAY));
@@ -154,7 +154,7 @@ final class DemoCommand implements Callable<Integer> {
       docker2.proxyEntries().forEach(n -> say(n.toString()));
       boolean worksAfter = after.ok() && page.ok() && page.stdout().contains("Web Server #1");
       if (!lab.engine().system()) {
-        say("!! expected Docker " + lab.engine() + "'s packet filter to drop the ping after the seed's steps, it did not");
+        say("!! expected Docker " + lab.engine() + "'s packet filter to drop the ping after the recipe's steps, it did not");
         return false;
       }
       if (!failedBefore) {
@@ -168,7 +168,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /**
-   * Docker 28: the seed's steps were not enough. The packet filter reader names the rule, then the
+   * Docker 28: the recipe's steps were not enough. The packet filter reader names the rule, then the
    * routed gateway mode (a user-defined network, port 80 published) lets ping6 and HTTP through.
    */
   private boolean modernFix(Lab lab, Host docker1, Host docker2, String a1) {

@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
  * <p>Each run builds its own command objects; nothing here is shared between threads.
  */
 @Command(name = "sixkit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    description = "IPv6 across Docker hosts: show kernel state, benchmark the netlink layer.",
+    description = "IPv6 across Docker hosts: labs, NDP proxying, routes, a setup language and a doctor.",
     subcommands = {DemoCommand.class, LabCommand.class, ShowCommand.class, BenchCommand.class, NdpCommand.class, DoctorCommand.class, Main.Completion.class,
         RunCommand.class, ConsoleCommand.class, JShellCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
@@ -154,8 +154,9 @@ public final class Main implements Runnable {
   }
 
   private static CommandLine configure(CommandLine cl, PrintWriter out, PrintWriter err) {
-    cl.setOut(out);
-    cl.setErr(err);
+    cl.setOut(HelpText.unglued(out));
+    cl.setErr(HelpText.unglued(err));
+    cl.setHelpFactory(HelpText.factory());
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
       boolean debug = parsed.hasMatchedOption("--debug") || isDebug(parsed);

@@ -56,6 +56,11 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (Files.isDirectory(file)) {
+      err.println("sixkit: run: " + file + " is a directory, not a script");
+      err.flush();
+      return Main.FAILURE;
+    }
     if (!Files.isReadable(file)) {
       err.println("sixkit: run: cannot read " + file);
       err.flush();
@@ -120,6 +125,12 @@ final class RunCommand implements Callable<Integer> {
         });
       }
       ScriptRunner runner = new ScriptRunner(session, args);
+      java.io.PrintStream stdout = System.out;
+      if (json) {
+        // stdout is the JSON document alone: the script's println (and System.out) go to stderr
+        runner.binding().setVariable("out", err);
+        System.setOut(System.err);
+      }
       try {
         runner.run(file);
       } catch (DslException e) {
@@ -130,6 +141,8 @@ final class RunCommand implements Callable<Integer> {
         err.flush();
         finish(out, report, false, session.failures(), e.getMessage());
         return Main.FAILURE;
+      } finally {
+        System.setOut(stdout);
       }
       boolean ok = session.failures().isEmpty();
       if (!ok) {

@@ -27,8 +27,9 @@ import picocli.CommandLine.Spec;
  * between threads.
  */
 @Command(name = "startup", mixinStandardHelpOptions = true,
-    description = {"Time to the console's first prompt, and to the first result of ./sixkit show neighbours against",
-        "ip -6 neigh show, side by side (fresh processes through the launcher, alternating rounds).",
+    description = {"Start-up times: the console's first prompt, and a one-shot command beside ip.",
+        "Times the first result of ./sixkit show neighbours against ip -6 neigh show, side by side (fresh processes"
+            + " through the launcher, alternating rounds).",
         "Goals: console ready within 1.5 s, a one-shot command within 0.6 s."})
 final class StartupBench implements Callable<Integer> {
   static final double CONSOLE_GOAL = 1.5;

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * <pre>{@code
  * Setup s = Setup.of(spec -> spec
  *     .underlay("2001:db8:ab11::/64")
- *     .mode(Mode.NDP_PROXY).split(66)             // the seed: four /66s, Docker takes the last two
+ *     .mode(Mode.NDP_PROXY).split(66)             // four /66s, Docker takes the last two
  *     .host("docker1", h -> h.netns("lab-docker1").uplink("eth0").docker("unix:///.../docker.sock"))
  *     .host("docker2", h -> h.netns("lab-docker2").uplink("eth0").docker("unix:///.../docker.sock")));
  * }</pre>

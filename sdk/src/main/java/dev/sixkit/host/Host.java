@@ -96,6 +96,11 @@ public interface Host extends AutoCloseable {
   /** The route the kernel would use for one destination (as {@code ip route get}). */
   Route routeTo(String destination);
 
+  /** {@link #routeTo(String)} for an address value. */
+  default Route routeTo(inet.ipaddr.IPAddress destination) {
+    return routeTo(destination.withoutPrefixLength().toCanonicalString());
+  }
+
   /** IPv6 neighbour entries, filtered step by step. */
   NeighbourQuery neighbours();
 
@@ -148,6 +153,12 @@ public interface Host extends AutoCloseable {
   /** Starts a route write: {@code route("2001:db8:ef11::/64").via("2001:db8:ab11::2").add()}. */
   RouteTarget route(String destination);
 
+  /** {@link #route(String)} for a prefix value (an IPAddress with a prefix length; without one, a host route). */
+  default RouteTarget route(inet.ipaddr.IPAddress destination) {
+    return route(destination.isPrefixed() ? destination.toPrefixBlock().toCanonicalString()
+        : destination.toCanonicalString());
+  }
+
   // ---- Docker ----
 
   /** The host's Docker engine; fails with a clear message when none is configured or it is unreachable. */
@@ -187,6 +198,11 @@ public interface Host extends AutoCloseable {
 
     NeighbourQuery address(String address);
 
+    /** {@link #address(String)} for an address value. */
+    default NeighbourQuery address(inet.ipaddr.IPAddress address) {
+      return address(address.withoutPrefixLength().toCanonicalString());
+    }
+
     List<Neighbour> list();
   }
 
@@ -210,8 +226,18 @@ public interface Host extends AutoCloseable {
       return proxy(address);
     }
 
+    /** {@link #proxy(String)} for an address value, such as {@code container.ipv6().orElseThrow()}. */
+    default Change proxy(inet.ipaddr.IPAddress address) {
+      return proxy(address.withoutPrefixLength().toCanonicalString());
+    }
+
     /** Removes the proxy entry for {@code address}; UNCHANGED when there is none. */
     Change unproxy(String address);
+
+    /** {@link #unproxy(String)} for an address value. */
+    default Change unproxy(inet.ipaddr.IPAddress address) {
+      return unproxy(address.withoutPrefixLength().toCanonicalString());
+    }
 
     /** The proxy entries on the uplink. */
     List<Neighbour> entries();
@@ -220,6 +246,11 @@ public interface Host extends AutoCloseable {
   /** First step of a route write: the next hop. */
   interface RouteTarget {
     RouteSpec via(String gateway);
+
+    /** {@link #via(String)} for an address value. */
+    default RouteSpec via(inet.ipaddr.IPAddress gateway) {
+      return via(gateway.withoutPrefixLength().toCanonicalString());
+    }
 
     RouteSpec dev(String device);
   }

@@ -16,7 +16,7 @@ import java.util.List;
  * @param device the device, or null for any
  * @param metric the metric, or -1 for any
  *
- * <p>Immutable record; thread-safe.
+ * <p>Immutable record; thread-safe. Not API: the public face of a route is {@link Host.RouteSpec}.
  */
 public record RouteIntent(IpPrefix destination, InetAddress via, String device, int metric, int protocol) {
   /** An unmarked route (protocol 0: the kernel's default for routes written without one). */

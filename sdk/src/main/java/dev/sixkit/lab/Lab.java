@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * try (Lab lab = Lab.builder().name("demo").hosts(2).mode(Mode.NDP_PROXY).up()) {
  *   try (Host docker1 = lab.connect("docker1")) { ... }
- * }   // close() takes it all down
+ * }   // close() takes it all down (a handle from attach() leaves the lab up)
  * }</pre>
  *
  * <p>Everything a lab makes is named after it and recorded under /run/sixkit/lab/LAB before it is
@@ -61,13 +61,16 @@ public final class Lab implements AutoCloseable {
   private final List<LabHost> hosts;
   private final boolean ssh;
   private final Engine engine;
+  /** Whether this handle brought the lab up: only then does {@link #close()} take it down. */
+  private final boolean owned;
 
-  private Lab(String name, NetworkPlan plan, List<LabHost> hosts, boolean ssh, Engine engine) {
+  private Lab(String name, NetworkPlan plan, List<LabHost> hosts, boolean ssh, Engine engine, boolean owned) {
     this.name = name;
     this.plan = plan;
     this.hosts = List.copyOf(hosts);
     this.ssh = ssh;
     this.engine = engine;
+    this.owned = owned;
   }
 
   public static Builder builder() {
@@ -121,7 +124,7 @@ public final class Lab implements AutoCloseable {
     }
 
     /**
-     * How Docker prefixes are planned: NDP_PROXY splits the underlay /64 (the seed: /66s), ROUTED
+     * How Docker prefixes are planned: NDP_PROXY splits the underlay /64 (four /66s), ROUTED
      * gives each host its own /64 (2001:db8:cd11::/64, 2001:db8:ef11::/64, ...). The lab only
      * lays the prefixes out; the recipe (proxy entries or routes) is the caller's to apply.
      */
@@ -130,7 +133,7 @@ public final class Lab implements AutoCloseable {
       return this;
     }
 
-    /** Routed mode's per-host prefixes, in host order (defaults follow the seed). */
+    /** Routed mode's per-host prefixes, in host order (defaults: 2001:db8:cd11::/64, 2001:db8:ef11::/64, ...). */
     public Builder routedPrefixes(String... prefixes) {
       routedPrefixes.clear();
       routedPrefixes.addAll(List.of(prefixes));
@@ -171,7 +174,7 @@ public final class Lab implements AutoCloseable {
     }
   }
 
-  /** The seed's routed prefixes: docker1 2001:db8:cd11::/64, docker2 2001:db8:ef11::/64, then 2001:db8:f0NN::/64. */
+  /** The routed recipe's prefixes: docker1 2001:db8:cd11::/64, docker2 2001:db8:ef11::/64, then 2001:db8:f0NN::/64. */
   static String defaultRoutedPrefix(int i) {
     return switch (i) {
       case 1 -> "2001:db8:cd11::/64";
@@ -243,7 +246,7 @@ public final class Lab implements AutoCloseable {
           mgmt + "2", rootLink(name, idx), Prefixes.text(hp.dockerPrefix()), HostDirs.of(name, hp.host()).endpoint(),
           "web" + idx));
     }
-    Lab lab = new Lab(name, plan, hosts, ssh, engine);
+    Lab lab = new Lab(name, plan, hosts, ssh, engine, true);
     Instant t0 = Instant.now();
     try {
       lab.writeState(install);
@@ -360,6 +363,11 @@ public final class Lab implements AutoCloseable {
         || Files.exists(HostDirs.VAR_ROOT.resolve(lab));
   }
 
+  /** The names of the labs on this machine (up, or half removed), sorted: from their state folders. */
+  public static List<String> list() {
+    return HostDirs.labs().stream().filter(n -> NAME.matcher(n).matches()).toList();
+  }
+
   /** The lab's namespaces that exist now. */
   static List<String> namespaces(String lab) {
     List<String> out = new ArrayList<>();
@@ -371,7 +379,10 @@ public final class Lab implements AutoCloseable {
     return out;
   }
 
-  /** A running lab, from its recorded state. */
+  /**
+   * A handle on a running lab, from its recorded state. Its {@link #close()} leaves the lab up
+   * (as a handle on something this code did not start should); {@link #down()} takes it down.
+   */
   public static Lab attach(String lab) {
     validate(lab);
     Path f = stateDir(lab).resolve(STATE_FILE);
@@ -404,7 +415,7 @@ public final class Lab implements AutoCloseable {
     }
     // Labs recorded before engines were known ran the system's 20.10.
     return new Lab(lab, plan, hosts, Boolean.parseBoolean(p.getProperty("ssh", "false")),
-        Engine.of(p.getProperty("engine", Engine.V20_10.name())));
+        Engine.of(p.getProperty("engine", Engine.V20_10.name())), false);
   }
 
   /**
@@ -474,10 +485,25 @@ public final class Lab implements AutoCloseable {
     return Host.ssh(LabSsh.target(h), LabSsh.options(name, h));
   }
 
-  /** Takes the lab down. */
+  /** Whether {@link #close()} takes the lab down: true for a lab this handle brought up, false when attached. */
+  public boolean ownsLab() {
+    return owned;
+  }
+
+  /** Takes the lab down now, whichever way this handle was made; returns what it removed, one line each. */
+  public List<String> down() {
+    return down(name, LabProgress.silent());
+  }
+
+  /**
+   * Takes the lab down when this handle brought it up ({@link Builder#up()}); a handle from
+   * {@link #attach(String)} leaves the lab up, so try-with-resources around an attached lab is safe.
+   */
   @Override
   public void close() {
-    down(name, LabProgress.silent());
+    if (owned) {
+      down();
+    }
   }
 
   @Override

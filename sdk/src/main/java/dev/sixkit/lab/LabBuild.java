@@ -101,7 +101,7 @@ final class LabBuild {
             // busybox httpd ignores SIGTERM: a long stop timeout would only slow lab down.
             .stopTimeout(Duration.ofSeconds(1)).start();
         Container ready = awaitIpv6(docker, c.name());
-        progress.step(h.name() + ": " + h.webContainer() + " running at " + ready.ipv6().map(IPv6Address::toCompressedString)
+        progress.step(h.name() + ": " + h.webContainer() + " running at " + ready.ipv6().map(IPv6Address::toCanonicalString)
             .orElse("?"));
       }
     }

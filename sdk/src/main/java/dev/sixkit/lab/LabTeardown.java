@@ -121,7 +121,7 @@ final class LabTeardown {
         Optional<Container> c = d.findContainer(h.webContainer());
         sb.append(", engine ").append(d.daemon().version()).append(" (API ").append(d.apiVersion()).append(')');
         sb.append(", ").append(h.webContainer()).append(' ')
-            .append(c.map(x -> x.state() + " " + x.ipv6().map(IPv6Address::toCompressedString).orElse("no IPv6"))
+            .append(c.map(x -> x.state() + " " + x.ipv6().map(IPv6Address::toCanonicalString).orElse("no IPv6"))
                 .orElse("missing"));
       } catch (RuntimeException e) {
         sb.append(", dockerd not answering (").append(e.getMessage()).append(')');

@@ -393,8 +393,9 @@ public final class NdpProxySync implements AutoCloseable {
     return uplink;
   }
 
-  public List<IpPrefix> prefixes() {
-    return prefixes;
+  /** The managed prefixes, as IPAddress prefixes (the address type of the whole API). */
+  public List<inet.ipaddr.IPAddress> prefixes() {
+    return prefixes.stream().map(p -> new inet.ipaddr.IPAddressString(p.toString()).getAddress()).toList();
   }
 
   public Path stateDir() {

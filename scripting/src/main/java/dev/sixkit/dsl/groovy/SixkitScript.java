@@ -40,6 +40,40 @@ import java.nio.charset.StandardCharsets;
  */
 public abstract class SixkitScript extends Script {
 
+  /**
+   * A word that takes nothing may be written without parentheses, as completion inserts it:
+   * {@code plan} is {@code plan()}. Variables of the script come first.
+   */
+  @Override
+  public Object getProperty(String property) {
+    try {
+      return super.getProperty(property);
+    } catch (groovy.lang.MissingPropertyException e) {
+      if (dev.sixkit.dsl.Words.find(SixkitScript.class, property) != null) {
+        try {
+          getClass().getMethod(property);
+        } catch (NoSuchMethodException none) {
+          throw e;
+        }
+        return invokeMethod(property, new Object[0]);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Groovy's own {@code sleep} sleeps on through an interrupt; this one ends at Ctrl-C (the
+   * console interrupts the line's thread), as every other wait of the SDK does.
+   */
+  public void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DslException("interrupted", e);
+    }
+  }
+
   /** The session this script runs in (made on first use when the binding has none). */
   protected DslSession session() {
     if (!getBinding().hasVariable(DslSession.VARIABLE)) {
