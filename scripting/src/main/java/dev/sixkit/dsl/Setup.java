@@ -107,6 +107,47 @@ public final class Setup implements AutoCloseable {
     return new Setup(s, at);
   }
 
+  private volatile Fleet fleet = Fleet.ALL;
+
+  /**
+   * Which hosts the operations touch and how many at once ({@code ./sixkit run --limit --forks}).
+   * Hosts outside the limit are neither read nor changed; the plan still lays out every host
+   * (prefixes follow the host order), so in routed mode their address must be written in their
+   * block.
+   */
+  public Setup fleet(Fleet f) {
+    Fleet given = f == null ? Fleet.ALL : f;
+    try {
+      engine.fleet(given.limit(), given.forks());
+    } catch (PlanException e) {
+      throw new DslException(e.getMessage().replaceFirst("^plan: ", ""));
+    }
+    this.fleet = given;
+    return this;
+  }
+
+  public Fleet fleet() {
+    return fleet;
+  }
+
+  /**
+   * Where each host's live status goes while hosts are read and changed: (host, "reading"),
+   * (host, "apply 3/12"), (host, "apply done, 2 changes"), (host, "apply FAILED: ..."). Called
+   * from the hosts' threads.
+   */
+  public Setup status(java.util.function.BiConsumer<String, String> sink) {
+    engine.status(sink);
+    return this;
+  }
+
+  /**
+   * Stops an apply or undo under way cleanly (Ctrl-C): no step starts after this, the steps under
+   * way finish, what was made is recorded for undo and reported. Callable from any thread.
+   */
+  public void cancel() {
+    engine.cancel();
+  }
+
   /** Where progress lines go during apply and undo ("docker1: + route ..."). */
   public Setup progress(Consumer<String> sink) {
     engine.progress(sink);

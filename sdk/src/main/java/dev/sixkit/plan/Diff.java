@@ -45,7 +45,19 @@ public final class Diff {
     for (HostEntry e : setup.hosts()) {
       HostState s = states.get(e.name());
       if (s.error() != null) {
-        problems.add(e.name() + ": " + s.error());
+        // A host not read (outside --limit, or unreachable) keeps its place in the plan when its address is written.
+        if (e.address() != null) {
+          addresses.put(e.name(), e.address());
+        }
+        if (s.isSkipped()) {
+          if (e.address() == null) {
+            problems.add(e.name() + ": outside --limit, and the plan of the others needs its address (the split and"
+                + " the routes depend on it): write address '...' in its block");
+          }
+          continue;
+        }
+        problems.add(e.name() + ": " + s.error() + (e.address() == null && setup.hosts().size() > 1
+            ? " (the other hosts' plan needs its address: write address '...' in its block)" : ""));
         continue;
       }
       if (!s.uplinkExists()) {
@@ -128,6 +140,13 @@ public final class Diff {
       problems.add(e.name() + ": dockerd runs with --fixed-cidr-v6=" + running + " but the plan gives it " + want
           + restart);
       return "DISAGREES: runs " + running;
+    }
+    // Docker 27+ with ip6tables drops what comes from outside to the default bridge: the plan
+    // would be "complete" and the packets lost.
+    java.util.Optional<String> filtered = EngineNeeds.defaultBridgeProblem(e.name(), f, want);
+    if (filtered.isPresent()) {
+      problems.add(filtered.get());
+      return "agrees (" + f.version() + "), but filters IPv6 to the default bridge";
     }
     return "agrees (" + f.version() + ")";
   }

@@ -3,10 +3,11 @@ package dev.sixkit.plan;
 import dev.sixkit.docker.Container;
 import dev.sixkit.docker.DaemonFacts;
 import dev.sixkit.docker.Docker;
+import dev.sixkit.SixkitException;
 import dev.sixkit.host.Host;
+import dev.sixkit.host.HostSnapshot;
 import dev.sixkit.netlink.Address;
 import dev.sixkit.netlink.IpAddresses;
-import dev.sixkit.netlink.Link;
 import dev.sixkit.netlink.Neighbour;
 import dev.sixkit.netlink.Route;
 import java.util.ArrayList;
@@ -34,18 +35,21 @@ public final class HostReader {
       return HostState.failed(e.name(), "cannot reach it: " + ex.getMessage());
     }
     try {
-      boolean up = h.interfaces().stream().map(Link::name).anyMatch(e.uplink()::equals);
+      String fwdKey = "net.ipv6.conf.all.forwarding";
+      String pndpKey = "net.ipv6.conf." + e.uplink() + ".proxy_ndp";
+      HostSnapshot snap = h.snapshot(List.of(fwdKey, pndpKey)); // one round trip over SSH
+      boolean up = snap.link(e.uplink()).isPresent();
       List<String> addrs = new ArrayList<>();
-      for (Address a : h.addresses()) {
+      for (Address a : snap.addresses()) {
         if (a.isV6() && e.uplink().equals(a.device()) && a.scope() == 0
             && Prefixes.contains(setup.underlay(), Prefixes.address(IpAddresses.format(a.address())))) {
           addrs.add(IpAddresses.format(a.address()));
         }
       }
-      String fwd = h.sysctl("net.ipv6.conf.all.forwarding");
-      String pndp = up ? h.sysctl("net.ipv6.conf." + e.uplink() + ".proxy_ndp") : null;
-      List<Route> routes = h.routes().stream().filter(Route::isV6).toList();
-      List<Neighbour> proxies = up ? h.proxyNdp(e.uplink()).entries() : List.of();
+      String fwd = snap.sysctl(fwdKey).orElseThrow(() -> new SixkitException("read sysctl", fwdKey, "not there"));
+      String pndp = up ? snap.sysctl(pndpKey).orElse(null) : null;
+      List<Route> routes = snap.routes().stream().filter(Route::isV6).toList();
+      List<Neighbour> proxies = snap.proxyEntries().stream().filter(n -> e.uplink().equals(n.device())).toList();
       DaemonFacts facts = null;
       List<Container> containers = null;
       String dockerError = null;

@@ -37,6 +37,19 @@ public record HostState(String host, String error, boolean uplinkExists, List<St
     files = Map.copyOf(files);
   }
 
+  /** The error of a host not read because it is outside the engine's limit (--limit). */
+  public static final String SKIPPED = "not in --limit";
+
+  /** A host left out by the limit: not read, not changed. */
+  public static HostState skipped(String host) {
+    return failed(host, SKIPPED);
+  }
+
+  /** Whether the host was left out by the limit (rather than unreachable). */
+  public boolean isSkipped() {
+    return SKIPPED.equals(error);
+  }
+
   /** A host that could not be reached or read. */
   public static HostState failed(String host, String why) {
     return new HostState(host, why, false, List.of(), null, null, List.of(), List.of(), null, null, null, Map.of());

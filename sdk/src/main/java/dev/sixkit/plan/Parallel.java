@@ -17,7 +17,11 @@ final class Parallel {
   private Parallel() {}
 
   static <T> Map<String, T> onHosts(List<HostEntry> on, Function<HostEntry, T> work) {
-    List<T> results = run(on, on.size(), work);
+    return onHosts(on, on.size(), work);
+  }
+
+  static <T> Map<String, T> onHosts(List<HostEntry> on, int threads, Function<HostEntry, T> work) {
+    List<T> results = run(on, Math.max(1, Math.min(on.size(), threads)), work);
     Map<String, T> out = new LinkedHashMap<>();
     for (int i = 0; i < on.size(); i++) {
       out.put(on.get(i).name(), results.get(i));

@@ -47,6 +47,13 @@ public final class SetupEngine implements AutoCloseable {
   private final Map<String, Host> open = new ConcurrentHashMap<>();
   private volatile Consumer<String> progress = m -> { };
   private volatile boolean closed;
+  private volatile List<String> limit = List.of();
+  private volatile int forks = DEFAULT_FORKS;
+  private volatile java.util.function.BiConsumer<String, String> status = (h, m) -> { };
+  private volatile boolean cancelled;
+
+  /** How many hosts are read or changed at once unless {@link #fleet} says otherwise. */
+  public static final int DEFAULT_FORKS = 10;
 
   public SetupEngine(DesiredSetup setup) {
     this.setup = Objects.requireNonNull(setup, "setup");
@@ -56,6 +63,54 @@ public final class SetupEngine implements AutoCloseable {
   public SetupEngine progress(Consumer<String> sink) {
     this.progress = sink == null ? m -> { } : sink;
     return this;
+  }
+
+  /**
+   * Which hosts the operations touch ({@code limit}; empty: all) and how many at once ({@code
+   * ./sixkit run --limit --forks}). Hosts outside the limit are neither read nor changed; the plan
+   * still lays out every host (prefixes follow the host order), so their address must be given.
+   *
+   * @throws PlanException naming an unknown host
+   */
+  public SetupEngine fleet(List<String> hosts, int atOnce) {
+    for (String h : hosts) {
+      setup.host(h); // an unknown name fails here, naming the hosts there are
+    }
+    this.limit = List.copyOf(hosts);
+    this.forks = Math.max(1, atOnce);
+    return this;
+  }
+
+  /** The hosts the operations touch (empty: all). */
+  public List<String> limit() {
+    return limit;
+  }
+
+  /**
+   * Where each host's live status goes while hosts are read and changed: (host, "reading"),
+   * (host, "apply 3/12"), (host, "apply done, 2 changes"). Called from the hosts' threads.
+   */
+  public SetupEngine status(java.util.function.BiConsumer<String, String> sink) {
+    this.status = sink == null ? (h, m) -> { } : sink;
+    return this;
+  }
+
+  /**
+   * Stops an apply or undo under way cleanly (Ctrl-C): no step starts after this, the steps under
+   * way finish, what was made is recorded for undo and reported. Callable from any thread.
+   */
+  public void cancel() {
+    cancelled = true;
+    progress.accept("stopping: no more changes are started; the ones under way finish");
+  }
+
+  private boolean inFleet(HostEntry e) {
+    return limit.isEmpty() || limit.contains(e.name());
+  }
+
+  /** The hosts inside the limit, in the setup's order. */
+  public List<HostEntry> active() {
+    return setup.hosts().stream().filter(this::inFleet).toList();
   }
 
   public DesiredSetup setup() {
@@ -84,9 +139,19 @@ public final class SetupEngine implements AutoCloseable {
     return open.computeIfAbsent(hostName, n -> e.connector().open(n, e.docker()));
   }
 
-  /** Every host's state, read in parallel. */
+  /** Every host's state, read in parallel (hosts outside the limit are {@link HostState#skipped}). */
   public Map<String, HostState> read() {
-    return Parallel.onHosts(setup.hosts(), e -> HostReader.read(setup, e, () -> host(e.name())));
+    Map<String, HostState> read = Parallel.onHosts(active(), forks, e -> {
+      status.accept(e.name(), "reading");
+      HostState st = HostReader.read(setup, e, () -> host(e.name()));
+      status.accept(e.name(), st.error() == null ? "read" : "cannot read: " + st.error());
+      return st;
+    });
+    Map<String, HostState> out = new java.util.LinkedHashMap<>();
+    for (HostEntry e : setup.hosts()) {
+      out.put(e.name(), read.containsKey(e.name()) ? read.get(e.name()) : HostState.skipped(e.name()));
+    }
+    return out;
   }
 
   /** Reads every host and returns what {@link #apply()} would change and what is in the way. Changes nothing. */
@@ -105,25 +170,43 @@ public final class SetupEngine implements AutoCloseable {
    */
   public ApplyResult apply() {
     synchronized (this) {
-      Plan p = Diff.plan(setup, read());
-      if (!p.problems().isEmpty()) {
+      cancelled = false;
+      Map<String, HostState> states = read();
+      Plan p = Diff.plan(setup, states);
+      // A host that cannot be reached or read does not stop the others: it is reported failed.
+      Map<String, String> down = new java.util.LinkedHashMap<>();
+      states.forEach((h, st) -> {
+        if (st.error() != null && !st.isSkipped()) {
+          down.put(h, st.error());
+        }
+      });
+      List<String> blocking = p.problems().stream()
+          .filter(x -> down.keySet().stream().noneMatch(h -> x.startsWith(h + ": "))).toList();
+      if (!blocking.isEmpty() || p.network().isEmpty() || down.size() == active().size()) {
         throw new RefusedException(p);
       }
       long t0 = System.nanoTime();
-      if (p.changes().isEmpty()) {
-        return new ApplyResult("apply", setup.name(), hostNames(), Map.of(), Map.of(), Map.of(), 0);
+      List<HostEntry> on = active().stream().filter(e -> !down.containsKey(e.name())).toList();
+      if (p.changes().isEmpty() && down.isEmpty()) {
+        return new ApplyResult("apply", setup.name(), active().stream().map(HostEntry::name).toList(), Map.of(),
+            Map.of(), Map.of(), 0);
       }
       List<Journal.Entry> journal = Collections.synchronizedList(new ArrayList<>());
-      progress.accept("applying " + p.changes().size() + " changes on " + String.join(", ", hostNames())
-          + " in parallel");
-      Map<String, Outcome> outcomes = Parallel.onHosts(setup.hosts(), e -> run(e, p.steps().get(e.name()), journal,
-          "apply"));
+      progress.accept("applying " + p.changes().size() + " changes on " + on.size() + " hosts, " + forks
+          + " at once" + (down.isEmpty() ? "" : "; not reachable: " + String.join(", ", down.keySet())));
+      Map<String, Outcome> outcomes = new java.util.LinkedHashMap<>(Parallel.onHosts(on, forks,
+          e -> run(e, p.steps().get(e.name()), journal, "apply")));
+      down.forEach((h, why) -> {
+        outcomes.put(h, new Outcome(List.of(), why, p.changes(h)));
+        status.accept(h, "apply FAILED: " + why);
+        progress.accept(h + ": apply FAILED: " + why);
+      });
       List<Journal.Entry> made = ordered(journal);
       if (!made.isEmpty()) {
         // Undo reverts everything since the last undo: this apply's steps go after the earlier ones.
         List<Journal.Entry> all = new ArrayList<>(Journal.load(journalFile()));
         all.addAll(made);
-        Journal.save(journalFile(), setup.name(), all);
+        Journal.save(journalFile(), setup.name(), reached(), all);
       }
       ApplyResult r = result("apply", outcomes, t0);
       if (!r.ok()) {
@@ -131,6 +214,13 @@ public final class SetupEngine implements AutoCloseable {
       }
       return r;
     }
+  }
+
+  /** How each host is reached, for the record of an apply. */
+  private Map<String, String> reached() {
+    Map<String, String> m = new java.util.LinkedHashMap<>();
+    setup.hosts().forEach(h -> m.put(h.name(), h.connector().describe()));
+    return m;
   }
 
   private List<Journal.Entry> ordered(List<Journal.Entry> journal) {
@@ -149,7 +239,12 @@ public final class SetupEngine implements AutoCloseable {
     List<Change> done = new ArrayList<>();
     List<Change> notDone = new ArrayList<>();
     String failure = null;
+    int i = 0;
     for (Step st : steps) {
+      status.accept(e.name(), verb + " " + (++i) + "/" + steps.size());
+      if (failure == null && cancelled) {
+        failure = "stopped (interrupted) before " + st.planned(e.name()).object();
+      }
       if (failure != null) {
         notDone.add(st.planned(e.name()));
         continue;
@@ -167,8 +262,10 @@ public final class SetupEngine implements AutoCloseable {
         log.debug("{} on {} failed", verb, e.name(), ex);
       }
     }
-    progress.accept(e.name() + ": " + verb + (failure == null ? " done, " : " FAILED after ") + done.size()
-        + (done.size() == 1 ? " change" : " changes") + (failure == null ? "" : ": " + failure));
+    String end = verb + (failure == null ? " done, " : " FAILED after ") + done.size()
+        + (done.size() == 1 ? " change" : " changes") + (failure == null ? "" : ": " + failure);
+    status.accept(e.name(), end);
+    progress.accept(e.name() + ": " + end);
     return new Outcome(done, failure, notDone);
   }
 
@@ -195,7 +292,12 @@ public final class SetupEngine implements AutoCloseable {
    */
   public ApplyResult undo() {
     synchronized (this) {
-      List<Journal.Entry> entries = Journal.load(journalFile());
+      cancelled = false;
+      List<Journal.Entry> recorded = Journal.load(journalFile());
+      // Outside --limit the record stays as it is.
+      List<Journal.Entry> entries = recorded.stream().filter(j -> setup.hosts().stream()
+          .noneMatch(h -> h.name().equals(j.host())) || inFleet(setup.host(j.host()))).toList();
+      List<Journal.Entry> others = recorded.stream().filter(j -> !entries.contains(j)).toList();
       long t0 = System.nanoTime();
       if (entries.isEmpty()) {
         return new ApplyResult("undo", setup.name(), hostNames(), Map.of(), Map.of(), Map.of(), 0);
@@ -206,7 +308,7 @@ public final class SetupEngine implements AutoCloseable {
       List<Journal.Entry> reverted = Collections.synchronizedList(new ArrayList<>());
       List<HostEntry> involved = setup.hosts().stream()
           .filter(h -> entries.stream().anyMatch(j -> j.host().equals(h.name()))).toList();
-      Map<String, Outcome> outcomes = Parallel.onHosts(involved, e -> {
+      Map<String, Outcome> outcomes = Parallel.onHosts(involved, forks, e -> {
         List<Step> back = new ArrayList<>();
         for (Journal.Entry j : entries) {
           if (j.host().equals(e.name())) {
@@ -216,7 +318,7 @@ public final class SetupEngine implements AutoCloseable {
         return run(e, back, reverted, "undo");
       });
       // What was not reverted stays recorded, so a second undo can finish the job.
-      List<Journal.Entry> left = new ArrayList<>();
+      List<Journal.Entry> left = new ArrayList<>(others);
       for (Journal.Entry j : entries) {
         boolean back;
         synchronized (reverted) {
@@ -227,10 +329,11 @@ public final class SetupEngine implements AutoCloseable {
         }
       }
       ApplyResult r = result("undo", outcomes, t0);
-      if (left.isEmpty() || r.ok()) {
+      List<Journal.Entry> keep = r.ok() ? others : left;
+      if (keep.isEmpty()) {
         Journal.delete(journalFile());
       } else {
-        Journal.save(journalFile(), setup.name(), left);
+        Journal.save(journalFile(), setup.name(), reached(), keep);
       }
       if (!r.ok()) {
         throw new ApplyException(r);
@@ -251,7 +354,7 @@ public final class SetupEngine implements AutoCloseable {
       states = read();
       p = Diff.plan(setup, states);
     }
-    return Verifier.verify(setup, p, states, this::host, t0);
+    return Verifier.verify(setup, active(), p, states, this::host, t0);
   }
 
   /** Closes the host connections; the engine cannot be used afterwards. */

@@ -39,11 +39,11 @@ final class Verifier {
     }
   }
 
-  static VerifyReport verify(DesiredSetup setup, Plan p, Map<String, HostState> states, Function<String, Host> host,
-      long t0) {
+  static VerifyReport verify(DesiredSetup setup, List<HostEntry> active, Plan p, Map<String, HostState> states,
+      Function<String, Host> host, long t0) {
     List<String> problems = new ArrayList<>();
     List<Endpoint> eps = new ArrayList<>();
-    for (HostEntry e : setup.hosts()) {
+    for (HostEntry e : active) {
       IPv6Address prefix = p.network().flatMap(n -> n.host(e.name())).map(HostPlan::dockerPrefix).orElse(null);
       try {
         Docker d = host.apply(e.name()).docker();
