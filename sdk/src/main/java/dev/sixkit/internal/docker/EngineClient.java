@@ -26,7 +26,6 @@ import dev.sixkit.docker.DockerException.Reason;
 import dev.sixkit.docker.DockerNetwork;
 import dev.sixkit.doctor.Fact;
 import dev.sixkit.host.ExecResult;
-import dev.sixkit.internal.DockerJavaLogs;
 import dev.sixkit.internal.os.Ips;
 import inet.ipaddr.IPAddress;
 import java.io.IOException;
