@@ -40,8 +40,9 @@ import picocli.CommandLine.Spec;
  * -json after each run. Not shared between threads.
  */
 @Command(name = "fleet", mixinStandardHelpOptions = true,
-    description = {"./sixkit run of a setup over SSH against an Ansible playbook on an SSH lab, alternating rounds:",
-        "first apply, no-op re-apply, check mode (--plan against --check); every end state checked with ip -json.",
+    description = {"A setup run over SSH against an Ansible playbook on an SSH lab, side by side.",
+        "./sixkit run of a setup against the playbook, alternating rounds: first apply, no-op re-apply, check mode"
+            + " (--plan against --check); every end state checked with ip -json.",
         "Goals at 12 hosts: Sixkit 10 times faster on each; a no-op re-plan under 1 s."})
 final class FleetBench implements Callable<Integer> {
   static final double RATIO_GOAL = 10;

@@ -33,8 +33,9 @@ import picocli.CommandLine.Spec;
  * Host#snapshot} in one round trip. Not shared between threads.
  */
 @Command(name = "ssh-read", mixinStandardHelpOptions = true,
-    description = {"Cost of a remote read over SSH: an exec channel per command, the host's one shell, an",
-        "OpenSSH ssh process per command; and a plan's reads one by one against one batched round trip.",
+    description = {"Cost of a remote read over SSH, four ways side by side.",
+        "An exec channel per command, the host's one shell, an OpenSSH ssh process per command; and a plan's reads"
+            + " one by one against one batched round trip.",
         "Uses --lab L (brought up with --ssh) or brings up a one-host SSH lab of its own."})
 final class SshReadBench implements Callable<Integer> {
   @Spec
