@@ -168,7 +168,8 @@ public final class KernelHost implements Host {
     @Override
     void apply(InetAddress a, boolean add, Change change) {
       if (add) {
-        nl.neighbours().proxy(a).dev(uplink).add();
+        // Sixkit's mark: the sync, undo and the doctor read ownership from the kernel.
+        nl.neighbours().proxy(a).dev(uplink).protocol(dev.sixkit.netlink.Protocols.SIXKIT).add();
       } else {
         nl.neighbours().proxy(a).dev(uplink).delete();
       }

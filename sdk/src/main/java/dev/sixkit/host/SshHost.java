@@ -448,7 +448,9 @@ public final class SshHost implements Host {
     @Override
     void apply(InetAddress a, boolean add, Change c) {
       String target = IpAddresses.format(a) + " dev " + uplink;
-      String line = (add ? "neigh add proxy " : "neigh del proxy ") + target;
+      // Sixkit's mark on what it adds: the sync, undo and the doctor read ownership from the kernel.
+      String line = add ? "neigh add proxy " + IpAddresses.format(a) + " protocol " + dev.sixkit.netlink.Protocols.SIXKIT
+          + " dev " + uplink : "neigh del proxy " + target;
       write(() -> read(BATCH, lines(List.of(line)), add ? "add proxy neighbour" : "delete proxy neighbour", target),
           () -> present().contains(a) == add, c);
     }
@@ -511,7 +513,8 @@ public final class SshHost implements Host {
         List<InetAddress> chunk = todo.subList(from, Math.min(todo.size(), from + CHUNK));
         List<String> batch = new ArrayList<>();
         for (InetAddress a : chunk) {
-          batch.add("neigh " + (add ? "add" : "del") + " proxy " + IpAddresses.format(a) + " dev " + uplink);
+          batch.add("neigh " + (add ? "add" : "del") + " proxy " + IpAddresses.format(a)
+              + (add ? " protocol " + dev.sixkit.netlink.Protocols.SIXKIT : "") + " dev " + uplink);
         }
         List<InetAddress> rest = todo.subList(Math.min(todo.size(), from + CHUNK), todo.size());
         SshConnection.Result r;
