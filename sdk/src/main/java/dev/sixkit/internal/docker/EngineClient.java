@@ -41,6 +41,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -67,18 +68,26 @@ public final class EngineClient implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration NEGOTIATION_TIMEOUT = Duration.ofSeconds(10);
+  /** Deadline of a read (list, inspect, info): an Engine that accepts and stalls fails it instead of hanging plan() or the doctor. */
+  static final Duration READ_TIMEOUT = Duration.ofSeconds(15);
+  /** Deadline of any other answer (start, stop, exec output, image import), generous: a stop waits for the container. */
+  static final Duration WRITE_TIMEOUT = Duration.ofMinutes(10);
 
   private final String endpoint;
   private final DockerHttpClient http;
   private final DockerClient client;
+  private final DockerHttpClient readHttp;
+  private final DockerClient reads;
   private final String apiVersion;
   private final String serverApiVersion;
 
-  private EngineClient(String endpoint, DockerHttpClient http, DockerClient client, String apiVersion,
-      String serverApiVersion) {
+  private EngineClient(String endpoint, DockerHttpClient http, DockerClient client, DockerHttpClient readHttp,
+      DockerClient reads, String apiVersion, String serverApiVersion) {
     this.endpoint = endpoint;
     this.http = http;
     this.client = client;
+    this.readHttp = readHttp;
+    this.reads = reads;
     this.apiVersion = apiVersion;
     this.serverApiVersion = serverApiVersion;
   }
@@ -98,8 +107,8 @@ public final class EngineClient implements AutoCloseable {
     URI uri = URI.create(endpoint);
     JsonNode version;
     // Negotiate on a client of its own with a read timeout: something that accepts connections
-    // but never answers would otherwise hang here. The main client has none (exec streams may
-    // stay silent for long).
+    // but never answers would otherwise hang here. Reads then go through a client with a short
+    // deadline, everything else through one with a generous deadline (exec output may stay silent).
     try (DockerHttpClient probe = new ZerodepDockerHttpClient.Builder().dockerHost(uri).maxConnections(1)
         .connectionTimeout(CONNECT_TIMEOUT).responseTimeout(NEGOTIATION_TIMEOUT).build()) {
       version = getJson(probe, endpoint, "/version");
@@ -107,17 +116,21 @@ public final class EngineClient implements AutoCloseable {
       throw new DockerException(Reason.UNREACHABLE, endpoint, "connect to Docker", endpoint, e.toString(), e);
     }
     DockerHttpClient http = new ZerodepDockerHttpClient.Builder().dockerHost(uri).maxConnections(32)
-        .connectionTimeout(CONNECT_TIMEOUT).build();
+        .connectionTimeout(CONNECT_TIMEOUT).responseTimeout(WRITE_TIMEOUT).build();
+    DockerHttpClient readHttp = new ZerodepDockerHttpClient.Builder().dockerHost(uri).maxConnections(16)
+        .connectionTimeout(CONNECT_TIMEOUT).responseTimeout(READ_TIMEOUT).build();
     try {
       String server = text(version, "ApiVersion");
       String negotiated = EngineApi.negotiate(endpoint, server, text(version, "MinAPIVersion"));
       DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
           .withDockerHost(endpoint).withApiVersion(negotiated).withDockerTlsVerify(false).build();
       DockerClient client = DockerClientImpl.getInstance(config, http);
+      DockerClient reads = DockerClientImpl.getInstance(config, readHttp);
       LOG.debug("connected to {}: Engine API {}, using {}", endpoint, server, negotiated);
-      return new EngineClient(endpoint, http, client, negotiated, server);
+      return new EngineClient(endpoint, http, client, readHttp, reads, negotiated, server);
     } catch (RuntimeException e) {
       closeQuietly(http);
+      closeQuietly(readHttp);
       throw e;
     }
   }
@@ -157,8 +170,8 @@ public final class EngineClient implements AutoCloseable {
   // ---------------------------------------------------------------- reads
 
   public DaemonFacts daemon(DaemonConfig given) {
-    Version v = call("read daemon version", null, () -> client.versionCmd().exec());
-    Info info = call("read daemon info", null, () -> client.infoCmd().exec());
+    Version v = call("read daemon version", null, () -> reads.versionCmd().exec());
+    Info info = call("read daemon info", null, () -> reads.infoCmd().exec());
     Optional<DockerNetwork> bridge = findNetwork("bridge").filter(n -> "bridge".equals(n.driver()));
     String version = nz(v.getVersion());
     Fact<Boolean> ipv6 = bridge.map(b -> new Fact<>(b.ipv6Enabled(), Fact.Source.ENGINE_API))
@@ -181,7 +194,7 @@ public final class EngineClient implements AutoCloseable {
 
   public List<Container> containers() {
     List<com.github.dockerjava.api.model.Container> list =
-        call("list containers", null, () -> client.listContainersCmd().withShowAll(true).exec());
+        call("list containers", null, () -> reads.listContainersCmd().withShowAll(true).exec());
     List<Container> out = new ArrayList<>();
     for (var c : list) {
       // A container removed between list and inspect is simply gone.
@@ -201,11 +214,11 @@ public final class EngineClient implements AutoCloseable {
 
   private InspectContainerResponse inspect(String nameOrId) {
     requireName("container", nameOrId);
-    return call("inspect container", quote(nameOrId), () -> client.inspectContainerCmd(nameOrId).exec());
+    return call("inspect container", quote(nameOrId), () -> reads.inspectContainerCmd(nameOrId).exec());
   }
 
   public List<DockerNetwork> networks() {
-    List<Network> list = call("list networks", null, () -> client.listNetworksCmd().exec());
+    List<Network> list = call("list networks", null, () -> reads.listNetworksCmd().exec());
     List<DockerNetwork> out = new ArrayList<>();
     for (Network n : list) {
       findNetwork(n.getId()).ifPresent(out::add);
@@ -216,7 +229,7 @@ public final class EngineClient implements AutoCloseable {
 
   public DockerNetwork network(String nameOrId) {
     requireName("network", nameOrId);
-    Network n = call("inspect network", quote(nameOrId), () -> client.inspectNetworkCmd().withNetworkId(nameOrId).exec());
+    Network n = call("inspect network", quote(nameOrId), () -> reads.inspectNetworkCmd().withNetworkId(nameOrId).exec());
     return toNetwork(n);
   }
 
@@ -227,7 +240,7 @@ public final class EngineClient implements AutoCloseable {
   public boolean imageExists(String reference) {
     requireName("image", reference);
     return EngineApi.unlessNotFound(() -> call("inspect image", quote(reference),
-        () -> client.inspectImageCmd(reference).exec())).isPresent();
+        () -> reads.inspectImageCmd(reference).exec())).isPresent();
   }
 
   /**
@@ -468,7 +481,7 @@ public final class EngineClient implements AutoCloseable {
           "no exit after " + timeout.toSeconds() + " s", null);
     }
     closeQuietly(cb);
-    Long code = call("exec in container", what, () -> client.inspectExecCmd(execId).exec().getExitCodeLong());
+    Long code = call("exec in container", what, () -> reads.inspectExecCmd(execId).exec().getExitCodeLong());
     String o;
     String e;
     synchronized (cb) {
@@ -546,6 +559,8 @@ public final class EngineClient implements AutoCloseable {
   public void close() {
     closeQuietly(client);
     closeQuietly(http);
+    closeQuietly(reads);
+    closeQuietly(readHttp);
   }
 
   // ---------------------------------------------------------------- mapping
@@ -652,6 +667,10 @@ public final class EngineClient implements AutoCloseable {
     }
     if (e instanceof com.github.dockerjava.api.exception.DockerException) {
       return new DockerException(Reason.FAILED, endpoint, operation, object, serverMessage(e.getMessage()), e);
+    }
+    if (hasCause(e, SocketTimeoutException.class)) {
+      return new DockerException(Reason.TIMEOUT, endpoint, operation, object,
+          "the Docker Engine did not answer in time: " + rootMessage(e), e);
     }
     if (hasCause(e, IOException.class)) {
       return new DockerException(Reason.UNREACHABLE, endpoint, operation, object,
