@@ -58,6 +58,8 @@ final class SyncLoop {
   final List<Consumer<Change>> changeListeners = new CopyOnWriteArrayList<>();
   private final LinkedBlockingQueue<SyncTask> queue = new LinkedBlockingQueue<>();
   private final Thread worker;
+  /** Inspects run here, never on the worker: a slow Engine (its container lock held by an rm -f) delays no removal. */
+  private final java.util.concurrent.ExecutorService inspector;
   private final AtomicLong reconciles = new AtomicLong();
   private final AtomicLong restored = new AtomicLong();
   private volatile boolean busy;
@@ -71,6 +73,9 @@ final class SyncLoop {
   private final Set<InetAddress> owned = new HashSet<>();
   private final Set<InetAddress> foreign = new HashSet<>();
   private boolean dockerKnown;
+  /** Per container, the number of its latest event: an inspect's answer older than that is dropped. */
+  private final Map<String, Long> generation = new HashMap<>();
+  private long events;
 
   SyncLoop(String hostName, Netlink nl, String uplink, int uplinkIndex, Set<InetAddress> staticAddresses,
       OwnershipStore store, Supplier<DockerWatch> docker, ManagedPrefixes prefixes, ScheduledExecutorService timer,
@@ -87,6 +92,11 @@ final class SyncLoop {
     this.retry = retry;
     this.worker = new Thread(this::work, "sixkit-ndp-sync-" + hostName);
     worker.setDaemon(true);
+    this.inspector = java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
+      Thread t = new Thread(r, "sixkit-ndp-sync-inspect");
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   void start() {
@@ -123,6 +133,7 @@ final class SyncLoop {
 
   /** Stops the worker (waits up to 5 s). */
   void stop() {
+    inspector.shutdownNow();
     queue.add(new SyncTask.Stop());
     if (worker.isAlive() && worker != Thread.currentThread()) {
       try {
@@ -174,26 +185,49 @@ final class SyncLoop {
       try {
         if (t instanceof SyncTask.ContainerGone g) {
           read.remove(g.id());
+          generation.put(g.id(), ++events);
           if (!dockerRead) {
             setContainer(g.id(), Map.of());
           }
         } else if (t instanceof SyncTask.ContainerLeft l && !dockerRead) {
+          generation.put(l.id(), ++events);
           Map<String, InetAddress> now = new HashMap<>(byContainer.getOrDefault(l.id(), Map.of()));
           now.remove(l.networkId());
           setContainer(l.id(), now);
         } else if (t instanceof SyncTask.ContainerChanged c && !dockerRead && read.add(c.id())) {
-          Optional<Container> found = docker.get().reads().findContainer(c.id());
-          setContainer(c.id(), found.map(this::addresses).orElse(Map.of()));
+          inspect(c.id());
+        } else if (t instanceof SyncTask.ContainerRead r && Long.valueOf(r.generation()).equals(generation.get(r.id()))) {
+          generation.remove(r.id());
+          setContainer(r.id(), r.container().map(this::addresses).orElse(Map.of()));
         } else if (t instanceof SyncTask.GroupLeft g && full == null) {
           groupLeft(g.group());
         }
-      } catch (DockerException e) {
-        docker.get().trouble(e);
       } catch (NetlinkException | SixkitException e) {
         log.warn("{}: {}; reconciling in full", hostName, e.getMessage());
         queue.add(new SyncTask.Full("after error: " + e.getMessage(), true));
         sleep(100);
       }
+    }
+  }
+
+  /** Reads a container on the inspector; its answer comes back as a task, stamped with this event's number. */
+  private void inspect(String id) {
+    long gen = ++events;
+    generation.put(id, gen);
+    DockerWatch d = docker.get();
+    try {
+      inspector.execute(() -> {
+        try {
+          queue.add(new SyncTask.ContainerRead(id, gen, d.reads().findContainer(id)));
+        } catch (DockerException e) {
+          d.trouble(e); // the reconnect's full reconcile covers this container
+        } catch (RuntimeException e) {
+          log.warn("{}: reading container {} failed: {}", hostName, id, e.getMessage());
+          queue.add(new SyncTask.Full("after a failed inspect", true));
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // stopping
     }
   }
 
@@ -209,6 +243,7 @@ final class SyncLoop {
         List<Container> cs = d.reads().containers();
         byContainer.clear();
         holders.clear();
+        generation.clear(); // inspects asked before this read are covered by it
         for (Container c : cs) {
           setContainerQuietly(c.id(), addresses(c));
         }

@@ -10,6 +10,10 @@ sealed interface SyncTask {
   /** A container started, was connected or disconnected, unpaused...: read it again. */
   record ContainerChanged(String id) implements SyncTask {}
 
+  /** The answer to a container's inspect, read off the worker; applied only when no newer event came meanwhile. */
+  record ContainerRead(String id, long generation, java.util.Optional<dev.sixkit.docker.Container> container)
+      implements SyncTask {}
+
   /** A container died or was destroyed: its entries go at once, from what the sync knows (no inspect). */
   record ContainerGone(String id) implements SyncTask {}
 

@@ -78,6 +78,12 @@ public final class EngineClient implements AutoCloseable {
   private final DockerClient client;
   private final DockerHttpClient readHttp;
   private final DockerClient reads;
+  /** Runs reads so a deadline can be kept ({@link #read}); daemon threads, shut down on close. */
+  private final java.util.concurrent.ExecutorService deadlines = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "sixkit-docker-read");
+    t.setDaemon(true);
+    return t;
+  });
   private final String apiVersion;
   private final String serverApiVersion;
 
@@ -105,23 +111,17 @@ public final class EngineClient implements AutoCloseable {
     String endpoint = normalize(rawEndpoint);
     EngineApi.address(endpoint); // a usable endpoint (and an existing socket), or a clear failure
     URI uri = URI.create(endpoint);
-    JsonNode version;
-    // Negotiate on a client of its own with a read timeout: something that accepts connections
-    // but never answers would otherwise hang here. Reads then go through a client with a short
-    // deadline, everything else through one with a generous deadline (exec output may stay silent).
-    try (DockerHttpClient probe = new ZerodepDockerHttpClient.Builder().dockerHost(uri).maxConnections(1)
-        .connectionTimeout(CONNECT_TIMEOUT).responseTimeout(NEGOTIATION_TIMEOUT).build()) {
-      version = getJson(probe, endpoint, "/version");
-    } catch (IOException e) {
-      throw new DockerException(Reason.UNREACHABLE, endpoint, "connect to Docker", endpoint, e.toString(), e);
-    }
+    // Negotiate through the lean client, whose deadline holds on unix sockets too (docker-java's
+    // response timeout does not there): an Engine that accepts and never answers fails here.
+    Map<String, Object> version = EngineReader.version(endpoint, NEGOTIATION_TIMEOUT);
     DockerHttpClient http = new ZerodepDockerHttpClient.Builder().dockerHost(uri).maxConnections(32)
         .connectionTimeout(CONNECT_TIMEOUT).responseTimeout(WRITE_TIMEOUT).build();
     DockerHttpClient readHttp = new ZerodepDockerHttpClient.Builder().dockerHost(uri).maxConnections(16)
         .connectionTimeout(CONNECT_TIMEOUT).responseTimeout(READ_TIMEOUT).build();
     try {
-      String server = text(version, "ApiVersion");
-      String negotiated = EngineApi.negotiate(endpoint, server, text(version, "MinAPIVersion"));
+      String server = String.valueOf(version.getOrDefault("ApiVersion", ""));
+      Object min = version.get("MinAPIVersion");
+      String negotiated = EngineApi.negotiate(endpoint, server, min == null ? null : min.toString());
       DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
           .withDockerHost(endpoint).withApiVersion(negotiated).withDockerTlsVerify(false).build();
       DockerClient client = DockerClientImpl.getInstance(config, http);
@@ -170,8 +170,8 @@ public final class EngineClient implements AutoCloseable {
   // ---------------------------------------------------------------- reads
 
   public DaemonFacts daemon(DaemonConfig given) {
-    Version v = call("read daemon version", null, () -> reads.versionCmd().exec());
-    Info info = call("read daemon info", null, () -> reads.infoCmd().exec());
+    Version v = read("read daemon version", null, () -> reads.versionCmd().exec());
+    Info info = read("read daemon info", null, () -> reads.infoCmd().exec());
     Optional<DockerNetwork> bridge = findNetwork("bridge").filter(n -> "bridge".equals(n.driver()));
     String version = nz(v.getVersion());
     Fact<Boolean> ipv6 = bridge.map(b -> new Fact<>(b.ipv6Enabled(), Fact.Source.ENGINE_API))
@@ -194,7 +194,7 @@ public final class EngineClient implements AutoCloseable {
 
   public List<Container> containers() {
     List<com.github.dockerjava.api.model.Container> list =
-        call("list containers", null, () -> reads.listContainersCmd().withShowAll(true).exec());
+        read("list containers", null, () -> reads.listContainersCmd().withShowAll(true).exec());
     List<Container> out = new ArrayList<>();
     for (var c : list) {
       // A container removed between list and inspect is simply gone.
@@ -214,11 +214,11 @@ public final class EngineClient implements AutoCloseable {
 
   private InspectContainerResponse inspect(String nameOrId) {
     requireName("container", nameOrId);
-    return call("inspect container", quote(nameOrId), () -> reads.inspectContainerCmd(nameOrId).exec());
+    return read("inspect container", quote(nameOrId), () -> reads.inspectContainerCmd(nameOrId).exec());
   }
 
   public List<DockerNetwork> networks() {
-    List<Network> list = call("list networks", null, () -> reads.listNetworksCmd().exec());
+    List<Network> list = read("list networks", null, () -> reads.listNetworksCmd().exec());
     List<DockerNetwork> out = new ArrayList<>();
     for (Network n : list) {
       findNetwork(n.getId()).ifPresent(out::add);
@@ -229,7 +229,7 @@ public final class EngineClient implements AutoCloseable {
 
   public DockerNetwork network(String nameOrId) {
     requireName("network", nameOrId);
-    Network n = call("inspect network", quote(nameOrId), () -> reads.inspectNetworkCmd().withNetworkId(nameOrId).exec());
+    Network n = read("inspect network", quote(nameOrId), () -> reads.inspectNetworkCmd().withNetworkId(nameOrId).exec());
     return toNetwork(n);
   }
 
@@ -239,7 +239,7 @@ public final class EngineClient implements AutoCloseable {
 
   public boolean imageExists(String reference) {
     requireName("image", reference);
-    return EngineApi.unlessNotFound(() -> call("inspect image", quote(reference),
+    return EngineApi.unlessNotFound(() -> read("inspect image", quote(reference),
         () -> reads.inspectImageCmd(reference).exec())).isPresent();
   }
 
@@ -561,6 +561,7 @@ public final class EngineClient implements AutoCloseable {
     closeQuietly(http);
     closeQuietly(reads);
     closeQuietly(readHttp);
+    deadlines.shutdownNow();
   }
 
   // ---------------------------------------------------------------- mapping
@@ -637,6 +638,36 @@ public final class EngineClient implements AutoCloseable {
 
     NotModifiedSignal() {
       super(null, null, false, false);
+    }
+  }
+
+  /**
+   * A read within {@link #READ_TIMEOUT}, also on a unix socket (where docker-java's response
+   * timeout does not hold): past it the caller gets a TIMEOUT failure; the stuck request ends when
+   * the client is closed.
+   */
+  private <T> T read(String operation, String object, Supplier<T> body) {
+    java.util.concurrent.Future<T> f;
+    try {
+      f = deadlines.submit(() -> call(operation, object, body));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      throw new DockerException(Reason.UNREACHABLE, endpoint, operation, object, "the client is closed", e);
+    }
+    try {
+      return f.get(READ_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      f.cancel(true);
+      throw new DockerException(Reason.TIMEOUT, endpoint, operation, object,
+          "the Docker Engine did not answer within " + READ_TIMEOUT.toSeconds() + " s", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw translate(operation, object, (Exception) e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      f.cancel(true);
+      throw new DockerException(Reason.UNREACHABLE, endpoint, operation, object, "interrupted", e);
     }
   }
 
