@@ -8,6 +8,9 @@
 #
 #   SIXKIT_STALE_MINUTES  leftover sxt-* namespaces older than this are deleted (default 30;
 #                         when CI=true, every sxt-* namespace, whatever its age)
+#   SIXKIT_JDKS           the JDKs the whole suite runs on, one pass each (default "17 25": the
+#                         compile stays --release 17; the first pass installs, then the embedding
+#                         check and the package test run once, on its artifacts)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
@@ -24,7 +27,12 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 need=()
 pkg_missing() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" != "install ok installed" ]; }
-for p in iproute2 python3-pyroute2 docker.io busybox-static openssh-server procps util-linux tmux bsdutils; do
+# iptables: Docker 28 (the lab's default engine) writes ip6tables rules in each lab host and the
+# doctor reads them; nftables: its reader also lists native nftables tables; apt and dpkg fetch
+# that engine (Debian unstable's docker.io, see Engine/EngineFetch); asciidoctor and man-db make
+# and check the package's man pages; ansible-core is the fleet bench's reference.
+for p in iproute2 python3-pyroute2 docker.io busybox-static openssh-server procps util-linux tmux bsdutils \
+    iptables nftables apt dpkg ca-certificates asciidoctor man-db ansible-core; do
   pkg_missing "$p" && need+=("$p")
 done
 command -v javac >/dev/null || need+=(openjdk-17-jdk-headless)
@@ -35,6 +43,19 @@ if [ "${#need[@]}" -gt 0 ]; then
   apt-get install -y -q --no-install-recommends "${need[@]}" </dev/null
 else
   say "packages: all present"
+fi
+
+# ---- the Docker 28 engine of the lab: fetched on first use from the machine's own Debian mirror ----
+if ! ls /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources >/dev/null 2>&1 \
+    && [ -z "${SIXKIT_ENGINE_MIRROR:-}" ]; then
+  echo "test-all.sh: no apt sources (/etc/apt/sources.list{,.d}): the lab fetches Docker 28 from the machine's" \
+    "Debian mirror; add one or set SIXKIT_ENGINE_MIRROR" >&2
+  exit 1
+fi
+if ls -d /var/lib/sixkit/engines/docker-28.* >/dev/null 2>&1; then
+  say "engine 28: $(ls -d /var/lib/sixkit/engines/docker-28.* | tail -1)"
+else
+  say "engine 28: not fetched yet (the first lab test fetches it, once, under a file lock)"
 fi
 
 # ---- leftovers of earlier runs ----
@@ -55,13 +76,54 @@ if [ -d /run/netns ]; then
 fi
 say "removed $removed leftover test namespace(s)"
 
+# ---- the JDKs ----
+# A feature release number -> that JDK's home (the Debian openjdk or Temurin under /usr/lib/jvm).
+jdk_home() {
+  local want=$1 d v
+  for d in /usr/lib/jvm/*; do
+    [ -x "$d/bin/javac" ] && [ -f "$d/release" ] && [ ! -L "$d" ] || continue
+    v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$d/release")
+    [ "$v" = "$want" ] && { echo "$d"; return 0; }
+  done
+  return 1
+}
+read -r -a jdks <<<"${SIXKIT_JDKS:-17 25}"
+homes=()
+for v in "${jdks[@]}"; do
+  h=$(jdk_home "$v") || {
+    echo "test-all.sh: SIXKIT_JDKS names $v but there is no JDK $v under /usr/lib/jvm (Temurin 25: /usr/lib/jvm/temurin-25-jdk-amd64)" >&2
+    exit 1
+  }
+  homes+=("$h")
+done
+
 # ---- build and test ----
-say "mvn -B install (all modules, all tests)"
 started=$(date +%s)
-set +e
-mvn -B -ntp install "$@" </dev/null
-rc=$?
-set -e
+rc=0
+timings=()
+for i in "${!jdks[@]}"; do
+  goal=verify
+  [ "$i" = 0 ] && goal=install
+  say "JDK ${jdks[$i]} (${homes[$i]}): mvn -B $goal (all modules, all tests)"
+  t0=$(date +%s)
+  set +e
+  JAVA_HOME="${homes[$i]}" mvn -B -ntp "$goal" "$@" </dev/null
+  r=$?
+  set -e
+  timings+=("JDK ${jdks[$i]}: $(( $(date +%s) - t0 )) s, mvn exit $r")
+  if [ "$r" != 0 ]; then rc=$r; break; fi
+  if [ "$i" = 0 ]; then
+    # On the installed artifacts: a one-dependency project on the sdk (convergence, no logging
+    # backend, the closure), then the .deb installed on this machine and run.
+    say "embedding check (scripts/check-embedding.sh)"
+    JAVA_HOME="${homes[$i]}" bash "$ROOT/scripts/check-embedding.sh" || { rc=1; break; }
+    if [ -f "$ROOT/scripts/package-test.sh" ]; then
+      say "package test (scripts/package-test.sh)"
+      JAVA_HOME="${homes[$i]}" bash "$ROOT/scripts/package-test.sh" || { rc=1; break; }
+    fi
+  fi
+done
+for t in "${timings[@]}"; do say "$t"; done
 
 # The tests delete their namespaces even when they fail; say so if one did not.
 left=()

@@ -1,4 +1,4 @@
-// The seed's NDP proxy recipe on a lab, as a setup: the hosts share 2001:db8:ab11::/64 on eth0,
+// The NDP proxy recipe on a lab, as a setup: the hosts share 2001:db8:ab11::/64 on eth0,
 // Docker gets /66s of it, and each host answers neighbour solicitations for its own containers.
 //
 //   ./sixkit lab up --name demo --mode ndp

@@ -1,4 +1,4 @@
-// The seed's routed recipe on a lab, as a setup: each Docker host has a /64 of its own
+// The routed recipe on a lab, as a setup: each Docker host has a /64 of its own
 // (docker1 2001:db8:cd11::/64, docker2 2001:db8:ef11::/64, as the lab's daemons run), and every
 // host gets a static route to every other host's prefix via that host's underlay address.
 // The routes are also written to files (persist), so they can be restored at boot.

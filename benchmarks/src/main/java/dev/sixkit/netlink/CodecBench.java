@@ -43,8 +43,8 @@ public class CodecBench {
       byte[] a = address.getAddress();
       a[15] = (byte) i;
       // What the kernel sends for a proxy entry: ndmsg plus NDA_DST.
-      MessageWriter w = Neighbours.header(Neighbours.RTM_NEWNEIGH, 10, 3, 0, Neighbour.NTF_PROXY)
-          .attrAddress(Neighbours.NDA_DST, InetAddress.getByAddress(a));
+      MessageWriter w = NeighbourCodec.header(NeighbourCodec.RTM_NEWNEIGH, 10, 3, 0, Neighbour.NTF_PROXY)
+          .attrAddress(NeighbourCodec.NDA_DST, InetAddress.getByAddress(a));
       w.flags(Message.NLM_F_MULTI);
       dump.put(w.finish(i, 0));
     }
@@ -53,14 +53,14 @@ public class CodecBench {
 
   @Benchmark
   public ByteBuffer encodeProxyAdd() {
-    return Neighbours.header(Neighbours.RTM_NEWNEIGH, 10, 3, NudState.PERMANENT.bit(), Neighbour.NTF_PROXY)
-        .attrAddress(Neighbours.NDA_DST, address).finish(1, 0);
+    return NeighbourCodec.header(NeighbourCodec.RTM_NEWNEIGH, 10, 3, NudState.PERMANENT.bit(), Neighbour.NTF_PROXY)
+        .attrAddress(NeighbourCodec.NDA_DST, address).finish(1, 0);
   }
 
   @Benchmark
   public List<Neighbour> decodeHundredProxyEntries() {
     List<Neighbour> out = new ArrayList<>(100);
-    Message.forEach(dump, dumpLength, m -> out.add(Neighbour.decode(m, i -> "eth0")));
+    Message.forEach(dump, dumpLength, m -> out.add(NeighbourCodec.decode(m, i -> "eth0")));
     return out;
   }
 }

@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
  * proxy lab reach each other? For each host it lists its running containers' IPv6 addresses, says
  * whether the uplink answers neighbour solicitations for them (proxy_ndp on, one proxy entry per
  * address), and pings every container from every other. With {@code --fix} it first makes what is
- * missing, as the seed's NDP proxy recipe does by hand.
+ * missing, as the NDP proxy recipe does by hand.
  *
  * <pre>
  *   ./sixkit lab up --name demo --mode ndp

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sixkit.cli.Main;
 import dev.sixkit.docker.Docker;
+import dev.sixkit.lab.Engine;
 import dev.sixkit.lab.Lab;
 import dev.sixkit.lab.LabHost;
 import dev.sixkit.lab.LabProgress;
@@ -43,9 +44,9 @@ class SamplesIT {
   @BeforeAll
   static void up() {
     Root.require();
-    ndp = Lab.builder().name(name("sxsn")).hosts(2).mode(Mode.NDP_PROXY).progress(m -> System.out.println("ndp lab: " + m))
+    ndp = Lab.builder().engine(Engine.V20_10).name(name("sxsn")).hosts(2).mode(Mode.NDP_PROXY).progress(m -> System.out.println("ndp lab: " + m))
         .up();
-    routed = Lab.builder().name(name("sxsr")).hosts(2).mode(Mode.ROUTED)
+    routed = Lab.builder().engine(Engine.V20_10).name(name("sxsr")).hosts(2).mode(Mode.ROUTED)
         .progress(m -> System.out.println("routed lab: " + m)).up();
   }
 
@@ -222,5 +223,27 @@ class SamplesIT {
       }
     }
     assertEquals(before, state(ndp));
+  }
+
+  @Test
+  void javaSetupWithTheSdkAloneOnItsClassPath() throws Exception {
+    String before = state(routed);
+    Path lib = Path.of("target/sample-lib");
+    try (var jars = Files.list(lib)) {
+      List<String> names = jars.map(j -> j.getFileName().toString()).toList();
+      assertTrue(names.stream().anyMatch(n -> n.startsWith("sdk-0")), names.toString());
+      assertFalse(names.stream().anyMatch(n -> n.startsWith("scripting") || n.startsWith("groovy")), names.toString());
+    }
+    Path stateDir = Files.createTempDirectory("sixkit-sample-state");
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        "target/classes:" + lib + "/*", "dev.sixkit.samples.RoutedSetup", routed.name(), stateDir.toString())
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(5, TimeUnit.MINUTES), out);
+    assertEquals(0, p.exitValue(), out);
+    assertTrue(out.contains("route 2001:db8:ef11::/64") && out.contains("apply: 2 changes made"), out);
+    assertTrue(out.contains("verify: 2 of 2 pairs answer ping6 and HTTP"), out);
+    assertTrue(out.contains("scripting on the class path: no"), out);
+    assertEquals(before, state(routed), "undo put the lab back");
   }
 }

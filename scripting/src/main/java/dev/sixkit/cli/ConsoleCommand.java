@@ -18,8 +18,9 @@ import picocli.CommandLine.Spec;
  * language. Not shared between threads.
  */
 @Command(name = "console", mixinStandardHelpOptions = true,
-    description = {"An interactive Groovy console with the setup language and the SDK: line editing, history,",
-        "Tab completion of the DSL's words and of Host methods, closures over several lines, results as tables.",
+    description = {"An interactive Groovy console with the setup language and the SDK.",
+        "Line editing, history, Tab completion of the DSL's words and of Host methods, closures over several lines,"
+            + " results as tables.",
         "With a FILE it runs it first (its setup becomes the console's), then prompts."})
 final class ConsoleCommand implements Callable<Integer> {
   @Spec

@@ -23,9 +23,12 @@ import picocli.CommandLine.Spec;
  * sockets and IPv6 exposure. Exit 0 with a verdict either way (3 with --strict when not
  * reachable). Not shared between threads.
  */
-@Command(name = "doctor", mixinStandardHelpOptions = true,
-    description = {"Explain reachability the way the seed does: route lookup, neighbour entry, proxy_ndp and forwarding,",
-        "the owner's proxy entry, the container holding the address; ends with a verdict and the fix.",
+@Command(name = "doctor", mixinStandardHelpOptions = true, exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:a verdict was printed (reachable or not)", "1:failure (the reason is printed on stderr)",
+        "2:usage error", "3:with --strict: the destination is not reachable"},
+    description = {"Explain why an address is reachable or not, and how to fix it.",
+        "Follows the route lookup, the neighbour entry, proxy_ndp and forwarding, the owner's proxy entry and the"
+            + " container holding the address; ends with a verdict and the fix.",
         "With --exposure: listening sockets (like ss -ltnp) and how containers are exposed over IPv6."})
 final class DoctorCommand implements Callable<Integer> {
   static final int NOT_REACHABLE = 3;
@@ -55,7 +58,7 @@ final class DoctorCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
-  @Option(names = "--strict", description = "Exit 3 when the destination is not reachable.")
+  @Option(names = "--strict", description = "Exit 3 (instead of 0) when the destination is not reachable.")
   boolean strict;
 
   @Override

@@ -12,8 +12,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code sixkit jshell}: JShell with the SDK, its imports and a live {@code host}. Not shared between threads. */
 @Command(name = "jshell", mixinStandardHelpOptions = true,
-    description = {"JShell in this JVM (--execution local) with the SDK on its class path, the dev.sixkit packages",
-        "imported, a live `host` (this machine, a namespace or a lab host) and table(...) for readable tables.",
+    description = {"JShell in this JVM with the SDK on its class path and a live host to try it on.",
+        "Runs with --execution local; the dev.sixkit packages are imported, `host` is this machine, a namespace or a"
+            + " lab host, and table(...) prints readable tables.",
         "FILEs (.jsh) are run first, then it prompts; /exit leaves."})
 final class JShellCommand implements Callable<Integer> {
   @Option(names = "--netns", paramLabel = "NAME", description = "host is this network namespace (ip netns).")

@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
  * <p>Each run builds its own command objects; nothing here is shared between threads.
  */
 @Command(name = "sixkit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    description = "IPv6 across Docker hosts: show kernel state, benchmark the netlink layer.",
+    description = "IPv6 across Docker hosts: labs, NDP proxying, routes, a setup language and a doctor.",
     subcommands = {DemoCommand.class, LabCommand.class, ShowCommand.class, BenchCommand.class, NdpCommand.class, DoctorCommand.class, Main.Completion.class,
         RunCommand.class, ConsoleCommand.class, JShellCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
@@ -58,18 +58,35 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    for (String a : args) {
-      if (a.equals("--debug")) {
-        // Before any logger exists: slf4j-simple reads its level once.
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
-      }
-    }
+    configureLogging(List.of(args).contains("--debug"));
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     int code = execute(out, err, args);
     out.flush();
     err.flush();
     System.exit(code);
+  }
+
+  /**
+   * The command line's logging: the launcher puts slf4j-simple on its class path (the scripting jar,
+   * a library too, carries no backend nor its settings), configured here before any logger exists
+   * (slf4j-simple reads its settings once): warnings on stderr, everything with {@code --debug},
+   * docker-java's HTTP client at warn unless named ({@code -Dorg.slf4j.simpleLogger.log.com.github.dockerjava=debug}).
+   * A {@code -D} given to the JVM wins over each default.
+   */
+  static void configureLogging(boolean debug) {
+    String p = "org.slf4j.simpleLogger.";
+    setIfAbsent(p + "logFile", "System.err");
+    setIfAbsent(p + "defaultLogLevel", debug ? "debug" : "warn");
+    setIfAbsent(p + "showThreadName", "false");
+    setIfAbsent(p + "showShortLogName", "true");
+    setIfAbsent(p + "log.com.github.dockerjava", "warn");
+  }
+
+  private static void setIfAbsent(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
   }
 
   /** Runs the command with the given streams and returns its exit code (for tests and embedding). */
@@ -137,8 +154,9 @@ public final class Main implements Runnable {
   }
 
   private static CommandLine configure(CommandLine cl, PrintWriter out, PrintWriter err) {
-    cl.setOut(out);
-    cl.setErr(err);
+    cl.setOut(HelpText.unglued(out));
+    cl.setErr(HelpText.unglued(err));
+    cl.setHelpFactory(HelpText.factory());
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
       boolean debug = parsed.hasMatchedOption("--debug") || isDebug(parsed);

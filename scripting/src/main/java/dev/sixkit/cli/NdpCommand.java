@@ -146,6 +146,8 @@ final class NdpCommand implements Runnable {
           "Runs until stopped (SIGTERM, Ctrl-C); event-driven: Docker events, kernel link and multicast notifications.",
           "Ownership is the kernel's protocol mark (sixkit, 171) on each entry it or an apply adds: it removes only those; entries added by hand are never touched."})
   static final class Sync implements Callable<Integer> {
+    static final String INSTALLED_LAUNCHER = "/usr/bin/sixkit";
+
     @Spec
     CommandSpec spec;
 
@@ -268,6 +270,12 @@ final class NdpCommand implements Runnable {
 
     private List<String> unitArgs() {
       List<String> a = new ArrayList<>();
+      if (target.lab != null) {
+        a.addAll(List.of("--lab", target.lab));
+      }
+      if (target.labHost != null) {
+        a.addAll(List.of("--host", target.labHost));
+      }
       if (target.netns != null) {
         a.addAll(List.of("--netns", target.netns));
       }
@@ -287,9 +295,12 @@ final class NdpCommand implements Runnable {
       return a;
     }
 
-    private static String launcher() {
-      String home = System.getProperty("sixkit.home");
-      return home != null ? home + "/sixkit" : "/usr/local/bin/sixkit";
+    /**
+     * The installed launcher (the package's /usr/bin/sixkit), never a checkout's: a unit must not
+     * depend on a build folder. {@code -Dsixkit.launcher=PATH} names another installed one.
+     */
+    static String launcher() {
+      return System.getProperty("sixkit.launcher", INSTALLED_LAUNCHER);
     }
   }
 

@@ -59,8 +59,9 @@ import picocli.CommandLine.Spec;
  * The lab (sxbRANDOM) is removed at the end, on failure too. Not thread-safe; one run per instance.
  */
 @Command(name = "ndp-sync", mixinStandardHelpOptions = true,
-    description = {"The NDP proxy sync in a lab: Docker event to kernel notification latency (p50/p99, goal p99 <= 20 ms),",
-        "convergence after a kill -9 with 1,000 addresses to add, resident memory beside ndppd (goal <= 64 MiB)."})
+    description = {"The NDP proxy sync in a lab: latency, convergence and memory beside ndppd.",
+        "Docker event to kernel notification latency (p50/p99, goal p99 <= 20 ms), convergence after a kill -9 with"
+            + " 1,000 addresses to add, resident memory (goal <= 64 MiB)."})
 final class NdpSyncBench implements Callable<Integer> {
   static final double GOAL_P99_MS = 20;
   static final double GOAL_RSS_MIB = 64;
@@ -75,8 +76,8 @@ final class NdpSyncBench implements Callable<Integer> {
   int addresses;
 
   @Option(names = "--child-jvm-opts", defaultValue = "",
-      description = {"Extra JVM options for the sync process, after the ones it always gets (SyncJvm: the launcher's",
-          "for ndp sync), such as -XX:NativeMemoryTracking=summary."})
+      description = "Extra JVM options for the sync process, after the ones it always gets (the launcher's for ndp sync),"
+          + " such as -XX:NativeMemoryTracking=summary.")
   String childJvmOpts;
 
   @Option(names = "--churn", paramLabel = "N", defaultValue = "0",
@@ -91,6 +92,9 @@ final class NdpSyncBench implements Callable<Integer> {
 
   @Option(names = "--strict", description = "Exit 1 when a goal is missed.")
   boolean strict;
+
+  @picocli.CommandLine.Mixin
+  LabCommand.EngineOption engine;
 
   private PrintWriter progress;
   private final Map<InetAddress, Long> joined = new ConcurrentHashMap<>();
@@ -113,7 +117,8 @@ final class NdpSyncBench implements Callable<Integer> {
     Map<String, Object> result = new LinkedHashMap<>();
     try {
       say("lab " + name + ": 1 Docker host (NDP proxy layout)");
-      Lab lab = Lab.builder().name(name).hosts(1).mode(Mode.NDP_PROXY).up();
+      Lab lab = Lab.builder().name(name).hosts(1).mode(Mode.NDP_PROXY).engine(engine.engine()).up();
+      result.put("engine", lab.engine().name());
       LabHost lh = lab.host("docker1");
       String prefix = lh.dockerPrefix();
       try (Netlink monitorNl = Netlink.open(lh.netns());

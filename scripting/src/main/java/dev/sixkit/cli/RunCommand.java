@@ -37,6 +37,14 @@ final class RunCommand implements Callable<Integer> {
       + "JSON document on stdout; notes go to stderr.")
   boolean json;
 
+  @Option(names = "--limit", paramLabel = "HOST,...", split = ",", description = "Read and change only these hosts of "
+      + "the setup (the others are not contacted; the plan still needs their address).")
+  List<String> limit = new ArrayList<>();
+
+  @Option(names = "--forks", paramLabel = "N", defaultValue = "10", description = "How many hosts are read and changed "
+      + "at once (default ${DEFAULT-VALUE}).")
+  int forks;
+
   @Parameters(index = "0", paramLabel = "FILE.groovy", description = "The script.")
   Path file;
 
@@ -48,12 +56,64 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (Files.isDirectory(file)) {
+      err.println("sixkit: run: " + file + " is a directory, not a script");
+      err.flush();
+      return Main.FAILURE;
+    }
     if (!Files.isReadable(file)) {
       err.println("sixkit: run: cannot read " + file);
       err.flush();
       return Main.FAILURE;
     }
-    try (DslSession session = new DslSession(json ? err : out, true, planOnly)) {
+    if (forks < 1) {
+      err.println("sixkit: run: --forks must be at least 1");
+      err.flush();
+      return Main.USAGE;
+    }
+    FleetProgress fleet = new FleetProgress(err, !json && FleetProgress.terminal());
+    java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+    // Whatever the steps print starts below the live lines, which are then drawn afresh under it.
+    PrintWriter steps = new PrintWriter(json ? err : out, true) {
+      @Override
+      public void write(String text, int off, int len) {
+        fleet.detach();
+        super.write(text, off, len);
+      }
+    };
+    try (DslSession session = new DslSession(steps, true, planOnly)) {
+      session.fleet(new dev.sixkit.dsl.Fleet(limit, forks));
+      session.status(fleet::update);
+      // Ctrl-C: start no more changes, let the ones under way finish, report what was made where.
+      Thread stop = new Thread(() -> {
+        session.cancel();
+        try {
+          finished.await(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "sixkit-run-stop");
+      Runtime.getRuntime().addShutdownHook(stop);
+      try {
+        return runScript(session, out, err, fleet);
+      } finally {
+        String summary = fleet.summary();
+        if (summary != null) {
+          err.println(summary);
+          err.flush();
+        }
+        finished.countDown();
+        try {
+          Runtime.getRuntime().removeShutdownHook(stop);
+        } catch (IllegalStateException shuttingDown) {
+          // Ctrl-C: the hook is running and waits for this
+        }
+      }
+    }
+  }
+
+  private int runScript(DslSession session, PrintWriter out, PrintWriter err, FleetProgress fleet) {
+    {
       RunReport report = json ? new RunReport(file.toString(), planOnly) : null;
       if (report != null) {
         session.resultsTo(o -> {
@@ -65,6 +125,12 @@ final class RunCommand implements Callable<Integer> {
         });
       }
       ScriptRunner runner = new ScriptRunner(session, args);
+      java.io.PrintStream stdout = System.out;
+      if (json) {
+        // stdout is the JSON document alone: the script's println (and System.out) go to stderr
+        runner.binding().setVariable("out", err);
+        System.setOut(System.err);
+      }
       try {
         runner.run(file);
       } catch (DslException e) {
@@ -75,6 +141,8 @@ final class RunCommand implements Callable<Integer> {
         err.flush();
         finish(out, report, false, session.failures(), e.getMessage());
         return Main.FAILURE;
+      } finally {
+        System.setOut(stdout);
       }
       boolean ok = session.failures().isEmpty();
       if (!ok) {

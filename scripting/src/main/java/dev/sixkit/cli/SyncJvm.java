@@ -56,6 +56,14 @@ final class SyncJvm {
     return Optional.of(String.join(File.pathSeparator, cp));
   }
 
+  /**
+   * The child runs on this JVM's java: on 22 and later jnr-ffi's restricted calls need native access
+   * granted or the JVM prints a warning (17 does not know the option). The launcher does the same.
+   */
+  static List<String> nativeAccess() {
+    return Runtime.version().feature() >= 22 ? List.of("--enable-native-access=ALL-UNNAMED") : List.of();
+  }
+
   /** {@code java OPTIONS [extra] -cp LEAN dev.sixkit.cli.Main ndp sync ARGS}. */
   static List<String> command(List<String> extraOptions, List<String> syncArgs) {
     String cp = classPath().orElseThrow(() -> new Main.CliException(
@@ -63,6 +71,7 @@ final class SyncJvm {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.addAll(OPTIONS);
+    cmd.addAll(nativeAccess());
     cmd.addAll(extraOptions);
     cmd.addAll(List.of("-cp", cp, Main.class.getName(), "ndp", "sync"));
     cmd.addAll(syncArgs);

@@ -2,6 +2,7 @@ package dev.sixkit.console;
 
 import dev.sixkit.dsl.HostSpec;
 import dev.sixkit.dsl.PersistSpec;
+import dev.sixkit.dsl.SshSpec;
 import dev.sixkit.dsl.SetupSpec;
 import dev.sixkit.dsl.Word;
 import dev.sixkit.dsl.Words;
@@ -74,6 +75,7 @@ final class ConsoleCompleter implements Completer {
       case "setup" -> SetupSpec.class;
       case "host" -> HostSpec.class;
       case "persist" -> PersistSpec.class;
+      case "ssh" -> SshSpec.class;
       default -> SixkitScript.class;
     };
     String group = block.isEmpty() ? "sixkit" : block + " block";

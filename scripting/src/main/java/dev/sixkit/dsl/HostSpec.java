@@ -5,9 +5,12 @@ import dev.sixkit.plan.HostEntry;
 import dev.sixkit.plan.PlanException;
 import dev.sixkit.plan.Planner;
 import dev.sixkit.plan.Prefixes;
+import dev.sixkit.SixkitException;
+import dev.sixkit.internal.ssh.SshTarget;
 import inet.ipaddr.ipv6.IPv6Address;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -64,6 +67,25 @@ public final class HostSpec {
     return connector(HostConnector.netns(namespace));
   }
 
+  @Word(value = "ssh 'root@docker2'", help = "the host is reached over SSH (user@host[:port]); options in a block: identity, knownHosts, port, dockerSocket, trustOnFirstUse()")
+  public HostSpec ssh(String target) {
+    return ssh(target, null);
+  }
+
+  /** {@code ssh('root@docker2') { identity '...'; knownHosts '...' }}: the block's words are {@link SshSpec}'s. */
+  public HostSpec ssh(String target, Consumer<SshSpec> body) {
+    try {
+      SshTarget.parse(target, "root", 22);
+    } catch (SixkitException e) {
+      throw new DslException("host " + name + ": ssh '" + target + "': " + e.getMessage());
+    }
+    SshSpec s = new SshSpec(name);
+    if (body != null) {
+      body.accept(s);
+    }
+    return connector(new SshConnector(target, s.options()));
+  }
+
   @Word(value = "connector CONNECTOR", help = "any other way to reach the host (a HostConnector)")
   public HostSpec connector(HostConnector c) {
     if (c == null) {
@@ -71,7 +93,7 @@ public final class HostSpec {
     }
     if (connector != null) {
       throw new DslException("host " + name + " is already reached as " + connector.describe()
-          + "; a host has one place (local(), netns 'NAME', ...)");
+          + "; a host has one place (local(), netns 'NAME', ssh 'root@HOST', ...)");
     }
     this.connector = c;
     return this;
@@ -134,14 +156,19 @@ public final class HostSpec {
     return this;
   }
 
-  /** Checks what the block must have said; called when the block ends. */
-  HostEntry build() {
+  /** Fails when the block does not say where the host is or which uplink it has. */
+  void requireComplete() {
     if (connector == null) {
-      throw new DslException("host " + name + " does not say where it is: add netns 'NAME' or local() to its block");
+      throw new DslException("host " + name + " does not say where it is: add netns 'NAME', ssh 'root@HOST' or local() to its block");
     }
     if (uplink == null) {
       throw new DslException("host " + name + " has no uplink: add uplink 'eth0' (the interface facing the other hosts) to its block");
     }
+  }
+
+  /** Checks what the block must have said; called when the block ends. */
+  HostEntry build() {
+    requireComplete();
     return new HostEntry(name, connector, uplink, address, docker, prefix, web, DslException.where(declaredAt));
   }
 

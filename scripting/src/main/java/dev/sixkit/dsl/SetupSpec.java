@@ -7,6 +7,7 @@ import dev.sixkit.plan.PlanException;
 import dev.sixkit.plan.Planner;
 import dev.sixkit.plan.Prefixes;
 import inet.ipaddr.ipv6.IPv6Address;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +24,7 @@ import java.util.regex.Pattern;
  * <pre>{@code
  * Setup s = Setup.of(spec -> spec
  *     .underlay("2001:db8:ab11::/64")
- *     .mode(Mode.NDP_PROXY).split(66)             // the seed: four /66s, Docker takes the last two
+ *     .mode(Mode.NDP_PROXY).split(66)             // four /66s, Docker takes the last two
  *     .host("docker1", h -> h.netns("lab-docker1").uplink("eth0").docker("unix:///.../docker.sock"))
  *     .host("docker2", h -> h.netns("lab-docker2").uplink("eth0").docker("unix:///.../docker.sock")));
  * }</pre>
@@ -99,7 +100,7 @@ public final class SetupSpec {
     return this;
   }
 
-  @Word(value = "host('docker1') { ... }", help = "a host: netns/local(), uplink, docker, prefix, address, web")
+  @Word(value = "host('docker1') { ... }", help = "a host: netns/ssh/local(), uplink, docker, prefix, address, web")
   public SetupSpec host(String hostName, Consumer<HostSpec> body) {
     if (hostName == null || !HOST.matcher(hostName).matches()) {
       throw new DslException("'" + hostName + "' is not a host name (letters, digits, '.', '_', '-'; at most 40)");
@@ -115,6 +116,29 @@ public final class SetupSpec {
       body.accept(h);
     }
     hosts.add(h.build());
+    return this;
+  }
+
+  @Word(value = "inventory 'hosts.txt'", help = "hosts read from a file, one per line: NAME TARGET uplink=eth0 ... (reached over SSH; see Inventory)")
+  public SetupSpec inventory(String file) {
+    if (file == null || file.isBlank()) {
+      throw new DslException("inventory: give a file");
+    }
+    List<Inventory.Line> lines = Inventory.read(Path.of(file));
+    // Every line is checked before any host is added: a bad line leaves the setup as it was.
+    for (Inventory.Line l : lines) {
+      if (!HOST.matcher(l.name()).matches()) {
+        throw new DslException(file, l.number(), "inventory: '" + l.name()
+            + "' is not a host name (letters, digits, '.', '_', '-'; at most 40)", null);
+      }
+      if (hostSpecs.containsKey(l.name())) {
+        throw new DslException(file, l.number(), "inventory: host " + l.name() + " is already defined", null);
+      }
+      Inventory.fill(file, l, new HostSpec(l.name(), null));
+    }
+    for (Inventory.Line l : lines) {
+      host(l.name(), h -> Inventory.fill(file, l, h));
+    }
     return this;
   }
 

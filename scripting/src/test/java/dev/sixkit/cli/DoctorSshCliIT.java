@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sixkit.lab.HostDirs;
+import dev.sixkit.lab.Engine;
 import dev.sixkit.lab.Lab;
 import dev.sixkit.lab.LabHost;
 import dev.sixkit.lab.LabProgress;
@@ -37,7 +38,7 @@ class DoctorSshCliIT {
   static void up() {
     Root.require();
     String name = "sxds" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
-    lab = Lab.builder().name(name).hosts(2).mode(Mode.NDP_PROXY).ssh(true).up();
+    lab = Lab.builder().engine(Engine.V20_10).name(name).hosts(2).mode(Mode.NDP_PROXY).ssh(true).up();
     try (var d = dev.sixkit.docker.Docker.connect(lab.host("docker1").dockerEndpoint())) {
       web1 = d.container("web1").ipv6().orElseThrow().toCanonicalString();
     }

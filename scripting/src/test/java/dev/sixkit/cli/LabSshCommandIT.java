@@ -30,7 +30,7 @@ class LabSshCommandIT {
     Root.require();
     String lab = "sxsc" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
     try {
-      CliRun up = sixkit("lab", "up", "--name", lab, "--hosts", "1", "--ssh");
+      CliRun up = sixkit("lab", "up", "--name", lab, "--hosts", "1", "--ssh", "--engine", "20.10");
       assertEquals(0, up.exit(), up.err() + up.out());
       assertTrue(up.out().contains("sshd listening on"), up.out());
       String line = up.out().lines().filter(l -> l.trim().startsWith("ssh -i ")).findFirst().orElseThrow();

@@ -6,11 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sixkit.plan.Mode;
+import dev.sixkit.lab.Engine;
 import dev.sixkit.lab.Lab;
 import dev.sixkit.lab.LabProgress;
 import dev.sixkit.netlink.testing.Ip;
 import dev.sixkit.netlink.testing.Root;
-import dev.sixkit.plan.Mode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -48,7 +49,7 @@ class NdpSyncCliIT {
   static void up() throws IOException {
     Root.require();
     String name = "sxq" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
-    lab = Lab.builder().name(name).hosts(2).mode(Mode.NDP_PROXY).up();
+    lab = Lab.builder().engine(Engine.V20_10).name(name).hosts(2).mode(Mode.NDP_PROXY).up();
     work = Files.createTempDirectory("sixkit-ndp-cli");
     try (var d = dev.sixkit.docker.Docker.connect(lab.host("docker1").dockerEndpoint())) {
       web1 = d.container("web1").ipv6().orElseThrow().toCanonicalString();

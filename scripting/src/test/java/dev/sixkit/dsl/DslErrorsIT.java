@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sixkit.cli.Main;
+import dev.sixkit.lab.Engine;
 import dev.sixkit.lab.Lab;
 import dev.sixkit.lab.LabProgress;
 import dev.sixkit.netlink.testing.Root;
@@ -30,7 +31,7 @@ class DslErrorsIT {
   @BeforeAll
   static void up() {
     Root.require();
-    lab = Lab.builder().name(LabWitness.labName("sxe")).hosts(2).mode(Mode.NDP_PROXY)
+    lab = Lab.builder().engine(Engine.V20_10).name(LabWitness.labName("sxe")).hosts(2).mode(Mode.NDP_PROXY)
         .progress(m -> System.out.println("lab: " + m)).up();
     pristine = LabWitness.snapshot(lab);
   }
@@ -77,7 +78,7 @@ class DslErrorsIT {
   @Test
   void unknownKeyword() throws Exception {
     assertEquals("sixkit: unknown-keyword.groovy:9: unknown word 'uplnk' in a host block; did you mean uplink? "
-        + "(words here: address, connector, docker, local, netns, prefix, uplink, web)", fails("unknown-keyword.groovy"));
+        + "(words here: address, connector, docker, local, netns, prefix, ssh, uplink, web)", fails("unknown-keyword.groovy"));
   }
 
   @Test
@@ -131,5 +132,45 @@ class DslErrorsIT {
     assertTrue(e.contains("docker1: dockerd runs with --fixed-cidr-v6=2001:db8:ab11:0:8000::/66 but the plan gives it"
         + " 2001:db8:ab11:0:c000::/67; restart it with dockerd --ipv6 --fixed-cidr-v6=2001:db8:ab11:0:c000::/67"
         + " (sixkit never restarts a running daemon)"), e);
+  }
+
+  /** Runs a script through ./sixkit run with the options given; returns exit status, stdout, stderr. */
+  private static String[] run(String script, String... options) throws URISyntaxException {
+    Path file = Path.of(DslErrorsIT.class.getResource("/bad/" + script).toURI());
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("run"));
+    args.addAll(java.util.List.of(options));
+    args.add(file.toString());
+    args.add(lab.name());
+    int rc = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args.toArray(String[]::new));
+    return new String[] {Integer.toString(rc), out.toString(), err.toString().strip()};
+  }
+
+  @Test
+  void aDryRunRefusesExactlyAsTheRunWithTheSameExitAndJson() throws Exception {
+    // Issue 13 item 3: --plan must not say "would make the changes" when the run refuses.
+    String[] real = run("dockerd-disagrees.groovy");
+    String[] dry = run("dockerd-disagrees.groovy", "--plan");
+    assertEquals(Integer.toString(Main.FAILURE), real[0], real[2]);
+    assertEquals(real[0], dry[0], dry[2]);
+    assertEquals(real[2], dry[2], "the same error");
+    assertTrue(!dry[1].contains("would make"), dry[1]);
+    com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.JsonNode realJson = m.readTree(run("dockerd-disagrees.groovy", "--json")[1]);
+    com.fasterxml.jackson.databind.JsonNode dryJson = m.readTree(run("dockerd-disagrees.groovy", "--json", "--plan")[1]);
+    assertEquals(false, realJson.get("ok").asBoolean());
+    assertEquals(false, dryJson.get("ok").asBoolean(), dryJson.toString());
+    assertEquals(realJson.get("error"), dryJson.get("error"));
+    assertEquals(pristine, LabWitness.snapshot(lab), "no host may change");
+  }
+
+  @Test
+  void aPlanWithProblemsExitsOne() throws Exception {
+    String[] r = run("plan-only-disagrees.groovy");
+    assertEquals(Integer.toString(Main.FAILURE), r[0], r[1] + r[2]);
+    com.fasterxml.jackson.databind.JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(run("plan-only-disagrees.groovy", "--json")[1]);
+    assertEquals(false, j.get("ok").asBoolean(), j.toString());
   }
 }

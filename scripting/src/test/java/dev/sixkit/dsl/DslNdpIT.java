@@ -8,6 +8,7 @@ import dev.sixkit.docker.Docker;
 import dev.sixkit.dsl.groovy.DslSession;
 import dev.sixkit.dsl.groovy.ScriptRunner;
 import dev.sixkit.host.Change;
+import dev.sixkit.lab.Engine;
 import dev.sixkit.lab.Lab;
 import dev.sixkit.lab.LabHost;
 import dev.sixkit.lab.LabProgress;
@@ -43,7 +44,7 @@ class DslNdpIT {
   @BeforeAll
   static void up() {
     Root.require();
-    lab = Lab.builder().name(LabWitness.labName("sxn")).hosts(2).mode(Mode.NDP_PROXY)
+    lab = Lab.builder().engine(Engine.V20_10).name(LabWitness.labName("sxn")).hosts(2).mode(Mode.NDP_PROXY)
         .progress(m -> System.out.println("lab: " + m)).up();
   }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sixkit.dsl.groovy.DslSession;
 import dev.sixkit.dsl.groovy.ScriptRunner;
 import dev.sixkit.host.Change;
+import dev.sixkit.lab.Engine;
 import dev.sixkit.lab.Lab;
 import dev.sixkit.lab.LabProgress;
 import dev.sixkit.netlink.testing.Root;
@@ -44,7 +45,7 @@ class DslRoutedIT {
   @BeforeAll
   static void up() {
     Root.require();
-    lab = Lab.builder().name(LabWitness.labName("sxr")).hosts(2).mode(Mode.ROUTED)
+    lab = Lab.builder().engine(Engine.V20_10).name(LabWitness.labName("sxr")).hosts(2).mode(Mode.ROUTED)
         .progress(m -> System.out.println("lab: " + m)).up();
   }
 

@@ -38,7 +38,7 @@ class SetupSpecTest {
         javaError(s -> s.host("h1", h -> h.netns("not a netns!"))).detail());
     assertEquals("host h1: 'eth0/1' is not an interface name (1 to 15 characters, no '/', ':' or blanks)",
         javaError(s -> s.host("h1", h -> h.uplink("eth0/1"))).detail());
-    assertEquals("host h1 is already reached as netns a; a host has one place (local(), netns 'NAME', ...)",
+    assertEquals("host h1 is already reached as netns a; a host has one place (local(), netns 'NAME', ssh 'root@HOST', ...)",
         javaError(s -> s.host("h1", h -> h.netns("a").local())).detail());
   }
 
@@ -48,7 +48,7 @@ class SetupSpecTest {
         + " uplinks)", javaError(s -> s.mode(Mode.ROUTED)).detail());
     assertEquals("setup sixkit has no mode: add mode ndpProxy or mode routed",
         javaError(s -> s.underlay("2001:db8:ab11::/64")).detail());
-    assertEquals("host h1 does not say where it is: add netns 'NAME' or local() to its block",
+    assertEquals("host h1 does not say where it is: add netns 'NAME', ssh 'root@HOST' or local() to its block",
         javaError(s -> s.underlay("2001:db8:ab11::/64").mode(Mode.NDP_PROXY).host("h1", h -> h.uplink("eth0")))
             .detail());
     assertTrue(javaError(s -> s.underlay("2001:db8:ab11::/64").mode(Mode.ROUTED)
@@ -109,7 +109,7 @@ class SetupSpecTest {
 
   @Test
   void wordsCarryTheirUsage() {
-    assertEquals(List.of("address", "connector", "docker", "local", "netns", "prefix", "uplink", "web"),
+    assertEquals(List.of("address", "connector", "docker", "local", "netns", "prefix", "ssh", "uplink", "web"),
         Words.names(HostSpec.class));
     assertEquals("uplink 'eth0'", Words.find(HostSpec.class, "uplink").usage());
     assertEquals("uplink", Words.closest("uplnk", Words.names(HostSpec.class)));

@@ -1,11 +1,7 @@
 package dev.sixkit.netlink;
 
-import dev.sixkit.netlink.internal.Attributes;
-import dev.sixkit.netlink.internal.Message;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
-import java.util.function.IntFunction;
 
 /**
  * An interface address as the kernel reports it (RTM_NEWADDR).
@@ -165,88 +161,4 @@ public record Address(int ifindex, String device, IpPrefix prefix, int scope, in
     return seconds == FOREVER ? "forever" : seconds + "sec";
   }
 
-  /**
-   * Decodes RTM_NEWADDR (or RTM_DELADDR, for events); device names come from {@code names}
-   * (index to name) when given. Returns null for other message types and for families other
-   * than IPv4 and IPv6. Malformed input fails with NetlinkException EBADMSG.
-   */
-  static Address decode(Message m, IntFunction<String> names) {
-    if (m.type() != Addresses.RTM_NEWADDR && m.type() != Addresses.RTM_DELADDR) {
-      return null;
-    }
-    m.requireBody(Addresses.IFADDRMSG);
-    ByteBuffer b = m.buf();
-    int family = b.get(m.body()) & 0xff;
-    int prefixLength = b.get(m.body() + 1) & 0xff;
-    int flags = b.get(m.body() + 2) & 0xff;
-    int scope = b.get(m.body() + 3) & 0xff;
-    int ifindex = b.getInt(m.body() + 4);
-    if (family != Addresses.AF_INET && family != Addresses.AF_INET6) {
-      return null;
-    }
-    Attributes a = m.attributes(Addresses.IFADDRMSG);
-    // IFA_LOCAL is the local end; IFA_ADDRESS is the peer when both are given (point-to-point).
-    InetAddress local = attrAddress(a, Addresses.IFA_LOCAL, "IFA_LOCAL");
-    if (local == null) {
-      local = attrAddress(a, Addresses.IFA_ADDRESS, "IFA_ADDRESS");
-    }
-    if (local == null) {
-      throw malformed("address message without IFA_LOCAL or IFA_ADDRESS");
-    }
-    int size = family == Addresses.AF_INET ? 4 : 16;
-    if (local.getAddress().length != size) {
-      throw malformed("family " + family + " address of " + local.getAddress().length + " bytes");
-    }
-    if (prefixLength > size * 8) {
-      throw malformed("prefix length " + prefixLength + " for family " + family);
-    }
-    if (a.has(Addresses.IFA_FLAGS)) {
-      flags = a.u32(Addresses.IFA_FLAGS, flags);
-    }
-    long valid = FOREVER;
-    long preferred = FOREVER;
-    if (a.has(Addresses.IFA_CACHEINFO)) {
-      if (a.length(Addresses.IFA_CACHEINFO) < 8) {
-        throw malformed("IFA_CACHEINFO of " + a.length(Addresses.IFA_CACHEINFO) + " bytes");
-      }
-      int off = a.offset(Addresses.IFA_CACHEINFO);
-      ByteBuffer ab = a.buffer();
-      preferred = Integer.toUnsignedLong(ab.getInt(off));
-      valid = Integer.toUnsignedLong(ab.getInt(off + 4));
-    }
-    String label = a.has(Addresses.IFA_LABEL) ? a.string(Addresses.IFA_LABEL) : "";
-    String dev = names == null ? null : names.apply(ifindex);
-    return new Address(ifindex, dev, new IpPrefix(local, prefixLength), scope, flags, label, valid, preferred);
-  }
-
-  private static NetlinkException malformed(String detail) {
-    return new NetlinkException(dev.sixkit.netlink.internal.Errno.EBADMSG, "parse netlink message", "",
-        "malformed address message: " + detail);
-  }
-
-  /**
-   * An address attribute, or null when absent. Unlike InetAddress.getByAddress, 16 bytes always
-   * give an Inet6Address: an IPv4-mapped IPv6 address (::ffff:a.b.c.d) stays IPv6.
-   */
-  static InetAddress attrAddress(Attributes a, int type, String what) {
-    byte[] raw = a.bytes(type);
-    return raw == null ? null : fromBytes(raw, what);
-  }
-
-  /** 4 bytes give IPv4, 16 bytes IPv6 (mapped addresses included); other sizes are malformed. */
-  static InetAddress fromBytes(byte[] raw, String what) {
-    try {
-      if (raw.length == 16) {
-        return Inet6Address.getByAddress(null, raw, -1);
-      }
-      if (raw.length == 4) {
-        return InetAddress.getByAddress(raw);
-      }
-    } catch (java.net.UnknownHostException e) {
-      throw new NetlinkException(dev.sixkit.netlink.internal.Errno.EBADMSG, "parse netlink message", "",
-          "malformed message: " + what + ": " + e.getMessage());
-    }
-    throw new NetlinkException(dev.sixkit.netlink.internal.Errno.EBADMSG, "parse netlink message", "",
-        "malformed message: " + what + " holds " + raw.length + " bytes, not an IPv4 or IPv6 address");
-  }
 }

@@ -1,11 +1,11 @@
 package dev.sixkit.netlink;
 
+import static dev.sixkit.netlink.AddressCodec.*;
+
 import dev.sixkit.netlink.internal.Errno;
 import dev.sixkit.netlink.internal.Message;
 import dev.sixkit.netlink.internal.MessageWriter;
 import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,22 +29,6 @@ import java.util.function.IntFunction;
  * immutable.
  */
 public final class Addresses {
-  static final int RTM_NEWADDR = 20;
-  static final int RTM_DELADDR = 21;
-  static final int RTM_GETADDR = 22;
-  static final int IFADDRMSG = 8;
-  static final int IFA_ADDRESS = 1;
-  static final int IFA_LOCAL = 2;
-  static final int IFA_LABEL = 3;
-  static final int IFA_BROADCAST = 4;
-  static final int IFA_ANYCAST = 5;
-  static final int IFA_CACHEINFO = 6;
-  static final int IFA_MULTICAST = 7;
-  static final int IFA_FLAGS = 8;
-  static final int AF_UNSPEC = 0;
-  static final int AF_INET = 2;
-  static final int AF_INET6 = 10;
-  static final int IFNAMSIZ = 16;
 
   private final Netlink nl;
 
@@ -119,7 +103,7 @@ public final class Addresses {
 
     /** Addresses of one interface. */
     public Query dev(String name) {
-      Links.requireName(name);
+      LinkCodec.requireName(name);
       return new Query(family, name, scopes);
     }
 
@@ -139,7 +123,7 @@ public final class Addresses {
       // Strict dump checking accepts only family and index in the header; the kernel filters by index.
       MessageWriter w = new MessageWriter(RTM_GETADDR, 0, 64).u8(family).u8(0).u8(0).u8(0).u32(ifindex);
       IntFunction<String> names = names();
-      List<Address> all = nl.socket().dump(w, "list addresses", object, m -> Address.decode(m, names));
+      List<Address> all = nl.socket().dump(w, "list addresses", object, m -> AddressCodec.decode(m, names));
       List<Address> out = new ArrayList<>(all.size());
       for (Address a : all) {
         if ((ifindex == 0 || a.ifindex() == ifindex) && scopeWanted(a.scope())) {
@@ -172,7 +156,7 @@ public final class Addresses {
 
     /** The interface that carries the address. */
     public Spec dev(String name) {
-      Links.requireName(name);
+      LinkCodec.requireName(name);
       return new Spec(Request.of(prefix, name));
     }
   }
@@ -276,87 +260,4 @@ public final class Addresses {
     }
   }
 
-  /**
-   * The content of one address request, kept apart from the socket so its encoding can be
-   * checked byte by byte. {@code scope} is -1 for the default (host for 127/8, else global).
-   */
-  record Request(IpPrefix prefix, String dev, int flags, int scope, String label, long validLifetime,
-      long preferredLifetime) {
-    static Request of(IpPrefix prefix, String dev) {
-      return new Request(prefix, dev, 0, -1, null, Address.FOREVER, Address.FOREVER);
-    }
-
-    Request withFlags(int f) {
-      return new Request(prefix, dev, f, scope, label, validLifetime, preferredLifetime);
-    }
-
-    String object() {
-      return prefix + " dev " + dev;
-    }
-
-    int effectiveScope() {
-      if (scope >= 0) {
-        return scope;
-      }
-      // As ip does: loopback addresses are host scope, everything else global.
-      return prefix.isV4() && (prefix.address().getAddress()[0] & 0xff) == 127 ? Address.SCOPE_HOST
-          : Address.SCOPE_UNIVERSE;
-    }
-
-    /**
-     * RTM_NEWADDR or RTM_DELADDR: ifaddrmsg, IFA_LOCAL, the label, IFA_ADDRESS (the address again,
-     * as ip sends it for a non-peer address), for IPv4 additions the broadcast address (as
-     * {@code ip addr add ... brd +}), IFA_FLAGS carrying the flags that do not fit the
-     * header's 8 bits (sent whenever flags are set), and IFA_CACHEINFO for finite lifetimes.
-     */
-    MessageWriter encode(int type, int ifindex) {
-      boolean add = type == RTM_NEWADDR;
-      MessageWriter w = new MessageWriter(type, 0, 96)
-          .u8(prefix.family()).u8(prefix.length()).u8(add ? flags & 0xff : 0).u8(add ? effectiveScope() : 0)
-          .u32(ifindex);
-      // Attribute order as ip's, so the bytes can be compared with what ip sends.
-      w.attrAddress(IFA_LOCAL, prefix.address());
-      if (label != null) {
-        w.attrString(IFA_LABEL, label);
-      }
-      w.attrAddress(IFA_ADDRESS, prefix.address());
-      if (add) {
-        InetAddress brd = broadcast(prefix);
-        if (brd != null) {
-          w.attrAddress(IFA_BROADCAST, brd);
-        }
-      }
-      if (add && flags != 0) {
-        w.attrU32(IFA_FLAGS, flags);
-      }
-      if (add && (validLifetime != Address.FOREVER || preferredLifetime != Address.FOREVER)) {
-        w.attr(IFA_CACHEINFO, cacheinfo((int) preferredLifetime, (int) validLifetime));
-      }
-      return w;
-    }
-
-    private static byte[] cacheinfo(int preferred, int valid) {
-      // struct ifa_cacheinfo { u32 ifa_prefered; u32 ifa_valid; u32 cstamp; u32 tstamp; }, host order
-      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.nativeOrder());
-      b.putInt(preferred).putInt(valid).putInt(0).putInt(0);
-      return b.array();
-    }
-
-    /** The IPv4 directed broadcast address for prefixes up to /30; null otherwise. */
-    static InetAddress broadcast(IpPrefix p) {
-      if (!(p.address() instanceof Inet4Address) || p.length() > 30) {
-        return null;
-      }
-      byte[] b = p.address().getAddress();
-      for (int i = 0; i < 4; i++) {
-        int keep = Math.max(0, Math.min(8, p.length() - i * 8));
-        b[i] |= (byte) (0xff >>> keep);
-      }
-      try {
-        return InetAddress.getByAddress(b);
-      } catch (UnknownHostException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-  }
 }

@@ -221,31 +221,31 @@ public final class Events {
     private void decode(Message m) {
       try {
         switch (m.type()) {
-          case Links.RTM_NEWLINK, Links.RTM_DELLINK -> {
-            Link l = Link.decode(m);
+          case LinkCodec.RTM_NEWLINK, LinkCodec.RTM_DELLINK -> {
+            Link l = LinkCodec.decode(m);
             if (l.name() != null) {
               names.put(l.index(), l.name());
             }
             if (groups.contains(Group.LINK)) {
-              pending.add(new Event.LinkEvent(m.type() == Links.RTM_DELLINK, l));
+              pending.add(new Event.LinkEvent(m.type() == LinkCodec.RTM_DELLINK, l));
             }
           }
-          case Neighbours.RTM_NEWNEIGH, Neighbours.RTM_DELNEIGH -> {
-            Neighbour n = Neighbour.decode(m, this::name);
+          case NeighbourCodec.RTM_NEWNEIGH, NeighbourCodec.RTM_DELNEIGH -> {
+            Neighbour n = NeighbourCodec.decode(m, this::name);
             if (n != null) {
-              pending.add(new Event.NeighbourEvent(m.type() == Neighbours.RTM_DELNEIGH, n));
+              pending.add(new Event.NeighbourEvent(m.type() == NeighbourCodec.RTM_DELNEIGH, n));
             }
           }
-          case Addresses.RTM_NEWADDR, Addresses.RTM_DELADDR -> {
-            Address a = Address.decode(m, this::name);
+          case AddressCodec.RTM_NEWADDR, AddressCodec.RTM_DELADDR -> {
+            Address a = AddressCodec.decode(m, this::name);
             if (a != null) {
-              pending.add(new Event.AddressEvent(m.type() == Addresses.RTM_DELADDR, a));
+              pending.add(new Event.AddressEvent(m.type() == AddressCodec.RTM_DELADDR, a));
             }
           }
-          case Routes.RTM_NEWROUTE, Routes.RTM_DELROUTE -> {
-            Route r = Route.decode(m, this::name);
+          case RouteCodec.RTM_NEWROUTE, RouteCodec.RTM_DELROUTE -> {
+            Route r = RouteCodec.decode(m, this::name);
             if (r != null) {
-              pending.add(new Event.RouteEvent(m.type() == Routes.RTM_DELROUTE, r));
+              pending.add(new Event.RouteEvent(m.type() == RouteCodec.RTM_DELROUTE, r));
             }
           }
           default -> {

@@ -34,7 +34,8 @@ public record IpPrefix(InetAddress address, int length) {
     }
     InetAddress a = IpAddresses.parse(t.substring(0, slash));
     String len = t.substring(slash + 1);
-    if (!len.matches("\\d{1,4}")) {
+    // ip reads "/064" as octal (52): a leading zero is refused rather than guessed
+    if (!len.matches("0|[1-9]\\d{0,3}")) {
       throw new NetlinkException(Errno.EINVAL, "parse prefix", t, "'" + len + "' is not a prefix length");
     }
     return new IpPrefix(a, Integer.parseInt(len));

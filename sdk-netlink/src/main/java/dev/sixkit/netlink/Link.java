@@ -1,12 +1,7 @@
 package dev.sixkit.netlink;
 
-import dev.sixkit.netlink.internal.Attributes;
-import dev.sixkit.netlink.internal.Errno;
-import dev.sixkit.netlink.internal.Message;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A network interface as the kernel reports it (RTM_NEWLINK), with what {@code ip -json -d link
@@ -172,89 +167,4 @@ public record Link(int index, String name, String kind, int flags, int mtu, Stri
     return sb.toString();
   }
 
-  private static final String[] OPER = {"UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN", "TESTING", "DORMANT", "UP"};
-  private static final String[] MODES = {"DEFAULT", "DORMANT", "TESTING"};
-  // iproute2 lib/ll_types.c, the types one meets on a host.
-  private static final Map<Integer, String> TYPES = Map.ofEntries(Map.entry(0, "netrom"), Map.entry(1, "ether"),
-      Map.entry(6, "ieee802"), Map.entry(32, "infiniband"), Map.entry(280, "can"), Map.entry(512, "ppp"),
-      Map.entry(768, "ipip"), Map.entry(769, "tunnel6"), Map.entry(772, "loopback"), Map.entry(776, "sit"),
-      Map.entry(778, "gre"), Map.entry(801, "ieee802.11"), Map.entry(803, "ieee802.11/radiotap"),
-      Map.entry(823, "gre6"), Map.entry(824, "netlink"), Map.entry(825, "6lowpan"), Map.entry(65534, "none"),
-      Map.entry(65535, "void"));
-
-  static String linkTypeName(int type) {
-    String n = TYPES.get(type);
-    return n != null ? n : "[" + type + "]";
-  }
-
-  /**
-   * Decodes an RTM_NEWLINK (or RTM_DELLINK) message. Malformed input fails with a
-   * {@link NetlinkException} (EBADMSG) and nothing else.
-   */
-  static Link decode(Message m) {
-    m.requireBody(Links.IFINFOMSG);
-    ByteBuffer b = m.buf();
-    int type = b.getShort(m.body() + 2) & 0xffff;
-    int index = b.getInt(m.body() + 4);
-    int flags = b.getInt(m.body() + 8);
-    Attributes a = m.attributes(Links.IFINFOMSG);
-    String name = a.string(Links.IFLA_IFNAME);
-    if (name == null) {
-      throw new NetlinkException(Errno.EBADMSG, "parse netlink message", "link index " + index,
-          "malformed message: RTM_NEWLINK without IFLA_IFNAME");
-    }
-    String kind = "";
-    String slaveKind = "";
-    Attributes info = a.nested(Links.IFLA_LINKINFO);
-    if (info != null) {
-      kind = orEmpty(info.string(Links.IFLA_INFO_KIND));
-      slaveKind = orEmpty(info.string(Links.IFLA_INFO_SLAVE_KIND));
-    }
-    List<String> alt = new ArrayList<>();
-    if (a.has(Links.IFLA_PROP_LIST)) {
-      int from = a.offset(Links.IFLA_PROP_LIST);
-      Attributes.forEach(b, from, from + a.length(Links.IFLA_PROP_LIST), (t, off, len) -> {
-        if (t == Links.IFLA_ALT_IFNAME) {
-          alt.add(string(b, off, len));
-        }
-      });
-    }
-    int op = a.u8(Links.IFLA_OPERSTATE, 0);
-    int mode = a.u8(Links.IFLA_LINKMODE, 0);
-    return new Link(index, name, kind, flags, a.u32(Links.IFLA_MTU, 0), formatMac(a.bytes(Links.IFLA_ADDRESS)),
-        a.u32(Links.IFLA_MASTER, 0), a.u32(Links.IFLA_LINK, 0), op < OPER.length ? OPER[op] : "UNKNOWN",
-        a.u32(Links.IFLA_LINK_NETNSID, -1), slaveKind, a.u32(Links.IFLA_TXQLEN, 0), a.u32(Links.IFLA_GROUP, 0),
-        orEmpty(a.string(Links.IFLA_IFALIAS)), orEmpty(a.string(Links.IFLA_QDISC)), linkTypeName(type),
-        formatMac(a.bytes(Links.IFLA_BROADCAST)), mode < MODES.length ? MODES[mode] : "MODE" + mode,
-        a.u32(Links.IFLA_MIN_MTU, 0), a.u32(Links.IFLA_MAX_MTU, 0), a.u32(Links.IFLA_PROMISCUITY, 0),
-        a.u32(Links.IFLA_NUM_TX_QUEUES, 0), a.u32(Links.IFLA_NUM_RX_QUEUES, 0), alt);
-  }
-
-  private static String orEmpty(String s) {
-    return s == null ? "" : s;
-  }
-
-  private static String string(ByteBuffer b, int off, int len) {
-    int n = 0;
-    while (n < len && b.get(off + n) != 0) {
-      n++;
-    }
-    byte[] raw = new byte[n];
-    b.get(off, raw);
-    return new String(raw, java.nio.charset.StandardCharsets.UTF_8);
-  }
-
-  static String formatMac(byte[] raw) {
-    if (raw == null) {
-      return "";
-    }
-    StringBuilder sb = new StringBuilder(raw.length * 3);
-    for (byte x : raw) {
-      if (sb.length() > 0) {
-        sb.append(':');
-      }
-      sb.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
-    }
-    return sb.toString();
-  }
 }

@@ -73,7 +73,7 @@ public final class Multicast {
       }
       m.requireBody(IFADDRMSG);
       int family = m.buf().get(m.body()) & 0xff;
-      if (family != Neighbours.AF_INET6 && family != Neighbours.AF_INET) {
+      if (family != NeighbourCodec.AF_INET6 && family != NeighbourCodec.AF_INET) {
         return;
       }
       int ifindex = m.buf().getInt(m.body() + 4);
@@ -82,7 +82,7 @@ public final class Multicast {
       if (g == null) {
         return;
       }
-      if (a.length(IFA_MULTICAST) != (family == Neighbours.AF_INET ? 4 : 16)) {
+      if (a.length(IFA_MULTICAST) != (family == NeighbourCodec.AF_INET ? 4 : 16)) {
         throw new NetlinkException(Errno.EBADMSG, "parse multicast membership", IpAddresses.format(g),
             "malformed message: a family " + family + " group of " + a.length(IFA_MULTICAST) + " bytes");
       }

@@ -1,8 +1,5 @@
 package dev.sixkit.netlink;
 
-import dev.sixkit.netlink.internal.Attributes;
-import dev.sixkit.netlink.internal.Errno;
-import dev.sixkit.netlink.internal.Message;
 import java.net.InetAddress;
 
 /**
@@ -72,31 +69,4 @@ public record Neighbour(InetAddress address, int ifindex, String device, String 
     return sb.toString();
   }
 
-  /** Decodes RTM_NEWNEIGH; device names come from {@code names} (index to name) when given. */
-  static Neighbour decode(Message m, java.util.function.IntFunction<String> names) {
-    m.requireBody(Neighbours.NDMSG);
-    int family = m.buf().get(m.body()) & 0xff;
-    if (family != Neighbours.AF_INET && family != Neighbours.AF_INET6) {
-      return null; // bridge FDB entries (AF_BRIDGE) may carry an NDA_DST that is a tunnel endpoint
-    }
-    int ifindex = m.buf().getInt(m.body() + 4);
-    int state = m.buf().getShort(m.body() + 8) & 0xffff;
-    int flags = m.buf().get(m.body() + 10) & 0xff;
-    Attributes a = m.attributes(Neighbours.NDMSG);
-    InetAddress dst = a.address(Neighbours.NDA_DST);
-    if (dst == null) {
-      return null; // nothing to name the entry by
-    }
-    if (a.length(Neighbours.NDA_DST) != (family == Neighbours.AF_INET ? 4 : 16)) {
-      throw new NetlinkException(Errno.EBADMSG, "parse neighbour", IpAddresses.format(dst),
-          "malformed message: a family " + family + " neighbour carries a " + a.length(Neighbours.NDA_DST)
-              + "-byte address");
-    }
-    if (a.has(Neighbours.NDA_FLAGS_EXT)) {
-      flags |= a.u32(Neighbours.NDA_FLAGS_EXT, 0) << 8;
-    }
-    String dev = names == null || ifindex == 0 ? "" : names.apply(ifindex);
-    return new Neighbour(dst, ifindex, dev == null ? "" : dev, Link.formatMac(a.bytes(Neighbours.NDA_LLADDR)),
-        NudState.of(state), flags, a.u8(Neighbours.NDA_PROTOCOL, 0));
-  }
 }

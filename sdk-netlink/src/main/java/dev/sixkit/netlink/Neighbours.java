@@ -1,5 +1,7 @@
 package dev.sixkit.netlink;
 
+import static dev.sixkit.netlink.NeighbourCodec.*;
+
 import dev.sixkit.netlink.internal.Errno;
 import dev.sixkit.netlink.internal.Message;
 import dev.sixkit.netlink.internal.MessageWriter;
@@ -28,30 +30,11 @@ import java.util.function.IntFunction;
  * immutable.
  */
 public final class Neighbours {
-  static final int RTM_NEWNEIGH = 28;
-  static final int RTM_DELNEIGH = 29;
-  static final int RTM_GETNEIGH = 30;
-  static final int NDMSG = 12;
-  static final int NDA_DST = 1;
-  static final int NDA_LLADDR = 2;
-  static final int NDA_CACHEINFO = 3;
-  static final int NDA_PROBES = 4;
-  static final int NDA_IFINDEX = 8;
-  static final int NDA_MASTER = 9;
-  static final int NDA_PROTOCOL = 12;
-  static final int NDA_FLAGS_EXT = 15;
-  static final int AF_UNSPEC = 0;
-  static final int AF_INET = 2;
-  static final int AF_INET6 = 10;
 
   private final Netlink nl;
 
   Neighbours(Netlink nl) {
     this.nl = nl;
-  }
-
-  static MessageWriter header(int type, int family, int ifindex, int state, int flags) {
-    return new MessageWriter(type, 0, 64).u8(family).u8(0).u16(0).u32(ifindex).u16(state).u8(flags).u8(0);
   }
 
   /** Every ordinary (non-proxy) neighbour entry, both families. */
@@ -66,7 +49,7 @@ public final class Neighbours {
 
   /** Proxy entries: listing and flushing. */
   public ProxyQuery proxies() {
-    return new ProxyQuery(AF_UNSPEC, null);
+    return new ProxyQuery(AF_UNSPEC, null, 0);
   }
 
   /**
@@ -106,6 +89,18 @@ public final class Neighbours {
     return byIndex::get;
   }
 
+  /**
+   * Device names for a listing: a listing of one device needs only that device's name (known
+   * when it was given by name, else one lookup by index), not a dump of every link.
+   */
+  private IntFunction<String> namesFor(int ifindex, String dev) {
+    if (ifindex == 0) {
+      return names();
+    }
+    String name = dev != null ? dev : nl.links().find(ifindex).map(Link::name).orElse("");
+    return i -> i == ifindex ? name : null;
+  }
+
   /** The device's index; ENODEV names the operation that needed it, not just the lookup. */
   private int resolve(String dev, String op, String object) {
     try {
@@ -141,7 +136,7 @@ public final class Neighbours {
 
     /** Entries on one device. */
     public Query dev(String name) {
-      Links.requireName(name);
+      LinkCodec.requireName(name);
       return new Query(family, name, address, states);
     }
 
@@ -163,12 +158,12 @@ public final class Neighbours {
       if (ifindex != 0) {
         w.attrU32(NDA_IFINDEX, ifindex);
       }
-      IntFunction<String> names = names();
+      IntFunction<String> names = namesFor(ifindex, dev);
       List<Neighbour> all = nl.socket().dump(w, "list neighbours", dev == null ? "" : "dev " + dev,
-          m -> m.type() == RTM_NEWNEIGH ? Neighbour.decode(m, names) : null);
+          m -> m.type() == RTM_NEWNEIGH ? NeighbourCodec.decode(m, names) : null);
       List<Neighbour> out = new ArrayList<>(all.size());
       for (Neighbour n : all) {
-        if (n.isProxy() || (address != null && !address.equals(n.address()))
+        if (n.isProxy() || (ifindex != 0 && n.ifindex() != ifindex) || (address != null && !address.equals(n.address()))
             || (!states.isEmpty() && !states.contains(n.state()))) {
           continue;
         }
@@ -182,31 +177,47 @@ public final class Neighbours {
   public final class ProxyQuery {
     private final int family;
     private final String dev;
+    private final int ifindex; // 0: by name or none
 
-    private ProxyQuery(int family, String dev) {
+    private ProxyQuery(int family, String dev, int ifindex) {
       this.family = family;
       this.dev = dev;
+      this.ifindex = ifindex;
+    }
+
+    private String object() {
+      return dev != null ? "dev " + dev : ifindex != 0 ? "dev index " + ifindex : "";
     }
 
     /** IPv6 (NDP) proxy entries only, as {@code ip -6 neigh show proxy}. */
     public ProxyQuery ipv6() {
-      return new ProxyQuery(AF_INET6, dev);
+      return new ProxyQuery(AF_INET6, dev, ifindex);
     }
 
     /** IPv4 (ARP) proxy entries only. */
     public ProxyQuery ipv4() {
-      return new ProxyQuery(AF_INET, dev);
+      return new ProxyQuery(AF_INET, dev, ifindex);
     }
 
     /** Proxy entries on one device. */
     public ProxyQuery dev(String name) {
-      Links.requireName(name);
-      return new ProxyQuery(family, name);
+      LinkCodec.requireName(name);
+      return new ProxyQuery(family, name, 0);
+    }
+
+    /** Proxy entries on one device, by index: no name lookup before the dump. */
+    public ProxyQuery dev(int index) {
+      if (index <= 0) {
+        throw new NetlinkException(Errno.EINVAL, "list proxy neighbours", "index " + index,
+            "an interface index is positive");
+      }
+      return new ProxyQuery(family, null, index);
     }
 
     /** Proxy entries as the kernel dumps them. */
     public List<Neighbour> list() {
-      return listProxies(family, dev == null ? 0 : resolve(dev, "list proxy neighbours", "dev " + dev), dev);
+      int idx = ifindex != 0 ? ifindex : dev == null ? 0 : resolve(dev, "list proxy neighbours", object());
+      return listProxies(family, idx, dev, object());
     }
 
     /**
@@ -222,7 +233,7 @@ public final class Neighbours {
           gone.add(n);
         } catch (NetlinkException e) {
           if (e.errno() != Errno.ENOENT) {
-            throw new NetlinkException(e.errno(), "flush proxy neighbours", dev == null ? "" : "dev " + dev,
+            throw new NetlinkException(e.errno(), "flush proxy neighbours", object(),
                 e.kernelMessage().orElse(e.getMessage()) + " (deleted " + gone.size() + " before this)", e);
           }
         }
@@ -231,14 +242,14 @@ public final class Neighbours {
     }
   }
 
-  private List<Neighbour> listProxies(int family, int ifindex, String dev) {
+  private List<Neighbour> listProxies(int family, int ifindex, String dev, String object) {
     MessageWriter w = header(RTM_GETNEIGH, family, 0, 0, Neighbour.NTF_PROXY);
     if (ifindex != 0) {
       w.attrU32(NDA_IFINDEX, ifindex);
     }
-    IntFunction<String> names = names();
-    List<Neighbour> all = nl.socket().dump(w, "list proxy neighbours", dev == null ? "" : "dev " + dev,
-        m -> m.type() == RTM_NEWNEIGH ? Neighbour.decode(m, names) : null);
+    IntFunction<String> names = namesFor(ifindex, dev);
+    List<Neighbour> all = nl.socket().dump(w, "list proxy neighbours", object,
+        m -> m.type() == RTM_NEWNEIGH ? NeighbourCodec.decode(m, names) : null);
     // Older kernels ignore the NDA_IFINDEX filter for the proxy table: filter here too.
     List<Neighbour> out = new ArrayList<>(all.size());
     for (Neighbour n : all) {
@@ -271,7 +282,7 @@ public final class Neighbours {
 
     /** The device the kernel answers on (the uplink, such as eth0). */
     public ProxyEntry dev(String name) {
-      Links.requireName(name);
+      LinkCodec.requireName(name);
       return new ProxyEntry(address, name, -1, 0);
     }
 
@@ -367,7 +378,7 @@ public final class Neighbours {
     }
 
     public Entry dev(String name) {
-      Links.requireName(name);
+      LinkCodec.requireName(name);
       return new Entry(address, name, null, NudState.PERMANENT, 0, 0);
     }
   }

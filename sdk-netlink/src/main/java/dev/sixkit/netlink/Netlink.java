@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
 public final class Netlink implements AutoCloseable {
   private final Netns netns;
   private final NamespaceThread thread;
-  private final NetlinkSocket socket;
+  private final Connection socket;
   private final Links links;
   private final Addresses addresses;
   private final Routes routes;
@@ -32,9 +32,13 @@ public final class Netlink implements AutoCloseable {
   private final Sysctls sysctls;
 
   private Netlink(Netns netns, NamespaceThread thread) {
+    this(netns, thread, thread.call(() -> NetlinkSocket.open(LibC.NETLINK_ROUTE)));
+  }
+
+  private Netlink(Netns netns, NamespaceThread thread, Connection connection) {
     this.netns = netns;
     this.thread = thread;
-    this.socket = thread.call(() -> NetlinkSocket.open(LibC.NETLINK_ROUTE));
+    this.socket = connection;
     this.links = new Links(this);
     this.addresses = new Addresses(this);
     this.routes = new Routes(this);
@@ -64,6 +68,18 @@ public final class Netlink implements AutoCloseable {
       t.close();
       throw e;
     }
+  }
+
+  /**
+   * A client whose families talk to {@code connection} instead of a kernel socket: for unit
+   * tests, with the fake connection of the sdk-netlink test jar (captured kernel answers, request
+   * counts). It belongs to no namespace: {@link #sysctls()}, {@link #sockets()},
+   * {@link #events} and {@link #inNamespace} fail with UnsupportedOperationException. Closing the
+   * client closes the connection.
+   */
+  public static Netlink over(Connection connection) {
+    java.util.Objects.requireNonNull(connection, "connection");
+    return new Netlink(Netns.current(), null, connection);
   }
 
   public Netns netns() {
@@ -110,17 +126,23 @@ public final class Netlink implements AutoCloseable {
 
   /** Runs work on this client's namespace thread (in its namespace). */
   public <T> T inNamespace(Callable<T> work) {
+    if (thread == null) {
+      throw new UnsupportedOperationException("this client runs over a test connection and has no namespace");
+    }
     return thread.call(work);
   }
 
-  NetlinkSocket socket() {
+  /** The transport every family request goes through. */
+  Connection socket() {
     return socket;
   }
 
   @Override
   public void close() {
     socket.close();
-    thread.close();
+    if (thread != null) {
+      thread.close();
+    }
   }
 
   @Override

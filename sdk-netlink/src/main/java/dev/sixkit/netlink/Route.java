@@ -1,12 +1,8 @@
 package dev.sixkit.netlink;
 
-import dev.sixkit.netlink.internal.Attributes;
 import dev.sixkit.netlink.internal.Errno;
-import dev.sixkit.netlink.internal.Message;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
-import java.util.function.IntFunction;
 
 /**
  * A route as the kernel reports it (RTM_NEWROUTE), from a listing or a lookup.
@@ -63,6 +59,9 @@ public record Route(IpPrefix destination, InetAddress gateway, int ifindex, Stri
 
   public Route {
     device = device == null ? "" : device;
+    if (table < 0 && table >= Integer.MIN_VALUE) {
+      table = Integer.toUnsignedLong((int) table); // an int id read as unsigned, as everywhere else
+    }
     if (table < 0 || table > TABLE_MAX) {
       throw new NetlinkException(dev.sixkit.netlink.internal.Errno.EINVAL, "route", destination + " table " + table,
           "a table id is 0 to " + TABLE_MAX);
@@ -171,100 +170,4 @@ public record Route(IpPrefix destination, InetAddress gateway, int ifindex, Stri
     return sb.toString();
   }
 
-  /**
-   * Decodes RTM_NEWROUTE (or RTM_DELROUTE, for events); device names come from {@code names}
-   * when given. Returns null for other message types and for families other than IPv4 and IPv6
-   * (multicast routing tables, MPLS). Malformed input fails with NetlinkException EBADMSG.
-   */
-  static Route decode(Message m, IntFunction<String> names) {
-    if (m.type() != Routes.RTM_NEWROUTE && m.type() != Routes.RTM_DELROUTE) {
-      return null;
-    }
-    m.requireBody(Routes.RTMSG);
-    ByteBuffer b = m.buf();
-    int at = m.body();
-    int family = b.get(at) & 0xff;
-    int dstLen = b.get(at + 1) & 0xff;
-    int table = b.get(at + 4) & 0xff;
-    int protocol = b.get(at + 5) & 0xff;
-    int scope = b.get(at + 6) & 0xff;
-    int type = b.get(at + 7) & 0xff;
-    if (family != Routes.AF_INET && family != Routes.AF_INET6) {
-      return null;
-    }
-    int size = family == Routes.AF_INET ? 4 : 16;
-    if (dstLen > size * 8) {
-      throw malformed("destination length " + dstLen + " for family " + family);
-    }
-    Attributes a = m.attributes(Routes.RTMSG);
-    InetAddress dst = Address.attrAddress(a, Routes.RTA_DST, "RTA_DST");
-    if (dst == null) {
-      dst = zero(size);
-    } else if (dst.getAddress().length != size) {
-      throw malformed("family " + family + " destination of " + dst.getAddress().length + " bytes");
-    }
-    if (a.has(Routes.RTA_TABLE)) {
-      table = a.u32(Routes.RTA_TABLE, table);
-    }
-    int ifindex = a.u32(Routes.RTA_OIF, 0);
-    InetAddress gateway = Address.attrAddress(a, Routes.RTA_GATEWAY, "RTA_GATEWAY");
-    if (gateway == null && a.has(Routes.RTA_VIA)) {
-      gateway = via(a.bytes(Routes.RTA_VIA));
-    }
-    if (gateway == null && ifindex == 0 && a.has(Routes.RTA_MULTIPATH)) {
-      // Only the first hop fits this record; enough to say where the traffic goes.
-      int[] oif = {0};
-      InetAddress[] gw = {null};
-      firstHop(a, oif, gw);
-      ifindex = oif[0];
-      gateway = gw[0];
-    }
-    InetAddress prefsrc = Address.attrAddress(a, Routes.RTA_PREFSRC, "RTA_PREFSRC");
-    String dev = names == null || ifindex == 0 ? null : names.apply(ifindex);
-    return new Route(new IpPrefix(dst, dstLen), gateway, ifindex, dev, a.u32(Routes.RTA_PRIORITY, 0),
-        Integer.toUnsignedLong(table),
-        protocol, scope, type, prefsrc);
-  }
-
-  private static void firstHop(Attributes a, int[] oif, InetAddress[] gw) {
-    int off = a.offset(Routes.RTA_MULTIPATH);
-    int end = off + a.length(Routes.RTA_MULTIPATH);
-    ByteBuffer b = a.buffer();
-    // struct rtnexthop { u16 rtnh_len; u8 rtnh_flags; u8 rtnh_hops; s32 rtnh_ifindex; } then attributes
-    if (end - off < 8) {
-      return;
-    }
-    int len = b.getShort(off) & 0xffff;
-    if (len < 8 || off + len > end) {
-      throw malformed("nexthop of length " + len + " in RTA_MULTIPATH of " + (end - off) + " bytes");
-    }
-    oif[0] = b.getInt(off + 4);
-    Attributes hop = Attributes.parse(b, off + 8, off + len);
-    gw[0] = Address.attrAddress(hop, Routes.RTA_GATEWAY, "RTA_GATEWAY");
-    if (gw[0] == null && hop.has(Routes.RTA_VIA)) {
-      gw[0] = via(hop.bytes(Routes.RTA_VIA));
-    }
-  }
-
-  /** struct rtvia { u16 family; u8 addr[]; }: an IPv6 next hop for an IPv4 route. */
-  private static InetAddress via(byte[] raw) {
-    if (raw.length < 2) {
-      throw malformed("RTA_VIA of " + raw.length + " bytes");
-    }
-    int n = raw.length - 2;
-    if (n != 4 && n != 16) {
-      throw malformed("RTA_VIA address of " + n + " bytes");
-    }
-    byte[] addr = new byte[n];
-    System.arraycopy(raw, 2, addr, 0, n);
-    return Address.fromBytes(addr, "RTA_VIA");
-  }
-
-  private static InetAddress zero(int size) {
-    return Address.fromBytes(new byte[size], "zero address");
-  }
-
-  private static NetlinkException malformed(String detail) {
-    return new NetlinkException(Errno.EBADMSG, "parse netlink message", "", "malformed route message: " + detail);
-  }
 }

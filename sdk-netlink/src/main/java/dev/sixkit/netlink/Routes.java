@@ -1,5 +1,7 @@
 package dev.sixkit.netlink;
 
+import static dev.sixkit.netlink.RouteCodec.*;
+
 import dev.sixkit.netlink.internal.Errno;
 import dev.sixkit.netlink.internal.Message;
 import dev.sixkit.netlink.internal.MessageWriter;
@@ -27,29 +29,6 @@ import java.util.function.IntFunction;
  * client's serialised socket; step objects are immutable.
  */
 public final class Routes {
-  static final int RTM_NEWROUTE = 24;
-  static final int RTM_DELROUTE = 25;
-  static final int RTM_GETROUTE = 26;
-  static final int RTMSG = 12;
-  static final int RTA_DST = 1;
-  static final int RTA_SRC = 2;
-  static final int RTA_IIF = 3;
-  static final int RTA_OIF = 4;
-  static final int RTA_GATEWAY = 5;
-  static final int RTA_PRIORITY = 6;
-  static final int RTA_PREFSRC = 7;
-  static final int RTA_METRICS = 8;
-  static final int RTA_MULTIPATH = 9;
-  static final int RTA_CACHEINFO = 12;
-  static final int RTA_TABLE = 15;
-  static final int RTA_VIA = 18;
-  static final int RTA_PREF = 20;
-  static final int AF_UNSPEC = 0;
-  static final int AF_INET = 2;
-  static final int AF_INET6 = 10;
-  static final int RTM_F_CLONED = 0x200;
-  static final int RTM_F_LOOKUP_TABLE = 0x1000;
-  static final int RTNH_F_ONLINK = 0x4;
 
   private final Netlink nl;
 
@@ -172,7 +151,7 @@ public final class Routes {
 
     /** Routes through one device. */
     public Query dev(String name) {
-      Links.requireName(name);
+      LinkCodec.requireName(name);
       return new Query(family, table, name);
     }
 
@@ -198,7 +177,7 @@ public final class Routes {
       }
       List<Route> all;
       try {
-        all = nl.socket().dump(w, "list routes", object, m -> Route.decode(m, names));
+        all = nl.socket().dump(w, "list routes", object, m -> RouteCodec.decode(m, names));
       } catch (NetlinkException e) {
         if (table != 0 && e.errno() == Errno.ENOENT) {
           return List.of(); // "FIB table does not exist": a table nobody filled is an empty table
@@ -351,7 +330,7 @@ public final class Routes {
 
     /** The output device. */
     public Spec dev(String name) {
-      Links.requireName(name);
+      LinkCodec.requireName(name);
       return new Spec(r.with(r.gateway(), name, r.metric(), r.table(), r.source(), r.onlink()));
     }
 
@@ -476,7 +455,7 @@ public final class Routes {
 
     /** Looks up as if the packet left through this device (needed for link-local destinations). */
     public Lookup dev(String name) {
-      Links.requireName(name);
+      LinkCodec.requireName(name);
       return new Lookup(destination, name, from);
     }
 
@@ -500,7 +479,7 @@ public final class Routes {
       int ifindex = dev == null ? 0 : resolve(dev, op, object());
       MessageWriter w = encodeLookup(destination, from, ifindex);
       IntFunction<String> names = names();
-      List<Route> r = nl.socket().requestReplies(w, op, object(), m -> Route.decode(m, names));
+      List<Route> r = nl.socket().requestReplies(w, op, object(), m -> RouteCodec.decode(m, names));
       if (r.isEmpty()) {
         throw new NetlinkException(Errno.ENOENT, op, object(), "the kernel answered without a route");
       }
@@ -508,119 +487,4 @@ public final class Routes {
     }
   }
 
-  /**
-   * RTM_GETROUTE for one destination, as ip route get sends it under strict checking: a host
-   * length, RTA_DST, and RTM_F_LOOKUP_TABLE for IPv4 only (the IPv6 strict check refuses that
-   * flag, and IPv6 answers report the real table anyway).
-   */
-  static MessageWriter encodeLookup(InetAddress destination, InetAddress from, int ifindex) {
-    boolean v4 = destination instanceof Inet4Address;
-    int host = v4 ? 32 : 128;
-    MessageWriter w = new MessageWriter(RTM_GETROUTE, 0, 96).u8(IpAddresses.family(destination)).u8(host)
-        .u8(from == null ? 0 : host).u8(0).u8(0).u8(0).u8(0).u8(0).u32(v4 ? RTM_F_LOOKUP_TABLE : 0);
-    w.attrAddress(RTA_DST, destination);
-    if (from != null) {
-      w.attrAddress(RTA_SRC, from);
-    }
-    if (ifindex != 0) {
-      w.attrU32(RTA_OIF, ifindex);
-    }
-    return w;
-  }
-
-  /**
-   * The content of one route request, kept apart from the socket so its encoding can be checked
-   * byte by byte. {@code metric} is -1 when not set, {@code table} 0 for main.
-   */
-  record Request(IpPrefix destination, InetAddress gateway, String dev, long metric, long table,
-      InetAddress source, boolean onlink, int protocol, int type) {
-    /** {@code protocol} -1: boot for an add, any for a delete; {@code type} 0: unicast for an add, any for a delete. */
-    Request(IpPrefix destination, InetAddress gateway, String dev, long metric, long table, InetAddress source,
-        boolean onlink) {
-      this(destination, gateway, dev, metric, table, source, onlink, -1, 0);
-    }
-
-    static Request of(IpPrefix destination) {
-      return new Request(destination, null, null, -1, 0, null, false);
-    }
-
-    Request with(InetAddress gw, String d, long m, long t, InetAddress src, boolean on) {
-      return new Request(destination, gw, d, m, t, src, on, protocol, type);
-    }
-
-    Request withProtocol(int p) {
-      return new Request(destination, gateway, dev, metric, table, source, onlink, p, type);
-    }
-
-    Request withType(int t) {
-      return new Request(destination, gateway, dev, metric, table, source, onlink, protocol, t);
-    }
-
-    String object() {
-      StringBuilder sb = new StringBuilder();
-      if (type != 0 && type != Route.TYPE_UNICAST) {
-        sb.append(Route.typeName(type)).append(' ');
-      }
-      sb.append(destination);
-      if (gateway != null) {
-        sb.append(" via ").append(IpAddresses.format(gateway));
-      }
-      if (dev != null) {
-        sb.append(" dev ").append(dev);
-      }
-      if (table != 0 && table != Route.TABLE_MAIN) {
-        sb.append(" table ").append(Route.tableName(table));
-      }
-      if (metric >= 0) {
-        sb.append(" metric ").append(metric);
-      }
-      if (protocol >= 0) {
-        sb.append(" proto ").append(Protocols.name(protocol));
-      }
-      return sb.toString();
-    }
-
-    /**
-     * RTM_NEWROUTE or RTM_DELROUTE as ip route builds them: rtmsg with the table (or
-     * RT_TABLE_UNSPEC and RTA_TABLE above 255), protocol boot, scope universe (link for an IPv4
-     * route without gateway), type unicast; a delete leaves protocol and type open and uses
-     * scope nowhere so it matches any. Then RTA_DST, RTA_GATEWAY, RTA_PRIORITY, RTA_PREFSRC,
-     * RTA_TABLE, RTA_OIF as set.
-     */
-    MessageWriter encode(int type, int ifindex) {
-      boolean del = type == RTM_DELROUTE;
-      long t = table == 0 ? Route.TABLE_MAIN : table;
-      boolean small = t < 256;
-      int rtype = this.type != 0 ? this.type : del ? Route.TYPE_UNSPEC : Route.TYPE_UNICAST;
-      int proto = protocol >= 0 ? protocol : del ? Route.PROTO_UNSPEC : Route.PROTO_BOOT;
-      // As ip route: only unicast (or, for a delete, unspecified) routes get scope link or nowhere.
-      int scope = rtype != Route.TYPE_UNICAST && rtype != Route.TYPE_UNSPEC ? Address.SCOPE_UNIVERSE
-          : del ? Address.SCOPE_NOWHERE
-          : (!destination.isV4() || gateway != null ? Address.SCOPE_UNIVERSE : Address.SCOPE_LINK);
-      MessageWriter w = new MessageWriter(type, 0, 128)
-          .u8(destination.family()).u8(destination.length()).u8(0).u8(0)
-          .u8(small ? (int) t : Route.TABLE_UNSPEC).u8(proto).u8(scope).u8(rtype)
-          .u32(onlink ? RTNH_F_ONLINK : 0);
-      // Attribute order as ip's, so the bytes can be compared with what ip sends.
-      if (destination.length() > 0) {
-        w.attrAddress(RTA_DST, destination.address());
-      }
-      if (gateway != null) {
-        w.attrAddress(RTA_GATEWAY, gateway);
-      }
-      if (metric >= 0) {
-        w.attrU32(RTA_PRIORITY, (int) metric);
-      }
-      if (source != null) {
-        w.attrAddress(RTA_PREFSRC, source);
-      }
-      if (!small) {
-        w.attrU32(RTA_TABLE, (int) t);
-      }
-      if (ifindex != 0) {
-        w.attrU32(RTA_OIF, ifindex);
-      }
-      return w;
-    }
-  }
 }

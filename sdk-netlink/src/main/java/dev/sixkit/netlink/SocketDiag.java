@@ -50,8 +50,8 @@ public final class SocketDiag {
   /** TCP sockets in LISTEN state, IPv4 and IPv6, sorted by port then address (like {@code ss -ltnp}). */
   public List<Socket> tcpListeners() {
     List<Socket> out = new ArrayList<>();
-    out.addAll(dump(Neighbours.AF_INET, 1 << TCP_LISTEN));
-    out.addAll(dump(Neighbours.AF_INET6, 1 << TCP_LISTEN));
+    out.addAll(dump(NeighbourCodec.AF_INET, 1 << TCP_LISTEN));
+    out.addAll(dump(NeighbourCodec.AF_INET6, 1 << TCP_LISTEN));
     Map<Long, List<Socket.Owner>> owners = owners(out.stream().map(Socket::inode).collect(java.util.stream.Collectors.toSet()));
     List<Socket> withOwners = new ArrayList<>(out.size());
     for (Socket s : out) {
@@ -68,7 +68,7 @@ public final class SocketDiag {
   }
 
   private List<Socket> dump(int family, int states) {
-    String what = family == Neighbours.AF_INET ? "tcp/ipv4" : "tcp/ipv6";
+    String what = family == NeighbourCodec.AF_INET ? "tcp/ipv4" : "tcp/ipv6";
     NetlinkSocket s = nl.inNamespace(() -> NetlinkSocket.open(LibC.NETLINK_SOCK_DIAG));
     try {
       MessageWriter w = new MessageWriter(SOCK_DIAG_BY_FAMILY, 0, 128).u8(family).u8(IPPROTO_TCP).u8(0).u8(0)
@@ -91,7 +91,7 @@ public final class SocketDiag {
     ByteBuffer b = m.buf();
     int at = m.body();
     int family = b.get(at) & 0xff;
-    if (family != Neighbours.AF_INET && family != Neighbours.AF_INET6) {
+    if (family != NeighbourCodec.AF_INET && family != NeighbourCodec.AF_INET6) {
       throw new NetlinkException(Errno.EBADMSG, "parse socket", "family " + family, "malformed message: not an inet socket");
     }
     int state = b.get(at + 1) & 0xff;
@@ -105,18 +105,18 @@ public final class SocketDiag {
     int uid = b.getInt(at + 64);
     long inode = b.getInt(at + 68) & 0xffffffffL;
     String st = state < TCP_STATES.length ? TCP_STATES[state] : Integer.toString(state);
-    boolean v6Only = family == Neighbours.AF_INET6 && m.attributes(INET_DIAG_MSG).u8(INET_DIAG_SKV6ONLY, 0) != 0;
-    return new Socket("tcp", family == Neighbours.AF_INET ? 4 : 6, st, src, sport, dst, dport, ifindex, inode, uid, rq,
+    boolean v6Only = family == NeighbourCodec.AF_INET6 && m.attributes(INET_DIAG_MSG).u8(INET_DIAG_SKV6ONLY, 0) != 0;
+    return new Socket("tcp", family == NeighbourCodec.AF_INET ? 4 : 6, st, src, sport, dst, dport, ifindex, inode, uid, rq,
         wq, List.of(), v6Only);
   }
 
   private static InetAddress address(ByteBuffer b, int at, int family) {
-    byte[] raw = new byte[family == Neighbours.AF_INET ? 4 : 16];
+    byte[] raw = new byte[family == NeighbourCodec.AF_INET ? 4 : 16];
     for (int i = 0; i < raw.length; i++) {
       raw[i] = b.get(at + i);
     }
     try {
-      return family == Neighbours.AF_INET ? InetAddress.getByAddress(raw)
+      return family == NeighbourCodec.AF_INET ? InetAddress.getByAddress(raw)
           : java.net.Inet6Address.getByAddress(null, raw, -1);
     } catch (UnknownHostException e) {
       throw new NetlinkException(Errno.EBADMSG, "parse socket", "address", "malformed address", e);

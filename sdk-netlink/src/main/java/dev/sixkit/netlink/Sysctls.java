@@ -54,7 +54,7 @@ public final class Sysctls {
    * when the namespace has no such interface.
    */
   public Ipv6Conf ipv6(String ifname) {
-    Links.requireName(ifname);
+    LinkCodec.requireName(ifname);
     Ipv6Conf c = new Ipv6Conf(ifname);
     nl.inNamespace(() -> {
       requireDevice("ipv6", ifname, "open IPv6 settings", ifname);
@@ -100,7 +100,7 @@ public final class Sysctls {
     String[] parts = key.split("\\.");
     if (parts.length >= 5 && (parts[1].equals("ipv4") || parts[1].equals("ipv6")) && PER_DEVICE.contains(parts[2])
         && !parts[3].equals("all") && !parts[3].equals("default")) {
-      Links.requireName(parts[3]);
+      LinkCodec.requireName(parts[3]);
     }
     return PROC.resolve(String.join("/", parts));
   }

@@ -60,8 +60,8 @@ class AddressCodecTest {
   @Test
   void newAddressIpv6NodadLayout() {
     byte[] addr = IpAddresses.parse("2001:db8::2").getAddress();
-    byte[] got = Addresses.Request.of(IpPrefix.parse("2001:db8::2/64"), "eth0").withFlags(Address.IFA_F_NODAD)
-        .encode(Addresses.RTM_NEWADDR, 3).flags(REQUEST_FLAGS).toBytes();
+    byte[] got = AddressCodec.Request.of(IpPrefix.parse("2001:db8::2/64"), "eth0").withFlags(Address.IFA_F_NODAD)
+        .encode(AddressCodec.RTM_NEWADDR, 3).flags(REQUEST_FLAGS).toBytes();
 
     ByteBuffer b = expect(72);
     header(b, 72, 20, 0x605);
@@ -83,8 +83,8 @@ class AddressCodecTest {
 
   @Test
   void newAddressIpv4IsWhatIpSends() {
-    byte[] got = new Addresses.Request(IpPrefix.parse("127.10.0.1/24"), "eth0", 0, -1, "eth0:web", Address.FOREVER,
-        Address.FOREVER).encode(Addresses.RTM_NEWADDR, 3).flags(REQUEST_FLAGS).toBytes();
+    byte[] got = new AddressCodec.Request(IpPrefix.parse("127.10.0.1/24"), "eth0", 0, -1, "eth0:web", Address.FOREVER,
+        Address.FOREVER).encode(AddressCodec.RTM_NEWADDR, 3).flags(REQUEST_FLAGS).toBytes();
     ByteBuffer b = expect(64);
     header(b, 64, 20, 0x605);
     b.put((byte) 2).put((byte) 24).put((byte) 0).put((byte) Address.SCOPE_HOST).putInt(3);
@@ -102,8 +102,8 @@ class AddressCodecTest {
 
   @Test
   void deleteCarriesOnlyTheAddress() {
-    byte[] got = Addresses.Request.of(IpPrefix.parse("127.10.0.1/24"), "eth0").withFlags(Address.IFA_F_NOPREFIXROUTE)
-        .encode(Addresses.RTM_DELADDR, 7).flags(Message.NLM_F_REQUEST | Message.NLM_F_ACK).toBytes();
+    byte[] got = AddressCodec.Request.of(IpPrefix.parse("127.10.0.1/24"), "eth0").withFlags(Address.IFA_F_NOPREFIXROUTE)
+        .encode(AddressCodec.RTM_DELADDR, 7).flags(Message.NLM_F_REQUEST | Message.NLM_F_ACK).toBytes();
     ByteBuffer b = expect(40);
     header(b, 40, 21, 0x5);
     b.put((byte) 2).put((byte) 24).put((byte) 0).put((byte) 0).putInt(7);
@@ -114,8 +114,8 @@ class AddressCodecTest {
 
   @Test
   void lifetimesTravelInCacheinfo() {
-    byte[] got = new Addresses.Request(IpPrefix.parse("fd00::1/64"), "eth0", Address.IFA_F_NOPREFIXROUTE, -1, null, 300,
-        100).encode(Addresses.RTM_NEWADDR, 2).toBytes();
+    byte[] got = new AddressCodec.Request(IpPrefix.parse("fd00::1/64"), "eth0", Address.IFA_F_NOPREFIXROUTE, -1, null, 300,
+        100).encode(AddressCodec.RTM_NEWADDR, 2).toBytes();
     byte[] addr = IpAddresses.parse("fd00::1").getAddress();
     ByteBuffer b = expect(16 + 8 + 20 + 20 + 8 + 20);
     header(b, b.capacity(), 20, 0);
@@ -130,18 +130,18 @@ class AddressCodecTest {
 
   @Test
   void broadcastAsIpComputesIt() {
-    assertEquals("127.10.0.255", IpAddresses.format(Addresses.Request.broadcast(IpPrefix.parse("127.10.0.1/24"))));
-    assertEquals("127.10.0.3", IpAddresses.format(Addresses.Request.broadcast(IpPrefix.parse("127.10.0.1/30"))));
-    assertEquals("127.255.255.255", IpAddresses.format(Addresses.Request.broadcast(IpPrefix.parse("127.0.0.1/8"))));
-    assertNull(Addresses.Request.broadcast(IpPrefix.parse("127.10.0.1/31")));
-    assertNull(Addresses.Request.broadcast(IpPrefix.parse("127.10.0.1/32")));
-    assertNull(Addresses.Request.broadcast(IpPrefix.parse("2001:db8::1/64")));
+    assertEquals("127.10.0.255", IpAddresses.format(AddressCodec.Request.broadcast(IpPrefix.parse("127.10.0.1/24"))));
+    assertEquals("127.10.0.3", IpAddresses.format(AddressCodec.Request.broadcast(IpPrefix.parse("127.10.0.1/30"))));
+    assertEquals("127.255.255.255", IpAddresses.format(AddressCodec.Request.broadcast(IpPrefix.parse("127.0.0.1/8"))));
+    assertNull(AddressCodec.Request.broadcast(IpPrefix.parse("127.10.0.1/31")));
+    assertNull(AddressCodec.Request.broadcast(IpPrefix.parse("127.10.0.1/32")));
+    assertNull(AddressCodec.Request.broadcast(IpPrefix.parse("2001:db8::1/64")));
   }
 
   @Test
   void ourOwnRequestDecodes() {
-    byte[] raw = new Addresses.Request(IpPrefix.parse("2001:db8::2/64"), "eth0",
-        Address.IFA_F_NODAD | Address.IFA_F_NOPREFIXROUTE, -1, null, 300, 100).encode(Addresses.RTM_NEWADDR, 3).toBytes();
+    byte[] raw = new AddressCodec.Request(IpPrefix.parse("2001:db8::2/64"), "eth0",
+        Address.IFA_F_NODAD | Address.IFA_F_NOPREFIXROUTE, -1, null, 300, 100).encode(AddressCodec.RTM_NEWADDR, 3).toBytes();
     Address a = decodeOne(raw);
     assertEquals("2001:db8::2/64", a.prefix().toString());
     assertTrue(a.isNodad() && a.isNoPrefixRoute());
@@ -170,7 +170,7 @@ class AddressCodecTest {
   }
 
   static Address decodeOne(byte[] raw) {
-    return Address.decode(message(raw), i -> "eth" + i);
+    return AddressCodec.decode(message(raw), i -> "eth" + i);
   }
 
   @Test
@@ -219,8 +219,8 @@ class AddressCodecTest {
     assertEquals("EBADMSG", assertThrows(NetlinkException.class,
         () -> decodeOne(withBody(20, hex("0a 40 00 00 01 00 00 00 08 00 01 00 7f 00 00 01")))).errnoName());
     // prefix length 200
-    byte[] v6 = new Addresses.Request(IpPrefix.parse("2001:db8::2/64"), "x", 0, -1, null, Address.FOREVER, Address.FOREVER)
-        .encode(Addresses.RTM_NEWADDR, 1).toBytes();
+    byte[] v6 = new AddressCodec.Request(IpPrefix.parse("2001:db8::2/64"), "x", 0, -1, null, Address.FOREVER, Address.FOREVER)
+        .encode(AddressCodec.RTM_NEWADDR, 1).toBytes();
     v6[17] = (byte) 200;
     NetlinkException e = assertThrows(NetlinkException.class, () -> decodeOne(v6));
     assertEquals("EBADMSG", e.errnoName());

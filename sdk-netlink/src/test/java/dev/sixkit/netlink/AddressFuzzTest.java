@@ -16,7 +16,7 @@ class AddressFuzzTest {
   void decode(byte[] data) {
     ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.nativeOrder());
     try {
-      Message.forEach(b, data.length, m -> check(Address.decode(m, i -> i == 1 ? "lo" : null)));
+      Message.forEach(b, data.length, m -> check(AddressCodec.decode(m, i -> i == 1 ? "lo" : null)));
     } catch (NetlinkException expected) {
       // malformed input is reported this way and no other
     }
@@ -24,7 +24,7 @@ class AddressFuzzTest {
       // The same bytes as one message whatever its length field says, to reach the decoder.
       Message whole = new Message(b, 0, data.length, b.getShort(4) & 0xffff, b.getShort(6) & 0xffff, 0, 0);
       try {
-        check(Address.decode(whole, null));
+        check(AddressCodec.decode(whole, null));
       } catch (NetlinkException expected) {
         // fine
       }

@@ -39,6 +39,18 @@ class IpAddressesTest {
     assertInstanceOf(Inet6Address.class, IpAddresses.parseV6("::ffff:192.0.2.2", "test"));
   }
 
+  /** ip reads a prefix length with base 0 ("/064" is octal 52): refused here instead of guessed. */
+  @Test
+  void prefixLengthsWithoutAmbiguity() {
+    assertEquals(64, IpPrefix.parse("2001:db8::/64").length());
+    assertEquals(0, IpPrefix.parse("::/0").length());
+    for (String bad : List.of("2001:db8::/064", "2001:db8::/0x40", "2001:db8::/", "2001:db8::/ 64", "2001:db8::/129",
+        "192.0.2.0/255.255.255.0", "192.0.2.0/33")) {
+      NetlinkException e = assertThrows(NetlinkException.class, () -> IpPrefix.parse(bad), bad);
+      assertEquals("EINVAL", e.errnoName(), bad);
+    }
+  }
+
   @Test
   void decidedForms() {
     // upper case and leading zeros inside a group: taken, printed as ip prints them

@@ -44,9 +44,9 @@ class LinkCodecTest {
 
   @Test
   void vethCreateMessageBytes() {
-    Links.End local = new Links.End("veth0", 9000, null, true);
-    Links.End peer = new Links.End("eth0", 1400, "02:00:00:00:00:01", false);
-    byte[] got = Links.vethMessage(local, peer, 7).toBytes();
+    LinkCodec.End local = new LinkCodec.End("veth0", 9000, null, true);
+    LinkCodec.End peer = new LinkCodec.End("eth0", 1400, "02:00:00:00:00:01", false);
+    byte[] got = LinkCodec.vethMessage(local, peer, 7).toBytes();
     byte[] want = hex("""
         84 00 00 00   // nlmsghdr.nlmsg_len = 132
         10 00         // nlmsg_type RTM_NEWLINK (16)
@@ -74,7 +74,7 @@ class LinkCodecTest {
 
   @Test
   void vethWithoutPeerNamespaceHasNoNetnsFd() {
-    byte[] got = Links.vethMessage(new Links.End("a", 0, null, false), new Links.End("b", 0, null, false), -1).toBytes();
+    byte[] got = LinkCodec.vethMessage(new LinkCodec.End("a", 0, null, false), new LinkCodec.End("b", 0, null, false), -1).toBytes();
     byte[] want = hex("""
         58 00 00 00 10 00 00 06 00 00 00 00 00 00 00 00   // nlmsghdr, len 88
         00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00   // ifinfomsg
@@ -91,7 +91,7 @@ class LinkCodecTest {
 
   @Test
   void bridgeCreateMessageBytes() {
-    byte[] got = Links.bridgeMessage(new Links.End("br0", 0, "02:00:00:00:00:0a", false)).toBytes();
+    byte[] got = LinkCodec.bridgeMessage(new LinkCodec.End("br0", 0, "02:00:00:00:00:0a", false)).toBytes();
     byte[] want = hex("""
         44 00 00 00 10 00 00 06 00 00 00 00 00 00 00 00   // nlmsghdr RTM_NEWLINK CREATE|EXCL, len 68
         00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00   // ifinfomsg
@@ -105,24 +105,24 @@ class LinkCodecTest {
 
   @Test
   void setMessagesByNameAndByIndex() {
-    byte[] up = Links.setMessage(0, "eth0", Link.IFF_UP, Link.IFF_UP).toBytes();
+    byte[] up = LinkCodec.setMessage(0, "eth0", Link.IFF_UP, Link.IFF_UP).toBytes();
     assertEquals(hex(hex("""
         2c 00 00 00 13 00 00 00 00 00 00 00 00 00 00 00   // RTM_SETLINK (19), no flags, len 44
         00 00 00 00 00 00 00 00 01 00 00 00 01 00 00 00   // index 0, flags IFF_UP, change IFF_UP
         09 00 03 00 65 74 68 30 00 00 00 00               // IFLA_IFNAME "eth0": the kernel looks it up
         """)), hex(up));
-    byte[] down = Links.setMessage(5, null, 0, Link.IFF_UP).toBytes();
+    byte[] down = LinkCodec.setMessage(5, null, 0, Link.IFF_UP).toBytes();
     assertEquals(hex(hex("""
         20 00 00 00 13 00 00 00 00 00 00 00 00 00 00 00   // RTM_SETLINK, len 32
         00 00 00 00 05 00 00 00 00 00 00 00 01 00 00 00   // index 5, flags 0, change IFF_UP
         """)), hex(down));
-    byte[] master = Links.setMessage(5, null, 0, 0).attrU32(Links.IFLA_MASTER, 3).toBytes();
+    byte[] master = LinkCodec.setMessage(5, null, 0, 0).attrU32(LinkCodec.IFLA_MASTER, 3).toBytes();
     assertEquals(hex(hex("""
         28 00 00 00 13 00 00 00 00 00 00 00 00 00 00 00
         00 00 00 00 05 00 00 00 00 00 00 00 00 00 00 00
         08 00 0a 00 03 00 00 00                           // IFLA_MASTER (10) = 3
         """)), hex(master));
-    byte[] del = Links.deleteMessage(0, "x").toBytes();
+    byte[] del = LinkCodec.deleteMessage(0, "x").toBytes();
     assertEquals(hex(hex("""
         28 00 00 00 11 00 00 00 00 00 00 00 00 00 00 00   // RTM_DELLINK (17)
         00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00
@@ -132,38 +132,38 @@ class LinkCodecTest {
 
   private static Link decodeOne(byte[] raw) {
     List<Link> out = new ArrayList<>();
-    Message.forEach(ByteBuffer.wrap(raw).order(ByteOrder.nativeOrder()), raw.length, m -> out.add(Link.decode(m)));
+    Message.forEach(ByteBuffer.wrap(raw).order(ByteOrder.nativeOrder()), raw.length, m -> out.add(LinkCodec.decode(m)));
     assertEquals(1, out.size());
     return out.get(0);
   }
 
   @Test
   void decodesEveryFieldOfAHandBuiltMessage() {
-    MessageWriter w = new MessageWriter(Links.RTM_NEWLINK, 0).u8(0).u8(0).u16(1).u32(7)
+    MessageWriter w = new MessageWriter(LinkCodec.RTM_NEWLINK, 0).u8(0).u8(0).u16(1).u32(7)
         .u32(Link.IFF_UP | Link.IFF_BROADCAST | Link.IFF_MULTICAST | Link.IFF_RUNNING | Link.IFF_LOWER_UP).u32(0);
-    w.attrString(Links.IFLA_IFNAME, "eth0")
-        .attrU32(Links.IFLA_MTU, 1400)
-        .attr(Links.IFLA_ADDRESS, new byte[] {2, 0, 0, 0, 0, (byte) 0xab})
-        .attr(Links.IFLA_BROADCAST, new byte[] {-1, -1, -1, -1, -1, -1})
-        .attrU32(Links.IFLA_MASTER, 3)
-        .attrU32(Links.IFLA_LINK, 2)
-        .attrU32(Links.IFLA_LINK_NETNSID, 0)
-        .attrU8(Links.IFLA_OPERSTATE, 6)
-        .attrU8(Links.IFLA_LINKMODE, 1)
-        .attrU32(Links.IFLA_TXQLEN, 500)
-        .attrU32(Links.IFLA_GROUP, 4)
-        .attrString(Links.IFLA_IFALIAS, "uplink")
-        .attrString(Links.IFLA_QDISC, "noqueue")
-        .attrU32(Links.IFLA_MIN_MTU, 68)
-        .attrU32(Links.IFLA_MAX_MTU, 65535)
-        .attrU32(Links.IFLA_PROMISCUITY, 1)
-        .attrU32(Links.IFLA_NUM_TX_QUEUES, 2)
-        .attrU32(Links.IFLA_NUM_RX_QUEUES, 3);
-    int info = w.beginNest(Links.IFLA_LINKINFO);
-    w.attrString(Links.IFLA_INFO_KIND, "veth").attrString(Links.IFLA_INFO_SLAVE_KIND, "bridge");
+    w.attrString(LinkCodec.IFLA_IFNAME, "eth0")
+        .attrU32(LinkCodec.IFLA_MTU, 1400)
+        .attr(LinkCodec.IFLA_ADDRESS, new byte[] {2, 0, 0, 0, 0, (byte) 0xab})
+        .attr(LinkCodec.IFLA_BROADCAST, new byte[] {-1, -1, -1, -1, -1, -1})
+        .attrU32(LinkCodec.IFLA_MASTER, 3)
+        .attrU32(LinkCodec.IFLA_LINK, 2)
+        .attrU32(LinkCodec.IFLA_LINK_NETNSID, 0)
+        .attrU8(LinkCodec.IFLA_OPERSTATE, 6)
+        .attrU8(LinkCodec.IFLA_LINKMODE, 1)
+        .attrU32(LinkCodec.IFLA_TXQLEN, 500)
+        .attrU32(LinkCodec.IFLA_GROUP, 4)
+        .attrString(LinkCodec.IFLA_IFALIAS, "uplink")
+        .attrString(LinkCodec.IFLA_QDISC, "noqueue")
+        .attrU32(LinkCodec.IFLA_MIN_MTU, 68)
+        .attrU32(LinkCodec.IFLA_MAX_MTU, 65535)
+        .attrU32(LinkCodec.IFLA_PROMISCUITY, 1)
+        .attrU32(LinkCodec.IFLA_NUM_TX_QUEUES, 2)
+        .attrU32(LinkCodec.IFLA_NUM_RX_QUEUES, 3);
+    int info = w.beginNest(LinkCodec.IFLA_LINKINFO);
+    w.attrString(LinkCodec.IFLA_INFO_KIND, "veth").attrString(LinkCodec.IFLA_INFO_SLAVE_KIND, "bridge");
     w.endNest(info);
-    int props = w.beginNest(Links.IFLA_PROP_LIST);
-    w.attrString(Links.IFLA_ALT_IFNAME, "uplink-0").attrString(Links.IFLA_ALT_IFNAME, "wan");
+    int props = w.beginNest(LinkCodec.IFLA_PROP_LIST);
+    w.attrString(LinkCodec.IFLA_ALT_IFNAME, "uplink-0").attrString(LinkCodec.IFLA_ALT_IFNAME, "wan");
     w.endNest(props);
     Link l = decodeOne(w.toBytes());
     assertEquals(new Link(7, "eth0", "veth", Link.IFF_UP | Link.IFF_BROADCAST | Link.IFF_MULTICAST | Link.IFF_RUNNING
@@ -175,8 +175,8 @@ class LinkCodecTest {
 
   @Test
   void absentAttributesGiveNeutralValues() {
-    MessageWriter w = new MessageWriter(Links.RTM_NEWLINK, 0).u8(0).u8(0).u16(65534).u32(9).u32(0).u32(0)
-        .attrString(Links.IFLA_IFNAME, "t");
+    MessageWriter w = new MessageWriter(LinkCodec.RTM_NEWLINK, 0).u8(0).u8(0).u16(65534).u32(9).u32(0).u32(0)
+        .attrString(LinkCodec.IFLA_IFNAME, "t");
     Link l = decodeOne(w.toBytes());
     assertEquals(new Link(9, "t", "", 0, 0, "", 0, 0, "UNKNOWN"), new Link(l.index(), l.name(), l.kind(), l.flags(),
         l.mtu(), l.mac(), l.masterIndex(), l.linkIndex(), l.operState()));
@@ -193,29 +193,29 @@ class LinkCodecTest {
     assertEquals(List.of("LOOPBACK", "UP", "LOWER_UP"),
         Link.flagNames(Link.IFF_UP | Link.IFF_LOOPBACK | Link.IFF_RUNNING | Link.IFF_LOWER_UP));
     assertEquals(List.of("NOARP", "80000"), Link.flagNames(Link.IFF_NOARP | 0x80000));
-    assertEquals("[1234]", Link.linkTypeName(1234));
+    assertEquals("[1234]", LinkCodec.linkTypeName(1234));
   }
 
   @Test
   void malformedMessagesFailWithEbadmsgOnly() {
     // Body shorter than struct ifinfomsg.
-    byte[] shortBody = new MessageWriter(Links.RTM_NEWLINK, 0).u32(0).toBytes();
+    byte[] shortBody = new MessageWriter(LinkCodec.RTM_NEWLINK, 0).u32(0).toBytes();
     NetlinkException e = assertThrows(NetlinkException.class, () -> decodeOne(shortBody));
     assertEquals(Errno.EBADMSG, e.errno());
     // An attribute whose length runs past the message.
-    byte[] overrun = Links.header(Links.RTM_NEWLINK, 0, 1).attrString(Links.IFLA_IFNAME, "a").toBytes();
+    byte[] overrun = LinkCodec.header(LinkCodec.RTM_NEWLINK, 0, 1).attrString(LinkCodec.IFLA_IFNAME, "a").toBytes();
     overrun[32] = 0x40;
     assertEquals(Errno.EBADMSG, assertThrows(NetlinkException.class, () -> decodeOne(overrun)).errno());
     // An MTU attribute too short for a u32.
-    byte[] shortMtu = Links.header(Links.RTM_NEWLINK, 0, 1).attrString(Links.IFLA_IFNAME, "a")
-        .attrU16(Links.IFLA_MTU, 1500).toBytes();
+    byte[] shortMtu = LinkCodec.header(LinkCodec.RTM_NEWLINK, 0, 1).attrString(LinkCodec.IFLA_IFNAME, "a")
+        .attrU16(LinkCodec.IFLA_MTU, 1500).toBytes();
     assertEquals(Errno.EBADMSG, assertThrows(NetlinkException.class, () -> decodeOne(shortMtu)).errno());
     // No name at all.
-    byte[] noName = Links.header(Links.RTM_NEWLINK, 0, 1).attrU32(Links.IFLA_MTU, 1500).toBytes();
+    byte[] noName = LinkCodec.header(LinkCodec.RTM_NEWLINK, 0, 1).attrU32(LinkCodec.IFLA_MTU, 1500).toBytes();
     assertEquals(Errno.EBADMSG, assertThrows(NetlinkException.class, () -> decodeOne(noName)).errno());
     // A broken nest inside IFLA_LINKINFO.
-    MessageWriter w = Links.header(Links.RTM_NEWLINK, 0, 1).attrString(Links.IFLA_IFNAME, "a");
-    w.attr(Links.IFLA_LINKINFO, new byte[] {(byte) 0xff, 0, 1, 0});
+    MessageWriter w = LinkCodec.header(LinkCodec.RTM_NEWLINK, 0, 1).attrString(LinkCodec.IFLA_IFNAME, "a");
+    w.attr(LinkCodec.IFLA_LINKINFO, new byte[] {(byte) 0xff, 0, 1, 0});
     byte[] badNest = w.toBytes();
     assertEquals(Errno.EBADMSG, assertThrows(NetlinkException.class, () -> decodeOne(badNest)).errno());
   }
@@ -254,11 +254,11 @@ class LinkCodecTest {
   @Test
   void namesAreCheckedAsTheKernelDoes() {
     for (String ok : List.of("eth0", "a", "veth-1.2_x", "fifteen-chars15", "é")) {
-      Links.requireName(ok);
+      LinkCodec.requireName(ok);
     }
     for (String bad : new String[] {null, "", ".", "..", "sixteen-chars-16", "a/b", "a:b", "a b", "a\tb", "a\0b",
         "ééééééééé"}) {
-      NetlinkException e = assertThrows(NetlinkException.class, () -> Links.requireName(bad), String.valueOf(bad));
+      NetlinkException e = assertThrows(NetlinkException.class, () -> LinkCodec.requireName(bad), String.valueOf(bad));
       assertEquals(Errno.EINVAL, e.errno());
       assertEquals("EINVAL", e.errnoName());
     }

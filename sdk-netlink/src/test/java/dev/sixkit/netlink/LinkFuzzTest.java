@@ -34,7 +34,7 @@ class LinkFuzzTest {
     ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.nativeOrder());
     try {
       Message.forEach(b, data.length, m -> {
-        Link l = Link.decode(m);
+        Link l = LinkCodec.decode(m);
         // The derived views must hold up too.
         l.toString();
         l.flagNames();
@@ -56,8 +56,8 @@ class LinkFuzzTest {
       byte[] raw = Files.readAllBytes(p);
       List<Link> out = new ArrayList<>();
       Message.forEach(ByteBuffer.wrap(raw).order(ByteOrder.nativeOrder()), raw.length, m -> {
-        assertEquals(Links.RTM_NEWLINK, m.type(), p.toString());
-        out.add(Link.decode(m));
+        assertEquals(LinkCodec.RTM_NEWLINK, m.type(), p.toString());
+        out.add(LinkCodec.decode(m));
       });
       assertEquals(1, out.size(), p.toString());
       String file = p.getFileName().toString();
@@ -88,13 +88,13 @@ class LinkFuzzTest {
       Ip.run(a.name(), "link", "set", "v1", "up");
       Ip.run(a.name(), "link", "set", "br0", "up");
       try (Netlink nl = Netlink.open(a)) {
-        MessageWriter lean = Links.header(Links.RTM_GETLINK, 0, 0)
-            .attrU32(Links.IFLA_EXT_MASK, Links.RTEXT_FILTER_SKIP_STATS);
+        MessageWriter lean = LinkCodec.header(LinkCodec.RTM_GETLINK, 0, 0)
+            .attrU32(LinkCodec.IFLA_EXT_MASK, LinkCodec.RTEXT_FILTER_SKIP_STATS);
         for (byte[] m : capture(nl, lean)) {
           write(dir, "newlink-", m);
         }
         // One message with every statistics block the kernel adds by default.
-        for (byte[] m : capture(nl, Links.header(Links.RTM_GETLINK, 0, 0))) {
+        for (byte[] m : capture(nl, LinkCodec.header(LinkCodec.RTM_GETLINK, 0, 0))) {
           if (name(m).equals("v0")) {
             write(dir, "stats-", m);
           }
@@ -113,7 +113,7 @@ class LinkFuzzTest {
 
   private static String name(byte[] raw) {
     List<String> n = new ArrayList<>();
-    Message.forEach(ByteBuffer.wrap(raw).order(ByteOrder.nativeOrder()), raw.length, m -> n.add(Link.decode(m).name()));
+    Message.forEach(ByteBuffer.wrap(raw).order(ByteOrder.nativeOrder()), raw.length, m -> n.add(LinkCodec.decode(m).name()));
     return n.get(0);
   }
 

@@ -344,7 +344,7 @@ class LinksIT {
   @Test
   void mtuMacAliasTxqlenUpDown() {
     nl.links().veth("c0").peer("c1").create();
-    Links.LinkRef c0 = nl.links().link("c0");
+    LinkRef c0 = nl.links().link("c0");
     c0.mtu(1280);
     assertEquals(1280, ipLink(a.name(), "c0").path("mtu").asInt());
     c0.mac("02:00:00:00:0d:01");
@@ -394,7 +394,7 @@ class LinksIT {
   void rename() {
     nl.links().veth("r0").peer("r1").create();
     int idx = ipLink(a.name(), "r0").path("ifindex").asInt();
-    Links.LinkRef renamed = nl.links().link("r0").rename("uplink");
+    LinkRef renamed = nl.links().link("r0").rename("uplink");
     assertFalse(ipHas(a.name(), "r0"));
     assertEquals(idx, ipLink(a.name(), "uplink").path("ifindex").asInt());
     assertEquals("uplink", ipLink(a.name(), "r1").path("link").asText());
@@ -457,7 +457,7 @@ class LinksIT {
   void unknownInterfaceIsEnodevNamingItAndTheNamespace() {
     Ip.run(a.name(), "link", "add", "br0", "type", "bridge");
     Ip.run(a.name(), "link", "add", "k0", "type", "veth", "peer", "name", "k1");
-    Links.LinkRef nope = nl.links().link("nope");
+    LinkRef nope = nl.links().link("nope");
     List<Executable> calls = List.of(
         () -> nl.links().get("nope"), nope::get, nope::up, nope::down, () -> nope.mtu(1400),
         () -> nope.mac("02:00:00:00:00:01"), () -> nope.master("br0"), nope::nomaster, () -> nope.alias("x"),

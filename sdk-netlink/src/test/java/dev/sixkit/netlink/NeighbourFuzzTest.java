@@ -17,8 +17,8 @@ class NeighbourFuzzTest {
     ByteBuffer b = ByteBuffer.wrap(datagram).order(ByteOrder.nativeOrder());
     try {
       Message.forEach(b, datagram.length, m -> {
-        if (m.type() == Neighbours.RTM_NEWNEIGH || m.type() == Neighbours.RTM_DELNEIGH) {
-          Neighbour n = Neighbour.decode(m, i -> i == 2 ? "eth0" : null);
+        if (m.type() == NeighbourCodec.RTM_NEWNEIGH || m.type() == NeighbourCodec.RTM_DELNEIGH) {
+          Neighbour n = NeighbourCodec.decode(m, i -> i == 2 ? "eth0" : null);
           if (n != null) {
             n.toString();
             IpAddresses.format(n.address());

@@ -353,6 +353,8 @@ class NeighboursIT extends OnTwoHosts {
     n.proxies().ipv6().list().forEach(p -> ours.put(IpAddresses.format(p.address()), p.protocol()));
     assertEquals(Map.of("2001:db8:1::60", 171, "2001:db8:1::61", 171, "2001:db8:1::62", 0, "2001:db8:1::63", 99),
         ours);
+    assertEquals(n.proxies().dev("eth0").list(), n.proxies().dev(eth0).list(), "by index, the same entries and names");
+    assertEquals(4, n.proxies().ipv6().dev(eth0).list().size());
     Neighbour openr = n.proxies().list().stream().filter(p -> p.protocol() == 99).findFirst().orElseThrow();
     assertEquals("openr", openr.protocolName());
     assertEquals("2001:db8:1::63 dev eth0 proto openr proxy", openr.toString());

@@ -63,6 +63,23 @@ class NetnsNamesIT {
     }
   }
 
+  /** A folder under /run/netns is not a namespace handle: delete leaves it (and every mount) alone. */
+  @Test
+  void deleteRefusesWhatIsNotAHandle() throws IOException {
+    Root.require();
+    String name = TestNetns.uniqueName("w2dir");
+    Path dir = Path.of("/run/netns", name);
+    List<String> mountsBefore = runNetnsMounts();
+    Files.createDirectory(dir);
+    try {
+      BadInputIT.fails("EINVAL", () -> Netns.delete(name), name, "not a namespace handle");
+      assertTrue(Files.isDirectory(dir), "left alone");
+      assertEquals(mountsBefore, runNetnsMounts());
+    } finally {
+      Files.deleteIfExists(dir);
+    }
+  }
+
   /** Names ip takes (spaces, ':', a leading '-', 255 bytes) work here too, both ways. */
   @Test
   void namesIpTakesWork() {

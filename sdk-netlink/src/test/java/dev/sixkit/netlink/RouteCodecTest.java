@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 class RouteCodecTest {
   static final int ADD = Message.NLM_F_REQUEST | Message.NLM_F_ACK | Message.NLM_F_CREATE | Message.NLM_F_EXCL;
 
-  static Routes.Request request(String dst, String gw, long metric, int table) {
-    return new Routes.Request(IpPrefix.parse(dst), gw == null ? null : IpAddresses.parse(gw), null, metric, table, null,
+  static RouteCodec.Request request(String dst, String gw, long metric, int table) {
+    return new RouteCodec.Request(IpPrefix.parse(dst), gw == null ? null : IpAddresses.parse(gw), null, metric, table, null,
         false);
   }
 
@@ -47,14 +47,14 @@ class RouteCodecTest {
 
   @Test
   void newRouteIpv6Layout() {
-    byte[] got = request("2001:db8:ef11::/64", "2001:db8::99", 50, 0).encode(Routes.RTM_NEWROUTE, 3).flags(ADD).toBytes();
+    byte[] got = request("2001:db8:ef11::/64", "2001:db8::99", 50, 0).encode(RouteCodec.RTM_NEWROUTE, 3).flags(ADD).toBytes();
     ByteBuffer b = expect(84);
     header(b, 84, 24, 0x605);
     rtmsg(b, 10, 64, Route.TABLE_MAIN, Route.PROTO_BOOT, Address.SCOPE_UNIVERSE, Route.TYPE_UNICAST, 0);
-    attr(b, Routes.RTA_DST, IpAddresses.parse("2001:db8:ef11::").getAddress());
-    attr(b, Routes.RTA_GATEWAY, IpAddresses.parse("2001:db8::99").getAddress());
-    attr(b, Routes.RTA_PRIORITY, u32(50));
-    attr(b, Routes.RTA_OIF, u32(3));
+    attr(b, RouteCodec.RTA_DST, IpAddresses.parse("2001:db8:ef11::").getAddress());
+    attr(b, RouteCodec.RTA_GATEWAY, IpAddresses.parse("2001:db8::99").getAddress());
+    attr(b, RouteCodec.RTA_PRIORITY, u32(50));
+    attr(b, RouteCodec.RTA_OIF, u32(3));
     assertArrayEquals(b.array(), got);
     if (LE) {
       // ip -6 route add 2001:db8:ef11::/64 via 2001:db8::99 dev eth0 metric 50 (eth0 = index 3)
@@ -66,82 +66,82 @@ class RouteCodecTest {
 
   @Test
   void tablesAbove255TravelInRtaTable() {
-    byte[] small = request("2001:db8:ef12::/64", null, -1, 100).encode(Routes.RTM_NEWROUTE, 4).flags(ADD).toBytes();
+    byte[] small = request("2001:db8:ef12::/64", null, -1, 100).encode(RouteCodec.RTM_NEWROUTE, 4).flags(ADD).toBytes();
     ByteBuffer b = expect(16 + 12 + 20 + 8);
     header(b, b.capacity(), 24, 0x605);
     rtmsg(b, 10, 64, 100, Route.PROTO_BOOT, Address.SCOPE_UNIVERSE, Route.TYPE_UNICAST, 0);
-    attr(b, Routes.RTA_DST, IpAddresses.parse("2001:db8:ef12::").getAddress());
-    attr(b, Routes.RTA_OIF, u32(4));
+    attr(b, RouteCodec.RTA_DST, IpAddresses.parse("2001:db8:ef12::").getAddress());
+    attr(b, RouteCodec.RTA_OIF, u32(4));
     assertArrayEquals(b.array(), small);
 
-    byte[] big = request("2001:db8:ef12::/64", null, -1, 1000).encode(Routes.RTM_NEWROUTE, 4).flags(ADD).toBytes();
+    byte[] big = request("2001:db8:ef12::/64", null, -1, 1000).encode(RouteCodec.RTM_NEWROUTE, 4).flags(ADD).toBytes();
     ByteBuffer c = expect(16 + 12 + 20 + 8 + 8);
     header(c, c.capacity(), 24, 0x605);
     rtmsg(c, 10, 64, Route.TABLE_UNSPEC, Route.PROTO_BOOT, Address.SCOPE_UNIVERSE, Route.TYPE_UNICAST, 0);
-    attr(c, Routes.RTA_DST, IpAddresses.parse("2001:db8:ef12::").getAddress());
-    attr(c, Routes.RTA_TABLE, u32(1000));
-    attr(c, Routes.RTA_OIF, u32(4));
+    attr(c, RouteCodec.RTA_DST, IpAddresses.parse("2001:db8:ef12::").getAddress());
+    attr(c, RouteCodec.RTA_TABLE, u32(1000));
+    attr(c, RouteCodec.RTA_OIF, u32(4));
     assertArrayEquals(c.array(), big);
   }
 
   @Test
   void ipv4ScopeIsLinkWithoutGateway() {
-    byte[] dev = request("127.78.0.0/16", null, 7, 0).encode(Routes.RTM_NEWROUTE, 2).toBytes();
+    byte[] dev = request("127.78.0.0/16", null, 7, 0).encode(RouteCodec.RTM_NEWROUTE, 2).toBytes();
     assertEquals(Address.SCOPE_LINK, dev[16 + 6] & 0xff);
-    byte[] via = request("127.77.0.0/16", "127.1.2.1", -1, 0).encode(Routes.RTM_NEWROUTE, 0).toBytes();
+    byte[] via = request("127.77.0.0/16", "127.1.2.1", -1, 0).encode(RouteCodec.RTM_NEWROUTE, 0).toBytes();
     assertEquals(Address.SCOPE_UNIVERSE, via[16 + 6] & 0xff);
     ByteBuffer b = expect(16 + 12 + 8 + 8);
     header(b, b.capacity(), 24, 0);
     rtmsg(b, 2, 16, Route.TABLE_MAIN, Route.PROTO_BOOT, Address.SCOPE_UNIVERSE, Route.TYPE_UNICAST, 0);
-    attr(b, Routes.RTA_DST, hex("7f 4d 00 00"));
-    attr(b, Routes.RTA_GATEWAY, hex("7f 01 02 01"));
+    attr(b, RouteCodec.RTA_DST, hex("7f 4d 00 00"));
+    attr(b, RouteCodec.RTA_GATEWAY, hex("7f 01 02 01"));
     assertArrayEquals(b.array(), via);
   }
 
   @Test
   void defaultRouteHasNoRtaDst() {
-    byte[] got = request("::/0", "2001:db8::1", -1, 0).encode(Routes.RTM_NEWROUTE, 3).toBytes();
+    byte[] got = request("::/0", "2001:db8::1", -1, 0).encode(RouteCodec.RTM_NEWROUTE, 3).toBytes();
     ByteBuffer b = expect(16 + 12 + 20 + 8);
     header(b, b.capacity(), 24, 0);
     rtmsg(b, 10, 0, Route.TABLE_MAIN, Route.PROTO_BOOT, Address.SCOPE_UNIVERSE, Route.TYPE_UNICAST, 0);
-    attr(b, Routes.RTA_GATEWAY, IpAddresses.parse("2001:db8::1").getAddress());
-    attr(b, Routes.RTA_OIF, u32(3));
+    attr(b, RouteCodec.RTA_GATEWAY, IpAddresses.parse("2001:db8::1").getAddress());
+    attr(b, RouteCodec.RTA_OIF, u32(3));
     assertArrayEquals(b.array(), got);
   }
 
   @Test
   void deleteLeavesProtocolTypeAndScopeOpen() {
-    byte[] got = request("2001:db8:ef11::/64", null, -1, 0).encode(Routes.RTM_DELROUTE, 0)
+    byte[] got = request("2001:db8:ef11::/64", null, -1, 0).encode(RouteCodec.RTM_DELROUTE, 0)
         .flags(Message.NLM_F_REQUEST | Message.NLM_F_ACK).toBytes();
     ByteBuffer b = expect(16 + 12 + 20);
     header(b, b.capacity(), 25, 0x5);
     rtmsg(b, 10, 64, Route.TABLE_MAIN, 0, Address.SCOPE_NOWHERE, 0, 0);
-    attr(b, Routes.RTA_DST, IpAddresses.parse("2001:db8:ef11::").getAddress());
+    attr(b, RouteCodec.RTA_DST, IpAddresses.parse("2001:db8:ef11::").getAddress());
     assertArrayEquals(b.array(), got);
   }
 
   @Test
   void sourceAndOnlink() {
-    byte[] got = new Routes.Request(IpPrefix.parse("2001:db8:ef15::/64"), IpAddresses.parse("2001:db8::1"), "eth0", -1,
-        0, IpAddresses.parse("2001:db8::5"), true).encode(Routes.RTM_NEWROUTE, 3).toBytes();
+    byte[] got = new RouteCodec.Request(IpPrefix.parse("2001:db8:ef15::/64"), IpAddresses.parse("2001:db8::1"), "eth0", -1,
+        0, IpAddresses.parse("2001:db8::5"), true).encode(RouteCodec.RTM_NEWROUTE, 3).toBytes();
     ByteBuffer b = expect(16 + 12 + 20 + 20 + 20 + 8);
     header(b, b.capacity(), 24, 0);
-    rtmsg(b, 10, 64, Route.TABLE_MAIN, Route.PROTO_BOOT, Address.SCOPE_UNIVERSE, Route.TYPE_UNICAST, Routes.RTNH_F_ONLINK);
-    attr(b, Routes.RTA_DST, IpAddresses.parse("2001:db8:ef15::").getAddress());
-    attr(b, Routes.RTA_GATEWAY, IpAddresses.parse("2001:db8::1").getAddress());
-    attr(b, Routes.RTA_PREFSRC, IpAddresses.parse("2001:db8::5").getAddress());
-    attr(b, Routes.RTA_OIF, u32(3));
+    rtmsg(b, 10, 64, Route.TABLE_MAIN, Route.PROTO_BOOT, Address.SCOPE_UNIVERSE, Route.TYPE_UNICAST, RouteCodec.RTNH_F_ONLINK);
+    attr(b, RouteCodec.RTA_DST, IpAddresses.parse("2001:db8:ef15::").getAddress());
+    attr(b, RouteCodec.RTA_GATEWAY, IpAddresses.parse("2001:db8::1").getAddress());
+    attr(b, RouteCodec.RTA_PREFSRC, IpAddresses.parse("2001:db8::5").getAddress());
+    attr(b, RouteCodec.RTA_OIF, u32(3));
     assertArrayEquals(b.array(), got);
   }
 
   @Test
   void lookupIsWhatIpRouteGetSends() {
-    byte[] v6 = Routes.encodeLookup(IpAddresses.parse("2001:db8:ef11::5"), null, 0).toBytes();
-    byte[] v4 = Routes.encodeLookup(IpAddresses.parse("127.20.1.1"), null, 0).toBytes();
+    byte[] v6 = RouteCodec.encodeLookup(IpAddresses.parse("2001:db8:ef11::5"), null, 0).toBytes();
+    byte[] v4 = RouteCodec.encodeLookup(IpAddresses.parse("127.20.1.1"), null, 0).toBytes();
     ByteBuffer b = expect(16 + 12 + 8);
     header(b, b.capacity(), 26, 0);
-    rtmsg(b, 2, 32, 0, 0, 0, 0, Routes.RTM_F_LOOKUP_TABLE);
-    attr(b, Routes.RTA_DST, hex("7f 14 01 01"));
+    rtmsg(b, 2, 32, 0, 0, 0, 0, RouteCodec.RTM_F_LOOKUP_TABLE);
+    attr(b, RouteCodec.RTA_DST, hex("7f 14 01 01"));
     assertArrayEquals(b.array(), v4);
     if (LE) {
       // ip route get 2001:db8:ef11::5 and ip route get 127.20.1.1 (a bytes-only literal: never sent here)
@@ -149,13 +149,13 @@ class RouteCodecTest {
           + " 00 05"), body(v6));
       assertArrayEquals(hex("02 20 00 00 00 00 00 00 00 10 00 00 08 00 01 00 7f 14 01 01"), body(v4));
     }
-    byte[] narrowed = Routes.encodeLookup(IpAddresses.parse("fe80::1"), IpAddresses.parse("fe80::2"), 5).toBytes();
+    byte[] narrowed = RouteCodec.encodeLookup(IpAddresses.parse("fe80::1"), IpAddresses.parse("fe80::2"), 5).toBytes();
     assertEquals(128, narrowed[16 + 2] & 0xff, "src_len with RTA_SRC");
     assertEquals(16 + 12 + 20 + 20 + 8, narrowed.length);
   }
 
   static Route decodeOne(byte[] raw) {
-    return Route.decode(message(raw), i -> "eth" + i);
+    return RouteCodec.decode(message(raw), i -> "eth" + i);
   }
 
   static Route seedRoute(String name) {

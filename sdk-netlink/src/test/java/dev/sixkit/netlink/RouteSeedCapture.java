@@ -53,15 +53,15 @@ public final class RouteSeedCapture {
       Ip.run(ns, "route", "add", "127.79.0.0/16", "dev", "eth1", "table", "100", "metric", "7");
       Thread.sleep(300); // let the kernel add the local routes of the addresses
       try (Netlink nl = Netlink.open(ns)) {
-        List<byte[]> addrs = dump(nl, new MessageWriter(Addresses.RTM_GETADDR, 0).u8(0).u8(0).u8(0).u8(0).u32(0));
+        List<byte[]> addrs = dump(nl, new MessageWriter(AddressCodec.RTM_GETADDR, 0).u8(0).u8(0).u8(0).u8(0).u32(0));
         write(pkg.resolve("AddressFuzzTestInputs/decode"), "kernel-newaddr", addrs);
         List<byte[]> routes = new ArrayList<>();
-        for (int family : new int[] {Routes.AF_INET, Routes.AF_INET6}) {
-          routes.addAll(dump(nl, new MessageWriter(Routes.RTM_GETROUTE, 0).u8(family).u8(0).u8(0).u8(0)
+        for (int family : new int[] {RouteCodec.AF_INET, RouteCodec.AF_INET6}) {
+          routes.addAll(dump(nl, new MessageWriter(RouteCodec.RTM_GETROUTE, 0).u8(family).u8(0).u8(0).u8(0)
               .u8(0).u8(0).u8(0).u8(0).u32(0)));
         }
         for (String dst : new String[] {"2001:db8:ef11::5", "2001:db8:ab11::1", "127.1.2.3"}) {
-          routes.addAll(get(nl, Routes.encodeLookup(IpAddresses.parse(dst), null, 0)));
+          routes.addAll(get(nl, RouteCodec.encodeLookup(IpAddresses.parse(dst), null, 0)));
         }
         write(pkg.resolve("RouteFuzzTestInputs/decode"), "kernel-newroute", routes);
       }

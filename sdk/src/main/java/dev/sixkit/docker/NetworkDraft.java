@@ -48,6 +48,16 @@ public final class NetworkDraft {
     return this;
   }
 
+  /** {@link #subnet(String)} for a prefix value (an IPAddress with a prefix length). */
+  public NetworkDraft subnet(inet.ipaddr.IPAddress prefix) {
+    return subnet(prefix.toPrefixBlock().toCanonicalString());
+  }
+
+  /** {@link #subnet(String, String)} for a prefix and gateway value. */
+  public NetworkDraft subnet(inet.ipaddr.IPAddress prefix, inet.ipaddr.IPAddress gateway) {
+    return subnet(prefix.toPrefixBlock().toCanonicalString(), gateway.withoutPrefixLength().toCanonicalString());
+  }
+
   /** A driver option, such as com.docker.network.bridge.name. */
   public NetworkDraft option(String key, String value) {
     options.put(key, value);

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Why a destination is or is not reachable from a host, reasoned the way the seed does: the route
+ * Why a destination is or is not reachable from a host, reasoned the way the recipes do: the route
  * lookup, the neighbour entry, proxy_ndp and forwarding on the devices involved, the proxy entry
  * on the host that owns the destination's prefix, and the container that holds the address. It
  * ends with a {@link Verdict} and, when something is missing, the {@link Fix}es.

@@ -37,7 +37,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Explains reachability from real state, the way the seed reasons about "Address unreachable":
+ * Explains reachability from real state, the way the recipes reason about "Address unreachable":
  * the route lookup (on-link or through a gateway, which device), the neighbour entry and its
  * state, proxy_ndp and forwarding on the devices involved, whether the host owning the
  * destination's prefix has a proxy entry for it, and whether a container holds the address. It
@@ -101,6 +101,16 @@ public final class Doctor {
    */
   public Diagnosis reach(String destination) {
     return reach(destination, null);
+  }
+
+  /** {@link #reach(String)} for an address value, such as a container's {@code ipv6()}. */
+  public Diagnosis reach(inet.ipaddr.IPAddress destination) {
+    return reach(destination.withoutPrefixLength().toCanonicalString(), null);
+  }
+
+  /** {@link #reach(String, String)} for an address value. */
+  public Diagnosis reach(inet.ipaddr.IPAddress destination, String fromContainer) {
+    return reach(destination.withoutPrefixLength().toCanonicalString(), fromContainer);
   }
 
   /**

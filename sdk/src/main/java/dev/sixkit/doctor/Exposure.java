@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * How a host's containers are exposed over IPv6, the way the seed explains it: published ports
+ * How a host's containers are exposed over IPv6, the way the recipes explain it: published ports
  * are served over IPv6 by docker-proxy listening on {@code :::PORT}; with the userland proxy off
  * and no ip6tables NAT they do not answer over IPv6 at the host's address; and a container with
  * a global IPv6 address is reachable on every port it listens on wherever its prefix is routed or
- * proxied, published or not (the seed's "fully exposed endpoint").
+ * proxied, published or not (a "fully exposed endpoint").
  *
  * @param host the host
  * @param userlandProxy whether dockerd runs docker-proxy for published ports, and where that was learnt

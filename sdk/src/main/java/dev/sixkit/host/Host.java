@@ -9,7 +9,11 @@ import dev.sixkit.netlink.Netns;
 import dev.sixkit.netlink.NudState;
 import dev.sixkit.netlink.Route;
 import dev.sixkit.netlink.Socket;
+import dev.sixkit.netlink.NetlinkException;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A Docker host: its kernel's network state (interfaces, addresses, routes, neighbours, proxy
@@ -69,6 +73,15 @@ public interface Host extends AutoCloseable {
   /** The host's name (the namespace name, or "localhost"). */
   String name();
 
+  /**
+   * The network namespace file of a host on this machine ({@code /run/netns/NAME}, or
+   * {@code /proc/self/ns/net} for this machine's own), so tools such as {@code ip6tables-save}
+   * can run in it with {@code nsenter --net=PATH}; empty for a remote host.
+   */
+  default java.util.Optional<java.nio.file.Path> netnsPath() {
+    return java.util.Optional.empty();
+  }
+
   // ---- reads ----
 
   /** Network interfaces. */
@@ -82,6 +95,11 @@ public interface Host extends AutoCloseable {
 
   /** The route the kernel would use for one destination (as {@code ip route get}). */
   Route routeTo(String destination);
+
+  /** {@link #routeTo(String)} for an address value. */
+  default Route routeTo(inet.ipaddr.IPAddress destination) {
+    return routeTo(destination.withoutPrefixLength().toCanonicalString());
+  }
 
   /** IPv6 neighbour entries, filtered step by step. */
   NeighbourQuery neighbours();
@@ -99,6 +117,25 @@ public interface Host extends AutoCloseable {
   /** A sysctl of the host's network namespace, such as net.ipv6.conf.eth0.proxy_ndp. */
   String sysctl(String key);
 
+  /**
+   * Interfaces, addresses, routes, neighbours, proxy entries and the given sysctls, read at one
+   * go: over SSH one round trip for all of them (a host of this machine reads them one by one,
+   * each a few netlink messages). A sysctl the host does not have is left out of the result.
+   */
+  default HostSnapshot snapshot(Collection<String> sysctlKeys) {
+    Map<String, String> values = new LinkedHashMap<>();
+    for (String k : sysctlKeys) {
+      try {
+        values.put(k, sysctl(k));
+      } catch (NetlinkException e) {
+        if (e.errno() != 2 && e.errno() != 19) { // ENOENT, ENODEV: no such key or interface
+          throw e;
+        }
+      }
+    }
+    return new HostSnapshot(interfaces(), addresses(), routes(), neighbours().list(), proxyEntries(), values);
+  }
+
   // ---- writes ----
 
   /** Sets a sysctl of the host's network namespace. */
@@ -115,6 +152,12 @@ public interface Host extends AutoCloseable {
 
   /** Starts a route write: {@code route("2001:db8:ef11::/64").via("2001:db8:ab11::2").add()}. */
   RouteTarget route(String destination);
+
+  /** {@link #route(String)} for a prefix value (an IPAddress with a prefix length; without one, a host route). */
+  default RouteTarget route(inet.ipaddr.IPAddress destination) {
+    return route(destination.isPrefixed() ? destination.toPrefixBlock().toCanonicalString()
+        : destination.toCanonicalString());
+  }
 
   // ---- Docker ----
 
@@ -155,6 +198,11 @@ public interface Host extends AutoCloseable {
 
     NeighbourQuery address(String address);
 
+    /** {@link #address(String)} for an address value. */
+    default NeighbourQuery address(inet.ipaddr.IPAddress address) {
+      return address(address.withoutPrefixLength().toCanonicalString());
+    }
+
     List<Neighbour> list();
   }
 
@@ -168,8 +216,28 @@ public interface Host extends AutoCloseable {
     /** Makes the host answer neighbour solicitations for {@code address} on the uplink. */
     Change proxy(String address);
 
+    /**
+     * Like {@link #proxy(String)}, marking a new entry with a protocol number (NDA_PROTOCOL, as
+     * {@code ip neigh add proxy ADDR protocol P dev X}); Sixkit's plans mark theirs with {@code
+     * dev.sixkit.netlink.Protocols.SIXKIT}, so ownership is read from the kernel. An existing entry
+     * is left as it is. Hosts that cannot mark entries add them unmarked.
+     */
+    default Change proxy(String address, int protocol) {
+      return proxy(address);
+    }
+
+    /** {@link #proxy(String)} for an address value, such as {@code container.ipv6().orElseThrow()}. */
+    default Change proxy(inet.ipaddr.IPAddress address) {
+      return proxy(address.withoutPrefixLength().toCanonicalString());
+    }
+
     /** Removes the proxy entry for {@code address}; UNCHANGED when there is none. */
     Change unproxy(String address);
+
+    /** {@link #unproxy(String)} for an address value. */
+    default Change unproxy(inet.ipaddr.IPAddress address) {
+      return unproxy(address.withoutPrefixLength().toCanonicalString());
+    }
 
     /** The proxy entries on the uplink. */
     List<Neighbour> entries();
@@ -179,6 +247,11 @@ public interface Host extends AutoCloseable {
   interface RouteTarget {
     RouteSpec via(String gateway);
 
+    /** {@link #via(String)} for an address value. */
+    default RouteSpec via(inet.ipaddr.IPAddress gateway) {
+      return via(gateway.withoutPrefixLength().toCanonicalString());
+    }
+
     RouteSpec dev(String device);
   }
 
@@ -187,6 +260,15 @@ public interface Host extends AutoCloseable {
     RouteSpec dev(String device);
 
     RouteSpec metric(int metric);
+
+    /**
+     * Marks the route written with a protocol number (RTA_PROTOCOL, as {@code ip route add ... proto
+     * P}); Sixkit's plans mark theirs with {@code dev.sixkit.netlink.Protocols.SIXKIT}. Hosts that
+     * cannot mark routes write them unmarked.
+     */
+    default RouteSpec protocol(int protocol) {
+      return this;
+    }
 
     /** Adds the route; UNCHANGED when the same route exists; fails when a different one holds the destination. */
     Change add();

@@ -61,12 +61,17 @@ public abstract class HostRouteSpec implements Host.RouteSpec {
 
   @Override
   public Host.RouteSpec dev(String name) {
-    return with(new RouteIntent(intent.destination(), intent.via(), device(name), intent.metric()));
+    return with(new RouteIntent(intent.destination(), intent.via(), device(name), intent.metric(), intent.protocol()));
   }
 
   @Override
   public Host.RouteSpec metric(int metric) {
-    return with(new RouteIntent(intent.destination(), intent.via(), intent.device(), metric));
+    return with(new RouteIntent(intent.destination(), intent.via(), intent.device(), metric, intent.protocol()));
+  }
+
+  @Override
+  public Host.RouteSpec protocol(int protocol) {
+    return with(new RouteIntent(intent.destination(), intent.via(), intent.device(), intent.metric(), protocol));
   }
 
   /** Whether the asked-for route is there now. */
@@ -108,7 +113,7 @@ public abstract class HostRouteSpec implements Host.RouteSpec {
 
   private Change sent(String verb, Change c) {
     send(verb, c);
-    log.info("{}", c);
+    log.debug("{}", c);
     return c;
   }
 }

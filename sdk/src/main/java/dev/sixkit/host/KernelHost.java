@@ -54,6 +54,11 @@ public final class KernelHost implements Host {
     return name;
   }
 
+  @Override
+  public java.util.Optional<java.nio.file.Path> netnsPath() {
+    return java.util.Optional.of(nl.netns().path());
+  }
+
   /** The netlink client, for callers inside the SDK that need more than the Host interface. */
   public Netlink netlink() {
     return nl;
@@ -132,7 +137,7 @@ public final class KernelHost implements Host {
     SysctlChange c = nl.sysctls().set(key, value);
     Change change = Change.of(name, "sysctl " + key, c.before(), c.after());
     if (change.changed()) {
-      log.info("{}", change);
+      log.debug("{}", change);
     }
     return change;
   }
@@ -166,10 +171,18 @@ public final class KernelHost implements Host {
     }
 
     @Override
+    void add(InetAddress a, int protocol, Change change) {
+      if (protocol == 0) {
+        apply(a, true, change);
+      } else {
+        nl.neighbours().proxy(a).dev(uplink).protocol(protocol).add();
+      }
+    }
+
+    @Override
     void apply(InetAddress a, boolean add, Change change) {
       if (add) {
-        // Sixkit's mark: the sync, undo and the doctor read ownership from the kernel.
-        nl.neighbours().proxy(a).dev(uplink).protocol(dev.sixkit.netlink.Protocols.SIXKIT).add();
+        nl.neighbours().proxy(a).dev(uplink).add();
       } else {
         nl.neighbours().proxy(a).dev(uplink).delete();
       }
@@ -210,6 +223,9 @@ public final class KernelHost implements Host {
       }
       if (intent.metric() >= 0) {
         s = s.metric(intent.metric());
+      }
+      if (intent.protocol() != 0 && !"delete".equals(verb)) {
+        s = s.protocol(intent.protocol());
       }
       switch (verb) {
         case "add" -> s.add();

@@ -16,9 +16,14 @@ import java.util.List;
  * @param device the device, or null for any
  * @param metric the metric, or -1 for any
  *
- * <p>Immutable record; thread-safe.
+ * <p>Immutable record; thread-safe. Not API: the public face of a route is {@link Host.RouteSpec}.
  */
-public record RouteIntent(IpPrefix destination, InetAddress via, String device, int metric) {
+public record RouteIntent(IpPrefix destination, InetAddress via, String device, int metric, int protocol) {
+  /** An unmarked route (protocol 0: the kernel's default for routes written without one). */
+  public RouteIntent(IpPrefix destination, InetAddress via, String device, int metric) {
+    this(destination, via, device, metric, 0);
+  }
+
   /** A route as Change texts show it: "via 2001:db8:ab11::2 dev eth0 metric 1024". */
   static String describe(Route r) {
     StringBuilder sb = new StringBuilder();

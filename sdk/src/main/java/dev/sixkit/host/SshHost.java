@@ -13,13 +13,12 @@ import dev.sixkit.internal.ssh.SshConnection;
 import dev.sixkit.internal.ssh.SshTarget;
 import dev.sixkit.internal.ssh.StreamLocalChannel;
 import dev.sixkit.internal.ssh.UnixForward;
+import dev.sixkit.internal.ssh.RemoteShell;
 import dev.sixkit.netlink.Address;
 import dev.sixkit.netlink.IpAddresses;
-import dev.sixkit.netlink.IpPrefix;
 import dev.sixkit.netlink.Link;
 import dev.sixkit.netlink.Neighbour;
 import dev.sixkit.netlink.NetlinkException;
-import dev.sixkit.netlink.NudState;
 import dev.sixkit.netlink.Route;
 import dev.sixkit.netlink.Socket;
 import dev.sixkit.plan.ApplyException;
@@ -28,13 +27,11 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -73,11 +70,11 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>The remote user must be allowed to change the network settings (root), and its login shell
- * must be a POSIX shell (sh, dash, bash): every command runs through it, as OpenSSH does. Each
- * command costs one exec channel on the shared connection plus the shell's start (measured on the
- * lab: ~120 ms per command, nearly all of it root's ~/.bashrc; OpenSSH's own client over a
- * multiplexed connection takes the same). Thread-safe:
- * commands run on their own channels of the shared connection.
+ * must be a POSIX shell (sh, dash, bash): it starts {@code /bin/sh} once per connection, and
+ * that shell ({@link RemoteShell}) runs every command, framed on its standard input: a read costs
+ * a round trip and the command itself (a few ms) instead of a login shell's start (~120 ms with
+ * root's ~/.bashrc on the lab). {@link #snapshot} sends a plan's reads in one round trip.
+ * Thread-safe: commands are serialised on the host's shell; Docker uses its own channels.
  */
 public final class SshHost implements Host {
   private static final Logger log = LoggerFactory.getLogger(SshHost.class);
@@ -87,10 +84,10 @@ public final class SshHost implements Host {
   private static final String ADDRESSES = "ip -json address show";
   private static final String ROUTES = "ip -json link show && ip -json -details route show table main"
       + " && ip -json -details -6 route show table main";
-  private static final String NEIGHBOURS = "ip -json link show && ip -json neigh show nud all";
-  private static final String PROXIES = "ip -json link show && ip -json neigh show proxy";
+  static final String NEIGHBOURS = "ip -json link show && ip -json neigh show nud all";
+  static final String PROXIES = "ip -json link show && ip -json neigh show proxy";
   private static final String ROUTE_GET = "ip -json link show && ip -json -details -batch -";
-  private static final String BATCH = "ip -batch -";
+  static final String BATCH = "ip -batch -";
   /** proxyAll sends this many lines per ip -batch: progress is known per chunk, and exactly on failure. */
   static final int CHUNK = 500;
 
@@ -98,6 +95,7 @@ public final class SshHost implements Host {
   private final String name;
   private final SshOptions options;
   private final SshConnection ssh;
+  private final RemoteShell shell;
   private volatile Docker docker;
   private volatile UnixForward forward;
 
@@ -106,6 +104,7 @@ public final class SshHost implements Host {
     this.name = name;
     this.options = options;
     this.ssh = ssh;
+    this.shell = new RemoteShell(ssh);
   }
 
   /**
@@ -126,7 +125,7 @@ public final class SshHost implements Host {
     }
     SshConnection c = SshConnection.open(t, new SshConnection.Settings(keys, o.agentSocket(), o.knownHosts(),
         o.isTrustOnFirstUse(), o.connectTimeout()));
-    log.info("connected to {} as host {} (host key {})", t, hostName, c.hostKeyFingerprint());
+    log.debug("connected to {} as host {} (host key {})", t, hostName, c.hostKeyFingerprint());
     return new SshHost(t, hostName, o, c);
   }
 
@@ -155,6 +154,11 @@ public final class SshHost implements Host {
     return ssh.commands();
   }
 
+  /** How many remote shells this host started (1 unless the connection was lost). */
+  public long shellStarts() {
+    return shell.starts();
+  }
+
   /** The options in use. */
   public SshOptions options() {
     return options;
@@ -162,20 +166,26 @@ public final class SshHost implements Host {
 
   // ---------------------------------------------------------------- running commands
 
-  private String where() {
+  String where() {
     return "on " + name;
   }
 
+  /** Runs a fixed command on the host's shell; the result as it came. */
+  SshConnection.Result run(String command, byte[] stdin) {
+    return options.isExecPerCommand() ? ssh.exec(command, stdin, options.commandTimeout())
+        : shell.run(command, stdin, options.commandTimeout());
+  }
+
   /** Runs a fixed command; a non-zero exit becomes the NetlinkException ip's text describes. */
-  private String read(String command, byte[] stdin, String op, String object) {
-    SshConnection.Result r = ssh.exec(command, stdin, options.commandTimeout());
+  String read(String command, byte[] stdin, String op, String object) {
+    SshConnection.Result r = run(command, stdin);
     if (!r.ok()) {
       throw IpErrors.toException(r.stderr(), op, object, where());
     }
     return r.stdout();
   }
 
-  private List<JsonNode> readJson(String command, byte[] stdin, String op, String object, int values) {
+  List<JsonNode> readJson(String command, byte[] stdin, String op, String object, int values) {
     String out = read(command, stdin, op, object);
     List<JsonNode> v = IpJson.values(out, op);
     if (v.size() != values) {
@@ -185,7 +195,7 @@ public final class SshHost implements Host {
     return v;
   }
 
-  private static byte[] lines(List<String> lines) {
+  static byte[] lines(List<String> lines) {
     StringBuilder sb = new StringBuilder();
     for (String l : lines) {
       sb.append(l).append('\n');
@@ -202,7 +212,7 @@ public final class SshHost implements Host {
    * Runs one write; when the connection is lost (or the command overruns) under it, reconnects,
    * checks whether it took effect and says so in the exception.
    */
-  private <T> T write(Supplier<T> send, BooleanSupplier inEffect, Change ifApplied) {
+  <T> T write(Supplier<T> send, BooleanSupplier inEffect, Change ifApplied) {
     try {
       return send.get();
     } catch (SshException e) {
@@ -236,7 +246,7 @@ public final class SshHost implements Host {
     return IpJson.addresses(IpJson.array(read(ADDRESSES, null, "list addresses", ""), "list addresses"));
   }
 
-  private Map<String, Integer> indexes(JsonNode links) {
+  static Map<String, Integer> indexes(JsonNode links) {
     Map<String, Integer> m = new LinkedHashMap<>();
     for (JsonNode l : links) {
       m.put(l.path("ifname").asText(), l.path("ifindex").asInt());
@@ -267,58 +277,10 @@ public final class SshHost implements Host {
 
   @Override
   public NeighbourQuery neighbours() {
-    return new SshNeighbourQuery(null, Set.of(), null);
+    return new SshNeighbourQuery(this, null, Set.of(), null);
   }
 
-  private final class SshNeighbourQuery implements NeighbourQuery {
-    private final String dev;
-    private final Set<NudState> states;
-    private final InetAddress address;
-
-    SshNeighbourQuery(String dev, Set<NudState> states, InetAddress address) {
-      this.dev = dev;
-      this.states = states;
-      this.address = address;
-    }
-
-    @Override
-    public NeighbourQuery dev(String device) {
-      return new SshNeighbourQuery(RemoteInput.ifname(target.toString(), device), states, address);
-    }
-
-    @Override
-    public NeighbourQuery state(NudState... wanted) {
-      EnumSet<NudState> s = EnumSet.noneOf(NudState.class);
-      s.addAll(List.of(wanted));
-      return new SshNeighbourQuery(dev, s, address);
-    }
-
-    @Override
-    public NeighbourQuery address(String a) {
-      return new SshNeighbourQuery(dev, states, IpAddresses.parse(a));
-    }
-
-    @Override
-    public List<Neighbour> list() {
-      List<JsonNode> v = readJson(NEIGHBOURS, null, "list neighbours", dev == null ? "" : "dev " + dev, 2);
-      Map<String, Integer> idx = indexes(v.get(0));
-      if (dev != null && !idx.containsKey(dev)) {
-        throw noDevice("list neighbours", "dev " + dev, dev);
-      }
-      List<Neighbour> out = new ArrayList<>();
-      for (Neighbour n : IpJson.neighbours(v.get(1), idx)) {
-        if (!(n.address() instanceof Inet6Address) || n.isProxy() || (dev != null && !dev.equals(n.device()))
-            || (address != null && !address.equals(n.address()))
-            || (!states.isEmpty() && !states.contains(n.state()))) {
-          continue;
-        }
-        out.add(n);
-      }
-      return out;
-    }
-  }
-
-  private NetlinkException noDevice(String op, String object, String dev) {
+  NetlinkException noDevice(String op, String object, String dev) {
     return new NetlinkException(IpErrors.ENODEV, op, object, "no interface named '" + dev + "' " + where());
   }
 
@@ -326,6 +288,54 @@ public final class SshHost implements Host {
   public List<Neighbour> proxyEntries() {
     List<JsonNode> v = readJson(PROXIES, null, "list proxy neighbours", "", 2);
     return IpJson.neighbours(v.get(1), indexes(v.get(0)));
+  }
+
+  /**
+   * Everything in one round trip: the commands below are sent to the host's shell at once and
+   * answered in order (see {@link RemoteShell#runAll}).
+   */
+  @Override
+  public HostSnapshot snapshot(Collection<String> sysctlKeys) {
+    if (options.isExecPerCommand()) {
+      return Host.super.snapshot(sysctlKeys);
+    }
+    List<String> keys = List.copyOf(new LinkedHashSet<>(sysctlKeys));
+    List<RemoteShell.Command> cmds = new ArrayList<>(List.of(new RemoteShell.Command(LINKS),
+        new RemoteShell.Command(ADDRESSES), new RemoteShell.Command("ip -json -details route show table main"),
+        new RemoteShell.Command("ip -json -details -6 route show table main"),
+        new RemoteShell.Command("ip -json neigh show nud all"), new RemoteShell.Command("ip -json neigh show proxy")));
+    for (String k : keys) {
+      cmds.add(new RemoteShell.Command("cat -- " + quote(RemoteInput.sysctlPath(target.toString(), k, "read sysctl"))));
+    }
+    List<SshConnection.Result> r = shell.runAll(cmds, options.commandTimeout());
+    String[] ops = {"list interfaces", "list addresses", "list routes", "list routes", "list neighbours",
+        "list proxy neighbours"};
+    List<JsonNode> json = new ArrayList<>();
+    for (int i = 0; i < ops.length; i++) {
+      if (!r.get(i).ok()) {
+        throw IpErrors.toException(r.get(i).stderr(), ops[i], "", where());
+      }
+      json.add(IpJson.array(r.get(i).stdout(), ops[i]));
+    }
+    Map<String, Integer> idx = indexes(json.get(0));
+    List<Route> routes = new ArrayList<>(IpJson.routes(json.get(2), false, idx));
+    routes.addAll(IpJson.routes(json.get(3), true, idx));
+    Map<String, String> sysctls = new LinkedHashMap<>();
+    for (int i = 0; i < keys.size(); i++) {
+      SshConnection.Result s = r.get(ops.length + i);
+      if (s.ok()) {
+        sysctls.put(keys.get(i), chomp(s.stdout()));
+      } else if (!s.stderr().contains("No such file or directory")) {
+        throw sysctlFailure(s.stderr(), "read sysctl", keys.get(i), keys.get(i));
+      }
+    }
+    return new HostSnapshot(IpJson.links(json.get(0)), IpJson.addresses(json.get(1)), routes,
+        new SshNeighbourQuery(this, null, Set.of(), null).filter(IpJson.neighbours(json.get(4), idx)),
+        IpJson.neighbours(json.get(5), idx), sysctls);
+  }
+
+  private static String chomp(String v) {
+    return v.endsWith("\n") ? v.substring(0, v.length() - 1) : v;
   }
 
   @Override
@@ -347,12 +357,11 @@ public final class SshHost implements Host {
   @Override
   public String sysctl(String key) {
     String path = RemoteInput.sysctlPath(target.toString(), key, "read sysctl");
-    SshConnection.Result r = ssh.exec("cat -- " + quote(path), null, options.commandTimeout());
+    SshConnection.Result r = run("cat -- " + quote(path), null);
     if (!r.ok()) {
       throw sysctlFailure(r.stderr(), "read sysctl", key, key);
     }
-    String v = r.stdout();
-    return v.endsWith("\n") ? v.substring(0, v.length() - 1) : v;
+    return chomp(r.stdout());
   }
 
   private NetlinkException sysctlFailure(String stderr, String op, String key, String object) {
@@ -385,20 +394,19 @@ public final class SshHost implements Host {
       return Change.unchanged(name, "sysctl " + key, before);
     }
     // The command is fixed but for the checked path; the value travels on standard input.
-    String command = "IFS= read -r v && printf '%s\\n' \"$v\" > " + quote(path) + " && cat -- " + quote(path);
+    // env printf: coreutils' printf names the kernel's errno ("write error: Invalid argument"); dash's builtin says EIO.
+    String command = "IFS= read -r v && env printf '%s\\n' \"$v\" > " + quote(path) + " && cat -- " + quote(path);
     Change wanted = Change.of(name, "sysctl " + key, before, value);
     String after = write(() -> {
-      SshConnection.Result r = ssh.exec(command, (value + "\n").getBytes(StandardCharsets.UTF_8),
-          options.commandTimeout());
+      SshConnection.Result r = run(command, (value + "\n").getBytes(StandardCharsets.UTF_8));
       if (!r.ok()) {
         throw sysctlFailure(r.stderr(), "write sysctl", key, key + "=" + value);
       }
-      String v = r.stdout();
-      return v.endsWith("\n") ? v.substring(0, v.length() - 1) : v;
+      return chomp(r.stdout());
     }, () -> sysctl(key).equals(value), wanted);
     Change change = Change.of(name, "sysctl " + key, before, after);
     if (change.changed()) {
-      log.info("{}", change);
+      log.debug("{}", change);
     }
     return change;
   }
@@ -414,227 +422,18 @@ public final class SshHost implements Host {
   public SshProxyNdp enableProxyNdp(String uplink) {
     requireInterface(uplink);
     Change c = sysctl("net.ipv6.conf." + uplink + ".proxy_ndp", "1");
-    return new SshProxyNdp(uplink, List.of(c));
+    return new SshProxyNdp(this, uplink, List.of(c));
   }
 
   @Override
   public SshProxyNdp proxyNdp(String uplink) {
     requireInterface(uplink);
-    return new SshProxyNdp(uplink, List.of());
-  }
-
-  /**
-   * Proxy entries on one uplink of an SSH host; besides {@link Host.ProxyNdp}, many entries at
-   * once in few round trips ({@link #proxyAll}, {@link #unproxyAll}). Immutable; thread-safe.
-   */
-  public final class SshProxyNdp extends UplinkProxies {
-    SshProxyNdp(String uplink, List<Change> enabled) {
-      super(name, uplink, enabled);
-    }
-
-    private Set<InetAddress> present() {
-      Set<InetAddress> s = new HashSet<>();
-      for (Neighbour n : entries()) {
-        s.add(n.address());
-      }
-      return s;
-    }
-
-    @Override
-    boolean contains(InetAddress a) {
-      return present().contains(a);
-    }
-
-    @Override
-    void apply(InetAddress a, boolean add, Change c) {
-      String target = IpAddresses.format(a) + " dev " + uplink;
-      // Sixkit's mark on what it adds: the sync, undo and the doctor read ownership from the kernel.
-      String line = add ? "neigh add proxy " + IpAddresses.format(a) + " protocol " + dev.sixkit.netlink.Protocols.SIXKIT
-          + " dev " + uplink : "neigh del proxy " + target;
-      write(() -> read(BATCH, lines(List.of(line)), add ? "add proxy neighbour" : "delete proxy neighbour", target),
-          () -> present().contains(a) == add, c);
-    }
-
-    @Override
-    public List<Neighbour> entries() {
-      List<JsonNode> v = readJson(PROXIES, null, "list proxy neighbours", "dev " + uplink, 2);
-      Map<String, Integer> idx = indexes(v.get(0));
-      if (!idx.containsKey(uplink)) {
-        throw noDevice("list proxy neighbours", "dev " + uplink, uplink);
-      }
-      List<Neighbour> out = new ArrayList<>();
-      for (Neighbour n : IpJson.neighbours(v.get(1), idx)) {
-        if (n.isProxy() && uplink.equals(n.device())) {
-          out.add(n);
-        }
-      }
-      return out;
-    }
-
-    /**
-     * Proxy entries for many addresses, sent {@value SshHost#CHUNK} lines per {@code ip -batch}.
-     * Returns one Change per address, in order (UNCHANGED for those already there). Every address
-     * is checked before anything is sent.
-     *
-     * @throws ApplyException when a line fails or the connection is lost part way: it lists the
-     *     entries found in effect, those not, and those that could not be checked
-     */
-    public List<Change> proxyAll(Collection<String> addresses) {
-      return applyAll(addresses, true);
-    }
-
-    /** Removes the proxy entries of many addresses; see {@link #proxyAll}. */
-    public List<Change> unproxyAll(Collection<String> addresses) {
-      return applyAll(addresses, false);
-    }
-
-    private List<Change> applyAll(Collection<String> addresses, boolean add) {
-      List<InetAddress> wanted = new ArrayList<>();
-      Set<InetAddress> seen = new HashSet<>();
-      for (String s : addresses) {
-        InetAddress a = parse(s);
-        if (seen.add(a)) {
-          wanted.add(a);
-        }
-      }
-      Set<InetAddress> now = present();
-      List<Change> done = new ArrayList<>();
-      List<InetAddress> todo = new ArrayList<>();
-      for (InetAddress a : wanted) {
-        if (now.contains(a) == add) {
-          done.add(Change.unchanged(name, object(a), add ? "present" : ""));
-        } else {
-          todo.add(a);
-        }
-      }
-      String op = (add ? "add" : "delete") + " proxy neighbours";
-      String what = todo.size() + " entries " + where() + " dev " + uplink;
-      for (int from = 0; from < todo.size(); from += CHUNK) {
-        List<InetAddress> chunk = todo.subList(from, Math.min(todo.size(), from + CHUNK));
-        List<String> batch = new ArrayList<>();
-        for (InetAddress a : chunk) {
-          batch.add("neigh " + (add ? "add" : "del") + " proxy " + IpAddresses.format(a)
-              + (add ? " protocol " + dev.sixkit.netlink.Protocols.SIXKIT : "") + " dev " + uplink);
-        }
-        List<InetAddress> rest = todo.subList(Math.min(todo.size(), from + CHUNK), todo.size());
-        SshConnection.Result r;
-        try {
-          r = ssh.exec(BATCH, lines(batch), options.commandTimeout());
-        } catch (SshException e) {
-          if (e.reason() != Reason.CONNECTION_LOST && e.reason() != Reason.TIMEOUT) {
-            throw partial(op, what, e.getMessage(), done, chunk, rest, List.of(), e, add);
-          }
-          // Reconnect and look: the entries of this chunk in effect are exactly those applied.
-          if (e.reason() == Reason.TIMEOUT) {
-            ssh.disconnect();
-          }
-          Set<InetAddress> after;
-          try {
-            after = present();
-          } catch (RuntimeException again) {
-            throw partial(op, what, e.getMessage() + "; checking afterwards failed: " + again.getMessage(), done,
-                List.of(), rest, chunk, e, add);
-          }
-          List<InetAddress> appliedHere = new ArrayList<>();
-          List<InetAddress> notHere = new ArrayList<>();
-          for (InetAddress a : chunk) {
-            (after.contains(a) == add ? appliedHere : notHere).add(a);
-          }
-          addChanges(done, appliedHere, add);
-          throw partial(op, what, e.getMessage(), done, notHere, rest, List.of(), e, add);
-        }
-        if (!r.ok()) {
-          // ip -batch stops at the first failing line: the lines before it took effect.
-          OptionalInt failed = IpErrors.failedLine(r.stderr());
-          int ok = failed.isPresent() ? Math.max(0, Math.min(chunk.size(), failed.getAsInt() - 1)) : 0;
-          addChanges(done, chunk.subList(0, ok), add);
-          NetlinkException why = IpErrors.toException(r.stderr(), add ? "add proxy neighbour" : "delete proxy neighbour",
-              ok < chunk.size() ? IpAddresses.format(chunk.get(ok)) + " dev " + uplink : "", where());
-          throw partial(op, what, why.getMessage(), done, chunk.subList(ok, chunk.size()), rest, List.of(), why,
-              add);
-        }
-        addChanges(done, chunk, add);
-      }
-      if (!todo.isEmpty()) {
-        log.info("{}: {} {} proxy entries dev {}", name, add ? "added" : "removed", todo.size(), uplink);
-      }
-      // In the caller's order.
-      Map<String, Change> byObject = new LinkedHashMap<>();
-      for (Change c : done) {
-        byObject.put(c.object(), c);
-      }
-      List<Change> out = new ArrayList<>();
-      for (InetAddress a : wanted) {
-        out.add(byObject.get(object(a)));
-      }
-      return out;
-    }
-
-    private void addChanges(List<Change> done, List<InetAddress> applied, boolean add) {
-      for (InetAddress a : applied) {
-        done.add(add ? Change.added(name, object(a), "present") : Change.removed(name, object(a), "present"));
-      }
-    }
-
-    private ApplyException partial(String op, String what, String why, List<Change> done, List<InetAddress> failed,
-        List<InetAddress> rest, List<InetAddress> unknown, Throwable cause, boolean add) {
-      List<String> not = new ArrayList<>();
-      failed.forEach(a -> not.add(object(a)));
-      rest.forEach(a -> not.add(object(a)));
-      List<String> unk = new ArrayList<>();
-      unknown.forEach(a -> unk.add(object(a)));
-      return new ApplyException(name, op, what, why, done, not, unk, cause);
-    }
+    return new SshProxyNdp(this, uplink, List.of());
   }
 
   @Override
   public RouteTarget route(String destination) {
-    return HostRouteSpec.target(destination, SshRouteSpec::new);
-  }
-
-  private final class SshRouteSpec extends HostRouteSpec {
-    SshRouteSpec(RouteIntent intent) {
-      super(name, intent);
-    }
-
-    @Override
-    HostRouteSpec with(RouteIntent next) {
-      return new SshRouteSpec(next);
-    }
-
-    @Override
-    String device(String name) {
-      return RemoteInput.ifname(target.toString(), name);
-    }
-
-    @Override
-    List<Route> routes() {
-      return SshHost.this.routes();
-    }
-
-    /** One ip -batch line: the destination and next hop in Sixkit's own spelling. */
-    private String line(String verb) {
-      StringBuilder sb = new StringBuilder("route ").append(verb).append(' ').append(intent.destination());
-      if (intent.via() != null) {
-        sb.append(" via ").append(IpAddresses.format(intent.via()));
-      }
-      if (intent.device() != null) {
-        sb.append(" dev ").append(intent.device());
-      }
-      if (intent.metric() >= 0) {
-        sb.append(" metric ").append(Integer.toUnsignedString(intent.metric()));
-      }
-      return sb.toString();
-    }
-
-    @Override
-    void send(String verb, Change c) {
-      boolean delete = verb.equals("delete");
-      write(() -> {
-        read(BATCH, lines(List.of(line(delete ? "del" : verb))), verb + " route", intent.destination().toString());
-        return c;
-      }, () -> present() != delete, c);
-    }
+    return HostRouteSpec.target(destination, intent -> new SshRouteSpec(this, intent));
   }
 
   // ---------------------------------------------------------------- Docker
@@ -684,6 +483,7 @@ public final class SshHost implements Host {
     if (f != null) {
       f.close();
     }
+    shell.close();
     ssh.close();
   }
 

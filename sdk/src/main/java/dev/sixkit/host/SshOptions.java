@@ -25,7 +25,7 @@ import java.util.Optional;
  * id_ecdsa and id_rsa that exist (only those given when any is given), the agent at SSH_AUTH_SOCK
  * when it is set, server keys checked against ~/.ssh/known_hosts with unknown and changed keys
  * refused. Trust on first use is off unless asked for with {@link #trustOnFirstUse()}. Connect
- * timeout 10 s, command timeout 60 s, Docker at /var/run/docker.sock on the remote host.
+ * timeout 30 s, command timeout 60 s, Docker at /var/run/docker.sock on the remote host.
  *
  * <p>Immutable; thread-safe.
  */
@@ -49,10 +49,11 @@ public final class SshOptions {
   private final Duration commandTimeout;
   private final String dockerSocket;
   private final String name;
+  private final boolean execPerCommand;
 
   private SshOptions(String user, int port, List<Identity> identities, AgentMode agentMode, Path agentSocket,
       Path knownHosts, boolean trustOnFirstUse, Duration connectTimeout, Duration commandTimeout, String dockerSocket,
-      String name) {
+      String name, boolean execPerCommand) {
     this.user = user;
     this.port = port;
     this.identities = List.copyOf(identities);
@@ -64,17 +65,34 @@ public final class SshOptions {
     this.commandTimeout = commandTimeout;
     this.dockerSocket = dockerSocket;
     this.name = name;
+    this.execPerCommand = execPerCommand;
   }
 
   /** The defaults described above. */
   public static SshOptions defaults() {
-    return new SshOptions(null, 0, List.of(), AgentMode.AUTO, null, null, false, Duration.ofSeconds(10),
-        Duration.ofSeconds(60), DEFAULT_DOCKER_SOCKET, null);
+    return new SshOptions(null, 0, List.of(), AgentMode.AUTO, null, null, false, Duration.ofSeconds(30),
+        Duration.ofSeconds(60), DEFAULT_DOCKER_SOCKET, null, false);
   }
 
   private SshOptions copy(String user, int port, List<Identity> ids, AgentMode mode, Path agent, Path known,
       boolean tofu, Duration connect, Duration command, String docker, String name) {
-    return new SshOptions(user, port, ids, mode, agent, known, tofu, connect, command, docker, name);
+    return new SshOptions(user, port, ids, mode, agent, known, tofu, connect, command, docker, name, execPerCommand);
+  }
+
+  /**
+   * One exec channel per command instead of one shell for the life of the host (the default):
+   * the remote login shell then starts for every command (~120 ms with a heavy ~/.bashrc), and
+   * {@link Host#snapshot} is one command per read. For measuring the difference ({@code ./sixkit
+   * bench ssh-read}) and for servers that refuse long-lived sessions.
+   */
+  public SshOptions execPerCommand() {
+    return new SshOptions(user, port, identities, agentMode, agentSocket, knownHosts, trustOnFirstUse, connectTimeout,
+        commandTimeout, dockerSocket, name, true);
+  }
+
+  /** Whether each command gets its own exec channel ({@link #execPerCommand()}). */
+  public boolean isExecPerCommand() {
+    return execPerCommand;
   }
 
   /** The login name when the target does not give one (default: this process's user). */
@@ -132,7 +150,7 @@ public final class SshOptions {
         dockerSocket, name);
   }
 
-  /** How long connecting, key exchange and authentication may take together (default 10 s). */
+  /** How long connecting, key exchange and authentication may take together (default 30 s: a busy host forks a login for each). */
   public SshOptions connectTimeout(Duration t) {
     return copy(user, port, identities, agentMode, agentSocket, knownHosts, trustOnFirstUse, positive(t), commandTimeout,
         dockerSocket, name);

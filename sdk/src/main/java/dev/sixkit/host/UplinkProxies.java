@@ -57,15 +57,25 @@ public abstract class UplinkProxies implements Host.ProxyNdp {
     return "proxy " + IpAddresses.format(a) + " dev " + uplink;
   }
 
+  /** Adds the entry marked with {@code protocol} (0: unmarked); hosts that cannot mark add it unmarked. */
+  void add(InetAddress address, int protocol, Change change) {
+    apply(address, true, change);
+  }
+
   @Override
   public final Change proxy(String address) {
+    return proxy(address, 0);
+  }
+
+  @Override
+  public final Change proxy(String address, int protocol) {
     InetAddress a = parse(address);
     if (contains(a)) {
       return Change.unchanged(host, object(a), "present");
     }
     Change c = Change.added(host, object(a), "present");
-    apply(a, true, c);
-    log.info("{}", c);
+    add(a, protocol, c);
+    log.debug("{}", c);
     return c;
   }
 
@@ -77,7 +87,7 @@ public abstract class UplinkProxies implements Host.ProxyNdp {
     }
     Change c = Change.removed(host, object(a), "present");
     apply(a, false, c);
-    log.info("{}", c);
+    log.debug("{}", c);
     return c;
   }
 }

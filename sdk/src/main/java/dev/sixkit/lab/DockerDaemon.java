@@ -8,32 +8,18 @@ import dev.sixkit.internal.os.Ping;
 import dev.sixkit.internal.os.Procs;
 import java.io.File;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.io.Reader;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,11 +42,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DockerDaemon implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DockerDaemon.class);
-  private static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
-  private static final Path SHIM_SOCKETS = Path.of("/run/containerd/s");
-  /** Process names (/proc/PID/comm, at most 15 characters) a lab host's Docker runs. */
-  private static final Set<String> DOCKER_PROCESSES =
-      Set.of("dockerd", "containerd", "containerd-shim", "runc", "docker-proxy", "docker-init");
   private static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
   private final HostDirs dirs;
@@ -125,6 +106,7 @@ public final class DockerDaemon implements AutoCloseable {
     private Duration startTimeout = Duration.ofSeconds(90);
     private Duration stopTimeout = Duration.ofSeconds(20);
     private String dockerd = "dockerd";
+    private List<Path> binDirs = List.of();
 
     private Options(HostDirs dirs, String netns) {
       this.dirs = dirs;
@@ -164,6 +146,16 @@ public final class DockerDaemon implements AutoCloseable {
     /** The dockerd executable (found on PATH by default). */
     public Options dockerd(String executable) {
       this.dockerd = executable;
+      return this;
+    }
+
+    /**
+     * The engine to run: its dockerd, with its folders first on dockerd's PATH (so its containerd,
+     * shims and docker-proxy are the ones found; runc comes from the system).
+     */
+    public Options engine(Engine.Install install) {
+      this.dockerd = install.dockerd().toString();
+      this.binDirs = install.binDirs();
       return this;
     }
 
@@ -214,7 +206,7 @@ public final class DockerDaemon implements AutoCloseable {
           + "); stop it or clean up the lab first");
     }
     if (dirs.exists()) {
-      LOG.info("removing leftovers of an earlier run of {}", what);
+      LOG.debug("removing leftovers of an earlier run of {}", what);
       cleanup(dirs);
     }
     List<String> args = o.args();
@@ -231,37 +223,39 @@ public final class DockerDaemon implements AutoCloseable {
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
       Map<String, String> env = pb.environment();
       String path = env.get("PATH");
-      env.put("PATH", path == null || path.isBlank() ? PATH : PATH + ":" + path);
+      String prefix = o.binDirs.stream().map(Path::toString).reduce("", (a, b) -> a + b + ":");
+      env.put("PATH", prefix + (path == null || path.isBlank() ? PATH : PATH + ":" + path));
       env.remove("DOCKER_HOST");
-      LOG.info("starting dockerd for {}: {}", what, String.join(" ", cmd));
+      LOG.debug("starting dockerd for {}: {}", what, String.join(" ", cmd));
       p = pb.start();
     } catch (IOException e) {
-      cleanupQuietly(dirs);
+      DaemonCleanup.quietly(dirs);
       throw new SixkitException("start dockerd", what, e.toString(), e);
     }
     long t0 = System.nanoTime();
     long deadline = t0 + o.startTimeout.toNanos();
     while (true) {
       if (!p.isAlive() && !Ping.ok(dirs.socket(), Duration.ofMillis(200))) {
-        String tail = tail(dirs.logFile(), 40);
-        cleanupQuietly(dirs);
+        String tail = LogFiles.tail(dirs.logFile(), 40);
+        String error = LogFiles.firstError(dirs.logFile());
+        DaemonCleanup.quietly(dirs);
         throw new SixkitException("start dockerd", what, "dockerd exited with status " + p.exitValue()
-            + "; the end of its log:\n" + tail);
+            + error + "; the end of its log:\n" + tail);
       }
       if (Ping.ok(dirs.socket(), Duration.ofSeconds(2))) {
         break;
       }
       if (System.nanoTime() > deadline) {
-        String tail = tail(dirs.logFile(), 40);
+        String tail = LogFiles.tail(dirs.logFile(), 40);
         p.destroyForcibly();
-        cleanupQuietly(dirs);
+        DaemonCleanup.quietly(dirs);
         throw new SixkitException("start dockerd", what, "/_ping did not answer on " + dirs.socket() + " within "
             + o.startTimeout.toSeconds() + " s; the end of dockerd's log:\n" + tail);
       }
       sleep(100);
     }
     long pid = Procs.readPidFile(dirs.pidFile()).orElse(p.pid());
-    LOG.info("dockerd for {} answers on {} (pid {}, {} ms)", what, dirs.endpoint(), pid,
+    LOG.debug("dockerd for {} answers on {} (pid {}, {} ms)", what, dirs.endpoint(), pid,
         (System.nanoTime() - t0) / 1_000_000);
     return new DockerDaemon(dirs, o.netns, args, pid, p, o.stopTimeout);
   }
@@ -284,7 +278,7 @@ public final class DockerDaemon implements AutoCloseable {
     }
   }
 
-  private static Properties readState(HostDirs dirs) {
+  static Properties readState(HostDirs dirs) {
     Properties s = new Properties();
     try (Reader r = Files.newBufferedReader(dirs.stateFile())) {
       s.load(r);
@@ -347,7 +341,7 @@ public final class DockerDaemon implements AutoCloseable {
 
   /** The last lines of dockerd's log. */
   public String logTail(int lines) {
-    return tail(dirs.logFile(), lines);
+    return LogFiles.tail(dirs.logFile(), lines);
   }
 
   public boolean isRunning() {
@@ -385,21 +379,21 @@ public final class DockerDaemon implements AutoCloseable {
         Procs.kill(pid);
         Procs.awaitGone(List.of(pid), Duration.ofSeconds(10));
       }
-      LOG.info("dockerd for {} stopped in {} ms", what, (System.nanoTime() - t0) / 1_000_000);
+      LOG.debug("dockerd for {} stopped in {} ms", what, (System.nanoTime() - t0) / 1_000_000);
     }
     try {
       process.waitFor(); // reap it
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return cleanup(dirs, false);
+    return DaemonCleanup.run(dirs, false);
   }
 
   /** Stops the daemon and removes all its state: {@link #stop()}, then its folders. */
   @Override
   public synchronized void close() {
     stop();
-    cleanup(dirs, true);
+    DaemonCleanup.run(dirs, true);
   }
 
   @Override
@@ -446,7 +440,7 @@ public final class DockerDaemon implements AutoCloseable {
    *     that will not die); what could be removed is removed
    */
   public static Cleanup cleanup(HostDirs dirs) {
-    return cleanup(dirs, true);
+    return DaemonCleanup.run(dirs, true);
   }
 
   /** Cleans every host of a lab, then the lab's folders. */
@@ -460,262 +454,12 @@ public final class DockerDaemon implements AutoCloseable {
         first = first == null ? e : first;
       }
     }
-    removeEmptyParents(HostDirs.VAR_ROOT.resolve(lab), new ArrayList<>());
-    removeEmptyParents(HostDirs.RUN_ROOT.resolve(lab), new ArrayList<>());
+    DaemonCleanup.removeEmptyParents(HostDirs.VAR_ROOT.resolve(lab), new ArrayList<>());
+    DaemonCleanup.removeEmptyParents(HostDirs.RUN_ROOT.resolve(lab), new ArrayList<>());
     if (first != null) {
       throw first;
     }
     return out;
-  }
-
-  private static void cleanupQuietly(HostDirs dirs) {
-    try {
-      cleanup(dirs, true);
-    } catch (RuntimeException e) {
-      LOG.warn("cleanup of {}/{} failed: {}", dirs.lab(), dirs.host(), e.getMessage());
-    }
-  }
-
-  private static synchronized Cleanup cleanup(HostDirs dirs, boolean removeDirs) {
-    String what = dirs.lab() + "/" + dirs.host();
-    Properties state = readState(dirs);
-    String cgroupParent = state.getProperty("cgroupParent", dirs.cgroupParent());
-    String netns = state.getProperty("netns");
-
-    // 1. processes
-    Set<Long> victims = new LinkedHashSet<>();
-    String exec = dirs.execRoot().toString();
-    String data = dirs.dataRoot().toString();
-    livePid(dirs).ifPresent(p -> victims.addAll(Procs.withDescendants(p)));
-    Procs.readPidFile(dirs.containerdPidFile()).filter(p -> Procs.cmdline(p).contains(exec))
-        .ifPresent(p -> victims.addAll(Procs.withDescendants(p)));
-    Optional<Object> nsKey = netns == null ? Optional.empty() : Procs.fileKey(Path.of("/run/netns", netns));
-    for (long p : Procs.all()) {
-      String comm = Procs.comm(p);
-      if (!DOCKER_PROCESSES.contains(comm)) {
-        continue; // never a shell or a tool that merely names our folders
-      }
-      String cmd = Procs.cmdline(p);
-      // dockerd (--exec-root), containerd (--config EXEC/...), shims (-address EXEC/...)
-      if (cmd.contains(exec + "/") || cmd.contains(exec + " ") || cmd.endsWith(exec) || cmd.contains(data + " ")) {
-        victims.addAll(Procs.withDescendants(p));
-      } else if (nsKey.isPresent() && comm.equals("docker-proxy") && nsKey.equals(Procs.netnsKey(p))) {
-        victims.add(p);
-      }
-    }
-    for (Path h : cgroupHierarchies()) {
-      victims.addAll(Procs.inCgroup(h.resolve(cgroupParent.substring(1))));
-    }
-    victims.remove(ProcessHandle.current().pid());
-    List<Long> killed = new ArrayList<>();
-    for (long p : victims) {
-      if (Procs.kill(p)) {
-        killed.add(p);
-      }
-    }
-    List<Long> survivors = Procs.awaitGone(victims, Duration.ofSeconds(15));
-    if (!killed.isEmpty()) {
-      LOG.info("{}: killed {} processes {}", what, killed.size(), killed);
-    }
-
-    // 2. mounts: deepest first, lazily, so a busy one does not block the rest
-    List<Path> roots = List.of(dirs.dataRoot(), dirs.execRoot(), dirs.varDir(), dirs.runDir());
-    List<Path> unmounted = new ArrayList<>();
-    List<String> mountErrors = new ArrayList<>();
-    for (Path mp : Mounts.under(roots)) {
-      try {
-        Mounts.unmountLazily(mp);
-        unmounted.add(mp);
-      } catch (IOException e) {
-        mountErrors.add(e.getMessage());
-      }
-    }
-    if (!unmounted.isEmpty()) {
-      LOG.info("{}: unmounted {} mount points", what, unmounted.size());
-    }
-
-    // 3. shim sockets (containerd keeps them outside the exec root) and cgroups
-    List<Path> removed = new ArrayList<>();
-    for (String id : containerIds(dirs)) {
-      Path sock = SHIM_SOCKETS.resolve(shimSocketName(dirs.containerdSocket(), "moby", id));
-      try {
-        if (Files.deleteIfExists(sock)) {
-          removed.add(sock);
-        }
-      } catch (IOException e) {
-        LOG.warn("{}: cannot remove shim socket {}: {}", what, sock, e.toString());
-      }
-    }
-    for (Path h : cgroupHierarchies()) {
-      removed.addAll(removeCgroupTree(h.resolve(cgroupParent.substring(1))));
-    }
-
-    List<Path> stillMounted = Mounts.under(roots);
-    if (!survivors.isEmpty() || !stillMounted.isEmpty()) {
-      throw new SixkitException("clean up lab host", what, (survivors.isEmpty() ? "" : "processes still alive "
-          + survivors + "; ") + (stillMounted.isEmpty() ? "" : "still mounted " + stillMounted + " " + mountErrors
-          + "; ") + "the state folders were kept");
-    }
-
-    // 4. folders
-    if (removeDirs) {
-      for (Path d : List.of(dirs.runDir(), dirs.varDir())) {
-        if (Files.exists(d)) {
-          deleteTree(d);
-          removed.add(d);
-        }
-      }
-      removeEmptyParents(dirs.runDir().getParent(), removed);
-      removeEmptyParents(dirs.varDir().getParent(), removed);
-    }
-    return new Cleanup(dirs, killed, unmounted, removed);
-  }
-
-  /** Container ids known to this daemon: from its data root and containerd's task folders. */
-  private static Set<String> containerIds(HostDirs dirs) {
-    Set<String> ids = new LinkedHashSet<>();
-    for (Path d : List.of(dirs.dataRoot().resolve("containers"),
-        dirs.execRoot().resolve("containerd/daemon/io.containerd.runtime.v2.task/moby"),
-        dirs.execRoot().resolve("runtime-runc/moby"))) {
-      if (Files.isDirectory(d)) {
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(d)) {
-          for (Path p : ds) {
-            ids.add(p.getFileName().toString());
-          }
-        } catch (IOException e) {
-          LOG.debug("cannot list {}: {}", d, e.toString());
-        }
-      }
-    }
-    return ids;
-  }
-
-  /** containerd 1.6 names a shim's socket sha256(containerd address/namespace/id) under /run/containerd/s. */
-  static String shimSocketName(Path containerdSocket, String namespace, String id) {
-    try {
-      byte[] h = MessageDigest.getInstance("SHA-256")
-          .digest((containerdSocket + "/" + namespace + "/" + id).getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(h);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static List<Path> cgroupHierarchies() {
-    List<Path> out = new ArrayList<>();
-    if (Files.exists(CGROUP_ROOT.resolve("cgroup.controllers"))) {
-      out.add(CGROUP_ROOT); // pure cgroup v2
-      return out;
-    }
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(CGROUP_ROOT)) {
-      for (Path p : ds) {
-        if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-          out.add(p);
-        }
-      }
-    } catch (IOException e) {
-      LOG.debug("cannot list {}: {}", CGROUP_ROOT, e.toString());
-    }
-    return out;
-  }
-
-  /** rmdir a cgroup and its children, deepest first (cgroup folders go with rmdir once empty). */
-  private static List<Path> removeCgroupTree(Path dir) {
-    if (!Files.isDirectory(dir)) {
-      return List.of();
-    }
-    List<Path> subdirs;
-    try (Stream<Path> s = Files.walk(dir)) {
-      subdirs = new ArrayList<>(s.filter(Files::isDirectory).toList());
-    } catch (IOException | java.io.UncheckedIOException e) {
-      return List.of();
-    }
-    Collections.reverse(subdirs);
-    List<Path> removed = new ArrayList<>();
-    for (Path d : subdirs) {
-      try {
-        Files.delete(d);
-        removed.add(d);
-      } catch (IOException e) {
-        LOG.warn("cannot remove cgroup {}: {}", d, e.toString());
-      }
-    }
-    return removed;
-  }
-
-  /** Deletes a folder tree without following links (no mounts remain under it: checked before). */
-  private static void deleteTree(Path root) {
-    if (!root.startsWith(HostDirs.VAR_ROOT) && !root.startsWith(HostDirs.RUN_ROOT)) {
-      throw new IllegalStateException("refusing to delete outside the lab roots: " + root);
-    }
-    try {
-      Files.walkFileTree(root, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Files.deleteIfExists(file);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
-          if (exc instanceof NoSuchFileException) {
-            return FileVisitResult.CONTINUE;
-          }
-          throw exc;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-          if (exc != null && !(exc instanceof NoSuchFileException)) {
-            throw exc;
-          }
-          Files.deleteIfExists(dir);
-          return FileVisitResult.CONTINUE;
-        }
-      });
-    } catch (IOException e) {
-      throw new SixkitException("remove lab state", root.toString(), e.toString(), e);
-    }
-  }
-
-  /** Removes empty folders from dir upwards, stopping below /var/lib and /run; adds them to removed. */
-  private static void removeEmptyParents(Path dir, List<Path> removed) {
-    Path d = dir;
-    while (d != null && (d.startsWith(HostDirs.VAR_ROOT.getParent()) || d.startsWith(HostDirs.RUN_ROOT.getParent()))
-        && !d.equals(Path.of("/var/lib")) && !d.equals(Path.of("/run"))) {
-      try (Stream<Path> s = Files.list(d)) {
-        if (s.findAny().isPresent()) {
-          return;
-        }
-      } catch (IOException e) {
-        return;
-      }
-      try {
-        Files.delete(d);
-        removed.add(d);
-      } catch (IOException e) {
-        return;
-      }
-      d = d.getParent();
-    }
-  }
-
-  static String tail(Path file, int lines) {
-    if (!Files.exists(file)) {
-      return "(no log at " + file + ")";
-    }
-    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
-      long len = f.length();
-      long from = Math.max(0, len - 64 * 1024);
-      byte[] b = new byte[(int) (len - from)];
-      f.seek(from);
-      f.readFully(b);
-      String[] all = new String(b, StandardCharsets.UTF_8).split("\n");
-      int start = Math.max(0, all.length - lines);
-      return String.join("\n", java.util.Arrays.copyOfRange(all, start, all.length));
-    } catch (IOException e) {
-      return "(cannot read " + file + ": " + e + ")";
-    }
   }
 
   private static void sleep(long ms) {

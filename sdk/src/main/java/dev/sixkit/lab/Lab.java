@@ -24,12 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * try (Lab lab = Lab.builder().name("demo").hosts(2).mode(Mode.NDP_PROXY).up()) {
  *   try (Host docker1 = lab.connect("docker1")) { ... }
- * }   // close() takes it all down
+ * }   // close() takes it all down (a handle from attach() leaves the lab up)
  * }</pre>
  *
  * <p>Everything a lab makes is named after it and recorded under /run/sixkit/lab/LAB before it is
@@ -55,6 +50,8 @@ public final class Lab implements AutoCloseable {
   public static final String DEFAULT_NAME = "sixkit";
   public static final String UNDERLAY = "2001:db8:ab11::/64";
   public static final String UPLINK = "eth0";
+  /** NDP mode splits the /64 by the host count (12 hosts: /68s); 16 hosts of dockerd is what a lab machine carries. */
+  public static final int MAX_HOSTS = 16;
   /** Lab names stay short: interface names in the root namespace are LAB-mN, at most 15 bytes. */
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9]{0,9}");
   private static final String STATE_FILE = "lab.properties";
@@ -63,12 +60,17 @@ public final class Lab implements AutoCloseable {
   private final NetworkPlan plan;
   private final List<LabHost> hosts;
   private final boolean ssh;
+  private final Engine engine;
+  /** Whether this handle brought the lab up: only then does {@link #close()} take it down. */
+  private final boolean owned;
 
-  private Lab(String name, NetworkPlan plan, List<LabHost> hosts, boolean ssh) {
+  private Lab(String name, NetworkPlan plan, List<LabHost> hosts, boolean ssh, Engine engine, boolean owned) {
     this.name = name;
     this.plan = plan;
     this.hosts = List.copyOf(hosts);
     this.ssh = ssh;
+    this.engine = engine;
+    this.owned = owned;
   }
 
   public static Builder builder() {
@@ -83,8 +85,27 @@ public final class Lab implements AutoCloseable {
     private final List<String> routedPrefixes = new ArrayList<>();
     private LabProgress progress = LabProgress.silent();
     private boolean ssh;
+    private Engine engine = Engine.newest();
+    private boolean replace;
 
     private Builder() {}
+
+    /** The Docker engine every host runs (default {@link Engine#newest()}); see {@link Engine#known()}. */
+    public Builder engine(Engine e) {
+      this.engine = java.util.Objects.requireNonNull(e, "engine");
+      return this;
+    }
+
+    /** The engine by name ("20.10", "28"): a name the lab does not know is refused, naming the known ones. */
+    public Builder engine(String engineName) {
+      return engine(Engine.of(engineName));
+    }
+
+    /** Whether {@link #up()} takes down a lab of the same name first (default: it refuses). */
+    public Builder replace(boolean on) {
+      this.replace = on;
+      return this;
+    }
 
     /** The lab's name (1 to 10 lower-case letters and digits); every object it makes starts with it. */
     public Builder name(String labName) {
@@ -95,15 +116,15 @@ public final class Lab implements AutoCloseable {
 
     /** How many Docker hosts (default 2, named docker1, docker2, ...). */
     public Builder hosts(int count) {
-      if (count < 1 || count > 8) {
-        throw new SixkitException("size lab", name, "a lab has 1 to 8 hosts, not " + count);
+      if (count < 1 || count > MAX_HOSTS) {
+        throw new SixkitException("size lab", name, "a lab has 1 to " + MAX_HOSTS + " hosts, not " + count);
       }
       this.hostCount = count;
       return this;
     }
 
     /**
-     * How Docker prefixes are planned: NDP_PROXY splits the underlay /64 (the seed: /66s), ROUTED
+     * How Docker prefixes are planned: NDP_PROXY splits the underlay /64 (four /66s), ROUTED
      * gives each host its own /64 (2001:db8:cd11::/64, 2001:db8:ef11::/64, ...). The lab only
      * lays the prefixes out; the recipe (proxy entries or routes) is the caller's to apply.
      */
@@ -112,7 +133,7 @@ public final class Lab implements AutoCloseable {
       return this;
     }
 
-    /** Routed mode's per-host prefixes, in host order (defaults follow the seed). */
+    /** Routed mode's per-host prefixes, in host order (defaults: 2001:db8:cd11::/64, 2001:db8:ef11::/64, ...). */
     public Builder routedPrefixes(String... prefixes) {
       routedPrefixes.clear();
       routedPrefixes.addAll(List.of(prefixes));
@@ -132,7 +153,7 @@ public final class Lab implements AutoCloseable {
 
     /** Brings the lab up; on failure removes what it made and says what failed. */
     public Lab up() {
-      return Lab.up(name, plan(), progress, ssh);
+      return Lab.up(name, plan(), progress, ssh, engine, replace);
     }
 
     /** The plan the lab will follow. */
@@ -153,7 +174,7 @@ public final class Lab implements AutoCloseable {
     }
   }
 
-  /** The seed's routed prefixes: docker1 2001:db8:cd11::/64, docker2 2001:db8:ef11::/64, then 2001:db8:f0NN::/64. */
+  /** The routed recipe's prefixes: docker1 2001:db8:cd11::/64, docker2 2001:db8:ef11::/64, then 2001:db8:f0NN::/64. */
   static String defaultRoutedPrefix(int i) {
     return switch (i) {
       case 1 -> "2001:db8:cd11::/64";
@@ -197,15 +218,23 @@ public final class Lab implements AutoCloseable {
 
   // ---------------------------------------------------------------- up
 
-  private static Lab up(String name, NetworkPlan plan, LabProgress progress, boolean ssh) {
+  private static Lab up(String name, NetworkPlan plan, LabProgress progress, boolean ssh, Engine engine,
+      boolean replace) {
     requireRoot();
     requireTools();
     if (ssh && !LabSsh.missingPackages().isEmpty()) {
       throw new SixkitException("bring up lab", name, "--ssh needs Debian packages: "
           + String.join(" ", LabSsh.missingPackages()));
     }
+    if (exists(name) && !replace) {
+      throw new SixkitException("bring up lab", name, "lab " + name + " already exists (" + (Files.exists(
+          stateDir(name).resolve(STATE_FILE)) ? "up" : "half removed") + "); take it down first (./sixkit lab down --name "
+          + name + ") or replace it (--replace, Lab.builder().replace(true)); nothing was changed");
+    }
+    // Before anything is made: an engine that cannot be fetched leaves no half lab behind.
+    Engine.Install install = engine.install(progress);
     if (exists(name)) {
-      progress.step("lab " + name + " exists or was half removed: cleaning it first");
+      progress.step("lab " + name + " exists: taking it down first (--replace)");
       down(name, progress);
     }
     List<LabHost> hosts = new ArrayList<>();
@@ -217,16 +246,16 @@ public final class Lab implements AutoCloseable {
           mgmt + "2", rootLink(name, idx), Prefixes.text(hp.dockerPrefix()), HostDirs.of(name, hp.host()).endpoint(),
           "web" + idx));
     }
-    Lab lab = new Lab(name, plan, hosts, ssh);
+    Lab lab = new Lab(name, plan, hosts, ssh, engine, true);
     Instant t0 = Instant.now();
     try {
-      lab.writeState();
-      lab.buildNetwork(progress);
-      lab.startDaemons(progress);
+      lab.writeState(install);
+      LabBuild.network(lab, progress);
+      LabBuild.startDaemons(lab, install, progress);
       if (ssh) {
         LabSsh.start(name, hosts, progress);
       }
-      lab.startWebContainers(progress);
+      LabBuild.startWebContainers(lab, progress);
       progress.step("lab " + name + " is up (" + Duration.between(t0, Instant.now()).toSeconds() + " s)");
       return lab;
     } catch (RuntimeException e) {
@@ -294,9 +323,11 @@ public final class Lab implements AutoCloseable {
     return false;
   }
 
-  private void writeState() {
+  private void writeState(Engine.Install install) {
     Properties p = new Properties();
     p.setProperty("name", name);
+    p.setProperty("engine", engine.name());
+    p.setProperty("engineVersion", install.version());
     p.setProperty("mode", plan.mode().name());
     p.setProperty("hosts", Integer.toString(hosts.size()));
     p.setProperty("ssh", Boolean.toString(ssh));
@@ -311,104 +342,6 @@ public final class Lab implements AutoCloseable {
       }
     } catch (IOException e) {
       throw new SixkitException("record lab", name, e.toString(), e);
-    }
-  }
-
-  private void buildNetwork(LabProgress progress) {
-    String sw = switchNetns(name);
-    progress.step("underlay: namespace " + sw + " with bridge br0 for " + Prefixes.text(plan.underlay()));
-    Netns swNs = Netns.create(sw);
-    try (Netlink swNl = Netlink.open(swNs); Netlink root = Netlink.open()) {
-      prepareNamespace(swNl);
-      swNl.links().bridge("br0").create();
-      swNl.links().link("br0").up();
-      for (LabHost h : hosts) {
-        progress.step(h.name() + ": namespace " + h.netns() + ", " + h.uplink() + " " + h.underlayAddress()
-            + "/64, management " + h.managementAddress() + " via " + h.rootManagementLink());
-        Netns ns = Netns.create(h.netns());
-        try (Netlink nl = Netlink.open(ns)) {
-          prepareNamespace(nl);
-          String port = "p" + h.index();
-          nl.links().veth(h.uplink()).peer(port).peerNetns(swNs).create();
-          swNl.links().link(port).master("br0").up();
-          nl.links().link(h.uplink()).up();
-          nl.addresses().address(h.underlayAddress() + "/64").dev(h.uplink()).nodad().add();
-          // Management: the only objects a lab adds to the root namespace.
-          String mp = managementPrefix(name, h.index());
-          root.links().veth(h.rootManagementLink()).peer("mgmt0").peerNetns(ns).create();
-          root.links().link(h.rootManagementLink()).up();
-          root.addresses().address(mp + "1/64").dev(h.rootManagementLink()).nodad().add();
-          nl.links().link("mgmt0").up();
-          nl.addresses().address(mp + "2/64").dev("mgmt0").nodad().add();
-        }
-      }
-    }
-  }
-
-  /** lo up, and no duplicate address detection: lab addresses are unique by construction. */
-  private static void prepareNamespace(Netlink nl) {
-    nl.links().link("lo").up();
-    nl.sysctls().set("net.ipv6.conf.all.accept_dad", "0");
-    nl.sysctls().set("net.ipv6.conf.default.accept_dad", "0");
-  }
-
-  private void startDaemons(LabProgress progress) {
-    ExecutorService pool = Executors.newFixedThreadPool(hosts.size(), r -> {
-      Thread t = new Thread(r, "sixkit-lab-dockerd");
-      t.setDaemon(true);
-      return t;
-    });
-    try {
-      List<Future<?>> started = new ArrayList<>();
-      for (LabHost h : hosts) {
-        progress.step(h.name() + ": starting dockerd --ipv6 --fixed-cidr-v6=" + h.dockerPrefix());
-        started.add(pool.submit(() -> {
-          DockerDaemon d = DockerDaemon.lab(name).host(h.name()).netns(h.netns()).fixedCidrV6(h.dockerPrefix()).start();
-          progress.step(h.name() + ": dockerd answering at " + h.dockerEndpoint());
-          return d;
-        }));
-      }
-      for (Future<?> f : started) {
-        f.get();
-      }
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      throw c instanceof RuntimeException re ? re : new SixkitException("start dockerd", name, c.toString(), c);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new SixkitException("start dockerd", name, "interrupted", e);
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
-  private void startWebContainers(LabProgress progress) {
-    WebImage image = WebImage.standard();
-    for (LabHost h : hosts) {
-      try (Docker docker = Docker.connect(h.dockerEndpoint())) {
-        image.importInto(docker);
-        Container c = docker.newContainer(h.webContainer()).image(WebImage.REFERENCE)
-            .command(WebImage.command("Web Server #" + h.index()).toArray(String[]::new))
-            // busybox httpd ignores SIGTERM: a long stop timeout would only slow lab down.
-            .stopTimeout(Duration.ofSeconds(1)).start();
-        Container ready = awaitIpv6(docker, c.name());
-        progress.step(h.name() + ": " + h.webContainer() + " running at " + ready.ipv6().map(IPv6Address::toCompressedString)
-            .orElse("?"));
-      }
-    }
-  }
-
-  private static Container awaitIpv6(Docker docker, String container) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (true) {
-      Container c = docker.container(container);
-      if (c.ipv6().isPresent() && c.running()) {
-        return c;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new SixkitException("start container", container, "no IPv6 address after 20 s (state " + c.state() + ")");
-      }
-      sleep(100);
     }
   }
 
@@ -430,6 +363,11 @@ public final class Lab implements AutoCloseable {
         || Files.exists(HostDirs.VAR_ROOT.resolve(lab));
   }
 
+  /** The names of the labs on this machine (up, or half removed), sorted: from their state folders. */
+  public static List<String> list() {
+    return HostDirs.labs().stream().filter(n -> NAME.matcher(n).matches()).toList();
+  }
+
   /** The lab's namespaces that exist now. */
   static List<String> namespaces(String lab) {
     List<String> out = new ArrayList<>();
@@ -441,7 +379,10 @@ public final class Lab implements AutoCloseable {
     return out;
   }
 
-  /** A running lab, from its recorded state. */
+  /**
+   * A handle on a running lab, from its recorded state. Its {@link #close()} leaves the lab up
+   * (as a handle on something this code did not start should); {@link #down()} takes it down.
+   */
   public static Lab attach(String lab) {
     validate(lab);
     Path f = stateDir(lab).resolve(STATE_FILE);
@@ -472,116 +413,23 @@ public final class Lab implements AutoCloseable {
           managementPrefix(lab, idx) + "2", rootLink(lab, idx), Prefixes.text(hp.dockerPrefix()),
           HostDirs.of(lab, hp.host()).endpoint(), "web" + idx));
     }
-    return new Lab(lab, plan, hosts, Boolean.parseBoolean(p.getProperty("ssh", "false")));
+    // Labs recorded before engines were known ran the system's 20.10.
+    return new Lab(lab, plan, hosts, Boolean.parseBoolean(p.getProperty("ssh", "false")),
+        Engine.of(p.getProperty("engine", Engine.V20_10.name())), false);
   }
 
   /**
-   * Removes everything of a lab, whatever state it is in: daemons and their containers, mounts,
-   * namespaces, management links, state folders. Returns what it removed, one line each.
+   * Removes everything of a lab, whatever state it is in: daemons and their containers (paused
+   * ones thawed first), mounts, namespaces, management links, state folders. Returns what it
+   * removed, one line each.
    */
   public static List<String> down(String lab, LabProgress progress) {
-    validate(lab);
-    List<String> removed = new ArrayList<>();
-    List<String> errors = new ArrayList<>();
-    try {
-      removed.addAll(LabSsh.stop(lab, progress)); // first: its state sits beside the hosts' folders
-    } catch (RuntimeException e) {
-      errors.add(e.getMessage());
-    }
-    for (HostDirs h : HostDirs.hosts(lab)) {
-      try {
-        DockerDaemon.Cleanup c = DockerDaemon.cleanup(h);
-        if (!c.nothingFound()) {
-          String line = h.host() + ": dockerd and its containers stopped, " + c.unmounted().size() + " mounts removed";
-          removed.add(line);
-          progress.step(line);
-        }
-      } catch (RuntimeException e) {
-        errors.add(h.host() + ": " + e.getMessage());
-      }
-    }
-    try {
-      DockerDaemon.cleanupLab(lab);
-    } catch (RuntimeException e) {
-      errors.add(e.getMessage());
-    }
-    for (String ns : namespaces(lab)) {
-      try {
-        Netns.delete(ns);
-        removed.add("namespace " + ns);
-        progress.step("namespace " + ns + " deleted");
-      } catch (NetlinkException e) {
-        errors.add(e.getMessage());
-      }
-    }
-    // A management veth goes with its namespace, unless something still holds the namespace.
-    try (Netlink root = Netlink.open()) {
-      for (var l : root.links().list()) {
-        if (l.name().matches(Pattern.quote(lab) + "-m\\d+")) {
-          root.links().link(l.name()).deleteIfExists();
-          removed.add("link " + l.name());
-          progress.step("management link " + l.name() + " deleted");
-        }
-      }
-    } catch (NetlinkException e) {
-      errors.add(e.getMessage());
-    }
-    try {
-      deleteTree(stateDir(lab));
-    } catch (IOException e) {
-      errors.add(e.toString());
-    }
-    if (!errors.isEmpty()) {
-      throw new SixkitException("take down lab", lab, String.join("; ", errors) + " (removed: " + removed + ")");
-    }
-    return removed;
+    return LabTeardown.down(lab, progress);
   }
 
-  private static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (var s = Files.walk(p)) {
-      for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(x);
-      }
-    }
-  }
-
-  /** One line per host: namespace, daemon, web container and its address. */
+  /** One line for the lab, then one per host: namespace, engine version, web container and its address. */
   public static List<String> status(String lab) {
-    validate(lab);
-    List<String> out = new ArrayList<>();
-    if (!exists(lab)) {
-      out.add("lab " + lab + ": not up");
-      return out;
-    }
-    Lab l;
-    try {
-      l = attach(lab);
-    } catch (SixkitException e) {
-      out.add("lab " + lab + ": half removed (" + namespaces(lab) + "); run ./sixkit lab down --name " + lab);
-      return out;
-    }
-    out.add("lab " + lab + ": " + l.plan.mode() + " on " + Prefixes.text(l.plan.underlay()) + (l.ssh ? ", ssh" : ""));
-    for (LabHost h : l.hosts) {
-      StringBuilder sb = new StringBuilder("  " + h.name() + " (netns " + h.netns() + "): ");
-      if (!Netns.exists(h.netns())) {
-        out.add(sb.append("namespace missing").toString());
-        continue;
-      }
-      sb.append(h.uplink()).append(' ').append(h.underlayAddress()).append(", docker ").append(h.dockerPrefix());
-      try (Docker d = Docker.connect(h.dockerEndpoint())) {
-        Optional<Container> c = d.findContainer(h.webContainer());
-        sb.append(", ").append(h.webContainer()).append(' ')
-            .append(c.map(x -> x.state() + " " + x.ipv6().map(IPv6Address::toCompressedString).orElse("no IPv6"))
-                .orElse("missing"));
-      } catch (RuntimeException e) {
-        sb.append(", dockerd not answering (").append(e.getMessage()).append(')');
-      }
-      out.add(sb.toString());
-    }
-    return out;
+    return LabTeardown.status(lab);
   }
 
   // ---------------------------------------------------------------- accessors
@@ -596,6 +444,11 @@ public final class Lab implements AutoCloseable {
 
   public Mode mode() {
     return plan.mode();
+  }
+
+  /** The Docker engine the lab's hosts run. */
+  public Engine engine() {
+    return engine;
   }
 
   public List<LabHost> hosts() {
@@ -632,14 +485,29 @@ public final class Lab implements AutoCloseable {
     return Host.ssh(LabSsh.target(h), LabSsh.options(name, h));
   }
 
-  /** Takes the lab down. */
+  /** Whether {@link #close()} takes the lab down: true for a lab this handle brought up, false when attached. */
+  public boolean ownsLab() {
+    return owned;
+  }
+
+  /** Takes the lab down now, whichever way this handle was made; returns what it removed, one line each. */
+  public List<String> down() {
+    return down(name, LabProgress.silent());
+  }
+
+  /**
+   * Takes the lab down when this handle brought it up ({@link Builder#up()}); a handle from
+   * {@link #attach(String)} leaves the lab up, so try-with-resources around an attached lab is safe.
+   */
   @Override
   public void close() {
-    down(name, LabProgress.silent());
+    if (owned) {
+      down();
+    }
   }
 
   @Override
   public String toString() {
-    return "Lab[" + name + ", " + plan.mode() + ", " + hosts.size() + " hosts]";
+    return "Lab[" + name + ", " + plan.mode() + ", " + hosts.size() + " hosts, engine " + engine + "]";
   }
 }

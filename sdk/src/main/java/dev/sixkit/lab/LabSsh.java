@@ -189,7 +189,7 @@ public final class LabSsh {
     Path sshd = Path.of("/usr/sbin/sshd"); // sshd re-executes itself: it must be started by absolute path
     List<String> cmd = List.of("nsenter", "--net=" + nsPath, sshd.toString(), "-f", config(lab, h.name()).toString(),
         "-E", logFile(lab, h.name()).toString());
-    LOG.info("starting sshd for {}: {}", what, String.join(" ", cmd));
+    LOG.debug("starting sshd for {}: {}", what, String.join(" ", cmd));
     try {
       Files.deleteIfExists(pidFile(lab, h.name()));
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -199,11 +199,11 @@ public final class LabSsh {
       if (!p.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new SixkitException("start sshd", what, "sshd did not go to the background within "
-            + START_TIMEOUT.toSeconds() + " s; its log:\n" + DockerDaemon.tail(logFile(lab, h.name()), 20));
+            + START_TIMEOUT.toSeconds() + " s; its log:\n" + LogFiles.tail(logFile(lab, h.name()), 20));
       }
       if (p.exitValue() != 0) {
         throw new SixkitException("start sshd", what, "sshd exited with status " + p.exitValue() + "; its log:\n"
-            + DockerDaemon.tail(logFile(lab, h.name()), 20));
+            + LogFiles.tail(logFile(lab, h.name()), 20));
       }
     } catch (IOException e) {
       throw new SixkitException("start sshd", what, e.toString(), e);
@@ -215,12 +215,12 @@ public final class LabSsh {
     while (true) {
       Optional<Long> pid = runningSshd(lab, h.name());
       if (pid.isPresent() && accepts(h.managementAddress(), 22)) {
-        LOG.info("sshd for {} listens on [{}]:22 (pid {})", what, h.managementAddress(), pid.get());
+        LOG.debug("sshd for {} listens on [{}]:22 (pid {})", what, h.managementAddress(), pid.get());
         return pid.get();
       }
       if (System.nanoTime() > deadline) {
         throw new SixkitException("start sshd", what, "nothing accepts connections on [" + h.managementAddress()
-            + "]:22 after " + START_TIMEOUT.toSeconds() + " s; the log:\n" + DockerDaemon.tail(logFile(lab, h.name()),
+            + "]:22 after " + START_TIMEOUT.toSeconds() + " s; the log:\n" + LogFiles.tail(logFile(lab, h.name()),
                 20));
       }
       Lab.sleep(20);
@@ -367,7 +367,7 @@ public final class LabSsh {
       throw new SixkitException("stop sshd", lab + "/" + host, "processes still alive: " + survivors);
     }
     if (!killed.isEmpty()) {
-      LOG.info("{}/{}: killed sshd processes {}", lab, host, killed);
+      LOG.debug("{}/{}: killed sshd processes {}", lab, host, killed);
     }
     return killed;
   }

@@ -31,9 +31,17 @@ public final class Journal {
   }
 
   public static void save(Path file, String setup, List<Entry> entries) {
+    save(file, setup, Map.of(), entries);
+  }
+
+  /** Saves the record; {@code reached} says how each host was reached ("ssh root@docker2", "netns lab-docker1"). */
+  public static void save(Path file, String setup, Map<String, String> reached, List<Entry> entries) {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("setup", setup);
     doc.put("written", Instant.now().toString());
+    if (!reached.isEmpty()) {
+      doc.put("hosts", reached);
+    }
     List<Map<String, String>> steps = new ArrayList<>();
     for (Entry e : entries) {
       Map<String, String> m = new LinkedHashMap<>();

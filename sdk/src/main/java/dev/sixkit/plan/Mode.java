@@ -2,7 +2,7 @@ package dev.sixkit.plan;
 
 
 /**
- * How containers on different Docker hosts reach each other over IPv6 (the seed's two recipes).
+ * How containers on different Docker hosts reach each other over IPv6 (the two recipes: routed, NDP proxy).
  *
  * <p>Immutable; thread-safe.
  */

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Plans Docker IPv6 prefixes for hosts that share an underlay, as the seed does by hand, and
+ * Plans Docker IPv6 prefixes for hosts that share an underlay, as the recipes do by hand, and
  * validates the result before anything is touched.
  *
  * <pre>{@code
@@ -35,9 +35,17 @@ public final class Planner {
 
   private Planner() {}
 
-  /** Starts a plan on the hosts' shared on-link prefix (the uplink's /64). */
+  /** Starts a plan on the hosts' shared on-link prefix (the uplink's /64), written as text. */
   public static HostsStep underlay(String prefix) {
-    IPv6Address p = Prefixes.prefix(prefix);
+    return underlay(Prefixes.prefix(prefix));
+  }
+
+  /** Starts a plan on the hosts' shared on-link prefix (the uplink's /64). */
+  public static HostsStep underlay(IPv6Address prefix) {
+    if (!prefix.isPrefixed()) {
+      throw new PlanException("the underlay " + prefix + " has no prefix length");
+    }
+    IPv6Address p = prefix.toPrefixBlock();
     if (p.getPrefixLength() > 64) {
       throw new PlanException("the underlay " + Prefixes.text(p) + " is longer than /64; IPv6 links are /64");
     }
@@ -125,8 +133,16 @@ public final class Planner {
 
     /** Gives a host an explicit Docker prefix (inside the underlay). */
     public NdpStep prefix(String host, String prefix) {
+      return prefix(host, Prefixes.prefix(prefix));
+    }
+
+    /** {@link #prefix(String, String)} for a prefix value. */
+    public NdpStep prefix(String host, IPv6Address prefix) {
+      if (!prefix.isPrefixed()) {
+        throw new PlanException("prefix " + prefix + " of " + host + " has no prefix length");
+      }
       Map<String, IPv6Address> m = new LinkedHashMap<>(explicit);
-      m.put(host, Prefixes.prefix(prefix));
+      m.put(host, prefix.toPrefixBlock());
       return new NdpStep(underlay, hosts, length, Map.copyOf(m));
     }
 
@@ -189,8 +205,16 @@ public final class Planner {
 
     /** The Docker prefix of one host. */
     public RoutedStep prefix(String host, String prefix) {
+      return prefix(host, Prefixes.prefix(prefix));
+    }
+
+    /** {@link #prefix(String, String)} for a prefix value. */
+    public RoutedStep prefix(String host, IPv6Address prefix) {
+      if (!prefix.isPrefixed()) {
+        throw new PlanException("prefix " + prefix + " of " + host + " has no prefix length");
+      }
       Map<String, IPv6Address> m = new LinkedHashMap<>(prefixes);
-      m.put(host, Prefixes.prefix(prefix));
+      m.put(host, prefix.toPrefixBlock());
       return new RoutedStep(underlay, hosts, Map.copyOf(m));
     }
 

@@ -2,6 +2,7 @@ package dev.sixkit.plan;
 
 import dev.sixkit.host.Change;
 import dev.sixkit.host.Host;
+import dev.sixkit.netlink.Protocols;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -84,7 +85,8 @@ public sealed interface Step permits Step.Sysctl, Step.Proxy, Step.Route, Step.F
     @Override
     public Change apply(Host host, HostFiles files) {
       Host.ProxyNdp p = host.proxyNdp(uplink);
-      return add ? p.proxy(address) : p.unproxy(address);
+      // Marked as Sixkit's, so a later plan (and the sync) know it may remove it again.
+      return add ? p.proxy(address, Protocols.SIXKIT) : p.unproxy(address);
     }
 
     @Override
@@ -154,6 +156,8 @@ public sealed interface Step permits Step.Sysctl, Step.Proxy, Step.Route, Step.F
 
     private static Host.RouteSpec spec(Host host, String dst, Hop h) {
       Host.RouteSpec s = h.via() != null ? host.route(dst).via(h.via()).dev(h.dev()) : host.route(dst).dev(h.dev());
+      // Marked as Sixkit's (what it adds; a delete matches any protocol).
+      s = s.protocol(Protocols.SIXKIT);
       return h.metric() >= 0 ? s.metric(h.metric()) : s;
     }
 

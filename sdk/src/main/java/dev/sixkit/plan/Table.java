@@ -88,7 +88,8 @@ public final class Table {
         Object[] cells = new Object[comps.length];
         for (int i = 0; i < comps.length; i++) {
           try {
-            cells[i] = cell(comps[i].getAccessor().invoke(item));
+            cells[i] = comps[i].getName().equals("flags") ? flags(item, comps[i].getAccessor().invoke(item))
+                : cell(comps[i].getAccessor().invoke(item));
           } catch (ReflectiveOperationException e) {
             cells[i] = "?";
           }
@@ -110,6 +111,17 @@ public final class Table {
     Table t = of("VALUE");
     items.forEach(t::row);
     return t;
+  }
+
+  /** Flags print as their names when the record can name them (a flagNames() method), else as the number. */
+  private static Object flags(Object item, Object value) {
+    try {
+      java.lang.reflect.Method names = item.getClass().getMethod("flagNames");
+      Object n = names.invoke(item);
+      return n instanceof Collection<?> c ? String.join(",", c.stream().map(String::valueOf).toList()) : n;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return value;
+    }
   }
 
   /** Optional values print as their content or "", addresses as RFC 5952 text. */

@@ -3,7 +3,7 @@ package dev.sixkit.plan;
 import java.util.List;
 
 /**
- * What {@link Setup#verify()} saw: from every web container to every other, whether ping6 and
+ * What {@link SetupEngine#verify()} saw: from every web container to every other, whether ping6 and
  * HTTP answered. Prints as a table.
  *
  * <p>Immutable; thread-safe.
@@ -30,13 +30,28 @@ public final class VerifyReport {
   private final String setup;
   private final List<Check> checks;
   private final List<String> problems;
+  private final List<String> hops;
   private final long millis;
 
   public VerifyReport(String setup, List<Check> checks, List<String> problems, long millis) {
+    this(setup, checks, problems, List.of(), millis);
+  }
+
+  /**
+   * @param hops for failed pairs, the hop that does not do what the plan says ("docker1: 2001:db8:ef11::/64
+   *     goes via ... (wins the lookup), the plan says via ...")
+   */
+  public VerifyReport(String setup, List<Check> checks, List<String> problems, List<String> hops, long millis) {
     this.setup = setup;
     this.checks = List.copyOf(checks);
     this.problems = List.copyOf(problems);
+    this.hops = List.copyOf(hops);
     this.millis = millis;
+  }
+
+  /** For the pairs that failed: which hop does not do what the plan says, one line each. */
+  public List<String> hops() {
+    return hops;
   }
 
   /** The setup verified. */
@@ -78,6 +93,7 @@ public final class VerifyReport {
         .append(checks.size() == 1 ? " pair" : " pairs").append(" answer ping6 and HTTP (setup ").append(setup)
         .append(", ").append(millis).append(" ms)");
     problems.forEach(p -> sb.append("\n  ").append(p));
+    hops.forEach(h -> sb.append("\n  hop ").append(h));
     return sb.toString();
   }
 }

@@ -335,9 +335,12 @@ public final class NdpProxySync implements AutoCloseable {
     return uplink;
   }
 
-  /** The managed prefixes now (they grow and shrink with Docker's networks when followed). */
-  public List<IpPrefix> prefixes() {
-    return loop.prefixes();
+  /**
+   * The managed prefixes now, as IPAddress prefixes (the address type of the whole API); they grow
+   * and shrink with Docker's networks when followed.
+   */
+  public List<inet.ipaddr.IPAddress> prefixes() {
+    return loop.prefixes().stream().map(p -> new inet.ipaddr.IPAddressString(p.toString()).getAddress()).toList();
   }
 
   public Path stateDir() {

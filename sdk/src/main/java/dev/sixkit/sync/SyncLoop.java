@@ -277,7 +277,7 @@ final class SyncLoop {
     lastReport = r;
     reconciles.incrementAndGet();
     if (!changes.isEmpty() || f.docker()) {
-      log.info("{}: {}", hostName, r);
+      log.debug("{}: {}", hostName, r);
     }
     for (Consumer<NdpProxySync.Report> l : reportListeners) {
       try {
@@ -418,7 +418,7 @@ final class SyncLoop {
         restored.incrementAndGet();
       }
       Change c = new Change(hostName, Change.Kind.ADDED, object(a), "", "present (restored)");
-      log.info("{}", c);
+      log.debug("{}", c);
       change(c);
     }
   }

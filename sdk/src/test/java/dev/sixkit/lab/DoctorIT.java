@@ -58,7 +58,7 @@ class DoctorIT {
   void ndpProxyRecipeBrokenThenFixed() {
     Root.require();
     String name = labName("sxdn");
-    try (Lab lab = Lab.builder().name(name).hosts(2).mode(Mode.NDP_PROXY).up();
+    try (Lab lab = Lab.builder().engine(Engine.V20_10).name(name).hosts(2).mode(Mode.NDP_PROXY).up();
         Host docker1 = lab.connect("docker1"); Host docker2 = lab.connect("docker2")) {
       String web1 = docker1.docker().container("web1").ipv6().orElseThrow().toCanonicalString();
       String web2 = docker2.docker().container("web2").ipv6().orElseThrow().toCanonicalString();
@@ -155,7 +155,7 @@ class DoctorIT {
   void routedRecipeBrokenThenFixed() {
     Root.require();
     String name = labName("sxdr");
-    try (Lab lab = Lab.builder().name(name).hosts(2).mode(Mode.ROUTED).up();
+    try (Lab lab = Lab.builder().engine(Engine.V20_10).name(name).hosts(2).mode(Mode.ROUTED).up();
         Host docker1 = lab.connect("docker1"); Host docker2 = lab.connect("docker2")) {
       String web1 = docker1.docker().container("web1").ipv6().orElseThrow().toCanonicalString();
       Diagnosis broken = docker2.doctor().peers(docker1).reach(web1, "web2");

@@ -46,7 +46,7 @@ class EngineReaderIT {
   @BeforeAll
   static void up() {
     Root.require();
-    lab = Lab.builder().name("sxer" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff)))
+    lab = Lab.builder().engine(Engine.V20_10).name("sxer" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff)))
         .hosts(1).mode(Mode.NDP_PROXY).up();
     endpoint = lab.host("docker1").dockerEndpoint();
     docker = Docker.connect(endpoint);

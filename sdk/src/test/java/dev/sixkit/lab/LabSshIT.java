@@ -49,7 +49,7 @@ class LabSshIT {
     Root.require();
     String lab = name("sxsk");
     try {
-      Lab l = Lab.builder().name(lab).hosts(2).mode(Mode.ROUTED).ssh(true).up();
+      Lab l = Lab.builder().engine(Engine.V20_10).name(lab).hosts(2).mode(Mode.ROUTED).ssh(true).up();
       assertTrue(l.ssh() && Lab.attach(lab).ssh());
       assertTrue(Lab.status(lab).get(0).endsWith(", ssh"), Lab.status(lab).toString());
       assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
@@ -128,7 +128,7 @@ class LabSshIT {
   /** Brings a lab up with --ssh, then halts the JVM at once: nothing is closed, no hook runs. */
   public static final class UpThenDie {
     public static void main(String[] args) {
-      Lab.builder().name(args[0]).hosts(1).ssh(true).up();
+      Lab.builder().engine(Engine.V20_10).name(args[0]).hosts(1).ssh(true).up();
       Runtime.getRuntime().halt(137);
     }
   }

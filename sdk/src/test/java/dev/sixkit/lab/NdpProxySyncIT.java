@@ -56,7 +56,7 @@ class NdpProxySyncIT {
   static void up() throws Exception {
     Root.require();
     String name = "sxs" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
-    lab = Lab.builder().name(name).hosts(2).mode(Mode.NDP_PROXY).progress(m -> LOG.info("lab: {}", m)).up();
+    lab = Lab.builder().engine(Engine.V20_10).name(name).hosts(2).mode(Mode.NDP_PROXY).progress(m -> LOG.info("lab: {}", m)).up();
     docker1 = lab.connect("docker1");
     docker2 = lab.connect("docker2");
     // docker2's side of the return path, by hand: this test is about docker1's sync.
@@ -408,7 +408,7 @@ class NdpProxySyncIT {
     sync.close();
     web(docker1.docker(), "web10", 10);
     String w10 = addr("web10");
-    docker1.proxyNdp("eth0").proxy(w10); // what apply's proxy step does
+    docker1.proxyNdp("eth0").proxy(w10, Protocols.SIXKIT); // what apply's proxy step does (Step.Proxy)
     assertTrue(marked().contains(w10), "apply marks its entries");
     startSync();
     assertTrue(sync.awaitReconciled(Duration.ofSeconds(10)));

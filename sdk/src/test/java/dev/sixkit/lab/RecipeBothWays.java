@@ -50,7 +50,7 @@ abstract class RecipeBothWays {
   void up() {
     Root.require();
     String name = labPrefix + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
-    lab = Lab.builder().name(name).hosts(2).mode(mode).ssh(true).progress(m -> System.out.println("lab: " + m)).up();
+    lab = Lab.builder().engine(Engine.V20_10).name(name).hosts(2).mode(mode).ssh(true).progress(m -> System.out.println("lab: " + m)).up();
     initial = KernelSnapshot.of(lab);
   }
 

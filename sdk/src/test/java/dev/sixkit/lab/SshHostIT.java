@@ -52,7 +52,7 @@ class SshHostIT {
   void up() {
     Root.require();
     String name = "sxsh" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
-    lab = Lab.builder().name(name).hosts(1).mode(Mode.NDP_PROXY).ssh(true)
+    lab = Lab.builder().engine(Engine.V20_10).name(name).hosts(1).mode(Mode.NDP_PROXY).ssh(true)
         .progress(m -> System.out.println("lab: " + m)).up();
     ns = lab.host("docker1").netns();
   }
@@ -88,6 +88,31 @@ class SshHostIT {
   private Host open(Via via) {
     host = via == Via.NETNS ? lab.connect("docker1") : lab.connectSsh("docker1");
     return host;
+  }
+
+  @Test
+  void oneShellAnswersEveryCommandAndASnapshotIsTheSeparateReads() {
+    try (SshHost h = lab.connectSsh("docker1")) {
+      List<String> keys = List.of("net.ipv6.conf.all.forwarding", "net.ipv6.conf.tv0.proxy_ndp",
+          "net.ipv6.conf.nosuch0.proxy_ndp");
+      dev.sixkit.host.HostSnapshot s = h.snapshot(keys);
+      assertEquals(h.interfaces(), s.interfaces());
+      assertEquals(h.addresses(), s.addresses());
+      assertEquals(h.routes(), s.routes());
+      assertEquals(h.proxyEntries(), s.proxyEntries());
+      assertEquals(h.sysctl(keys.get(0)), s.sysctls().get(keys.get(0)));
+      assertEquals(h.sysctl(keys.get(1)), s.sysctls().get(keys.get(1)));
+      assertFalse(s.sysctls().containsKey(keys.get(2)), "a sysctl the host does not have is left out");
+      for (int i = 0; i < 20; i++) {
+        h.sysctl("net.ipv6.conf.tv0.accept_ra");
+      }
+      assertEquals(1, h.connects());
+      assertEquals(1, h.shellStarts(), "every command went to the one shell");
+      // a lost connection: the next command starts a new shell on a new connection
+      h.disconnect();
+      h.interfaces();
+      assertEquals(2, h.shellStarts());
+    }
   }
 
   @ParameterizedTest

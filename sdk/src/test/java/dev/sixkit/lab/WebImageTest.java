@@ -75,7 +75,7 @@ class WebImageTest {
   void shimSocketNameMatchesContainerd() {
     // Seen on this machine: containerd 1.6.20 put this shim's socket at /run/containerd/s/b947af5d...
     assertEquals("b947af5d2b8016bc326607983c02847f05394836225ee7e15245ef69313beabb",
-        DockerDaemon.shimSocketName(Path.of("/tmp/sxd-exp1/exec/containerd/containerd.sock"), "moby",
+        DaemonCleanup.shimSocketName(Path.of("/tmp/sxd-exp1/exec/containerd/containerd.sock"), "moby",
             "3d35638da91ed5765d0524cbd87490815fe33172f973f3b9ab416c2be1ab185a"));
   }
 

@@ -3,6 +3,7 @@ package dev.sixkit.dsl.groovy;
 import dev.sixkit.dsl.HostSpec;
 import dev.sixkit.dsl.PersistSpec;
 import dev.sixkit.dsl.SetupSpec;
+import dev.sixkit.dsl.SshSpec;
 import groovy.lang.Closure;
 import groovy.lang.DelegatesTo;
 
@@ -20,6 +21,12 @@ public final class DslExtensions {
   public static SetupSpec host(SetupSpec self, String name,
       @DelegatesTo(value = HostSpec.class, strategy = Closure.DELEGATE_FIRST) Closure<?> body) {
     return self.host(name, h -> call(body, h));
+  }
+
+  /** {@code ssh('root@docker2') { identity '...' }}: the block's words are {@link SshSpec}'s. */
+  public static HostSpec ssh(HostSpec self, String target,
+      @DelegatesTo(value = SshSpec.class, strategy = Closure.DELEGATE_FIRST) Closure<?> body) {
+    return self.ssh(target, o -> call(body, o));
   }
 
   /** {@code persist { root '/var/lib/sixkit/{host}' }}: the block's words are {@link PersistSpec}'s. */

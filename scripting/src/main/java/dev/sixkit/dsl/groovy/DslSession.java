@@ -53,8 +53,36 @@ public final class DslSession implements AutoCloseable {
     return planOnly;
   }
 
+  private dev.sixkit.dsl.Fleet fleet = dev.sixkit.dsl.Fleet.ALL;
+  private java.util.function.BiConsumer<String, String> status;
+
+  /** The hosts every setup of the session touches and how many at once (./sixkit run --limit, --forks). */
+  public void fleet(dev.sixkit.dsl.Fleet f) {
+    this.fleet = f;
+  }
+
+  /** Where every setup of the session reports each host's live status (see {@link Setup#status}). */
+  public void status(java.util.function.BiConsumer<String, String> sink) {
+    this.status = sink;
+  }
+
+  /** Stops the apply or undo under way in every setup (Ctrl-C); callable from any thread. */
+  public void cancel() {
+    List<Setup> all;
+    synchronized (setups) {
+      all = List.copyOf(setups);
+    }
+    all.forEach(Setup::cancel);
+  }
+
   void add(Setup s) {
-    setups.add(s);
+    s.fleet(fleet);
+    if (status != null) {
+      s.status(status);
+    }
+    synchronized (setups) {
+      setups.add(s);
+    }
     current = s;
   }
 

@@ -151,7 +151,7 @@ public final class GroovySource {
   /** The innermost DSL block (setup, host, persist) the end of the text is in, or "" at the top. */
   public static String block(String text) {
     for (String b : scan(text).blocks()) {
-      if (b.equals("setup") || b.equals("host") || b.equals("persist")) {
+      if (b.equals("setup") || b.equals("host") || b.equals("persist") || b.equals("ssh")) {
         return b;
       }
     }

@@ -2,6 +2,7 @@ package dev.sixkit.dsl.groovy;
 
 import dev.sixkit.dsl.DslException;
 import dev.sixkit.dsl.HostSpec;
+import dev.sixkit.dsl.SshSpec;
 import dev.sixkit.dsl.PersistSpec;
 import dev.sixkit.dsl.SetupSpec;
 import dev.sixkit.dsl.Word;
@@ -59,7 +60,9 @@ public final class ScriptRunner {
     cc.setScriptBaseClass(SixkitScript.class.getName());
     ImportCustomizer imports = new ImportCustomizer();
     imports.addStarImports(IMPORTS.toArray(String[]::new));
-    cc.addCompilationCustomizers(imports);
+    // Loops and closures check the thread's interrupt flag, so Ctrl-C in the console stops while (true) {}
+    cc.addCompilationCustomizers(imports, new org.codehaus.groovy.control.customizers.ASTTransformationCustomizer(
+        groovy.transform.ThreadInterrupt.class));
     return cc;
   }
 
@@ -69,13 +72,24 @@ public final class ScriptRunner {
 
   /** Runs a script file; returns its value. Errors come out translated. */
   public Object run(Path file) {
+    String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
+    if (Files.isDirectory(file)) {
+      throw new DslException(name, -1, "is a directory, not a script", null);
+    }
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      byte[] bytes = Files.readAllBytes(file);
+      text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+      if (text.indexOf('\0') >= 0) {
+        throw new java.nio.charset.CharacterCodingException();
+      }
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new DslException(name, -1, "not a script: a binary file (a script is UTF-8 text)", e);
     } catch (IOException e) {
-      throw new DslException(null, -1, "cannot read " + file + ": " + e, e);
+      throw new DslException(name, -1, "cannot read " + file + " ("
+          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", e);
     }
-    return evaluate(text, file.getFileName().toString());
+    return evaluate(text, name);
   }
 
   /** Compiles and runs a piece of script under a file name (ending in .groovy); returns its value. */
@@ -85,13 +99,54 @@ public final class ScriptRunner {
       return s.run();
     } catch (Throwable t) {
       if (t instanceof Error e && !(t instanceof StackOverflowError)) {
-        throw e;
+        throw error(e, fileName, text);
       }
       if (t instanceof MultipleCompilationErrorsException m) {
         throw compileError(m, fileName, text);
       }
       throw translate(t, fileName);
     }
+  }
+
+  /**
+   * An Error from a script as one line at its script line: a failing {@code assert}, an {@code
+   * Error} the script threw, running out of memory, or {@code @Grab} (no Ivy here). Errors of the
+   * JVM itself that a script cannot cause (an internal error) go on as they are.
+   */
+  private static DslException error(Error e, String fileName, String text) {
+    if (e instanceof VirtualMachineError && !(e instanceof OutOfMemoryError)) {
+      throw e;
+    }
+    StackTraceElement at = DslException.userFrame(e.getStackTrace());
+    if (e instanceof LinkageError && text != null) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("@(groovy\\.lang\\.)?Grab\\b").matcher(text);
+      if (m.find()) {
+        int line = (int) text.substring(0, m.start()).chars().filter(c -> c == '\n').count() + 1;
+        return new DslException(fileName, line, "@Grab is not supported: sixkit fetches no"
+            + " dependencies; scripts see the SDK (its packages are imported) and Groovy, nothing else", e);
+      }
+    }
+    String detail;
+    if (e instanceof AssertionError) {
+      detail = "assertion failed: " + firstLine(e.getMessage() == null ? "" : e.getMessage().replaceFirst(
+          "^Assertion failed:\\s*", ""));
+    } else if (e instanceof OutOfMemoryError) {
+      detail = "out of memory (" + (e.getMessage() == null ? "Java heap" : e.getMessage())
+          + "): the script holds more than the JVM's heap; raise it with SIXKIT_JAVA_OPTS=-Xmx...";
+    } else {
+      String msg = e.getMessage() == null ? "" : ": " + firstLine(e.getMessage());
+      detail = (e.getClass().getName().startsWith("java.") ? e.getClass().getSimpleName() : e.getClass().getName()) + msg;
+    }
+    return at == null ? new DslException(fileName, -1, detail, e) : new DslException(at, detail, e);
+  }
+
+  private static String firstLine(String s) {
+    for (String l : s.split("\n")) {
+      if (!l.isBlank()) {
+        return l.strip();
+      }
+    }
+    return s.strip();
   }
 
   /** Compiles without running: for the console to tell a syntax error from an unfinished line. */
@@ -116,6 +171,9 @@ public final class ScriptRunner {
       return compileError(m, fileName, null);
     }
     StackTraceElement at = DslException.userFrame(e.getStackTrace());
+    if (e instanceof InterruptedException) {
+      return new DslException(at, "interrupted", e);
+    }
     if (e instanceof MissingMethodException mme) {
       return new DslException(at, missingMethod(mme), e);
     }
@@ -175,6 +233,9 @@ public final class ScriptRunner {
     if (type == PersistSpec.class) {
       return "the persist block";
     }
+    if (type == SshSpec.class) {
+      return "an ssh block";
+    }
     if (type != null && Script.class.isAssignableFrom(type)) {
       return "the script";
     }
@@ -203,10 +264,10 @@ public final class ScriptRunner {
     }
     List<String> methods = publicMethods(type);
     if (methods.contains(name)) {
-      return type.getSimpleName() + "." + name + " does not take " + describe(args);
+      return publicName(type) + "." + name + " does not take " + describe(args);
     }
     String close = Words.closest(name, methods);
-    return (type == null ? "" : type.getSimpleName() + " has ") + "no method " + name + "(" + ")"
+    return (type == null ? "" : publicName(type) + " has ") + "no method " + name + "(" + ")"
         + (close != null ? "; did you mean " + close + "?" : "");
   }
 
@@ -223,9 +284,30 @@ public final class ScriptRunner {
     names.add("ndpProxy");
     names.add("args");
     String close = Words.closest(name, new ArrayList<>(names));
-    return "unknown word '" + name + "'" + (where != null ? " in " + where : type != null ? " on " + type.getSimpleName() : "")
+    return "unknown word '" + name + "'" + (where != null ? " in " + where : type != null ? " on " + publicName(type) : "")
         + (close != null ? "; did you mean " + close + "?" : "")
         + (where != null ? " (words here: " + String.join(", ", names) + ")" : "");
+  }
+
+  /**
+   * The name users know a type by: an SDK class that implements one of the SDK's interfaces (a
+   * KernelHost or SshHost is a Host) goes by that interface; anything else by its own name.
+   */
+  static String publicName(Class<?> type) {
+    if (type == null) {
+      return "";
+    }
+    if (!type.isInterface() && type.getName().startsWith("dev.sixkit.")) {
+      for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+        for (Class<?> i : c.getInterfaces()) {
+          if (i.getName().startsWith("dev.sixkit.") && !i.getName().contains(".internal.")
+              && java.lang.reflect.Modifier.isPublic(i.getModifiers()) && type.getSimpleName().endsWith(i.getSimpleName())) {
+            return i.getSimpleName();
+          }
+        }
+      }
+    }
+    return type.getSimpleName();
   }
 
   private static String describe(Object[] args) {

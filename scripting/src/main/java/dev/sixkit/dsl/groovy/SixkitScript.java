@@ -15,6 +15,7 @@ import groovy.lang.Closure;
 import groovy.lang.DelegatesTo;
 import groovy.lang.Script;
 import java.io.PrintWriter;
+import java.util.List;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -38,6 +39,40 @@ import java.nio.charset.StandardCharsets;
  * <p>Not thread-safe: one script runs on one thread.
  */
 public abstract class SixkitScript extends Script {
+
+  /**
+   * A word that takes nothing may be written without parentheses, as completion inserts it:
+   * {@code plan} is {@code plan()}. Variables of the script come first.
+   */
+  @Override
+  public Object getProperty(String property) {
+    try {
+      return super.getProperty(property);
+    } catch (groovy.lang.MissingPropertyException e) {
+      if (dev.sixkit.dsl.Words.find(SixkitScript.class, property) != null) {
+        try {
+          getClass().getMethod(property);
+        } catch (NoSuchMethodException none) {
+          throw e;
+        }
+        return invokeMethod(property, new Object[0]);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Groovy's own {@code sleep} sleeps on through an interrupt; this one ends at Ctrl-C (the
+   * console interrupts the line's thread), as every other wait of the SDK does.
+   */
+  public void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DslException("interrupted", e);
+    }
+  }
 
   /** The session this script runs in (made on first use when the binding has none). */
   protected DslSession session() {
@@ -82,6 +117,10 @@ public abstract class SixkitScript extends Script {
   @Word(value = "plan()", help = "read every host and show what apply() would change; changes nothing")
   public Plan plan() {
     Plan p = current("plan").plan();
+    if (!p.problems().isEmpty()) {
+      // A plan with problems fails the run (exit 1, "ok": false), as the apply it announces would.
+      session().failed("plan of setup " + p.setup() + " has problems");
+    }
     if (session().echo()) {
       session().print(p);
       session().planned(p.toString());
@@ -94,6 +133,10 @@ public abstract class SixkitScript extends Script {
     DslSession s = session();
     if (s.planOnly()) {
       Plan p = current("apply").plan();
+      DslException refused = Setup.refusal(p);
+      if (refused != null) {
+        throw refused; // the dry run refuses exactly when the run would, with the same error
+      }
       if (!p.toString().equals(s.lastPlan())) {
         s.print(p);
         s.planned(p.toString());
@@ -114,6 +157,11 @@ public abstract class SixkitScript extends Script {
     DslSession s = session();
     if (s.planOnly()) {
       s.print("verify: skipped (--plan)");
+      return null;
+    }
+    List<String> limit = current("verify").fleet().limit();
+    if (limit.size() == 1) {
+      s.print("verify: skipped (--limit " + limit.get(0) + ": it takes two hosts to verify between)");
       return null;
     }
     VerifyReport r = current("verify").verify();

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Not API. Thread-safe: requests are serialised on the socket, so replies never interleave.
  */
-public final class NetlinkSocket implements AutoCloseable {
+public final class NetlinkSocket implements dev.sixkit.netlink.Connection {
   private static final Logger log = LoggerFactory.getLogger(NetlinkSocket.class);
   /** How often a dump interrupted by concurrent changes is started again before giving up. */
   public static final int DUMP_RETRIES = 10;
@@ -184,6 +184,7 @@ public final class NetlinkSocket implements AutoCloseable {
    * null. A negative ACK becomes a {@link NetlinkException} naming {@code op} and {@code obj}
    * and carrying the kernel's extended-ACK text.
    */
+  @Override
   public synchronized void request(MessageWriter w, String op, String obj, Consumer<Message> replies) {
     int s = send(w, w.flags() | Message.NLM_F_REQUEST | Message.NLM_F_ACK, op, obj);
     boolean[] done = {false};
@@ -214,23 +215,13 @@ public final class NetlinkSocket implements AutoCloseable {
     }
   }
 
-  /** {@link #request} that keeps the decoded replies. */
-  public <T> List<T> requestReplies(MessageWriter w, String op, String obj, Function<Message, T> decoder) {
-    List<T> out = new ArrayList<>();
-    request(w, op, obj, m -> {
-      T t = decoder.apply(m);
-      if (t != null) {
-        out.add(t);
-      }
-    });
-    return out;
-  }
 
   /**
    * Runs a dump (NLM_F_DUMP) and returns every decoded object; decoders return null to skip a
    * message. A dump the kernel marks NLM_F_DUMP_INTR (the table changed while it was read) is
    * started again, at most {@link #DUMP_RETRIES} times, then fails with EINTR.
    */
+  @Override
   public synchronized <T> List<T> dump(MessageWriter w, String op, String obj, Function<Message, T> decoder) {
     for (int attempt = 0; attempt <= DUMP_RETRIES; attempt++) {
       List<T> out = new ArrayList<>();
@@ -353,7 +344,7 @@ public final class NetlinkSocket implements AutoCloseable {
   }
 
   /** The kernel's refusal, with the usual reason for a bare EPERM so the message says what to do. */
-  static NetlinkException refused(int errno, String op, String obj, String kernelText) {
+  public static NetlinkException refused(int errno, String op, String obj, String kernelText) {
     String hint = kernelText == null && errno == Errno.EPERM
         ? "not permitted: changing network state needs CAP_NET_ADMIN in the namespace (run as root)" : null;
     return NetlinkException.fromKernel(errno, op, obj, kernelText, hint);
@@ -365,7 +356,7 @@ public final class NetlinkSocket implements AutoCloseable {
   }
 
   /** The extended-ACK text of an NLMSG_ERROR, if the kernel attached one. */
-  static String extAck(Message m) {
+  public static String extAck(Message m) {
     if ((m.flags() & Message.NLM_F_ACK_TLVS) == 0 || m.bodyLength() < 4 + MessageWriter.HEADER) {
       return null;
     }

@@ -3,17 +3,11 @@ package dev.sixkit.internal.docker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.CreateNetworkCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.exception.BadRequestException;
-import com.github.dockerjava.api.exception.ConflictException;
-import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
-import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.ExposedPort;
-import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Info;
 import com.github.dockerjava.api.model.InternetProtocol;
@@ -30,29 +24,19 @@ import dev.sixkit.docker.DaemonFacts;
 import dev.sixkit.docker.DockerException;
 import dev.sixkit.docker.DockerException.Reason;
 import dev.sixkit.docker.DockerNetwork;
-import dev.sixkit.docker.NetworkAttachment;
-import dev.sixkit.docker.PublishedPort;
 import dev.sixkit.doctor.Fact;
 import dev.sixkit.host.ExecResult;
 import dev.sixkit.internal.os.Ips;
-import dev.sixkit.plan.Subnet;
 import inet.ipaddr.IPAddress;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,30 +54,24 @@ public final class EngineClient implements AutoCloseable {
   private static final Duration NEGOTIATION_TIMEOUT = Duration.ofSeconds(10);
   /** Deadline of a read (list, inspect, info): an Engine that accepts and stalls fails it instead of hanging plan() or the doctor. */
   static final Duration READ_TIMEOUT = Duration.ofSeconds(15);
-  /** Deadline of any other answer (start, stop, exec output, image import), generous: a stop waits for the container. */
-  static final Duration WRITE_TIMEOUT = Duration.ofMinutes(10);
-
-  private final String endpoint;
-  private final DockerHttpClient http;
-  private final DockerClient client;
-  private final DockerHttpClient readHttp;
-  private final DockerClient reads;
-  /** Runs reads so a deadline can be kept ({@link #read}); daemon threads, shut down on close. */
+  /** Runs reads so their deadline holds on unix sockets too ({@link #read}); daemon threads, shut down on close. */
   private final java.util.concurrent.ExecutorService deadlines = java.util.concurrent.Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "sixkit-docker-read");
     t.setDaemon(true);
     return t;
   });
+
+  private final String endpoint;
+  private final DockerHttpClient http;
+  private final DockerClient client;
   private final String apiVersion;
   private final String serverApiVersion;
 
-  private EngineClient(String endpoint, DockerHttpClient http, DockerClient client, DockerHttpClient readHttp,
-      DockerClient reads, String apiVersion, String serverApiVersion) {
+  private EngineClient(String endpoint, DockerHttpClient http, DockerClient client, String apiVersion,
+      String serverApiVersion) {
     this.endpoint = endpoint;
     this.http = http;
     this.client = client;
-    this.readHttp = readHttp;
-    this.reads = reads;
     this.apiVersion = apiVersion;
     this.serverApiVersion = serverApiVersion;
   }
@@ -111,13 +89,12 @@ public final class EngineClient implements AutoCloseable {
     String endpoint = normalize(rawEndpoint);
     EngineApi.address(endpoint); // a usable endpoint (and an existing socket), or a clear failure
     URI uri = URI.create(endpoint);
+    DockerJavaLogs.ensureQuiet(); // before docker-java's first logger
     // Negotiate through the lean client, whose deadline holds on unix sockets too (docker-java's
     // response timeout does not there): an Engine that accepts and never answers fails here.
-    Map<String, Object> version = EngineReader.version(endpoint, NEGOTIATION_TIMEOUT);
+    java.util.Map<String, Object> version = EngineReader.version(endpoint, NEGOTIATION_TIMEOUT);
     DockerHttpClient http = new ZerodepDockerHttpClient.Builder().dockerHost(uri).maxConnections(32)
-        .connectionTimeout(CONNECT_TIMEOUT).responseTimeout(WRITE_TIMEOUT).build();
-    DockerHttpClient readHttp = new ZerodepDockerHttpClient.Builder().dockerHost(uri).maxConnections(16)
-        .connectionTimeout(CONNECT_TIMEOUT).responseTimeout(READ_TIMEOUT).build();
+        .connectionTimeout(CONNECT_TIMEOUT).build();
     try {
       String server = String.valueOf(version.getOrDefault("ApiVersion", ""));
       Object min = version.get("MinAPIVersion");
@@ -125,12 +102,10 @@ public final class EngineClient implements AutoCloseable {
       DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
           .withDockerHost(endpoint).withApiVersion(negotiated).withDockerTlsVerify(false).build();
       DockerClient client = DockerClientImpl.getInstance(config, http);
-      DockerClient reads = DockerClientImpl.getInstance(config, readHttp);
       LOG.debug("connected to {}: Engine API {}, using {}", endpoint, server, negotiated);
-      return new EngineClient(endpoint, http, client, readHttp, reads, negotiated, server);
+      return new EngineClient(endpoint, http, client, negotiated, server);
     } catch (RuntimeException e) {
       closeQuietly(http);
-      closeQuietly(readHttp);
       throw e;
     }
   }
@@ -151,8 +126,13 @@ public final class EngineClient implements AutoCloseable {
         throw de;
       }
       throw new DockerException(Reason.UNREACHABLE, endpoint, "connect to Docker", endpoint,
-          "no Docker Engine answers: " + rootMessage(e), e);
+          "no Docker Engine answers: " + EngineApi.rootMessage(e), e);
     }
+  }
+
+  /** docker-java's client, for the other classes of this package. */
+  DockerClient client() {
+    return client;
   }
 
   public String endpoint() {
@@ -170,8 +150,8 @@ public final class EngineClient implements AutoCloseable {
   // ---------------------------------------------------------------- reads
 
   public DaemonFacts daemon(DaemonConfig given) {
-    Version v = read("read daemon version", null, () -> reads.versionCmd().exec());
-    Info info = read("read daemon info", null, () -> reads.infoCmd().exec());
+    Version v = read("read daemon version", null, () -> client.versionCmd().exec());
+    Info info = read("read daemon info", null, () -> client.infoCmd().exec());
     Optional<DockerNetwork> bridge = findNetwork("bridge").filter(n -> "bridge".equals(n.driver()));
     String version = nz(v.getVersion());
     Fact<Boolean> ipv6 = bridge.map(b -> new Fact<>(b.ipv6Enabled(), Fact.Source.ENGINE_API))
@@ -194,7 +174,7 @@ public final class EngineClient implements AutoCloseable {
 
   public List<Container> containers() {
     List<com.github.dockerjava.api.model.Container> list =
-        read("list containers", null, () -> reads.listContainersCmd().withShowAll(true).exec());
+        read("list containers", null, () -> client.listContainersCmd().withShowAll(true).exec());
     List<Container> out = new ArrayList<>();
     for (var c : list) {
       // A container removed between list and inspect is simply gone.
@@ -205,20 +185,20 @@ public final class EngineClient implements AutoCloseable {
   }
 
   public Container container(String nameOrId) {
-    return toContainer(inspect(nameOrId));
+    return EngineMapping.toContainer(inspect(nameOrId));
   }
 
   public Optional<Container> findContainer(String nameOrId) {
     return EngineApi.unlessNotFound(() -> container(nameOrId));
   }
 
-  private InspectContainerResponse inspect(String nameOrId) {
+  InspectContainerResponse inspect(String nameOrId) {
     requireName("container", nameOrId);
-    return read("inspect container", quote(nameOrId), () -> reads.inspectContainerCmd(nameOrId).exec());
+    return read("inspect container", EngineApi.quote(nameOrId), () -> client.inspectContainerCmd(nameOrId).exec());
   }
 
   public List<DockerNetwork> networks() {
-    List<Network> list = read("list networks", null, () -> reads.listNetworksCmd().exec());
+    List<Network> list = read("list networks", null, () -> client.listNetworksCmd().exec());
     List<DockerNetwork> out = new ArrayList<>();
     for (Network n : list) {
       findNetwork(n.getId()).ifPresent(out::add);
@@ -229,8 +209,8 @@ public final class EngineClient implements AutoCloseable {
 
   public DockerNetwork network(String nameOrId) {
     requireName("network", nameOrId);
-    Network n = read("inspect network", quote(nameOrId), () -> reads.inspectNetworkCmd().withNetworkId(nameOrId).exec());
-    return toNetwork(n);
+    Network n = read("inspect network", EngineApi.quote(nameOrId), () -> client.inspectNetworkCmd().withNetworkId(nameOrId).exec());
+    return EngineMapping.toNetwork(n);
   }
 
   public Optional<DockerNetwork> findNetwork(String nameOrId) {
@@ -239,8 +219,8 @@ public final class EngineClient implements AutoCloseable {
 
   public boolean imageExists(String reference) {
     requireName("image", reference);
-    return EngineApi.unlessNotFound(() -> read("inspect image", quote(reference),
-        () -> reads.inspectImageCmd(reference).exec())).isPresent();
+    return EngineApi.unlessNotFound(() -> read("inspect image", EngineApi.quote(reference),
+        () -> client.inspectImageCmd(reference).exec())).isPresent();
   }
 
   /**
@@ -249,65 +229,7 @@ public final class EngineClient implements AutoCloseable {
    * when the Engine goes away.
    */
   public dev.sixkit.docker.DockerEvent.Stream events(java.time.Instant since, dev.sixkit.docker.DockerEvent.Listener listener) {
-    java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
-    java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
-    ResultCallback.Adapter<com.github.dockerjava.api.model.Event> cb = new ResultCallback.Adapter<>() {
-      @Override
-      public void onNext(com.github.dockerjava.api.model.Event e) {
-        if (!open.get() || e == null) {
-          return;
-        }
-        long nanos = e.getTimeNano() != null ? e.getTimeNano()
-            : (e.getTime() != null ? e.getTime() * 1_000_000_000L : System.currentTimeMillis() * 1_000_000L);
-        var actor = e.getActor();
-        listener.onEvent(new dev.sixkit.docker.DockerEvent(e.getType() == null ? "" : e.getType().getValue(),
-            e.getAction() != null ? e.getAction() : e.getStatus(), actor != null && actor.getId() != null ? actor.getId() : e.getId(),
-            actor == null ? null : actor.getAttributes(),
-            java.time.Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L)));
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        open.set(false);
-        if (ended.compareAndSet(false, true)) {
-          listener.onEnd(Optional.of(translate("read events", "", t instanceof Exception x ? x : new RuntimeException(t))));
-        }
-        super.onError(t);
-      }
-
-      @Override
-      public void onComplete() {
-        boolean byCaller = !open.getAndSet(false);
-        if (ended.compareAndSet(false, true)) {
-          listener.onEnd(byCaller ? Optional.empty() : Optional.of(new DockerException(Reason.UNREACHABLE, endpoint,
-              "read events", "", "the Engine closed the event stream", null)));
-        }
-        super.onComplete();
-      }
-    };
-    call("read events", null, () -> {
-      var cmd = client.eventsCmd().withEventTypeFilter("container", "network");
-      if (since != null) {
-        cmd.withSince(since.getEpochSecond() + "." + String.format("%09d", since.getNano()));
-      }
-      return cmd.exec(cb);
-    });
-    return new dev.sixkit.docker.DockerEvent.Stream() {
-      @Override
-      public boolean isOpen() {
-        return open.get();
-      }
-
-      @Override
-      public void close() {
-        if (open.getAndSet(false)) {
-          closeQuietly(cb);
-          if (ended.compareAndSet(false, true)) {
-            listener.onEnd(Optional.empty());
-          }
-        }
-      }
-    };
+    return EngineEvents.open(this, since, listener);
   }
 
   // ---------------------------------------------------------------- writes
@@ -315,7 +237,7 @@ public final class EngineClient implements AutoCloseable {
   public Container create(ContainerSpec spec) {
     requireName("container", spec.name());
     requireName("image", spec.image());
-    String id = call("create container", quote(spec.name()), () -> {
+    String id = call("create container", EngineApi.quote(spec.name()), () -> {
       CreateContainerCmd cmd = client.createContainerCmd(spec.image()).withName(spec.name());
       if (!spec.command().isEmpty()) {
         cmd.withCmd(spec.command());
@@ -359,7 +281,7 @@ public final class EngineClient implements AutoCloseable {
   public Container start(String nameOrId) {
     InspectContainerResponse r = inspect(nameOrId);
     try {
-      call("start container", quote(nameOrId), () -> {
+      call("start container", EngineApi.quote(nameOrId), () -> {
         client.startContainerCmd(r.getId()).exec();
         return null;
       });
@@ -373,7 +295,7 @@ public final class EngineClient implements AutoCloseable {
   public Container stop(String nameOrId, Duration timeout) {
     InspectContainerResponse r = inspect(nameOrId);
     try {
-      call("stop container", quote(nameOrId), () -> {
+      call("stop container", EngineApi.quote(nameOrId), () -> {
         client.stopContainerCmd(r.getId()).withTimeout((int) Math.max(0, timeout.toSeconds())).exec();
         return null;
       });
@@ -386,7 +308,7 @@ public final class EngineClient implements AutoCloseable {
   /** Removes a container, killing it first if it runs. */
   public void remove(String nameOrId) {
     requireName("container", nameOrId);
-    call("remove container", quote(nameOrId), () -> {
+    call("remove container", EngineApi.quote(nameOrId), () -> {
       client.removeContainerCmd(nameOrId).withForce(true).withRemoveVolumes(true).exec();
       return null;
     });
@@ -395,7 +317,7 @@ public final class EngineClient implements AutoCloseable {
   public Container connect(String network, String container) {
     DockerNetwork n = network(network);
     InspectContainerResponse c = inspect(container);
-    call("connect container", quote(container) + " to network " + quote(network), () -> {
+    call("connect container", EngineApi.quote(container) + " to network " + EngineApi.quote(network), () -> {
       client.connectToNetworkCmd().withNetworkId(n.id()).withContainerId(c.getId()).exec();
       return null;
     });
@@ -405,7 +327,7 @@ public final class EngineClient implements AutoCloseable {
   public Container disconnect(String network, String container) {
     DockerNetwork n = network(network);
     InspectContainerResponse c = inspect(container);
-    call("disconnect container", quote(container) + " from network " + quote(network), () -> {
+    call("disconnect container", EngineApi.quote(container) + " from network " + EngineApi.quote(network), () -> {
       client.disconnectFromNetworkCmd().withNetworkId(n.id()).withContainerId(c.getId()).exec();
       return null;
     });
@@ -414,7 +336,7 @@ public final class EngineClient implements AutoCloseable {
 
   public DockerNetwork createNetwork(NetworkSpec spec) {
     requireName("network", spec.name());
-    String id = call("create network", quote(spec.name()), () -> {
+    String id = call("create network", EngineApi.quote(spec.name()), () -> {
       CreateNetworkCmd cmd = client.createNetworkCmd().withName(spec.name()).withDriver(spec.driver())
           .withCheckDuplicate(true).withEnableIpv6(spec.ipv6());
       if (!spec.pools().isEmpty()) {
@@ -438,57 +360,14 @@ public final class EngineClient implements AutoCloseable {
 
   public void removeNetwork(String nameOrId) {
     requireName("network", nameOrId);
-    call("remove network", quote(nameOrId), () -> {
+    call("remove network", EngineApi.quote(nameOrId), () -> {
       client.removeNetworkCmd(nameOrId).exec();
       return null;
     });
   }
 
   public ExecResult exec(String container, List<String> command, Duration timeout) {
-    if (command.isEmpty()) {
-      throw new DockerException(Reason.BAD_REQUEST, endpoint, "exec in container", quote(container),
-          "no command given", null);
-    }
-    InspectContainerResponse c = inspect(container);
-    String what = quote(container) + " (" + String.join(" ", command) + ")";
-    String execId = call("exec in container", what, () -> client.execCreateCmd(c.getId()).withCmd(command.toArray(String[]::new))
-        .withAttachStdout(true).withAttachStderr(true).withAttachStdin(false).withTty(false).exec().getId());
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    ResultCallback.Adapter<Frame> cb = new ResultCallback.Adapter<>() {
-      @Override
-      public void onNext(Frame f) {
-        synchronized (this) {
-          switch (f.getStreamType()) {
-            case STDERR -> err.writeBytes(f.getPayload());
-            default -> out.writeBytes(f.getPayload());
-          }
-        }
-      }
-    };
-    boolean done = call("exec in container", what, () -> {
-      try {
-        return client.execStartCmd(execId).withDetach(false).withTty(false).exec(cb)
-            .awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new DockerException(Reason.FAILED, endpoint, "exec in container", what, "interrupted", e);
-      }
-    });
-    if (!done) {
-      closeQuietly(cb);
-      throw new DockerException(Reason.TIMEOUT, endpoint, "exec in container", what,
-          "no exit after " + timeout.toSeconds() + " s", null);
-    }
-    closeQuietly(cb);
-    Long code = call("exec in container", what, () -> reads.inspectExecCmd(execId).exec().getExitCodeLong());
-    String o;
-    String e;
-    synchronized (cb) {
-      o = out.toString(StandardCharsets.UTF_8);
-      e = err.toString(StandardCharsets.UTF_8);
-    }
-    return new ExecResult(code == null ? -1 : code.intValue(), o, e);
+    return EngineExec.exec(this, container, command, timeout);
   }
 
   /**
@@ -503,9 +382,9 @@ public final class EngineClient implements AutoCloseable {
     String repo = colon > slash ? reference.substring(0, colon) : reference;
     String tag = colon > slash ? reference.substring(colon + 1) : "latest";
     StringBuilder path = new StringBuilder("/v").append(apiVersion).append("/images/create?fromSrc=-&repo=")
-        .append(enc(repo)).append("&tag=").append(enc(tag));
+        .append(EngineApi.enc(repo)).append("&tag=").append(EngineApi.enc(tag));
     for (String c : changes) {
-      path.append("&changes=").append(enc(c));
+      path.append("&changes=").append(EngineApi.enc(c));
     }
     DockerHttpClient.Request req = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.POST)
         .path(path.toString()).putHeader("Content-Type", "application/x-tar").body(tar).build();
@@ -515,11 +394,11 @@ public final class EngineClient implements AutoCloseable {
       status = r.getStatusCode();
       body = new String(r.getBody().readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException | RuntimeException e) {
-      throw translate("import image", quote(reference), e);
+      throw translate("import image", EngineApi.quote(reference), e);
     }
     if (status != 200) {
       throw new DockerException(status == 400 ? Reason.BAD_REQUEST : Reason.FAILED, endpoint, "import image",
-          quote(reference), "the Engine answered " + status + ": " + serverMessage(body), null);
+          EngineApi.quote(reference), "the Engine answered " + status + ": " + serverMessage(body), null);
     }
     String id = null;
     for (String line : body.split("\r?\n")) {
@@ -529,18 +408,18 @@ public final class EngineClient implements AutoCloseable {
       try {
         JsonNode n = JSON.readTree(line);
         if (n.hasNonNull("error")) {
-          throw new DockerException(Reason.FAILED, endpoint, "import image", quote(reference), n.get("error").asText(), null);
+          throw new DockerException(Reason.FAILED, endpoint, "import image", EngineApi.quote(reference), n.get("error").asText(), null);
         }
         if (n.hasNonNull("status") && n.get("status").asText().startsWith("sha256:")) {
           id = n.get("status").asText();
         }
       } catch (IOException e) {
-        throw new DockerException(Reason.FAILED, endpoint, "import image", quote(reference),
+        throw new DockerException(Reason.FAILED, endpoint, "import image", EngineApi.quote(reference),
             "unexpected answer: " + line, e);
       }
     }
     if (id == null) {
-      throw new DockerException(Reason.FAILED, endpoint, "import image", quote(reference),
+      throw new DockerException(Reason.FAILED, endpoint, "import image", EngineApi.quote(reference),
           "the Engine did not report an image id: " + body.trim(), null);
     }
     LOG.debug("imported {} as {}", reference, id);
@@ -549,7 +428,7 @@ public final class EngineClient implements AutoCloseable {
 
   public void removeImage(String reference) {
     requireName("image", reference);
-    call("remove image", quote(reference), () -> {
+    call("remove image", EngineApi.quote(reference), () -> {
       client.removeImageCmd(reference).withForce(true).exec();
       return null;
     });
@@ -559,75 +438,7 @@ public final class EngineClient implements AutoCloseable {
   public void close() {
     closeQuietly(client);
     closeQuietly(http);
-    closeQuietly(reads);
-    closeQuietly(readHttp);
     deadlines.shutdownNow();
-  }
-
-  // ---------------------------------------------------------------- mapping
-
-  private Container toContainer(InspectContainerResponse r) {
-    String name = nz(r.getName());
-    if (name.startsWith("/")) {
-      name = name.substring(1);
-    }
-    List<NetworkAttachment> nets = new ArrayList<>();
-    List<PublishedPort> ports = new ArrayList<>();
-    var ns = r.getNetworkSettings();
-    if (ns != null) {
-      Map<String, ContainerNetwork> byName = ns.getNetworks() == null ? Map.of() : new TreeMap<>(ns.getNetworks());
-      for (var e : byName.entrySet()) {
-        ContainerNetwork n = e.getValue();
-        nets.add(new NetworkAttachment(e.getKey(), n.getNetworkID(), Ips.ipv6(n.getGlobalIPv6Address()),
-            n.getGlobalIPv6PrefixLen() == null ? 0 : n.getGlobalIPv6PrefixLen(), Ips.ipv6(n.getIpV6Gateway()),
-            Ips.ipv4(n.getIpAddress()), n.getIpPrefixLen() == null ? 0 : n.getIpPrefixLen(), Ips.ipv4(n.getGateway()),
-            n.getMacAddress()));
-      }
-      if (ns.getPorts() != null && ns.getPorts().getBindings() != null) {
-        for (var e : ns.getPorts().getBindings().entrySet()) {
-          if (e.getValue() == null) {
-            continue; // exposed, not published
-          }
-          for (Ports.Binding b : e.getValue()) {
-            String ip = nz(b.getHostIp()).isEmpty() ? "0.0.0.0" : b.getHostIp();
-            Optional<IPAddress> host = Ips.address(ip);
-            if (host.isEmpty()) {
-              continue;
-            }
-            ports.add(new PublishedPort(e.getKey().getPort(), e.getKey().getProtocol().toString(), host.get(),
-                firstPort(b.getHostPortSpec())));
-          }
-        }
-      }
-    }
-    ports.sort(Comparator.comparingInt(PublishedPort::containerPort).thenComparing(PublishedPort::protocol)
-        .thenComparing(p -> p.hostIp().isIPv6()).thenComparingInt(PublishedPort::hostPort));
-    String state = r.getState() == null ? "" : nz(r.getState().getStatus());
-    String image = r.getConfig() == null ? nz(r.getImageId()) : nz(r.getConfig().getImage());
-    return new Container(r.getId(), name, image, state, nets, ports);
-  }
-
-  private static int firstPort(String spec) {
-    if (spec == null || spec.isEmpty()) {
-      return 0;
-    }
-    int dash = spec.indexOf('-');
-    try {
-      return Integer.parseInt(dash < 0 ? spec : spec.substring(0, dash));
-    } catch (NumberFormatException e) {
-      return 0;
-    }
-  }
-
-  private static DockerNetwork toNetwork(Network n) {
-    List<Subnet> subnets = new ArrayList<>();
-    if (n.getIpam() != null && n.getIpam().getConfig() != null) {
-      for (Network.Ipam.Config c : n.getIpam().getConfig()) {
-        Ips.prefix(c.getSubnet()).ifPresent(p -> subnets.add(new Subnet(p, Ips.address(c.getGateway()))));
-      }
-    }
-    return new DockerNetwork(n.getId(), n.getName(), n.getDriver(), Boolean.TRUE.equals(n.getEnableIPv6()),
-        Boolean.TRUE.equals(n.getInternal()), subnets, n.getOptions() == null ? Map.of() : n.getOptions());
   }
 
   // ---------------------------------------------------------------- errors
@@ -643,8 +454,7 @@ public final class EngineClient implements AutoCloseable {
 
   /**
    * A read within {@link #READ_TIMEOUT}, also on a unix socket (where docker-java's response
-   * timeout does not hold): past it the caller gets a TIMEOUT failure; the stuck request ends when
-   * the client is closed.
+   * timeout does not hold): past it the caller gets a TIMEOUT failure naming the endpoint.
    */
   private <T> T read(String operation, String object, Supplier<T> body) {
     java.util.concurrent.Future<T> f;
@@ -663,7 +473,7 @@ public final class EngineClient implements AutoCloseable {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
       }
-      throw translate(operation, object, (Exception) e.getCause());
+      throw new DockerException(Reason.FAILED, endpoint, operation, object, String.valueOf(e.getCause()), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       f.cancel(true);
@@ -671,7 +481,7 @@ public final class EngineClient implements AutoCloseable {
     }
   }
 
-  private <T> T call(String operation, String object, Supplier<T> body) {
+  <T> T call(String operation, String object, Supplier<T> body) {
     try {
       return body.get();
     } catch (NotModifiedException e) {
@@ -684,30 +494,7 @@ public final class EngineClient implements AutoCloseable {
   }
 
   private DockerException translate(String operation, String object, Exception e) {
-    if (e instanceof DockerException de) {
-      return de;
-    }
-    if (e instanceof NotFoundException) {
-      return new DockerException(Reason.NOT_FOUND, endpoint, operation, object, serverMessage(e.getMessage()), e);
-    }
-    if (e instanceof ConflictException) {
-      return new DockerException(Reason.CONFLICT, endpoint, operation, object, serverMessage(e.getMessage()), e);
-    }
-    if (e instanceof BadRequestException) {
-      return new DockerException(Reason.BAD_REQUEST, endpoint, operation, object, serverMessage(e.getMessage()), e);
-    }
-    if (e instanceof com.github.dockerjava.api.exception.DockerException) {
-      return new DockerException(Reason.FAILED, endpoint, operation, object, serverMessage(e.getMessage()), e);
-    }
-    if (hasCause(e, SocketTimeoutException.class)) {
-      return new DockerException(Reason.TIMEOUT, endpoint, operation, object,
-          "the Docker Engine did not answer in time: " + rootMessage(e), e);
-    }
-    if (hasCause(e, IOException.class)) {
-      return new DockerException(Reason.UNREACHABLE, endpoint, operation, object,
-          "the Docker Engine does not answer: " + rootMessage(e), e);
-    }
-    return new DockerException(Reason.FAILED, endpoint, operation, object, rootMessage(e), e);
+    return EngineErrors.translate(endpoint, operation, object, e);
   }
 
   /** docker-java's messages look like 'Status 404: {"message":"No such container: x"}'. */
@@ -715,32 +502,8 @@ public final class EngineClient implements AutoCloseable {
     return EngineApi.serverMessage(raw);
   }
 
-  private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (type.isInstance(c) || c instanceof UncheckedIOException) {
-        return true;
-      }
-      if (c.getCause() == c) {
-        break;
-      }
-    }
-    return false;
-  }
-
-  private static String rootMessage(Throwable t) {
-    return EngineApi.rootMessage(t);
-  }
-
   private void requireName(String kind, String name) {
     EngineApi.requireName(endpoint, kind, name);
-  }
-
-  private static String quote(String s) {
-    return EngineApi.quote(s);
-  }
-
-  private static String enc(String s) {
-    return EngineApi.enc(s);
   }
 
   private static String text(JsonNode n, String field) {
@@ -752,7 +515,7 @@ public final class EngineClient implements AutoCloseable {
     return s == null ? "" : s;
   }
 
-  private static void closeQuietly(AutoCloseable c) {
+  static void closeQuietly(AutoCloseable c) {
     try {
       if (c != null) {
         c.close();

@@ -288,7 +288,7 @@ public final class IpJson {
     String prefsrc = text(r, "prefsrc");
     return new Route(destination, gw.isEmpty() ? null : parseAddress(gw, "gateway"),
         dev.isEmpty() ? 0 : indexOf(index, dev), dev, (int) r.path("metric").asLong(0),
-        table.isEmpty() ? Route.TABLE_MAIN : TABLES.getOrDefault(table, parseIntOr(table, Route.TABLE_MAIN)),
+        table.isEmpty() ? Route.TABLE_MAIN : TABLES.containsKey(table) ? TABLES.get(table) : tableId(table),
         proto.isEmpty() ? 0 : PROTOCOLS.getOrDefault(proto, parseIntOr(proto, 0)), scope(text(r, "scope")), typeNo,
         prefsrc.isEmpty() ? null : parseAddress(prefsrc, "prefsrc"));
   }
@@ -358,6 +358,16 @@ public final class IpJson {
   private static String text(JsonNode n, String field) {
     JsonNode v = n.get(field);
     return v == null || v.isNull() ? "" : v.asText();
+  }
+
+  /** A table id as ip prints it: unsigned 32-bit, so above 2^31 too (main when unreadable). */
+  private static long tableId(String s) {
+    try {
+      long t = Long.parseLong(s);
+      return t > 0 && t <= Route.TABLE_MAX ? t : Route.TABLE_MAIN;
+    } catch (NumberFormatException e) {
+      return Route.TABLE_MAIN;
+    }
   }
 
   private static int parseIntOr(String s, int fallback) {

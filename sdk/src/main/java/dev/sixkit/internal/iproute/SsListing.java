@@ -90,15 +90,18 @@ public final class SsListing {
     owners.sort(Comparator.comparingLong(Socket.Owner::pid).thenComparingInt(Socket.Owner::fd));
     long inode = 0;
     int uid = 0;
+    boolean v6Only = false;
     for (String t : rest.trim().split("\\s+")) {
-      if (t.startsWith("ino:")) {
+      if (t.equals("v6only:1")) { // ss -e, as sock_diag's INET_DIAG_SKV6ONLY
+        v6Only = true;
+      } else if (t.startsWith("ino:")) {
         inode = number(t.substring(4), line);
       } else if (t.startsWith("uid:")) {
         uid = (int) number(t.substring(4), line);
       }
     }
     return new Socket("tcp", family, f[0], local, port, peer, peerPort, boundDevice, inode, uid,
-        (int) number(f[1], line), (int) number(f[2], line), owners);
+        (int) number(f[1], line), (int) number(f[2], line), owners, v6Only);
   }
 
   /** Reads (("comm",pid=N,fd=N),...) from {@code at}; returns the index after the closing parenthesis. */

@@ -369,13 +369,28 @@ public final class SshConnection implements AutoCloseable {
 
   /** Opens an exec channel; a session found dead before the command was sent is replaced once. */
   private ChannelExec openExec(String command, Duration timeout) {
+    commands.incrementAndGet();
+    return openChannel(command, new ByteArrayOutputStream(), new ByteArrayOutputStream(), timeout);
+  }
+
+  /** Counts commands sent another way (a {@link RemoteShell}'s), for {@link #commands()}. */
+  void countCommands(int n) {
+    commands.addAndGet(n);
+  }
+
+  /**
+   * Opens an exec channel running {@code command} (a fixed string), its output and error
+   * written to the given streams by MINA's threads; a session found dead before the command was
+   * sent is replaced once. The caller writes its standard input ({@code getInvertedIn()}) and
+   * closes it.
+   */
+  ChannelExec openChannel(String command, OutputStream stdout, OutputStream stderr, Duration timeout) {
     for (int attempt = 0; ; attempt++) {
       ClientSession s = session();
       try {
         ChannelExec ch = s.createExecChannel(command);
-        ch.setOut(new ByteArrayOutputStream());
-        ch.setErr(new ByteArrayOutputStream());
-        commands.incrementAndGet();
+        ch.setOut(stdout);
+        ch.setErr(stderr);
         ch.open().verify(timeout);
         return ch;
       } catch (IOException | RuntimeException e) {

@@ -1,0 +1,48 @@
+package dev.sixkit.console;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Ctrl-C on the real console (a pseudo-terminal through tmux) stops the line that runs, an endless
+ * loop or a long sleep, and the console prompts again, alive, with its variables.
+ */
+class ConsoleInterruptIT {
+  private static boolean prompt(String screen) {
+    return ConsoleIT.lastLine(screen).equals("sixkit>");
+  }
+
+  @Test
+  void ctrlCStopsAnEndlessLoopAndALongSleep() throws Exception {
+    Path history = Files.createTempFile("sixkit-console-history-", "");
+    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    try (Tmux t = new Tmux(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", cp, "dev.sixkit.cli.Main", "console", "--history",
+        history.toString()), 160, 40)) {
+      t.await("the first prompt", ConsoleInterruptIT::prompt, Duration.ofSeconds(60));
+      t.line("def kept = 41");
+      t.await("a prompt", ConsoleInterruptIT::prompt, Duration.ofSeconds(30));
+      for (String line : List.of("while (true) {}", "sleep 20000")) {
+        t.key("C-l");
+        t.line(line);
+        Thread.sleep(1500); // it runs
+        long t0 = System.nanoTime();
+        t.key("C-c");
+        String s = t.await("'" + line + "' to stop at Ctrl-C", x -> x.contains("error: interrupted") && prompt(x),
+            Duration.ofSeconds(10));
+        assertTrue((System.nanoTime() - t0) / 1_000_000 < 10_000, s);
+        assertTrue(t.alive(), s);
+      }
+      t.key("C-l");
+      t.line("kept + 1");
+      t.awaitText("42");
+    } finally {
+      Files.deleteIfExists(history);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package dev.sixkit.firewall;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One rule of an IPv6 packet filter chain, or a built-in chain's policy.
+ *
+ * @param table the table (raw, mangle, nat, filter)
+ * @param chain the chain (PREROUTING, FORWARD, DOCKER, ...)
+ * @param text the rule as {@code ip6tables -S} prints it ({@code -A PREROUTING -d ... -j DROP}),
+ *     or the policy ({@code -P FORWARD DROP})
+ * @param packets the packet counter (from {@code ip6tables-save -c})
+ * @param bytes the byte counter
+ * @param backend where it was read: {@code iptables-nft}, {@code iptables-legacy}
+ *
+ * <p>Immutable record; thread-safe.
+ */
+public record Rule(String table, String chain, String text, long packets, long bytes, String backend) {
+  public Rule {
+    Objects.requireNonNull(table, "table");
+    Objects.requireNonNull(chain, "chain");
+    Objects.requireNonNull(text, "text");
+    Objects.requireNonNull(backend, "backend");
+  }
+
+  /** Whether this is a chain's policy rather than a rule. */
+  public boolean policy() {
+    return text.startsWith("-P ");
+  }
+
+  /** The words of the rule after {@code -A CHAIN}, quotes removed. */
+  List<String> words() {
+    List<String> w = Words.split(text);
+    return w.size() >= 2 ? w.subList(2, w.size()) : List.of();
+  }
+
+  /** "raw PREROUTING: -A PREROUTING -d X/128 ! -i docker0 -j DROP (3 packets)". */
+  @Override
+  public String toString() {
+    return "-t " + table + " " + text + " (" + packets + " packets, " + backend + ")";
+  }
+}

@@ -1,0 +1,34 @@
+package dev.sixkit.firewall;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the host's IPv6 packet filter does with a packet: let it through, or drop (or reject) it,
+ * and by which rule or chain policy.
+ *
+ * @param packet the packet evaluated
+ * @param passes whether it gets through every hook on the forwarding path
+ * @param by the rule (or policy) that dropped or rejected it; empty when it passes
+ * @param path the rules that matched on the way, in order (jumps, the deciding rule)
+ * @param notes rules that could not be evaluated (an unknown match) and assumed not to match
+ *
+ * <p>Immutable record; thread-safe.
+ */
+public record Verdict(Packet packet, boolean passes, Optional<Rule> by, List<Rule> path, List<String> notes) {
+  public Verdict {
+    path = List.copyOf(path);
+    notes = List.copyOf(notes);
+  }
+
+  /** Whether a rule or policy drops or rejects it. */
+  public boolean dropped() {
+    return !passes;
+  }
+
+  /** One line: "dropped by -t raw -A PREROUTING ... (3 packets)" or "passes". */
+  public String describe() {
+    return passes ? packet + ": passes the packet filter"
+        : packet + ": dropped by " + by.map(Rule::toString).orElse("?");
+  }
+}

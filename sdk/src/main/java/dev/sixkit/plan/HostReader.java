@@ -1,0 +1,73 @@
+package dev.sixkit.plan;
+
+import dev.sixkit.docker.Container;
+import dev.sixkit.docker.DaemonFacts;
+import dev.sixkit.docker.Docker;
+import dev.sixkit.SixkitException;
+import dev.sixkit.host.Host;
+import dev.sixkit.host.HostSnapshot;
+import dev.sixkit.netlink.Address;
+import dev.sixkit.netlink.IpAddresses;
+import dev.sixkit.netlink.Neighbour;
+import dev.sixkit.netlink.Route;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Reads one host into an immutable {@link HostState}: the uplink, its addresses in the underlay,
+ * forwarding and proxy_ndp, routes, proxy entries, Docker and the persisted files. Never changes
+ * anything; a host that cannot be read gives a state with its {@link HostState#error()}.
+ *
+ * <p>Stateless; thread-safe (each call reads its own host).
+ */
+public final class HostReader {
+  private HostReader() {}
+
+  /** Reads the host that {@code open} gives (opened lazily: an open that fails is the state's error). */
+  public static HostState read(DesiredSetup setup, HostEntry e, Supplier<Host> open) {
+    Host h;
+    try {
+      h = open.get();
+    } catch (RuntimeException ex) {
+      return HostState.failed(e.name(), "cannot reach it: " + ex.getMessage());
+    }
+    try {
+      String fwdKey = "net.ipv6.conf.all.forwarding";
+      String pndpKey = "net.ipv6.conf." + e.uplink() + ".proxy_ndp";
+      HostSnapshot snap = h.snapshot(List.of(fwdKey, pndpKey)); // one round trip over SSH
+      boolean up = snap.link(e.uplink()).isPresent();
+      List<String> addrs = new ArrayList<>();
+      for (Address a : snap.addresses()) {
+        if (a.isV6() && e.uplink().equals(a.device()) && a.scope() == 0
+            && Prefixes.contains(setup.underlay(), Prefixes.address(IpAddresses.format(a.address())))) {
+          addrs.add(IpAddresses.format(a.address()));
+        }
+      }
+      String fwd = snap.sysctl(fwdKey).orElseThrow(() -> new SixkitException("read sysctl", fwdKey, "not there"));
+      String pndp = up ? snap.sysctl(pndpKey).orElse(null) : null;
+      List<Route> routes = snap.routes().stream().filter(Route::isV6).toList();
+      List<Neighbour> proxies = snap.proxyEntries().stream().filter(n -> e.uplink().equals(n.device())).toList();
+      DaemonFacts facts = null;
+      List<Container> containers = null;
+      String dockerError = null;
+      try {
+        Docker d = h.docker();
+        facts = d.daemon();
+        containers = d.containers();
+      } catch (RuntimeException ex) {
+        dockerError = ex.getMessage();
+      }
+      Map<String, String> files = new LinkedHashMap<>();
+      HostFiles f = e.connector().files();
+      for (String p : setup.persistPaths(e)) {
+        f.read(p).ifPresent(t -> files.put(p, t));
+      }
+      return new HostState(e.name(), null, up, addrs, fwd, pndp, routes, proxies, facts, containers, dockerError, files);
+    } catch (RuntimeException ex) {
+      return HostState.failed(e.name(), "cannot read it: " + ex.getMessage());
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package dev.sixkit.plan;
+
+import dev.sixkit.docker.Container;
+import dev.sixkit.docker.DaemonFacts;
+import dev.sixkit.netlink.Neighbour;
+import dev.sixkit.netlink.Route;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one host looks like now, as far as a plan cares: read once by {@link HostReader}, then
+ * only looked at (the diff is a pure function of it).
+ *
+ * @param host the host's name in the setup
+ * @param error why it could not be reached or read, or null
+ * @param uplinkExists whether the uplink interface exists
+ * @param uplinkAddresses the uplink's global addresses inside the underlay
+ * @param forwarding net.ipv6.conf.all.forwarding, or null
+ * @param proxyNdp the uplink's proxy_ndp, or null
+ * @param routes the IPv6 routes of the main table
+ * @param proxies the proxy entries on the uplink (with their protocol: Sixkit's carry its mark)
+ * @param daemon the Docker daemon's facts, or null when Docker did not answer
+ * @param containers the containers, or null when Docker did not answer
+ * @param dockerError why Docker did not answer, or null
+ * @param files the persisted files that exist, path to text
+ *
+ * <p>Immutable record; thread-safe.
+ */
+public record HostState(String host, String error, boolean uplinkExists, List<String> uplinkAddresses,
+    String forwarding, String proxyNdp, List<Route> routes, List<Neighbour> proxies, DaemonFacts daemon,
+    List<Container> containers, String dockerError, Map<String, String> files) {
+  public HostState {
+    uplinkAddresses = List.copyOf(uplinkAddresses);
+    routes = List.copyOf(routes);
+    proxies = List.copyOf(proxies);
+    containers = containers == null ? null : List.copyOf(containers);
+    files = Map.copyOf(files);
+  }
+
+  /** The error of a host not read because it is outside the engine's limit (--limit). */
+  public static final String SKIPPED = "not in --limit";
+
+  /** A host left out by the limit: not read, not changed. */
+  public static HostState skipped(String host) {
+    return failed(host, SKIPPED);
+  }
+
+  /** Whether the host was left out by the limit (rather than unreachable). */
+  public boolean isSkipped() {
+    return SKIPPED.equals(error);
+  }
+
+  /** A host that could not be reached or read. */
+  public static HostState failed(String host, String why) {
+    return new HostState(host, why, false, List.of(), null, null, List.of(), List.of(), null, null, null, Map.of());
+  }
+}
