@@ -46,7 +46,9 @@ else
 fi
 
 # ---- the Docker 28 engine of the lab: fetched on first use from the machine's own Debian mirror ----
-if ! ls /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources >/dev/null 2>&1 \
+apt_sources=$(find /etc/apt -maxdepth 2 \( -name sources.list -o -path '/etc/apt/sources.list.d/*.list' \
+    -o -path '/etc/apt/sources.list.d/*.sources' \) -type f -size +0 2>/dev/null | head -1)
+if [ -z "$apt_sources" ] \
     && [ -z "${SIXKIT_ENGINE_MIRROR:-}" ]; then
   echo "test-all.sh: no apt sources (/etc/apt/sources.list{,.d}): the lab fetches Docker 28 from the machine's" \
     "Debian mirror; add one or set SIXKIT_ENGINE_MIRROR" >&2

@@ -17,6 +17,8 @@ final class FleetProgress {
   private final PrintWriter out;
   private final boolean live;
   private final Map<String, String> last = new LinkedHashMap<>();
+  /** Each host's last apply or undo outcome (later reads, such as verify's, do not replace it). */
+  private final Map<String, String> outcome = new LinkedHashMap<>();
   private int drawn;
 
   FleetProgress(PrintWriter out, boolean live) {
@@ -32,6 +34,9 @@ final class FleetProgress {
 
   synchronized void update(String host, String status) {
     last.put(host, status);
+    if ((status.startsWith("apply ") || status.startsWith("undo ")) && !status.matches("(apply|undo) \\d+/\\d+")) {
+      outcome.put(host, status);
+    }
     if (live) {
       redraw();
     }
@@ -60,12 +65,12 @@ final class FleetProgress {
   /** "fleet: 12 hosts: 11 ok, 1 failed (docker7: cannot reach it ...)", or null when no host was changed. */
   synchronized String summary() {
     // Only after changes were made (or tried): a run that only read or was refused has nothing to sum up.
-    if (last.values().stream().noneMatch(s -> s.startsWith("apply") || s.startsWith("undo"))) {
+    if (outcome.isEmpty()) {
       return null;
     }
     List<String> failed = new ArrayList<>();
     int ok = 0;
-    for (Map.Entry<String, String> e : last.entrySet()) {
+    for (Map.Entry<String, String> e : outcome.entrySet()) {
       String s = e.getValue();
       if (s.contains("FAILED") || s.startsWith("cannot")) {
         failed.add(e.getKey() + ": " + s);
@@ -73,7 +78,7 @@ final class FleetProgress {
         ok++;
       }
     }
-    return "fleet: " + last.size() + (last.size() == 1 ? " host: " : " hosts: ") + ok + " ok"
+    return "fleet: " + outcome.size() + (outcome.size() == 1 ? " host: " : " hosts: ") + ok + " ok"
         + (failed.isEmpty() ? "" : ", " + failed.size() + " failed (" + String.join("; ", failed) + ")");
   }
 }

@@ -231,6 +231,11 @@ public interface Host extends AutoCloseable {
       return proxy(address.withoutPrefixLength().toCanonicalString());
     }
 
+    /** {@link #proxy(String, int)} for an address value. */
+    default Change proxy(inet.ipaddr.IPAddress address, int protocol) {
+      return proxy(address.withoutPrefixLength().toCanonicalString(), protocol);
+    }
+
     /** Removes the proxy entry for {@code address}; UNCHANGED when there is none. */
     Change unproxy(String address);
 

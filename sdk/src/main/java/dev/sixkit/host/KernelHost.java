@@ -49,6 +49,11 @@ public final class KernelHost implements Host {
     return new KernelHost(name, Netlink.open(netns), dockerEndpoint);
   }
 
+  /** A host over a netlink client the caller made (for instance {@link Netlink#over} a fake, in tests). */
+  static KernelHost over(String name, Netlink nl) {
+    return new KernelHost(name, nl, null);
+  }
+
   @Override
   public String name() {
     return name;
@@ -144,47 +149,43 @@ public final class KernelHost implements Host {
 
   @Override
   public ProxyNdp enableProxyNdp(String uplink) {
-    nl.links().get(uplink); // names the uplink in the error when it is missing
+    int ifindex = nl.links().get(uplink).index(); // names the uplink in the error when it is missing
     Change c = sysctl("net.ipv6.conf." + uplink + ".proxy_ndp", "1");
-    return new KernelProxyNdp(uplink, List.of(c));
+    return new KernelProxyNdp(uplink, ifindex, List.of(c));
   }
 
   @Override
   public ProxyNdp proxyNdp(String uplink) {
-    nl.links().get(uplink);
-    return new KernelProxyNdp(uplink, List.of());
+    // One link lookup names a missing uplink in the error and gives the index every later call uses.
+    return new KernelProxyNdp(uplink, nl.links().get(uplink).index(), List.of());
   }
 
+  /** Proxy entries on one uplink, by its interface index: one add is one lookup and one write. */
   private final class KernelProxyNdp extends UplinkProxies {
-    KernelProxyNdp(String uplink, List<Change> enabled) {
+    private final int ifindex;
+
+    KernelProxyNdp(String uplink, int ifindex, List<Change> enabled) {
       super(name, uplink, enabled);
+      this.ifindex = ifindex;
     }
 
     @Override
     boolean contains(InetAddress a) {
-      for (Neighbour n : entries()) {
-        if (n.address().equals(a)) {
-          return true;
-        }
-      }
-      return false;
+      return nl.neighbours().proxy(a).dev(ifindex).exists(); // one RTM_GETNEIGH, not a dump
     }
 
     @Override
     void add(InetAddress a, int protocol, Change change) {
-      if (protocol == 0) {
-        apply(a, true, change);
-      } else {
-        nl.neighbours().proxy(a).dev(uplink).protocol(protocol).add();
-      }
+      var entry = nl.neighbours().proxy(a).dev(ifindex);
+      (protocol == 0 ? entry : entry.protocol(protocol)).add();
     }
 
     @Override
     void apply(InetAddress a, boolean add, Change change) {
       if (add) {
-        nl.neighbours().proxy(a).dev(uplink).add();
+        nl.neighbours().proxy(a).dev(ifindex).add();
       } else {
-        nl.neighbours().proxy(a).dev(uplink).delete();
+        nl.neighbours().proxy(a).dev(ifindex).delete();
       }
     }
 

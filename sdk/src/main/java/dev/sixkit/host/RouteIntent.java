@@ -18,9 +18,9 @@ import java.util.List;
  *
  * <p>Immutable record; thread-safe. Not API: the public face of a route is {@link Host.RouteSpec}.
  */
-public record RouteIntent(IpPrefix destination, InetAddress via, String device, int metric, int protocol) {
+record RouteIntent(IpPrefix destination, InetAddress via, String device, int metric, int protocol) {
   /** An unmarked route (protocol 0: the kernel's default for routes written without one). */
-  public RouteIntent(IpPrefix destination, InetAddress via, String device, int metric) {
+  RouteIntent(IpPrefix destination, InetAddress via, String device, int metric) {
     this(destination, via, device, metric, 0);
   }
 

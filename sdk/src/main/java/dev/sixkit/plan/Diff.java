@@ -214,7 +214,7 @@ public final class Diff {
    * The route the kernel would choose for {@code address} among {@code routes}: the longest
    * matching prefix, then the lowest metric (as {@code ip route get}, main table, no policy rules).
    */
-  public static Route chosen(List<Route> routes, InetAddress address) {
+  static Route chosen(List<Route> routes, InetAddress address) {
     Route best = null;
     for (Route r : routes) {
       if (r.table() != Route.TABLE_MAIN && r.table() != Route.TABLE_UNSPEC) {

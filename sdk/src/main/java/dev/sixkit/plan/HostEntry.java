@@ -3,7 +3,7 @@ package dev.sixkit.plan;
 import java.util.List;
 
 /**
- * One host of a validated {@link Setup}.
+ * One host of a validated {@code Setup}.
  *
  * @param name the host's name in the setup (docker1)
  * @param connector how it is reached

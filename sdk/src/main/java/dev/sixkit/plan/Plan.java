@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What {@link Setup#apply()} would change, host by host, read from the hosts without touching
+ * What {@code Setup.apply()} would change, host by host, read from the hosts without touching
  * them: each change with its value before and after, and the problems that stop an apply (a
  * missing uplink, a daemon running with another Docker prefix...). Prints as tables.
  *

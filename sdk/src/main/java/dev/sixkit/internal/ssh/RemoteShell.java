@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * login shell (and root's ~/.bashrc) starts once per connection instead of once per command.
  *
  * <p>The shell is {@code /bin/sh} with a clean environment ({@code env -i}, {@code LC_ALL=C}, so
- * iproute2's messages are the English ones {@link IpErrors} reads). Each command is sent as
+ * iproute2's messages are the English ones {@code IpErrors} reads). Each command is sent as
  *
  * <pre>
  * { COMMAND
