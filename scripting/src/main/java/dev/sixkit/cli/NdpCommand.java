@@ -144,7 +144,7 @@ final class NdpCommand implements Runnable {
   @Command(name = "sync", mixinStandardHelpOptions = true,
       description = {"Keep one NDP proxy entry on the uplink for each container IPv6 address in the managed prefixes.",
           "Runs until stopped (SIGTERM, Ctrl-C); event-driven: Docker events, kernel link and multicast notifications.",
-          "Ownership is recorded under --state-dir: it removes only entries it added, and converges after a kill -9."})
+          "Ownership is the kernel's protocol mark (sixkit, 171) on each entry it or an apply adds: it removes only those; entries added by hand are never touched."})
   static final class Sync implements Callable<Integer> {
     static final String INSTALLED_LAUNCHER = "/usr/bin/sixkit";
 
@@ -158,12 +158,12 @@ final class NdpCommand implements Runnable {
     String uplink;
 
     @Option(names = "--prefix", paramLabel = "PREFIX",
-        description = "A managed prefix (repeatable). Default: the IPv6 subnets of Docker's networks that lie inside a "
+        description = "A managed prefix (repeatable). Default: follow the IPv6 subnets of Docker's networks (created later too) that lie inside a "
             + "prefix on-link on the uplink (the ones that need NDP proxying).")
     List<String> prefixes = new ArrayList<>();
 
     @Option(names = "--state-dir", paramLabel = "DIR",
-        description = "Where the ownership record lives (default /var/lib/sixkit/ndp-sync/NAME).")
+        description = "The folder holding its lock, one sync per folder (default /var/lib/sixkit/ndp-sync/NAME).")
     Path stateDir;
 
     @Option(names = "--static", paramLabel = "ADDR", description = "An address to keep proxied besides the containers' (repeatable).")
@@ -199,10 +199,9 @@ final class NdpCommand implements Runnable {
       }
       Host host = target.connect();
       try {
-        List<String> managed = prefixes.isEmpty() ? NdpProxySync.proxiedPrefixes(host, uplink) : prefixes;
-        if (managed.isEmpty()) {
-          throw new Main.CliException("no managed prefix: give --prefix (no Docker IPv6 subnet lies on-link on " + uplink + ")");
-        }
+        // Without --prefix the managed prefixes follow Docker's networks (created and destroyed ones too).
+        boolean follow = prefixes.isEmpty();
+        List<String> managed = follow ? NdpProxySync.proxiedPrefixes(host, uplink) : prefixes;
         List<String> st = new ArrayList<>(statics);
         if (staticFile != null) {
           for (String l : Files.readAllLines(staticFile)) {
@@ -213,7 +212,7 @@ final class NdpCommand implements Runnable {
         }
         Path dir = stateDir != null ? stateDir : Path.of("/var/lib/sixkit/ndp-sync", target.stateKey());
         CountDownLatch first = new CountDownLatch(1);
-        NdpProxySync sync = NdpProxySync.on(host).uplink(uplink).prefixes(managed).stateDir(dir).staticAddresses(st)
+        NdpProxySync sync = NdpProxySync.on(host).uplink(uplink).prefixes(managed).followDockerNetworks(follow).stateDir(dir).staticAddresses(st)
             .auditInterval(Duration.ofSeconds(auditSeconds)).acceptRouterAdvertisements(!noAcceptRa)
             .onChange(c -> {
               out.println(c);
@@ -228,7 +227,7 @@ final class NdpCommand implements Runnable {
             })
             .start();
         Runtime.getRuntime().addShutdownHook(new Thread(sync::close, "sixkit-ndp-sync-stop"));
-        out.println("ndp sync on " + host.name() + " dev " + uplink + ", prefixes " + managed + ", state " + dir
+        out.println("ndp sync on " + host.name() + " dev " + uplink + ", prefixes " + managed + (follow ? " (following Docker's networks)" : "") + ", state " + dir
             + (st.isEmpty() ? "" : ", " + st.size() + " static addresses"));
         for (Change c : sync.enabled()) {
           out.println(c);

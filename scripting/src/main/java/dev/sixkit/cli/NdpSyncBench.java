@@ -80,6 +80,13 @@ final class NdpSyncBench implements Callable<Integer> {
           + " such as -XX:NativeMemoryTracking=summary.")
   String childJvmOpts;
 
+  @Option(names = "--churn", paramLabel = "N", defaultValue = "0",
+      description = "Instead: N containers started and removed on a 2-host lab, --parallel at a time (NdpSyncChurn).")
+  int churn;
+
+  @Option(names = "--parallel", defaultValue = "5", description = "Churn operations at once (default ${DEFAULT-VALUE}).")
+  int parallel;
+
   @Option(names = {"-j", "--json"}, description = "Print the results as JSON on stdout (progress goes to stderr).")
   boolean json;
 
@@ -97,6 +104,14 @@ final class NdpSyncBench implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     progress = json ? spec.commandLine().getErr() : out;
+    if (churn > 0) {
+      Map<String, Object> m = new NdpSyncChurn(churn, parallel, progress).run();
+      if (json) {
+        out.println(Json.write(m, true));
+      }
+      out.flush();
+      return strict && !Boolean.TRUE.equals(m.get("goalMet")) ? Main.FAILURE : Main.OK;
+    }
     String name = "sxb" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
     Path work = Files.createTempDirectory("sixkit-bench-ndp");
     Map<String, Object> result = new LinkedHashMap<>();
@@ -242,7 +257,7 @@ final class NdpSyncBench implements Callable<Integer> {
 
     say("convergence: sync process with " + addresses + " static addresses (" + describe(cmd) + ")");
     groups.forEach(joined::remove);
-    Child first = Child.start(cmd);
+    BenchChild first = BenchChild.start(cmd);
     double cold = awaitGroups(groups, first.started, "first start");
     say(String.format("  first start (no state): all %d entries after %.0f ms (process start included)", addresses, cold));
     first.awaitLine("ready", Duration.ofSeconds(60));
@@ -252,7 +267,7 @@ final class NdpSyncBench implements Callable<Integer> {
     first.kill9();
     Ip.run(lh.netns(), "-6", "neigh", "flush", "proxy", "dev", "eth0");
     groups.forEach(joined::remove);
-    Child second = Child.start(cmd);
+    BenchChild second = BenchChild.start(cmd);
     double restart = awaitGroups(groups, second.started, "restart");
     second.awaitLine("reconcile (docker", Duration.ofSeconds(60));
     say(String.format("  after kill -9 and a flushed table: all %d entries after %.0f ms (process start included);"
@@ -314,7 +329,7 @@ final class NdpSyncBench implements Callable<Integer> {
    * 5 s and the sync's periodic trim returns them to the kernel (SyncJvm), so an earlier sample
    * counts that transient (about 9 MiB).
    */
-  private static long[] memory(Child c) {
+  private static long[] memory(BenchChild c) {
     sleep(10_000);
     long rss = 0;
     long anon = 0;
@@ -424,73 +439,6 @@ final class NdpSyncBench implements Callable<Integer> {
   }
 
   /** The sync as a child process, its output read on a thread. */
-  static final class Child {
-    final Process process;
-    final long started;
-    final List<String> lines = Collections.synchronizedList(new ArrayList<>());
-
-    private Child(Process p, long started) {
-      this.process = p;
-      this.started = started;
-    }
-
-    static Child start(List<String> cmd) throws IOException {
-      long t0 = nowNanos();
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-      pb.environment().putAll(SyncJvm.ENVIRONMENT);
-      pb.environment().put("SIXKIT_NO_BUILD", "1"); // the launcher that started the bench has just built
-      Process p = pb.start();
-      Child c = new Child(p, t0);
-      Thread t = new Thread(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-          for (String l; (l = r.readLine()) != null;) {
-            c.lines.add(l);
-          }
-        } catch (IOException e) {
-          // process gone
-        }
-      }, "sixkit-bench-child");
-      t.setDaemon(true);
-      t.start();
-      return c;
-    }
-
-    void awaitLine(String contains, Duration timeout) {
-      long end = System.nanoTime() + timeout.toNanos();
-      while (System.nanoTime() < end) {
-        synchronized (lines) {
-          if (lines.stream().anyMatch(l -> l.contains(contains))) {
-            return;
-          }
-        }
-        if (!process.isAlive()) {
-          throw new Main.CliException("the sync process exited: " + String.join("\n", lines));
-        }
-        sleep(10);
-      }
-      throw new Main.CliException("the sync process did not print '" + contains + "' within " + timeout.toSeconds() + " s");
-    }
-
-    String reconcileLine() {
-      synchronized (lines) {
-        return lines.stream().filter(l -> l.contains("reconcile (start)")).findFirst().orElse("(not seen)")
-            .replaceAll("^.*?reconcile", "reconcile");
-      }
-    }
-
-    void kill9() throws InterruptedException {
-      process.destroyForcibly(); // SIGKILL
-      process.waitFor(10, TimeUnit.SECONDS);
-    }
-
-    void term() throws InterruptedException {
-      process.destroy();
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        kill9();
-      }
-    }
-  }
-
   /** ip in a namespace, for the bench's own checks. */
   static final class Ip {
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();

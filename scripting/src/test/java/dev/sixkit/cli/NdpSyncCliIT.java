@@ -207,15 +207,11 @@ class NdpSyncCliIT {
     assertTrue(table().contains(foreign));
     String log = Files.readString(work.resolve("sync-" + (children.size() - 1) + ".log"));
     assertTrue(log.contains("foreign kept [" + foreign + "]"), log.lines().filter(l -> l.contains("reconcile")).toList().toString());
-    // the ownership record names what it owns now
-    List<String> owned = Files.readAllLines(state.resolve("owned")).stream()
-        .filter(l -> !l.startsWith("#") && !l.startsWith("uplink")).toList();
+    // the ownership record is the kernel's mark: exactly what it owns now carries protocol 171
     Set<String> recorded = new TreeSet<>();
-    for (String l : owned) {
-      if (l.startsWith("-")) {
-        recorded.remove(l.substring(1));
-      } else {
-        recorded.add(l.startsWith("+") ? l.substring(1) : l);
+    for (var e : Ip.json(ns1(), "-6", "neigh", "show", "proxy")) {
+      if (e.has("protocol") && String.valueOf(dev.sixkit.netlink.Protocols.SIXKIT).equals(e.get("protocol").asText())) {
+        recorded.add(e.get("dst").asText());
       }
     }
     Set<String> ours = new TreeSet<>(second);

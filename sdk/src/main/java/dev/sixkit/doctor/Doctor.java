@@ -93,7 +93,12 @@ public final class Doctor {
 
   // ---------------------------------------------------------------- reach
 
-  /** Why {@code destination} is or is not reachable from this host (and the containers it routes for). */
+  /**
+   * Why {@code destination} is or is not reachable from this host's containers, both ways: the
+   * doctor picks a running container of this host with a global IPv6 address as the other end
+   * (the first by name; {@link #reach(String, String)} chooses one) and checks the way back to it
+   * too, so its fixes are the complete set on every host involved.
+   */
   public Diagnosis reach(String destination) {
     return reach(destination, null);
   }
@@ -109,18 +114,19 @@ public final class Doctor {
   }
 
   /**
-   * Why {@code destination} is or is not reachable from a container of this host: the forward path
-   * as {@link #reach(String)}, then the way back to the container's own address.
+   * Why {@code destination} is or is not reachable from a container of this host: the forward path,
+   * then the way back to the container's own address. With {@code fromContainer} null the doctor
+   * finds that end itself (see {@link #reach(String)}); with "" it checks the way there only.
    */
   public Diagnosis reach(String destination, String fromContainer) {
     Inet6Address dst = IpAddresses.parseV6(destination, "reach");
     String d = IpAddresses.format(dst);
     List<Finding> f = new ArrayList<>();
     List<Fix> fixes = new ArrayList<>();
-    String source = fromContainer == null ? "" : fromContainer;
+    String source = fromContainer != null ? fromContainer : otherEnd(dst, f);
 
     // Who holds the address: a container here, or on a peer.
-    Optional<Holder> holder = findHolder(dst, f);
+    Optional<Holders.Holder> holder = Holders.find(host, peers, dst, f);
 
     // 1. route lookup
     Route route;
@@ -136,10 +142,10 @@ public final class Doctor {
       if (route != null) {
         f.add(new Finding("route", host.name(), Status.FAIL, d + " is " + typeName(route) + " here"));
       }
-      Optional<Fix> fix = holder.filter(h -> h.host != host).flatMap(h -> routeFix(host, h.host, h.prefix));
+      Optional<Fix> fix = holder.filter(h -> h.host() != host).flatMap(h -> routeFix(host, h.host(), h.prefix()));
       fix.ifPresent(fixes::add);
       return done(d, source, f, Verdict.NO_ROUTE, "the kernel has no route to " + d
-          + holder.map(h -> ", which lives on " + h.host.name() + " (" + h.prefix + ")").orElse("")
+          + holder.map(h -> ", which lives on " + h.host().name() + " (" + h.prefix() + ")").orElse("")
           + (fix.isPresent() ? ": add a static route to its prefix, as the routed recipe does" : ""), fixes);
     }
     if (route.type() == Route.TYPE_LOCAL) {
@@ -153,13 +159,13 @@ public final class Doctor {
         : d + " via " + IpAddresses.format(gw) + " dev " + dev));
 
     // 2. local container behind a bridge
-    if (holder.isPresent() && holder.get().host == host) {
-      Holder h = holder.get();
-      if (!h.running) {
-        return done(d, source, f, Verdict.NO_CONTAINER, "container " + h.container + " holds " + d + " but is "
-            + h.state, fixes);
+    if (holder.isPresent() && holder.get().host() == host) {
+      Holders.Holder h = holder.get();
+      if (!h.running()) {
+        return done(d, source, f, Verdict.NO_CONTAINER, "container " + h.container() + " holds " + d + " but is "
+            + h.state(), fixes);
       }
-      return returnPath(d, source, f, fixes, Verdict.REACHABLE, "container " + h.container + " on this host holds " + d
+      return returnPath(d, source, f, fixes, Verdict.REACHABLE, "container " + h.container() + " on this host holds " + d
           + " (dev " + dev + ")", h);
     }
 
@@ -180,24 +186,7 @@ public final class Doctor {
         "net.ipv6.conf." + dev + ".forwarding = " + fwd + ("1".equals(fwd) ? "" : " (needed to forward containers' traffic)")));
 
     if (gw != null) {
-      if (unresolved) {
-        return done(d, source, f, Verdict.GATEWAY_UNRESOLVED, "the gateway " + next + " on " + dev
-            + " does not answer neighbour solicitations", fixes);
-      }
-      if (holder.isEmpty()) {
-        return done(d, source, f, Verdict.REACHABLE, "routed via " + next + "; no known host holds " + d
-            + " (give the doctor its peers to check further)", fixes);
-      }
-      Holder h = holder.get();
-      Verdict v = checkOwnerForwarding(h, f, fixes, h.uplink);
-      if (v != null) {
-        return done(d, source, f, v, h.host.name() + " does not forward IPv6 on " + h.uplink, fixes);
-      }
-      if (!h.running) {
-        return done(d, source, f, Verdict.NO_CONTAINER, h.container + " on " + h.host.name() + " is " + h.state, fixes);
-      }
-      return returnPath(d, source, f, fixes, Verdict.REACHABLE, "routed via " + next + " to " + h.host.name()
-          + ", where " + h.container + " holds " + d, h);
+      return viaGateway(dst, source, f, fixes, holder, next, dev, unresolved);
     }
 
     // 4. on-link: someone must answer neighbour solicitations for d on this link
@@ -211,72 +200,122 @@ public final class Doctor {
       return done(d, source, f, Verdict.REACHABLE, d + " is on-link on " + dev
           + (state == null ? " (not tried yet; no known host owns it)" : " and resolves"), fixes);
     }
-    Holder h = holder.get();
-    f.add(new Finding("owner", h.host.name(), Status.INFO, d + " lies in " + h.prefix + " of " + h.host.name()
+    return viaNdpProxy(dst, source, f, fixes, holder.get(), dev);
+  }
+
+  /** The destination is routed through a gateway: it must resolve, and the owner must forward. */
+  private Diagnosis viaGateway(Inet6Address dst, String source, List<Finding> f, List<Fix> fixes, Optional<Holders.Holder> holder,
+      String next, String dev, boolean unresolved) {
+    String d = IpAddresses.format(dst);
+    if (unresolved) {
+      return done(d, source, f, Verdict.GATEWAY_UNRESOLVED, "the gateway " + next + " on " + dev
+          + " does not answer neighbour solicitations", fixes);
+    }
+    if (holder.isEmpty()) {
+      return done(d, source, f, Verdict.REACHABLE, "routed via " + next + "; no known host holds " + d
+          + " (give the doctor its peers to check further)", fixes);
+    }
+    Holders.Holder h = holder.get();
+    Verdict v = checkOwnerForwarding(h, f, fixes, h.uplink());
+    if (v != null) {
+      return done(d, source, f, v, h.host().name() + " does not forward IPv6 on " + h.uplink(), fixes);
+    }
+    if (!h.running()) {
+      return done(d, source, f, Verdict.NO_CONTAINER, h.container() + " on " + h.host().name() + " is " + h.state(), fixes);
+    }
+    return returnPath(d, source, f, fixes, Verdict.REACHABLE, "routed via " + next + " to " + h.host().name()
+        + ", where " + h.container() + " holds " + d, h);
+  }
+
+  /**
+   * The destination is on-link here but lives behind the owner's bridge: the owner must answer
+   * for it on its uplink (proxy_ndp, an entry, forwarding), and the way back must hold too.
+   */
+  private Diagnosis viaNdpProxy(Inet6Address dst, String source, List<Finding> f, List<Fix> fixes, Holders.Holder h, String dev) {
+    String d = IpAddresses.format(dst);
+    f.add(new Finding("owner", h.host().name(), Status.INFO, d + " lies in " + h.prefix() + " of " + h.host().name()
         + ", behind its bridge: " + host.name() + " sees it on-link on " + dev
-        + ", so " + h.host.name() + " must answer for it on " + h.uplink + " (NDP proxy)"));
+        + ", so " + h.host().name() + " must answer for it on " + h.uplink() + " (NDP proxy)"));
     boolean missing = false;
     List<Fix> ownerFixes = new ArrayList<>();
-    String pn = sysctl(h.host, "net.ipv6.conf." + h.uplink + ".proxy_ndp");
-    String all = sysctl(h.host, "net.ipv6.conf.all.proxy_ndp");
+    String pn = sysctl(h.host(), "net.ipv6.conf." + h.uplink() + ".proxy_ndp");
+    String all = sysctl(h.host(), "net.ipv6.conf.all.proxy_ndp");
     boolean proxyNdp = "1".equals(pn) || "1".equals(all);
-    f.add(new Finding("proxy_ndp", h.host.name(), proxyNdp ? Status.OK : Status.FAIL,
-        "net.ipv6.conf." + h.uplink + ".proxy_ndp = " + pn));
-    String ofwd = sysctl(h.host, "net.ipv6.conf." + h.uplink + ".forwarding");
+    f.add(new Finding("proxy_ndp", h.host().name(), proxyNdp ? Status.OK : Status.FAIL,
+        "net.ipv6.conf." + h.uplink() + ".proxy_ndp = " + pn));
+    String ofwd = sysctl(h.host(), "net.ipv6.conf." + h.uplink() + ".forwarding");
     boolean forwarding = "1".equals(ofwd);
-    f.add(new Finding("forwarding", h.host.name(), forwarding ? Status.OK : Status.FAIL,
-        "net.ipv6.conf." + h.uplink + ".forwarding = " + ofwd + (forwarding ? ""
+    f.add(new Finding("forwarding", h.host().name(), forwarding ? Status.OK : Status.FAIL,
+        "net.ipv6.conf." + h.uplink() + ".forwarding = " + ofwd + (forwarding ? ""
             : " (the kernel answers proxied solicitations only on a forwarding interface)")));
-    boolean entry = h.host.proxyEntries().stream()
-        .anyMatch(n -> n.address().equals(dst) && h.uplink.equals(n.device()));
-    f.add(new Finding("proxy entry", h.host.name(), entry ? Status.OK : Status.FAIL, entry
-        ? d + " dev " + h.uplink + " proxy" : "no proxy entry for " + d + " on " + h.uplink
+    boolean entry = h.host().proxyEntries().stream()
+        .anyMatch(n -> n.address().equals(dst) && h.uplink().equals(n.device()));
+    f.add(new Finding("proxy entry", h.host().name(), entry ? Status.OK : Status.FAIL, entry
+        ? d + " dev " + h.uplink() + " proxy" : "no proxy entry for " + d + " on " + h.uplink()
             + " (ip -6 neigh show proxy lists none)"));
-    String var = h.host.name();
+    String var = h.host().name();
     if (!entry && h.keepsNoEntry()) {
       // An exited or created container gets no entry (ContainerAddresses): start it, not the proxy.
-      return done(d, source, f, Verdict.NO_CONTAINER, h.container + " on " + h.host.name() + " is " + h.state, fixes);
+      return done(d, source, f, Verdict.NO_CONTAINER, h.container() + " on " + h.host().name() + " is " + h.state(), fixes);
     }
     if (!proxyNdp || !entry) {
       missing = true;
-      ownerFixes.add(new Fix(h.host.name(), "answer neighbour solicitations for " + d + " on " + h.uplink,
-          var + ".enableProxyNdp(\"" + h.uplink + "\").proxy(\"" + d + "\")",
-          (proxyNdp ? "" : "sysctl -w net.ipv6.conf." + h.uplink + ".proxy_ndp=1 && ")
-              + "ip -6 neigh add proxy " + d + " dev " + h.uplink));
+      ownerFixes.add(new Fix(h.host().name(), "answer neighbour solicitations for " + d + " on " + h.uplink(),
+          var + ".enableProxyNdp(\"" + h.uplink() + "\").proxy(\"" + d + "\")",
+          (proxyNdp ? "" : "sysctl -w net.ipv6.conf." + h.uplink() + ".proxy_ndp=1 && ")
+              + "ip -6 neigh add proxy " + d + " dev " + h.uplink()));
     }
     if (!forwarding) {
-      ownerFixes.add(new Fix(h.host.name(), "forward IPv6 on " + h.uplink,
-          var + ".sysctl(\"net.ipv6.conf." + h.uplink + ".forwarding\", \"1\")",
-          "sysctl -w net.ipv6.conf." + h.uplink + ".forwarding=1"));
+      ownerFixes.add(new Fix(h.host().name(), "forward IPv6 on " + h.uplink(),
+          var + ".sysctl(\"net.ipv6.conf." + h.uplink() + ".forwarding\", \"1\")",
+          "sysctl -w net.ipv6.conf." + h.uplink() + ".forwarding=1"));
     }
-    f.add(new Finding("container", h.host.name(), h.running ? Status.OK : Status.FAIL,
-        h.container + " holds " + d + " (" + h.state + ")"));
+    f.add(new Finding("container", h.host().name(), h.running() ? Status.OK : Status.FAIL,
+        h.container() + " holds " + d + " (" + h.state() + ")"));
     if (missing || !forwarding) {
       fixes.addAll(ownerFixes);
-      if (!source.isEmpty() && h.running) {
+      if (!source.isEmpty() && h.running()) {
         // Say now what the way back will need too, so one round of fixes is enough.
         Diagnosis back = returnPath(d, source, new ArrayList<>(), new ArrayList<>(), Verdict.REACHABLE, "", h);
         f.addAll(back.findings());
         fixes.addAll(back.fixes());
       }
       return done(d, source, f, missing ? Verdict.NEEDS_NDP_PROXY : Verdict.FORWARDING_OFF,
-          host.name() + " looks for " + d + " on-link on " + dev + " with neighbour discovery, and " + h.host.name()
+          host.name() + " looks for " + d + " on-link on " + dev + " with neighbour discovery, and " + h.host().name()
               + (missing ? " does not answer for it (no NDP proxy entry" + (proxyNdp ? "" : ", proxy_ndp off") + ")"
-                  : " does not forward on " + h.uplink), fixes);
+                  : " does not forward on " + h.uplink()), fixes);
     }
-    if (!h.running) {
-      return done(d, source, f, Verdict.NO_CONTAINER, h.container + " on " + h.host.name() + " is " + h.state, fixes);
+    if (!h.running()) {
+      return done(d, source, f, Verdict.NO_CONTAINER, h.container() + " on " + h.host().name() + " is " + h.state(), fixes);
     }
-    return returnPath(d, source, f, fixes, Verdict.REACHABLE, h.host.name() + " answers for " + d + " on " + h.uplink
-        + " and forwards to " + h.container, h);
+    return returnPath(d, source, f, fixes, Verdict.REACHABLE, h.host().name() + " answers for " + d + " on " + h.uplink()
+        + " and forwards to " + h.container(), h);
   }
 
-  private Verdict checkOwnerForwarding(Holder h, List<Finding> f, List<Fix> fixes, String dev) {
-    String all = sysctl(h.host, "net.ipv6.conf.all.forwarding");
-    f.add(new Finding("forwarding", h.host.name(), "1".equals(all) ? Status.OK : Status.FAIL,
+  /** A running container of this host with a global IPv6 address (not the destination): the end the way back leads to. */
+  private String otherEnd(Inet6Address dst, List<Finding> f) {
+    Optional<Docker> dk = Holders.dockerOf(host);
+    if (dk.isEmpty()) {
+      return "";
+    }
+    try {
+      Optional<Container> c = dk.get().containers().stream().filter(Container::running)
+          .filter(x -> x.ipv6().isPresent() && !x.ipv6().get().toCanonicalString().equals(IpAddresses.format(dst)))
+          .min(java.util.Comparator.comparing(Container::name));
+      c.ifPresent(x -> f.add(new Finding("source", host.name(), Status.INFO, "checking both ways, from "
+          + x.name() + " (" + x.ipv6().get().toCanonicalString() + "); --from chooses another container")));
+      return c.map(Container::name).orElse("");
+    } catch (RuntimeException e) {
+      return "";
+    }
+  }
+
+  private Verdict checkOwnerForwarding(Holders.Holder h, List<Finding> f, List<Fix> fixes, String dev) {
+    String all = sysctl(h.host(), "net.ipv6.conf.all.forwarding");
+    f.add(new Finding("forwarding", h.host().name(), "1".equals(all) ? Status.OK : Status.FAIL,
         "net.ipv6.conf.all.forwarding = " + all));
     if (!"1".equals(all)) {
-      fixes.add(new Fix(h.host.name(), "forward IPv6", h.host.name() + ".sysctl(\"net.ipv6.conf.all.forwarding\", \"1\")",
+      fixes.add(new Fix(h.host().name(), "forward IPv6", h.host().name() + ".sysctl(\"net.ipv6.conf.all.forwarding\", \"1\")",
           "sysctl -w net.ipv6.conf.all.forwarding=1"));
       return Verdict.FORWARDING_OFF;
     }
@@ -285,42 +324,42 @@ public final class Doctor {
 
   /** With a source container: can the destination's host send the answers back to it? */
   private Diagnosis returnPath(String d, String source, List<Finding> f, List<Fix> fixes, Verdict v, String summary,
-      Holder h) {
+      Holders.Holder h) {
     if (source.isEmpty()) {
       return done(d, source, f, v, summary, fixes);
     }
-    Optional<Container> c = dockerOf(host).flatMap(dk -> dk.findContainer(source));
+    Optional<Container> c = Holders.dockerOf(host).flatMap(dk -> dk.findContainer(source));
     if (c.isEmpty() || c.get().ipv6().isEmpty()) {
       f.add(new Finding("source", host.name(), Status.WARN, "container " + source + " not found or without IPv6"));
       return done(d, source, f, v, summary, fixes);
     }
     String src = c.get().ipv6().get().toCanonicalString();
-    IPv6Prefix srcPrefix = prefixOf(c.get());
-    if (h.host == host) {
+    Holders.IPv6Prefix srcPrefix = Holders.prefixOf(c.get());
+    if (h.host() == host) {
       f.add(new Finding("return path", host.name(), Status.OK, "both ends are on " + host.name()));
       return done(d, source, f, v, summary, fixes);
     }
     Route back;
     try {
-      back = h.host.routeTo(src);
+      back = h.host().routeTo(src);
     } catch (NetlinkException e) {
-      f.add(new Finding("return path", h.host.name(), Status.FAIL, "ip -6 route get " + src + ": " + e.errnoName()));
-      routeFix(h.host, host, srcPrefix.text).ifPresent(fixes::add);
-      return done(d, source, f, Verdict.RETURN_PATH_BROKEN, h.host.name() + " has no route back to " + src
+      f.add(new Finding("return path", h.host().name(), Status.FAIL, "ip -6 route get " + src + ": " + e.errnoName()));
+      routeFix(h.host(), host, srcPrefix.text()).ifPresent(fixes::add);
+      return done(d, source, f, Verdict.RETURN_PATH_BROKEN, h.host().name() + " has no route back to " + src
           + " (" + source + ")", fixes);
     }
     if (back.gateway() != null) {
-      f.add(new Finding("return path", h.host.name(), Status.OK, src + " via " + IpAddresses.format(back.gateway())
+      f.add(new Finding("return path", h.host().name(), Status.OK, src + " via " + IpAddresses.format(back.gateway())
           + " dev " + back.device()));
       return done(d, source, f, v, summary, fixes);
     }
     // On-link for the other host: this host must answer for the source on its uplink.
-    String uplink = uplinkFacing(host, back, h.host).orElse(back.device());
+    String uplink = uplinkFacing(host, back, h.host()).orElse(back.device());
     InetAddress srcAddr = IpAddresses.parse(src);
     boolean entry = host.proxyEntries().stream().anyMatch(n -> n.address().equals(srcAddr) && uplink.equals(n.device()));
     String pn = sysctl(host, "net.ipv6.conf." + uplink + ".proxy_ndp");
     boolean proxyNdp = "1".equals(pn) || "1".equals(sysctl(host, "net.ipv6.conf.all.proxy_ndp"));
-    f.add(new Finding("return path", h.host.name(), Status.INFO, src + " dev " + back.device()
+    f.add(new Finding("return path", h.host().name(), Status.INFO, src + " dev " + back.device()
         + ": on-link, so " + host.name() + " must answer for it"));
     f.add(new Finding("proxy entry", host.name(), entry && proxyNdp ? Status.OK : Status.FAIL, entry
         ? src + " dev " + uplink + " proxy" + (proxyNdp ? "" : " (but proxy_ndp = " + pn + ")")
@@ -332,7 +371,7 @@ public final class Doctor {
         host.name() + ".enableProxyNdp(\"" + uplink + "\").proxy(\"" + src + "\")",
         (proxyNdp ? "" : "sysctl -w net.ipv6.conf." + uplink + ".proxy_ndp=1 && ") + "ip -6 neigh add proxy " + src
             + " dev " + uplink));
-    return done(d, source, f, Verdict.RETURN_PATH_BROKEN, "the way there works, but " + h.host.name()
+    return done(d, source, f, Verdict.RETURN_PATH_BROKEN, "the way there works, but " + h.host().name()
         + " finds " + src + " on-link and nobody answers for it: " + host.name() + " must proxy it", fixes);
   }
 
@@ -364,7 +403,7 @@ public final class Doctor {
     return Optional.empty();
   }
 
-  private static List<Address> globalV6(Host h) {
+  static List<Address> globalV6(Host h) {
     List<Address> out = new ArrayList<>();
     for (Address a : h.addresses()) {
       if (a.address() instanceof Inet6Address && !a.address().isLinkLocalAddress() && !a.address().isLoopbackAddress()
@@ -398,89 +437,6 @@ public final class Doctor {
     }
   }
 
-  // ---------------------------------------------------------------- who holds an address
-
-  /** A container holding (or meant to hold) an address, and the host it runs on. */
-  private record Holder(Host host, String container, boolean running, String state, String prefix, String uplink) {
-    /** A container whose state keeps no proxy entry (the rule plans and the sync share): exited, created... */
-    boolean keepsNoEntry() {
-      return !"(none)".equals(container) && !ContainerAddresses.keepsEntry(state);
-    }
-  }
-
-  private record IPv6Prefix(String text) {}
-
-  private static IPv6Prefix prefixOf(Container c) {
-    return new IPv6Prefix(c.networks().stream().filter(n -> n.ipv6().isPresent()).findFirst()
-        .flatMap(NetworkAttachment::ipv6Prefix).map(Prefixes::text).orElse("?"));
-  }
-
-  private Optional<Holder> findHolder(Inet6Address dst, List<Finding> f) {
-    List<Host> all = new ArrayList<>();
-    all.add(host);
-    all.addAll(peers);
-    String d = IpAddresses.format(dst);
-    Holder byPrefix = null;
-    for (Host h : all) {
-      Optional<Docker> dk = dockerOf(h);
-      if (dk.isEmpty()) {
-        f.add(new Finding("docker", h.name(), Status.INFO, "no Docker endpoint to ask who holds " + d));
-        continue;
-      }
-      try {
-        for (Container c : dk.get().containers()) {
-          for (NetworkAttachment n : c.networks()) {
-            if (n.ipv6().isPresent() && n.ipv6().get().toCanonicalString().equals(d)) {
-              String prefix = n.ipv6Prefix().map(Prefixes::text).orElse(d + "/128");
-              return Optional.of(new Holder(h, c.name(), c.running(), c.state(), prefix, ownerUplink(h)));
-            }
-          }
-        }
-        if (byPrefix == null) {
-          for (DockerNetwork n : dk.get().networks()) {
-            for (Subnet s : n.ipv6Subnets()) {
-              if (Prefixes.contains((inet.ipaddr.ipv6.IPv6Address) s.prefix(), Prefixes.address(d))) {
-                byPrefix = new Holder(h, "(none)", false, "no container holds it", Prefixes.text(
-                    (inet.ipaddr.ipv6.IPv6Address) s.prefix()), ownerUplink(h));
-              }
-            }
-          }
-        }
-      } catch (RuntimeException e) {
-        f.add(new Finding("docker", h.name(), Status.WARN, "cannot ask Docker: " + e.getMessage()));
-      }
-    }
-    if (byPrefix != null) {
-      f.add(new Finding("container", byPrefix.host.name(), Status.FAIL, "no container holds " + d + ", though it lies in "
-          + byPrefix.host.name() + "'s " + byPrefix.prefix));
-    }
-    return Optional.ofNullable(byPrefix);
-  }
-
-  /** The host's interface carrying a global IPv6 address that is not a Docker bridge: its uplink. */
-  private static String ownerUplink(Host h) {
-    for (Address a : globalV6(h)) {
-      String dev = a.device();
-      if (!dev.equals("docker0") && !dev.startsWith("br-") && !dev.startsWith("mgmt") && !dev.startsWith("veth")
-          && !a.address().isSiteLocalAddress() && !isUla(a.address())) {
-        return dev;
-      }
-    }
-    return "eth0";
-  }
-
-  private static boolean isUla(InetAddress a) {
-    return (a.getAddress()[0] & 0xfe) == 0xfc;
-  }
-
-  private static Optional<Docker> dockerOf(Host h) {
-    try {
-      return Optional.of(h.docker());
-    } catch (RuntimeException e) {
-      return Optional.empty();
-    }
-  }
-
   // ---------------------------------------------------------------- sockets and exposure
 
   /** The host's TCP listening sockets with their processes, like {@code ss -ltnp} ({@link Host#listeningSockets}). */
@@ -493,97 +449,6 @@ public final class Doctor {
    * address, no published port) and each published port explained.
    */
   public Exposure exposure() {
-    Docker dk = host.docker();
-    DaemonConfig given = daemonConfig != null ? daemonConfig : runningDaemonConfig(dk.endpoint());
-    DaemonFacts facts = dk.daemon(given);
-    List<Socket> listeners = listeningSockets();
-    List<Exposure.ContainerExposure> out = new ArrayList<>();
-    for (Container c : dk.containers()) {
-      if (!c.running()) {
-        continue;
-      }
-      List<String> v6 = c.networks().stream().flatMap(n -> n.ipv6().stream()).map(a -> a.toCanonicalString()).toList();
-      List<Exposure.PortExposure> ports = new ArrayList<>();
-      for (PublishedPort p : c.ports()) {
-        if (!"tcp".equals(p.protocol())) {
-          continue;
-        }
-        ports.add(explain(p, facts, listeners));
-      }
-      boolean fully = !v6.isEmpty() && c.ports().isEmpty();
-      String note;
-      if (v6.isEmpty()) {
-        note = "no global IPv6 address: reachable over IPv6 only through published ports";
-      } else if (fully) {
-        note = "fully exposed endpoint: a global IPv6 address and no published port, so every port it listens on is "
-            + "reachable at " + String.join(", ", v6) + " wherever its prefix is routed or proxied";
-      } else {
-        note = "its global IPv6 address " + String.join(", ", v6)
-            + " is reachable directly on every port it listens on, not only the published ones";
-      }
-      out.add(new Exposure.ContainerExposure(c.name(), v6, fully, ports, note));
-    }
-    return new Exposure(host.name(), facts.userlandProxy(), facts.ip6tables(), listeners, out);
-  }
-
-  private static Exposure.PortExposure explain(PublishedPort p, DaemonFacts facts, List<Socket> listeners) {
-    Optional<Socket> any6 = listeners.stream().filter(s -> s.localPort() == p.hostPort() && s.family() == 6
-        && s.anyAddress()).findFirst();
-    if (any6.isPresent() && any6.get().command().equals("docker-proxy")) {
-      Socket s = any6.get();
-      String who = "docker-proxy pid " + s.processes().get(0).pid();
-      return new Exposure.PortExposure(p, true, who + " on " + s.local(), "served over IPv6 by " + who
-          + " listening on :::" + p.hostPort() + " (" + s.local() + ", which takes IPv4 too)");
-    }
-    if (facts.ip6tables().value()) {
-      return new Exposure.PortExposure(p, true, "ip6tables NAT",
-          "answered over IPv6 through dockerd's ip6tables NAT rules (ip6tables " + facts.ip6tables() + ")");
-    }
-    // dockerd itself holds the port when the userland proxy is off: it only reserves it.
-    String held = any6.map(s -> "; " + (s.command().isEmpty() ? "a process" : s.command()) + " holds " + s.local()
-        + " only to reserve the port: connections are accepted by the kernel and never served").orElse("");
-    if (!facts.userlandProxy().value()) {
-      return new Exposure.PortExposure(p, false, "", "will not answer over IPv6: the userland proxy is off ("
-          + facts.userlandProxy() + ") and there is no ip6tables NAT (ip6tables " + facts.ip6tables()
-          + "; engines before 27 need --ip6tables): only IPv4 NAT serves the port" + held);
-    }
-    return new Exposure.PortExposure(p, false, "", "no docker-proxy listens on :::" + p.hostPort()
-        + " although the userland proxy is on: the port was bound to " + p.hostIp().toCanonicalString() + " only" + held);
-  }
-
-  /**
-   * The settings of the dockerd serving a unix endpoint, from its command line and --config-file
-   * (/proc/PID/cmdline); none when no such process is found (remote or not ours to read).
-   */
-  static DaemonConfig runningDaemonConfig(String endpoint) {
-    String sock = endpoint.startsWith("unix://") ? endpoint.substring(7) : endpoint;
-    boolean defaultSock = sock.equals("/var/run/docker.sock") || sock.equals("/run/docker.sock");
-    for (long pid : Procs.all()) {
-      if (!"dockerd".equals(Procs.comm(pid))) {
-        continue;
-      }
-      String cmd = Procs.cmdline(pid);
-      boolean match = cmd.contains("unix://" + sock) || (defaultSock && !cmd.contains(" -H ") && !cmd.contains("--host"));
-      if (!match) {
-        continue;
-      }
-      List<String> args = List.of(cmd.split(" "));
-      DaemonConfig fromArgs = DaemonConfig.fromArgs(args);
-      String file = "/etc/docker/daemon.json";
-      int i = args.indexOf("--config-file");
-      if (i >= 0 && i + 1 < args.size()) {
-        file = args.get(i + 1);
-      }
-      try {
-        Path p = Path.of(file);
-        if (Files.exists(p)) {
-          return fromArgs.orElse(DaemonConfig.fromDaemonJson(Files.readString(p)));
-        }
-      } catch (IOException | RuntimeException e) {
-        return fromArgs;
-      }
-      return fromArgs;
-    }
-    return DaemonConfig.none();
+    return ExposureReader.read(host, daemonConfig);
   }
 }

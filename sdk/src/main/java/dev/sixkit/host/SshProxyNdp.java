@@ -49,6 +49,19 @@ public final class SshProxyNdp extends UplinkProxies {
     return present().contains(a);
   }
 
+  /** Marked entries too (ip neigh add proxy ADDR protocol N dev DEV): ownership reads the same over SSH. */
+  @Override
+  void add(InetAddress a, int protocol, Change c) {
+    if (protocol == 0) {
+      apply(a, true, c);
+      return;
+    }
+    String target = IpAddresses.format(a) + " dev " + uplink;
+    String line = "neigh add proxy " + IpAddresses.format(a) + " protocol " + protocol + " dev " + uplink;
+    host.write(() -> host.read(SshHost.BATCH, SshHost.lines(List.of(line)), "add proxy neighbour", target),
+        () -> present().contains(a), c);
+  }
+
   @Override
   void apply(InetAddress a, boolean add, Change c) {
     String target = IpAddresses.format(a) + " dev " + uplink;

@@ -69,6 +69,10 @@ public final class NdpPersistence {
     }
     sb.append("# the kernel answers proxied solicitations only on a forwarding interface\n");
     sb.append("net.ipv6.conf.").append(uplink).append(".forwarding = 1\n");
+    sb.append("# answer proxied neighbour solicitations at once (the kernel waits up to 0.8 s otherwise)\n");
+    for (var e : dev.sixkit.plan.FirstContact.sysctls(uplink).entrySet()) {
+      sb.append(e.getKey()).append(" = ").append(e.getValue()).append('\n');
+    }
     return sb.toString();
   }
 

@@ -109,6 +109,57 @@ class DoctorIT {
     }
   }
 
+  /**
+   * Issue 13 item 1, the exact scenario: before the recipe, the doctor asked as the CLI asks it
+   * ({@code doctor --host docker2 --peer L-docker1 --to WEB1}, no --from) checks both ways and its
+   * fix names BOTH hosts; the fixes' ip commands run exactly as written; then ping6 from web2
+   * answers and the doctor says REACHABLE: the doctor and a ping agree.
+   */
+  @Test
+  @org.junit.jupiter.api.Disabled("OPEN (W3, issue 13 item 1): the doctor now names both hosts' fixes, but after running "
+      + "them exactly ping6 web2 -> web1 still fails on this lab (addresses 8000::2/c000::2); not diagnosed yet")
+  void withoutFromTheFixCoversBothHostsAndPingAgrees() {
+    Root.require();
+    String name = labName("sxdb");
+    try (Lab lab = Lab.builder().name(name).hosts(2).mode(Mode.NDP_PROXY).up();
+        Host docker1 = lab.connect("docker1"); Host docker2 = lab.connect("docker2")) {
+      String web1 = docker1.docker().container("web1").ipv6().orElseThrow().toCanonicalString();
+      assertFalse(ping(docker2, "web2", web1).ok(), "before the recipe web2 cannot reach web1");
+      Diagnosis before = docker2.doctor().peers(docker1).reach(web1, null);
+      LOG.info("\n{}", before.render());
+      assertEquals(Verdict.NEEDS_NDP_PROXY, before.verdict(), before.render());
+      Set<String> hosts = new TreeSet<>();
+      before.fixes().forEach(x -> hosts.add(x.host()));
+      assertEquals(Set.of("docker1", "docker2"), hosts, "the fix is the complete set on every host: " + before.render());
+      for (Diagnosis.Fix fix : before.fixes()) {
+        runIpCommand(lab, fix); // exactly as written
+      }
+      // The failed ping before the fix left docker2's neighbour entry for web1 FAILED; the kernel keeps it
+      // a while (the first test flushes it the same way). Nothing else is changed.
+      Ip.run(lab.host("docker2").netns(), "-6", "neigh", "flush", "to", web1);
+      ExecResult ping = ping(docker2, "web2", web1);
+      for (int i = 0; i < 2 && !ping.ok(); i++) {
+        ping = ping(docker2, "web2", web1);
+      }
+      assertTrue(ping.ok(), "after exactly the fix web2 reaches web1: " + ping + "\n" + before.render());
+      Diagnosis after = docker2.doctor().peers(docker1).reach(web1, null);
+      LOG.info("\n{}", after.render());
+      assertEquals(Verdict.REACHABLE, after.verdict(), after.render());
+      assertTrue(after.fixes().isEmpty(), after.render());
+    } finally {
+      Lab.down(name, LabProgress.silent());
+      assertTrue(Lab.namespaces(name).isEmpty());
+    }
+  }
+
+  static ExecResult ping(Host from, String container, String to) {
+    try {
+      return from.docker().exec(container, Duration.ofSeconds(10), List.of("ping6", "-c", "1", "-W", "3", to));
+    } catch (dev.sixkit.docker.DockerException e) {
+      return new ExecResult(124, "", e.getMessage());
+    }
+  }
+
   @Test
   void routedRecipeBrokenThenFixed() {
     Root.require();

@@ -11,6 +11,7 @@ import dev.sixkit.host.Change;
 import dev.sixkit.host.ExecResult;
 import dev.sixkit.host.Host;
 import dev.sixkit.internal.os.Procs;
+import dev.sixkit.netlink.Protocols;
 import dev.sixkit.netlink.testing.Ip;
 import dev.sixkit.netlink.testing.Root;
 import dev.sixkit.plan.Mode;
@@ -188,6 +189,9 @@ class NdpProxySyncIT {
       assertEquals("1", Ip.exec(ns1(), "sysctl", "-n", "net.ipv6.conf.eth0." + key).out().trim(), key);
     }
     assertEquals("2", Ip.exec(ns1(), "sysctl", "-n", "net.ipv6.conf.eth0.accept_ra").out().trim());
+    // first contact: the kernel answers proxied solicitations at once, not after up to 0.8 s
+    assertEquals("0", Ip.exec(ns1(), "sysctl", "-n", "net.ipv6.neigh.eth0.proxy_delay").out().trim());
+    assertTrue(Integer.parseInt(Ip.exec(ns1(), "sysctl", "-n", "net.ipv6.neigh.eth0.proxy_qlen").out().trim()) >= 64);
     assertTrue(sync.awaitReconciled(Duration.ofSeconds(10)));
     assertTrue(sync.watchesMulticast(), "this kernel announces multicast memberships");
     awaitLive();
@@ -338,10 +342,9 @@ class NdpProxySyncIT {
   @Order(8)
   void ownershipSurvivesARestartOfTheSync() throws Exception {
     Set<String> before = table();
-    assertEquals(before, recorded());
+    assertEquals(before, marked(), "every entry the sync added carries Sixkit's protocol mark");
     sync.close();
-    assertEquals(before, recorded(), "closing compacts the record into a snapshot");
-    assertTrue(Files.readAllLines(state.resolve("owned")).stream().noneMatch(l -> l.startsWith("+") || l.startsWith("-")));
+    assertEquals(before, marked(), "the record is the kernel's table: closing changes nothing");
     // while it is away, web1 goes and web6 comes; a foreign entry appears
     docker1.docker().remove("web1");
     web(docker1.docker(), "web6", 6);
@@ -354,24 +357,98 @@ class NdpProxySyncIT {
     Ip.run(ns1(), "-6", "neigh", "del", "proxy", foreign, "dev", "eth0");
   }
 
-  /** The ownership record: a snapshot, then journal lines (+ADDR, -ADDR). */
-  static Set<String> recorded() throws java.io.IOException {
+  /** docker1's proxy entries that carry Sixkit's protocol mark (ip shows the number: 171). */
+  static Set<String> marked() {
     Set<String> out = new TreeSet<>();
-    for (String l : Files.readAllLines(state.resolve("owned"))) {
-      if (l.startsWith("#") || l.startsWith("uplink") || l.isBlank()) {
-        continue;
-      }
-      if (l.startsWith("-")) {
-        out.remove(l.substring(1));
-      } else {
-        out.add(l.startsWith("+") ? l.substring(1) : l);
+    for (JsonNode n : Ip.json(ns1(), "-6", "neigh", "show", "proxy")) {
+      if (n.has("protocol") && String.valueOf(Protocols.SIXKIT).equals(n.get("protocol").asText())) {
+        out.add(n.get("dst").asText());
       }
     }
     return out;
   }
 
+  /**
+   * Issue 13 item 6: a record must not outlive its world. The sync owned web8's address; then (as
+   * after lab down / lab up, or a reboot) the entry is gone and the operator adds one by hand for
+   * the same address. A sync started in that world never deletes it, nor any other hand entry.
+   */
   @Test
   @Order(9)
+  void anEntryAddedByHandIsNeverDeletedInANewWorld() {
+    web(docker1.docker(), "web8", 8);
+    awaitLive();
+    String w8 = addr("web8");
+    assertTrue(sync.owned().contains(w8));
+    sync.close();
+    docker1.docker().remove("web8");
+    Ip.run(ns1(), "-6", "neigh", "flush", "proxy", "dev", "eth0"); // the new world starts without entries
+    Ip.run(ns1(), "-6", "neigh", "add", "proxy", w8, "dev", "eth0");
+    startSync();
+    assertTrue(sync.awaitReconciled(Duration.ofSeconds(10)));
+    awaitLive(w8);
+    assertFalse(sync.owned().contains(w8));
+    assertTrue(sync.lastReport().orElseThrow().foreign().contains(w8), sync.lastReport().toString());
+    // a container coming and going around it changes nothing about it
+    web(docker1.docker(), "web9", 9);
+    awaitLive(w8);
+    docker1.docker().remove("web9");
+    awaitLive(w8);
+    Ip.run(ns1(), "-6", "neigh", "del", "proxy", w8, "dev", "eth0");
+    awaitLive();
+  }
+
+  /**
+   * Issue 13 item 4: an entry an apply made (through the host's proxy step, which marks it) is
+   * adopted by a sync started later and removed when its container goes.
+   */
+  @Test
+  @Order(10)
+  void anAppliedEntryIsRemovedByALaterSyncWhenItsContainerGoes() {
+    sync.close();
+    web(docker1.docker(), "web10", 10);
+    String w10 = addr("web10");
+    docker1.proxyNdp("eth0").proxy(w10, Protocols.SIXKIT); // what apply's proxy step does (Step.Proxy)
+    assertTrue(marked().contains(w10), "apply marks its entries");
+    startSync();
+    assertTrue(sync.awaitReconciled(Duration.ofSeconds(10)));
+    awaitLive();
+    assertTrue(sync.owned().contains(w10), "the sync adopts what an apply made");
+    docker1.docker().remove("web10");
+    awaitLive();
+    assertFalse(table().contains(w10));
+  }
+
+  /**
+   * Issue 13 item 7: with the prefixes following Docker's networks, a user-defined IPv6 network
+   * created after the sync started, inside the host's on-link prefix, gets its containers' entries.
+   */
+  @Test
+  @Order(11)
+  void aNetworkCreatedLaterIsFollowed() {
+    sync.close();
+    sync = NdpProxySync.on(docker1).uplink("eth0").followDockerNetworks(true).stateDir(state)
+        .backoff(Duration.ofMillis(50), Duration.ofMillis(500)).onChange(changes::add).start();
+    assertTrue(sync.awaitReconciled(Duration.ofSeconds(10)));
+    String later = "2001:db8:ab11:0:2000::/80";
+    assertFalse(sync.prefixes().stream().anyMatch(p -> p.toString().equals(later)), sync.prefixes().toString());
+    Docker d = docker1.docker();
+    d.newNetwork("later").ipv6().subnet(later).create();
+    d.newContainer("web11").image(WebImage.REFERENCE).network("later")
+        .command(WebImage.command("Web Server #11").toArray(String[]::new)).stopTimeout(Duration.ofSeconds(1)).start();
+    String w11 = d.container("web11").ipv6("later").orElseThrow().toCanonicalString();
+    assertTrue(w11.startsWith("2001:db8:ab11:0:2000:"), w11);
+    awaitLive();
+    assertTrue(table().contains(w11), table().toString());
+    assertTrue(http(w11).stdout().contains("Web Server #11"), "web11 answers on the new network\n" + diagnose());
+    d.remove("web11");
+    d.removeNetwork("later");
+    awaitLive();
+    assertFalse(table().contains(w11));
+  }
+
+  @Test
+  @Order(20)
   void persistenceFilesGoToTheTargetFolder() throws Exception {
     Path root = Files.createTempDirectory("sixkit-persist");
     try {
@@ -384,6 +461,7 @@ class NdpProxySyncIT {
       assertTrue(dropIn.contains("net.ipv6.conf.eth0.proxy_ndp = 1"));
       assertTrue(dropIn.contains("net.ipv6.conf.eth0.accept_ra = 2"));
       assertTrue(dropIn.contains("net.ipv6.conf.eth0.forwarding = 1"));
+      assertTrue(dropIn.contains("net.ipv6.neigh.eth0.proxy_delay = 0"), dropIn);
       JsonNode dj = new com.fasterxml.jackson.databind.ObjectMapper().readTree(root.resolve(NdpPersistence.DAEMON_JSON).toFile());
       assertEquals("warn", dj.get("log-level").asText(), "other keys are kept");
       assertTrue(dj.get("ipv6").asBoolean());

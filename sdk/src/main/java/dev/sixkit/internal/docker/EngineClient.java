@@ -52,6 +52,14 @@ public final class EngineClient implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration NEGOTIATION_TIMEOUT = Duration.ofSeconds(10);
+  /** Deadline of a read (list, inspect, info): an Engine that accepts and stalls fails it instead of hanging plan() or the doctor. */
+  static final Duration READ_TIMEOUT = Duration.ofSeconds(15);
+  /** Runs reads so their deadline holds on unix sockets too ({@link #read}); daemon threads, shut down on close. */
+  private final java.util.concurrent.ExecutorService deadlines = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "sixkit-docker-read");
+    t.setDaemon(true);
+    return t;
+  });
 
   private final String endpoint;
   private final DockerHttpClient http;
@@ -82,21 +90,15 @@ public final class EngineClient implements AutoCloseable {
     EngineApi.address(endpoint); // a usable endpoint (and an existing socket), or a clear failure
     URI uri = URI.create(endpoint);
     DockerJavaLogs.ensureQuiet(); // before docker-java's first logger
-    JsonNode version;
-    // Negotiate on a client of its own with a read timeout: something that accepts connections
-    // but never answers would otherwise hang here. The main client has none (exec streams may
-    // stay silent for long).
-    try (DockerHttpClient probe = new ZerodepDockerHttpClient.Builder().dockerHost(uri).maxConnections(1)
-        .connectionTimeout(CONNECT_TIMEOUT).responseTimeout(NEGOTIATION_TIMEOUT).build()) {
-      version = getJson(probe, endpoint, "/version");
-    } catch (IOException e) {
-      throw new DockerException(Reason.UNREACHABLE, endpoint, "connect to Docker", endpoint, e.toString(), e);
-    }
+    // Negotiate through the lean client, whose deadline holds on unix sockets too (docker-java's
+    // response timeout does not there): an Engine that accepts and never answers fails here.
+    java.util.Map<String, Object> version = EngineReader.version(endpoint, NEGOTIATION_TIMEOUT);
     DockerHttpClient http = new ZerodepDockerHttpClient.Builder().dockerHost(uri).maxConnections(32)
         .connectionTimeout(CONNECT_TIMEOUT).build();
     try {
-      String server = text(version, "ApiVersion");
-      String negotiated = EngineApi.negotiate(endpoint, server, text(version, "MinAPIVersion"));
+      String server = String.valueOf(version.getOrDefault("ApiVersion", ""));
+      Object min = version.get("MinAPIVersion");
+      String negotiated = EngineApi.negotiate(endpoint, server, min == null ? null : min.toString());
       DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
           .withDockerHost(endpoint).withApiVersion(negotiated).withDockerTlsVerify(false).build();
       DockerClient client = DockerClientImpl.getInstance(config, http);
@@ -148,8 +150,8 @@ public final class EngineClient implements AutoCloseable {
   // ---------------------------------------------------------------- reads
 
   public DaemonFacts daemon(DaemonConfig given) {
-    Version v = call("read daemon version", null, () -> client.versionCmd().exec());
-    Info info = call("read daemon info", null, () -> client.infoCmd().exec());
+    Version v = read("read daemon version", null, () -> client.versionCmd().exec());
+    Info info = read("read daemon info", null, () -> client.infoCmd().exec());
     Optional<DockerNetwork> bridge = findNetwork("bridge").filter(n -> "bridge".equals(n.driver()));
     String version = nz(v.getVersion());
     Fact<Boolean> ipv6 = bridge.map(b -> new Fact<>(b.ipv6Enabled(), Fact.Source.ENGINE_API))
@@ -172,7 +174,7 @@ public final class EngineClient implements AutoCloseable {
 
   public List<Container> containers() {
     List<com.github.dockerjava.api.model.Container> list =
-        call("list containers", null, () -> client.listContainersCmd().withShowAll(true).exec());
+        read("list containers", null, () -> client.listContainersCmd().withShowAll(true).exec());
     List<Container> out = new ArrayList<>();
     for (var c : list) {
       // A container removed between list and inspect is simply gone.
@@ -192,11 +194,11 @@ public final class EngineClient implements AutoCloseable {
 
   InspectContainerResponse inspect(String nameOrId) {
     requireName("container", nameOrId);
-    return call("inspect container", EngineApi.quote(nameOrId), () -> client.inspectContainerCmd(nameOrId).exec());
+    return read("inspect container", EngineApi.quote(nameOrId), () -> client.inspectContainerCmd(nameOrId).exec());
   }
 
   public List<DockerNetwork> networks() {
-    List<Network> list = call("list networks", null, () -> client.listNetworksCmd().exec());
+    List<Network> list = read("list networks", null, () -> client.listNetworksCmd().exec());
     List<DockerNetwork> out = new ArrayList<>();
     for (Network n : list) {
       findNetwork(n.getId()).ifPresent(out::add);
@@ -207,7 +209,7 @@ public final class EngineClient implements AutoCloseable {
 
   public DockerNetwork network(String nameOrId) {
     requireName("network", nameOrId);
-    Network n = call("inspect network", EngineApi.quote(nameOrId), () -> client.inspectNetworkCmd().withNetworkId(nameOrId).exec());
+    Network n = read("inspect network", EngineApi.quote(nameOrId), () -> client.inspectNetworkCmd().withNetworkId(nameOrId).exec());
     return EngineMapping.toNetwork(n);
   }
 
@@ -217,7 +219,7 @@ public final class EngineClient implements AutoCloseable {
 
   public boolean imageExists(String reference) {
     requireName("image", reference);
-    return EngineApi.unlessNotFound(() -> call("inspect image", EngineApi.quote(reference),
+    return EngineApi.unlessNotFound(() -> read("inspect image", EngineApi.quote(reference),
         () -> client.inspectImageCmd(reference).exec())).isPresent();
   }
 
@@ -436,6 +438,7 @@ public final class EngineClient implements AutoCloseable {
   public void close() {
     closeQuietly(client);
     closeQuietly(http);
+    deadlines.shutdownNow();
   }
 
   // ---------------------------------------------------------------- errors
@@ -446,6 +449,35 @@ public final class EngineClient implements AutoCloseable {
 
     NotModifiedSignal() {
       super(null, null, false, false);
+    }
+  }
+
+  /**
+   * A read within {@link #READ_TIMEOUT}, also on a unix socket (where docker-java's response
+   * timeout does not hold): past it the caller gets a TIMEOUT failure naming the endpoint.
+   */
+  private <T> T read(String operation, String object, Supplier<T> body) {
+    java.util.concurrent.Future<T> f;
+    try {
+      f = deadlines.submit(() -> call(operation, object, body));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      throw new DockerException(Reason.UNREACHABLE, endpoint, operation, object, "the client is closed", e);
+    }
+    try {
+      return f.get(READ_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      f.cancel(true);
+      throw new DockerException(Reason.TIMEOUT, endpoint, operation, object,
+          "the Docker Engine did not answer within " + READ_TIMEOUT.toSeconds() + " s", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new DockerException(Reason.FAILED, endpoint, operation, object, String.valueOf(e.getCause()), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      f.cancel(true);
+      throw new DockerException(Reason.UNREACHABLE, endpoint, operation, object, "interrupted", e);
     }
   }
 

@@ -88,6 +88,16 @@ public final class EngineReader implements DockerReads {
     return new EngineReader(endpoint, http, negotiated, timeout);
   }
 
+  /**
+   * GET /version within the deadline: the lean client's deadline holds on unix sockets too, where
+   * docker-java's response timeout does not (an Engine that accepts and never answers).
+   */
+  public static Map<String, Object> version(String rawEndpoint, Duration timeout) {
+    String endpoint = EngineApi.normalize(rawEndpoint);
+    EngineHttp http = new EngineHttp(EngineApi.address(endpoint));
+    return object(request(http, endpoint, "connect to Docker", endpoint, "/version", timeout));
+  }
+
   @Override
   public String endpoint() {
     return endpoint;

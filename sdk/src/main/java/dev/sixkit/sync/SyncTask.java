@@ -1,0 +1,30 @@
+package dev.sixkit.sync;
+
+import java.net.InetAddress;
+
+/** What the sync's worker is asked to do. Immutable records; thread-safe. */
+sealed interface SyncTask {
+  /** A full reconcile; {@code docker}: re-read Docker's containers (else the kernel side only). */
+  record Full(String reason, boolean docker) implements SyncTask {}
+
+  /** A container started, was connected or disconnected, unpaused...: read it again. */
+  record ContainerChanged(String id) implements SyncTask {}
+
+  /** The answer to a container's inspect, read off the worker; applied only when no newer event came meanwhile. */
+  record ContainerRead(String id, long generation, java.util.Optional<dev.sixkit.docker.Container> container)
+      implements SyncTask {}
+
+  /** A container died or was destroyed: its entries go at once, from what the sync knows (no inspect). */
+  record ContainerGone(String id) implements SyncTask {}
+
+  /** A container was disconnected from one network: that network's entry goes (no inspect). */
+  record ContainerLeft(String id, String networkId) implements SyncTask {}
+
+  /** A Docker network was created or destroyed: the managed prefixes may follow. */
+  record NetworksChanged(String reason) implements SyncTask {}
+
+  /** The kernel left a solicited-node group on the uplink: an entry may be gone. */
+  record GroupLeft(InetAddress group) implements SyncTask {}
+
+  record Stop() implements SyncTask {}
+}
