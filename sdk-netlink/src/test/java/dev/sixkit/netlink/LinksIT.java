@@ -2,198 +2,21 @@ package dev.sixkit.netlink;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sixkit.netlink.internal.Errno;
 import dev.sixkit.netlink.testing.Ip;
-import dev.sixkit.netlink.testing.TestNetns;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
-import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 /**
  * Links against the real kernel, in namespaces made for each test: every read compared with
  * {@code ip -json -d link show} of the same namespace, every write read back with {@code ip
- * -json}, and every refused call checked to have changed nothing.
+ * -json}. Refused calls are in {@link LinkRefusalsIT}.
  */
-class LinksIT {
-  private TestNetns netns;
-  private Netns a;
-  private Netns b;
-  private Netlink nl;
-
-  @BeforeEach
-  void setUp() {
-    netns = new TestNetns();
-    a = netns.create("lka");
-    b = netns.create("lkb");
-    nl = Netlink.open(a);
-  }
-
-  @AfterEach
-  void tearDown() {
-    try {
-      if (nl != null) {
-        nl.close();
-      }
-    } finally {
-      netns.close();
-    }
-  }
-
-  // ------------------------------------------------------------ the ip witness
-
-  private static JsonNode ipLink(String ns, String name) {
-    JsonNode arr = Ip.json(ns, "-d", "link", "show", "dev", name);
-    assertEquals(1, arr.size(), "ip shows one " + name + " in " + ns);
-    return arr.get(0);
-  }
-
-  private static boolean ipHas(String ns, String name) {
-    return Ip.tryRun(ns, "link", "show", "dev", name).exit() == 0;
-  }
-
-  /** ip's view of all links, as stable text, for "nothing changed" checks. */
-  private static String snapshot(String ns) {
-    return Ip.json(ns, "link", "show").toString();
-  }
-
-  private static void eq(List<String> d, String field, Object ip, Object ours) {
-    if (!ip.equals(ours)) {
-      d.add(field + ": ip " + ip + ", ours " + ours);
-    }
-  }
-
-  /** Every difference between our Link and ip's JSON object of the same link. */
-  static List<String> diff(Link l, JsonNode j, Map<Integer, String> names) {
-    List<String> d = new ArrayList<>();
-    eq(d, "ifindex", j.path("ifindex").asInt(), l.index());
-    eq(d, "ifname", j.path("ifname").asText(), l.name());
-    eq(d, "mtu", j.path("mtu").asInt(), l.mtu());
-    eq(d, "address", j.path("address").asText(""), l.mac());
-    eq(d, "broadcast", j.path("broadcast").asText(""), l.broadcast());
-    List<String> flags = new ArrayList<>();
-    j.path("flags").forEach(f -> flags.add(f.asText()));
-    flags.remove("M-DOWN"); // ip's note that the same-namespace peer is down: not a flag of this link
-    eq(d, "flags", flags, l.flagNames());
-    eq(d, "operstate", j.path("operstate").asText(), l.operState());
-    eq(d, "master", j.path("master").asText(""), l.masterIndex() == 0 ? "" : names.get(l.masterIndex()));
-    if (j.has("link_index")) {
-      eq(d, "link_index", j.get("link_index").asInt(), l.linkIndex());
-    } else if (j.has("link") && !j.get("link").isNull()) {
-      eq(d, "link", j.get("link").asText(), String.valueOf(names.get(l.linkIndex())));
-    } else {
-      eq(d, "link", 0, l.linkIndex());
-    }
-    eq(d, "link_netnsid", j.has("link_netnsid") ? j.get("link_netnsid").asInt() : -1, l.linkNetnsId());
-    JsonNode info = j.path("linkinfo");
-    eq(d, "info_kind", info.path("info_kind").asText(""), l.kind());
-    eq(d, "info_slave_kind", info.path("info_slave_kind").asText(""), l.slaveKind());
-    eq(d, "txqlen", j.path("txqlen").asInt(0), l.txQueueLen());
-    eq(d, "group", j.path("group").asText(), l.group() == 0 ? "default" : Integer.toString(l.group()));
-    eq(d, "ifalias", j.path("ifalias").asText(""), l.alias());
-    eq(d, "qdisc", j.path("qdisc").asText(""), l.qdisc());
-    eq(d, "link_type", j.path("link_type").asText(), l.linkType());
-    eq(d, "linkmode", j.path("linkmode").asText(), l.linkMode());
-    eq(d, "min_mtu", j.path("min_mtu").asInt(0), l.minMtu());
-    eq(d, "max_mtu", j.path("max_mtu").asInt(0), l.maxMtu());
-    eq(d, "promiscuity", j.path("promiscuity").asInt(0), l.promiscuity());
-    eq(d, "num_tx_queues", j.path("num_tx_queues").asInt(0), l.numTxQueues());
-    eq(d, "num_rx_queues", j.path("num_rx_queues").asInt(0), l.numRxQueues());
-    List<String> alt = new ArrayList<>();
-    j.path("altnames").forEach(n -> alt.add(n.asText()));
-    eq(d, "altnames", alt, l.altNames());
-    return d;
-  }
-
-  private static Map<Integer, String> names(List<Link> links) {
-    Map<Integer, String> m = new HashMap<>();
-    links.forEach(l -> m.put(l.index(), l.name()));
-    return m;
-  }
-
-  private static List<String> diffAll(List<Link> ours, JsonNode ip) {
-    List<String> d = new ArrayList<>();
-    Map<Integer, JsonNode> byIndex = new HashMap<>();
-    ip.forEach(j -> byIndex.put(j.path("ifindex").asInt(), j));
-    TreeSet<Integer> ourIdx = new TreeSet<>();
-    ours.forEach(l -> ourIdx.add(l.index()));
-    eq(d, "indexes", new TreeSet<>(byIndex.keySet()), ourIdx);
-    Map<Integer, String> names = names(ours);
-    for (Link l : ours) {
-      JsonNode j = byIndex.get(l.index());
-      if (j != null) {
-        diff(l, j, names).forEach(x -> d.add(l.name() + " " + x));
-      }
-    }
-    return d;
-  }
-
-  /**
-   * Compares a read with ip's, reading both again for a while when they differ: carrier and
-   * operstate settle asynchronously after a link comes up.
-   */
-  private static void assertMatchesIp(Supplier<List<String>> compare) {
-    List<String> last = null;
-    for (int i = 0; i < 40; i++) {
-      last = compare.get();
-      if (last.isEmpty()) {
-        return;
-      }
-      sleep(100);
-    }
-    fail("differs from ip -json -d link show: " + last);
-  }
-
-  private void assertListMatchesIp(Netlink client, Netns ns) {
-    assertMatchesIp(() -> diffAll(client.links().list(), Ip.json(ns.name(), "-d", "link", "show")));
-  }
-
-  private static void assertLinkMatchesIp(Netlink client, Netns ns, String name) {
-    assertMatchesIp(() -> {
-      Link l = client.links().get(name);
-      return diff(l, ipLink(ns.name(), name), names(client.links().list()));
-    });
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
-
-  /** Runs a call that must fail, checks errno, and that neither namespace changed. */
-  private NetlinkException refused(int errno, Executable call) {
-    String beforeA = snapshot(a.name());
-    String beforeB = snapshot(b.name());
-    NetlinkException e = assertThrows(NetlinkException.class, call);
-    assertEquals(Errno.name(errno), e.errnoName(), e.getMessage());
-    assertEquals(beforeA, snapshot(a.name()), "nothing changed in " + a.name() + " after: " + e.getMessage());
-    assertEquals(beforeB, snapshot(b.name()), "nothing changed in " + b.name() + " after: " + e.getMessage());
-    return e;
-  }
-
-  private static void assertMentions(NetlinkException e, String... words) {
-    for (String w : words) {
-      assertTrue(e.getMessage().contains(w), "message names " + w + ": " + e.getMessage());
-    }
-  }
-
+class LinksIT extends LinkFixture {
   // ------------------------------------------------------------ reads
 
   @Test
@@ -301,12 +124,6 @@ class LinksIT {
     assertEquals(pair.peer().index(), pair.local().linkIndex());
     assertEquals(-1, pair.local().linkNetnsId());
     assertListMatchesIp(nl, a);
-  }
-
-  private static List<String> flags(JsonNode j) {
-    List<String> f = new ArrayList<>();
-    j.path("flags").forEach(x -> f.add(x.asText()));
-    return f;
   }
 
   @Test
@@ -449,111 +266,5 @@ class LinksIT {
     assertTrue(nl.links().link("e1").deleteIfExists());
     assertFalse(ipHas(a.name(), "e0"));
     assertListMatchesIp(nl, a);
-  }
-
-  // ------------------------------------------------------------ bad input
-
-  @Test
-  void unknownInterfaceIsEnodevNamingItAndTheNamespace() {
-    Ip.run(a.name(), "link", "add", "br0", "type", "bridge");
-    Ip.run(a.name(), "link", "add", "k0", "type", "veth", "peer", "name", "k1");
-    LinkRef nope = nl.links().link("nope");
-    List<Executable> calls = List.of(
-        () -> nl.links().get("nope"), nope::get, nope::up, nope::down, () -> nope.mtu(1400),
-        () -> nope.mac("02:00:00:00:00:01"), () -> nope.master("br0"), nope::nomaster, () -> nope.alias("x"),
-        () -> nope.txQueueLen(10), () -> nope.rename("other"), () -> nope.moveTo(b), () -> nope.moveTo(b, "x"),
-        nope::delete, nope::peer);
-    for (Executable c : calls) {
-      NetlinkException e = refused(Errno.ENODEV, c);
-      assertMentions(e, "'nope'", a.name());
-      assertEquals("nope", e.object());
-      assertTrue(e.isNotFound());
-    }
-    NetlinkException e = refused(Errno.ENODEV, () -> nl.links().get(99999));
-    assertMentions(e, "index 99999", a.name());
-    e = refused(Errno.ENODEV, () -> nl.links().link(99999).up());
-    assertMentions(e, "index 99999", a.name());
-    // An unknown master is named too, and the port is left alone.
-    e = refused(Errno.ENODEV, () -> nl.links().link("k0").master("nobridge"));
-    assertMentions(e, "'nobridge'", a.name());
-  }
-
-  @Test
-  void duplicateCreateIsEexistAndChangesNothing() {
-    Ip.run(a.name(), "link", "add", "dup0", "type", "veth", "peer", "name", "dup1");
-    Ip.run(b.name(), "link", "add", "taken", "type", "veth", "peer", "name", "taken1");
-    Ip.run(a.name(), "link", "add", "br0", "type", "bridge");
-    NetlinkException e = refused(Errno.EEXIST, () -> nl.links().veth("dup0").peer("fresh").create());
-    assertMentions(e, "'dup0'", a.name());
-    assertTrue(e.isAlreadyExists());
-    e = refused(Errno.EEXIST, () -> nl.links().veth("fresh").peer("dup1").create());
-    assertMentions(e, "'dup1'", a.name());
-    e = refused(Errno.EEXIST, () -> nl.links().veth("fresh").peer("taken").peerNetns(b).create());
-    assertMentions(e, "'taken'", b.name());
-    e = refused(Errno.EEXIST, () -> nl.links().bridge("br0").create());
-    assertMentions(e, "'br0'", a.name());
-    NetlinkException last = refused(Errno.EEXIST, () -> nl.links().bridge("dup0").create());
-    assertMentions(last, "'dup0'", a.name());
-    // The kernel's own text, when it sends one, is carried along.
-    last.kernelMessage().ifPresent(k -> assertTrue(last.getMessage().contains(k)));
-  }
-
-  @Test
-  void deleteOfMissingLinkIsEnodev() {
-    Ip.run(a.name(), "link", "add", "z0", "type", "veth", "peer", "name", "z1");
-    NetlinkException e = refused(Errno.ENODEV, () -> nl.links().link("gone0").delete());
-    assertMentions(e, "'gone0'", a.name());
-    assertEquals("delete link", e.operation());
-    e = refused(Errno.ENODEV, () -> nl.links().link(99999).delete());
-    assertMentions(e, "99999", a.name());
-    assertTrue(ipHas(a.name(), "z0"));
-  }
-
-  @Test
-  void kernelRefusalsCarryItsTextAndChangeNothing() {
-    Ip.run(a.name(), "link", "add", "k0", "type", "veth", "peer", "name", "k1");
-    Ip.run(a.name(), "link", "add", "k2", "type", "veth", "peer", "name", "k3");
-    Ip.run(b.name(), "link", "add", "k0", "type", "veth", "peer", "name", "b1");
-    NetlinkException e = refused(Errno.EINVAL, () -> nl.links().link("k0").mtu(10));
-    assertTrue(e.kernelMessage().orElseThrow().contains("mtu less than device minimum"), e.getMessage());
-    assertMentions(e, "k0", e.kernelMessage().orElseThrow());
-    e = refused(Errno.EINVAL, () -> nl.links().link("k0").mtu(70000));
-    assertTrue(e.kernelMessage().orElseThrow().contains("mtu greater than device maximum"), e.getMessage());
-    // On create the kernel refuses a bad MTU without a word: it is checked before sending.
-    assertMentions(refused(Errno.EINVAL, () -> nl.links().veth("k8").mtu(10).peer("k9").create()), "68 to 65535");
-    refused(Errno.EINVAL, () -> nl.links().veth("k8").peer("k9").peerMtu(65536).create());
-    refused(Errno.EINVAL, () -> nl.links().bridge("k8").mtu(67).create());
-    refused(Errno.EADDRNOTAVAIL, () -> nl.links().link("k0").mac("01:00:5e:00:00:01"));
-    e = refused(Errno.EOPNOTSUPP, () -> nl.links().link("k0").master("k2"));
-    assertMentions(e, "'k2'");
-    e = refused(Errno.EEXIST, () -> nl.links().link("k0").rename("k2"));
-    assertMentions(e, "'k2'", a.name());
-    // A name taken in the target namespace: the link stays here, under its own name.
-    e = refused(Errno.EEXIST, () -> nl.links().link("k0").moveTo(b));
-    assertMentions(e, "'k0'", b.name());
-    e = refused(Errno.EEXIST, () -> nl.links().link("k2").moveTo(b, "b1"));
-    assertMentions(e, "'b1'", b.name());
-    assertTrue(ipHas(a.name(), "k2"));
-  }
-
-  @Test
-  void invalidInputIsRejectedBeforeAnythingIsSent() {
-    Ip.run(a.name(), "link", "add", "ok0", "type", "veth", "peer", "name", "ok1");
-    for (String bad : List.of("", "a b", "a/b", "x:1", "..", "sixteen-chars-16")) {
-      assertMentions(refused(Errno.EINVAL, () -> nl.links().veth(bad).peer("p").create()), "interface name");
-      refused(Errno.EINVAL, () -> nl.links().veth("ok9").peer(bad).create());
-      refused(Errno.EINVAL, () -> nl.links().bridge(bad).create());
-      refused(Errno.EINVAL, () -> nl.links().link(bad).up());
-      refused(Errno.EINVAL, () -> nl.links().link("ok0").rename(bad));
-      refused(Errno.EINVAL, () -> nl.links().link("ok0").moveTo(b, bad));
-      refused(Errno.EINVAL, () -> nl.links().link("ok0").master(bad));
-      refused(Errno.EINVAL, () -> nl.links().find(bad));
-    }
-    assertMentions(refused(Errno.EINVAL, () -> nl.links().veth("same").peer("same").create()), "different names");
-    refused(Errno.EINVAL, () -> nl.links().link("ok0").mtu(0));
-    refused(Errno.EINVAL, () -> nl.links().link("ok0").mac("02:00:00:00:00"));
-    refused(Errno.EINVAL, () -> nl.links().link("ok0").txQueueLen(-1));
-    refused(Errno.ENOENT, () -> nl.links().veth("ok9").peer("p").peerNetns("sxt-no-such-ns").create());
-    assertNotNull(nl.links().get("ok0"));
   }
 }
