@@ -1,19 +1,15 @@
 package dev.sixkit.lab;
 
 import dev.sixkit.SixkitException;
-import dev.sixkit.docker.Container;
 import dev.sixkit.docker.Docker;
 import dev.sixkit.host.Host;
 import dev.sixkit.host.SshHost;
-import dev.sixkit.netlink.Netlink;
-import dev.sixkit.netlink.NetlinkException;
 import dev.sixkit.netlink.Netns;
 import dev.sixkit.plan.HostPlan;
 import dev.sixkit.plan.Mode;
 import dev.sixkit.plan.NetworkPlan;
 import dev.sixkit.plan.Planner;
 import dev.sixkit.plan.Prefixes;
-import inet.ipaddr.ipv6.IPv6Address;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
@@ -220,8 +216,8 @@ public final class Lab implements AutoCloseable {
 
   private static Lab up(String name, NetworkPlan plan, LabProgress progress, boolean ssh, Engine engine,
       boolean replace) {
-    requireRoot();
-    requireTools();
+    LabPreflight.requireRoot();
+    LabPreflight.requireTools();
     if (ssh && !LabSsh.missingPackages().isEmpty()) {
       throw new SixkitException("bring up lab", name, "--ssh needs Debian packages: "
           + String.join(" ", LabSsh.missingPackages()));
@@ -269,49 +265,9 @@ public final class Lab implements AutoCloseable {
     }
   }
 
-  private static void requireRoot() {
-    if (!"root".equals(System.getProperty("user.name")) && !isUid0()) {
-      throw new SixkitException("bring up lab", "", "the lab needs root (network namespaces, dockerd): run as root");
-    }
-  }
-
-  private static boolean isUid0() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("Uid:")) {
-          return line.split("\\s+")[2].equals("0");
-        }
-      }
-    } catch (IOException e) {
-      return false;
-    }
-    return false;
-  }
-
-  /** The commands the lab runs, with the Debian package that brings each. */
-  private static final List<String[]> TOOLS = List.of(new String[] {"dockerd", "docker.io"},
-      new String[] {"nsenter", "util-linux"});
-
   /** Debian packages the lab needs that are not installed (docker.io, busybox-static, util-linux). */
   public static List<String> missingPackages() {
-    List<String> missing = new ArrayList<>();
-    for (String[] t : TOOLS) {
-      if (!onPath(t[0])) {
-        missing.add(t[1]);
-      }
-    }
-    if (!Files.isExecutable(WebImage.BUSYBOX)) {
-      missing.add("busybox-static");
-    }
-    return missing;
-  }
-
-  private static void requireTools() {
-    List<String> missing = missingPackages();
-    if (!missing.isEmpty()) {
-      throw new SixkitException("bring up lab", "", "missing Debian packages: " + String.join(" ", missing)
-          + " (apt-get install -y " + String.join(" ", missing) + ")");
-    }
+    return LabPreflight.missingPackages();
   }
 
   static boolean onPath(String cmd) {
