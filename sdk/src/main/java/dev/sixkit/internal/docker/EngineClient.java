@@ -372,58 +372,18 @@ public final class EngineClient implements AutoCloseable {
 
   /**
    * Imports a root filesystem tar as an image (POST /images/create?fromSrc=-), with Dockerfile
-   * instructions such as CMD applied ("changes"). docker-java's CreateImageCmd cannot pass
-   * changes, so this one request goes through the transport directly. Returns the image id.
+   * instructions such as CMD applied ("changes"). Returns the image id.
    */
   public String importImage(String reference, InputStream tar, List<String> changes) {
     requireName("image", reference);
-    int slash = reference.lastIndexOf('/');
-    int colon = reference.lastIndexOf(':');
-    String repo = colon > slash ? reference.substring(0, colon) : reference;
-    String tag = colon > slash ? reference.substring(colon + 1) : "latest";
-    StringBuilder path = new StringBuilder("/v").append(apiVersion).append("/images/create?fromSrc=-&repo=")
-        .append(EngineApi.enc(repo)).append("&tag=").append(EngineApi.enc(tag));
-    for (String c : changes) {
-      path.append("&changes=").append(EngineApi.enc(c));
-    }
-    DockerHttpClient.Request req = DockerHttpClient.Request.builder().method(DockerHttpClient.Request.Method.POST)
-        .path(path.toString()).putHeader("Content-Type", "application/x-tar").body(tar).build();
-    String body;
-    int status;
-    try (DockerHttpClient.Response r = http.execute(req)) {
-      status = r.getStatusCode();
-      body = new String(r.getBody().readAllBytes(), StandardCharsets.UTF_8);
+    try {
+      return EngineImport.importImage(http, endpoint, apiVersion, reference, tar, changes);
     } catch (IOException | RuntimeException e) {
+      if (e instanceof DockerException d) {
+        throw d;
+      }
       throw translate("import image", EngineApi.quote(reference), e);
     }
-    if (status != 200) {
-      throw new DockerException(status == 400 ? Reason.BAD_REQUEST : Reason.FAILED, endpoint, "import image",
-          EngineApi.quote(reference), "the Engine answered " + status + ": " + serverMessage(body), null);
-    }
-    String id = null;
-    for (String line : body.split("\r?\n")) {
-      if (line.isBlank()) {
-        continue;
-      }
-      try {
-        JsonNode n = JSON.readTree(line);
-        if (n.hasNonNull("error")) {
-          throw new DockerException(Reason.FAILED, endpoint, "import image", EngineApi.quote(reference), n.get("error").asText(), null);
-        }
-        if (n.hasNonNull("status") && n.get("status").asText().startsWith("sha256:")) {
-          id = n.get("status").asText();
-        }
-      } catch (IOException e) {
-        throw new DockerException(Reason.FAILED, endpoint, "import image", EngineApi.quote(reference),
-            "unexpected answer: " + line, e);
-      }
-    }
-    if (id == null) {
-      throw new DockerException(Reason.FAILED, endpoint, "import image", EngineApi.quote(reference),
-          "the Engine did not report an image id: " + body.trim(), null);
-    }
-    LOG.debug("imported {} as {}", reference, id);
-    return id;
   }
 
   public void removeImage(String reference) {
