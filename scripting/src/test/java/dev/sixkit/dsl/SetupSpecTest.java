@@ -109,7 +109,7 @@ class SetupSpecTest {
 
   @Test
   void wordsCarryTheirUsage() {
-    assertEquals(List.of("address", "connector", "docker", "local", "netns", "prefix", "ssh", "uplink", "web"),
+    assertEquals(List.of("address", "connector", "docker", "local", "netns", "network", "prefix", "ssh", "uplink", "web"),
         Words.names(HostSpec.class));
     assertEquals("uplink 'eth0'", Words.find(HostSpec.class, "uplink").usage());
     assertEquals("uplink", Words.closest("uplnk", Words.names(HostSpec.class)));
