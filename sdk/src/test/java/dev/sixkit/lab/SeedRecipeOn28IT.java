@@ -11,6 +11,7 @@ import dev.sixkit.firewall.Rule;
 import dev.sixkit.firewall.Verdict;
 import dev.sixkit.host.ExecResult;
 import dev.sixkit.host.Host;
+import dev.sixkit.netlink.testing.Ip;
 import dev.sixkit.netlink.testing.Root;
 import dev.sixkit.plan.Mode;
 import java.time.Duration;
