@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
  *   uplink 'eth0'
  *   docker 'unix:///run/sixkit/lab/lab/docker1/docker.sock'
  *   prefix '2001:db8:cd11::/64'       // routed mode: the host's Docker prefix
+ *   network 'web6'                     // Docker 27+: an IPv6 network in routed gateway mode
  * }
  * }</pre>
  *
@@ -44,6 +45,7 @@ public final class HostSpec {
   private String docker;
   private String prefix;
   private final List<String> web = new ArrayList<>();
+  private final List<dev.sixkit.plan.NetworkEntry> networks = new ArrayList<>();
 
   HostSpec(String name, StackTraceElement declaredAt) {
     this.name = name;
@@ -156,6 +158,27 @@ public final class HostSpec {
     return this;
   }
 
+  @Word(value = "network 'NAME'", help = "an IPv6 Docker network in routed gateway mode that apply() creates (Docker 27+; subnet: the upper half of the host's Docker prefix, or network 'NAME', 'SUBNET' inside it); undo() removes it once empty; verify() tests with its containers")
+  public HostSpec network(String networkName) {
+    return network(networkName, null);
+  }
+
+  /** {@code network 'web6', '2001:db8:cd11::8000/65'}: a declared network with its own subnet (inside the host's prefix). */
+  public HostSpec network(String networkName, String subnet) {
+    dev.sixkit.plan.NetworkEntry n;
+    try {
+      n = new dev.sixkit.plan.NetworkEntry(networkName, subnet);
+    } catch (PlanException | NullPointerException e) {
+      throw new DslException("host " + name + ": network '" + networkName + "': "
+          + String.valueOf(e.getMessage()).replaceFirst("^plan: ", ""));
+    }
+    if (networks.stream().anyMatch(x -> x.name().equals(n.name()))) {
+      throw new DslException("host " + name + ": network '" + networkName + "' is declared twice");
+    }
+    networks.add(n);
+    return this;
+  }
+
   /** Fails when the block does not say where the host is or which uplink it has. */
   void requireComplete() {
     if (connector == null) {
@@ -169,7 +192,8 @@ public final class HostSpec {
   /** Checks what the block must have said; called when the block ends. */
   HostEntry build() {
     requireComplete();
-    return new HostEntry(name, connector, uplink, address, docker, prefix, web, DslException.where(declaredAt));
+    return new HostEntry(name, connector, uplink, address, docker, prefix, web, DslException.where(declaredAt),
+        networks);
   }
 
   StackTraceElement declaredAt() {

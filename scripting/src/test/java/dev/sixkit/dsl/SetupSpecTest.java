@@ -43,6 +43,16 @@ class SetupSpecTest {
   }
 
   @Test
+  void networkWordChecksItsNameAndSubnet() {
+    assertEquals("host h1: network 'bad name': 'bad name' is not a Docker network name (letters, digits, '_', '.', '-')",
+        javaError(s -> s.host("h1", h -> h.network("bad name"))).detail());
+    assertTrue(javaError(s -> s.host("h1", h -> h.network("web6", "2001:db8::"))).detail()
+        .startsWith("host h1: network 'web6': '2001:db8::' has no prefix length"));
+    assertEquals("host h1: network 'web6' is declared twice",
+        javaError(s -> s.host("h1", h -> h.network("web6").network("web6"))).detail());
+  }
+
+  @Test
   void javaCoreChecksTheWholeSetup() {
     assertEquals("setup sixkit has no underlay: add underlay '2001:db8:ab11::/64' (the prefix the hosts share on their"
         + " uplinks)", javaError(s -> s.mode(Mode.ROUTED)).detail());
@@ -109,7 +119,7 @@ class SetupSpecTest {
 
   @Test
   void wordsCarryTheirUsage() {
-    assertEquals(List.of("address", "connector", "docker", "local", "netns", "prefix", "ssh", "uplink", "web"),
+    assertEquals(List.of("address", "connector", "docker", "local", "netns", "network", "prefix", "ssh", "uplink", "web"),
         Words.names(HostSpec.class));
     assertEquals("uplink 'eth0'", Words.find(HostSpec.class, "uplink").usage());
     assertEquals("uplink", Words.closest("uplnk", Words.names(HostSpec.class)));

@@ -126,6 +126,9 @@ public final class Diff {
       return running == null ? "no fixed-cidr-v6" : "runs " + running;
     }
     String want = Prefixes.text(hp.dockerPrefix());
+    if (!e.networks().isEmpty()) {
+      return networkHostLine(e, f, running, hp, problems);
+    }
     String restart = "; restart it with dockerd " + String.join(" ", hp.dockerdArgs())
         + " (sixkit never restarts a running daemon)";
     if (!f.ipv6Enabled()) {
@@ -151,6 +154,37 @@ public final class Diff {
     return "agrees (" + f.version() + ")";
   }
 
+  /**
+   * A host whose containers go on declared routed networks: its default bridge is not part of the
+   * plan (Docker 27+ filters it), but it must not hold the networks' subnets, since Docker refuses
+   * a pool that overlaps another.
+   */
+  private static String networkHostLine(HostEntry e, DaemonFacts f, String running, HostPlan hp, List<String> problems) {
+    String names = String.join(", ", e.networks().stream().map(NetworkEntry::name).toList());
+    if (running != null) {
+      IPv6Address bridge = Prefixes.prefix(running);
+      for (NetworkEntry n : e.networks()) {
+        IPv6Address subnet;
+        try {
+          subnet = n.subnetIn(hp.dockerPrefix());
+        } catch (PlanException ex) {
+          continue; // reported by networkSteps
+        }
+        if (Prefixes.overlap(bridge, subnet)) {
+          problems.add(e.name() + ": dockerd's default bridge holds " + running + " (--fixed-cidr-v6), which overlaps "
+              + "network " + n.name() + "'s subnet " + Prefixes.text(subnet) + ", and Docker refuses overlapping pools;"
+              + " give the network a subnet outside it (network '" + n.name() + "', 'SUBNET' inside "
+              + Prefixes.text(hp.dockerPrefix()) + "), plan another prefix for " + e.name()
+              + ", or restart dockerd with a --fixed-cidr-v6 outside " + Prefixes.text(subnet)
+              + " (sixkit never restarts a running daemon)");
+          return "DISAGREES: default bridge overlaps network " + n.name();
+        }
+      }
+    }
+    return "Docker " + f.version() + ", containers on network " + names
+        + (running == null ? "" : " (default bridge " + running + " not in the plan)");
+  }
+
   private static String prefixText(IPAddress a) {
     return a.isPrefixed() ? a.toPrefixBlock().toCanonicalString() : a.toCanonicalString();
   }
@@ -161,6 +195,7 @@ public final class Diff {
     if (!"1".equals(s.forwarding())) {
       out.add(new Step.Sysctl("net.ipv6.conf.all.forwarding", s.forwarding(), "1"));
     }
+    networkSteps(e, hp, s, out, problems);
     List<String> batch = new ArrayList<>();
     if (setup.mode() == Mode.NDP_PROXY) {
       proxySteps(e, hp, s, out, batch);
@@ -175,6 +210,68 @@ public final class Diff {
       out.addAll(PersistedFiles.steps(setup, e, s, hp, batch));
     }
     return out;
+  }
+
+  /**
+   * The host's declared networks: each must lie inside the host's planned Docker prefix, the
+   * engine must have gateway modes (27+), and a network of that name already there must be the
+   * one declared (IPv6, that subnet, routed); a missing one is a step.
+   */
+  static void networkSteps(HostEntry e, HostPlan hp, HostState s, List<Step> out, List<String> problems) {
+    if (e.networks().isEmpty()) {
+      return;
+    }
+    String where = e.declaredAt().isEmpty() ? "" : " (" + e.declaredAt() + ")";
+    if (s.daemon() == null) {
+      problems.add(e.name() + ": declares network " + e.networks().get(0).name() + where
+          + " and Docker does not answer: " + (s.dockerError() == null ? "no Docker endpoint" : s.dockerError()));
+      return;
+    }
+    Set<String> subnets = new LinkedHashSet<>();
+    for (NetworkEntry n : e.networks()) {
+      IPv6Address subnet;
+      try {
+        subnet = n.subnetIn(hp.dockerPrefix());
+      } catch (PlanException ex) {
+        problems.add(e.name() + ": network " + n.name() + where + ": " + ex.getMessage());
+        continue;
+      }
+      String text = Prefixes.text(subnet);
+      if (!hp.dockerPrefix().toPrefixBlock().contains(subnet.toPrefixBlock())) {
+        problems.add(e.name() + ": network " + n.name() + where + ": its subnet " + text + " is outside the plan's"
+            + " Docker prefix for " + e.name() + ", " + Prefixes.text(hp.dockerPrefix())
+            + " (its containers would get no proxy entry or route); give a sub-prefix of it, or leave the subnet out");
+        continue;
+      }
+      if (!subnets.add(text)) {
+        problems.add(e.name() + ": network " + n.name() + where + ": subnet " + text + " is declared twice");
+        continue;
+      }
+      try {
+        EngineNeeds.requireGatewayModes(s.daemon(), n.name());
+      } catch (dev.sixkit.SixkitException ex) {
+        problems.add(e.name() + ": network " + n.name() + where + ": " + ex.getMessage());
+        continue;
+      }
+      dev.sixkit.docker.DockerNetwork have = s.networks() == null ? null
+          : s.networks().stream().filter(x -> x.name().equals(n.name())).findFirst().orElse(null);
+      if (have == null) {
+        out.add(new Step.Network(n.name(), text, true));
+        continue;
+      }
+      boolean same = have.ipv6Enabled() && "routed".equals(have.ipv6GatewayMode())
+          && have.ipv6Subnets().stream().anyMatch(x -> text.equals(subnetText(x)));
+      if (!same) {
+        problems.add(e.name() + ": docker network " + n.name() + " exists and is not the one declared" + where
+            + " (it has IPv6 " + (have.ipv6Enabled() ? "on" : "off") + ", subnets " + have.ipv6Subnets().stream()
+            .map(Diff::subnetText).toList() + ", gateway mode " + have.ipv6GatewayMode() + "; declared: "
+            + text + ", routed); remove it or declare another name");
+      }
+    }
+  }
+
+  private static String subnetText(Subnet x) {
+    return x.prefix().isPrefixed() ? x.prefix().toPrefixBlock().toCanonicalString() : x.prefix().toCanonicalString();
   }
 
   private static void proxySteps(HostEntry e, HostPlan hp, HostState s, List<Step> out, List<String> batch) {

@@ -13,18 +13,35 @@ import java.util.List;
  * @param prefix its explicit Docker prefix, or null (planned by the split)
  * @param web the containers verify() uses, or empty for all in the host's prefix
  * @param declaredAt where the script declared it ("routed.groovy:5"), or ""
+ * @param networks the IPv6 networks in routed gateway mode the setup creates on it (Docker 27+),
+ *     or empty; when not empty, verify() tests with the containers on them
  *
  * <p>Immutable record; thread-safe.
  */
 public record HostEntry(String name, HostConnector connector, String uplink, String address, String docker,
-    String prefix, List<String> web, String declaredAt) {
+    String prefix, List<String> web, String declaredAt, List<NetworkEntry> networks) {
   public HostEntry {
     web = List.copyOf(web);
+    networks = networks == null ? List.of() : List.copyOf(networks);
+  }
+
+  /** A host that declares no network of its own. */
+  public HostEntry(String name, HostConnector connector, String uplink, String address, String docker,
+      String prefix, List<String> web, String declaredAt) {
+    this(name, connector, uplink, address, docker, prefix, web, declaredAt, List.of());
+  }
+
+  /** This host with one more declared network. */
+  public HostEntry withNetwork(NetworkEntry n) {
+    List<NetworkEntry> l = new java.util.ArrayList<>(networks);
+    l.add(n);
+    return new HostEntry(name, connector, uplink, address, docker, prefix, web, declaredAt, l);
   }
 
   @Override
   public String toString() {
     return name + " (" + connector.describe() + ", uplink " + uplink + (address != null ? ", " + address : "")
-        + (docker != null ? ", docker " + docker : "") + (prefix != null ? ", prefix " + prefix : "") + ")";
+        + (docker != null ? ", docker " + docker : "") + (prefix != null ? ", prefix " + prefix : "")
+        + (networks.isEmpty() ? "" : ", networks " + networks) + ")";
   }
 }

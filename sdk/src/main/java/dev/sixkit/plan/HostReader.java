@@ -52,11 +52,15 @@ public final class HostReader {
       List<Neighbour> proxies = snap.proxyEntries().stream().filter(n -> e.uplink().equals(n.device())).toList();
       DaemonFacts facts = null;
       List<Container> containers = null;
+      List<dev.sixkit.docker.DockerNetwork> networks = null;
       String dockerError = null;
       try {
         Docker d = h.docker();
         facts = d.daemon();
         containers = d.containers();
+        if (!e.networks().isEmpty()) {
+          networks = d.networks(); // only a host that declares networks needs them
+        }
       } catch (RuntimeException ex) {
         dockerError = ex.getMessage();
       }
@@ -65,7 +69,8 @@ public final class HostReader {
       for (String p : setup.persistPaths(e)) {
         f.read(p).ifPresent(t -> files.put(p, t));
       }
-      return new HostState(e.name(), null, up, addrs, fwd, pndp, routes, proxies, facts, containers, dockerError, files);
+      return new HostState(e.name(), null, up, addrs, fwd, pndp, routes, proxies, facts, containers, dockerError, files,
+          networks);
     } catch (RuntimeException ex) {
       return HostState.failed(e.name(), "cannot read it: " + ex.getMessage());
     }

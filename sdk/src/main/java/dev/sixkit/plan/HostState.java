@@ -23,18 +23,29 @@ import java.util.Map;
  * @param containers the containers, or null when Docker did not answer
  * @param dockerError why Docker did not answer, or null
  * @param files the persisted files that exist, path to text
+ * @param networks the engine's networks, or null when Docker did not answer
  *
  * <p>Immutable record; thread-safe.
  */
 public record HostState(String host, String error, boolean uplinkExists, List<String> uplinkAddresses,
     String forwarding, String proxyNdp, List<Route> routes, List<Neighbour> proxies, DaemonFacts daemon,
-    List<Container> containers, String dockerError, Map<String, String> files) {
+    List<Container> containers, String dockerError, Map<String, String> files,
+    List<dev.sixkit.docker.DockerNetwork> networks) {
   public HostState {
     uplinkAddresses = List.copyOf(uplinkAddresses);
     routes = List.copyOf(routes);
     proxies = List.copyOf(proxies);
     containers = containers == null ? null : List.copyOf(containers);
     files = Map.copyOf(files);
+    networks = networks == null ? null : List.copyOf(networks);
+  }
+
+  /** A state without the engine's networks (read by older callers). */
+  public HostState(String host, String error, boolean uplinkExists, List<String> uplinkAddresses,
+      String forwarding, String proxyNdp, List<Route> routes, List<Neighbour> proxies, DaemonFacts daemon,
+      List<Container> containers, String dockerError, Map<String, String> files) {
+    this(host, error, uplinkExists, uplinkAddresses, forwarding, proxyNdp, routes, proxies, daemon, containers,
+        dockerError, files, null);
   }
 
   /** The error of a host not read because it is outside the engine's limit (--limit). */

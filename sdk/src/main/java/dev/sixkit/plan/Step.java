@@ -11,7 +11,7 @@ import java.util.Objects;
  * One write a plan makes on one host, and what it takes to revert it. Each step is idempotent:
  * applying it when the host is already so returns an UNCHANGED change. Immutable records.
  */
-public sealed interface Step permits Step.Sysctl, Step.Proxy, Step.Route, Step.File {
+public sealed interface Step permits Step.Sysctl, Step.Proxy, Step.Route, Step.File, Step.Network {
 
   /** The change the plan expects this step to make. */
   Change planned(String host);
@@ -34,6 +34,7 @@ public sealed interface Step permits Step.Sysctl, Step.Proxy, Step.Route, Step.F
       case "proxy" -> new Proxy(m.get("uplink"), m.get("address"), Boolean.parseBoolean(m.get("add")));
       case "route" -> new Route(m.get("destination"), Hop.parse(m.get("before")), Hop.parse(m.get("after")));
       case "file" -> new File(m.get("path"), m.get("before"), m.get("after"));
+      case "network" -> new Network(m.get("name"), m.get("subnet"), Boolean.parseBoolean(m.get("add")));
       default -> throw new IllegalArgumentException("unknown step type " + type);
     };
   }
@@ -261,6 +262,73 @@ public sealed interface Step permits Step.Sysctl, Step.Proxy, Step.Route, Step.F
       if (after != null) {
         m.put("after", after);
       }
+      return m;
+    }
+  }
+
+  /**
+   * A user-defined IPv6 bridge network in routed gateway mode, created or removed. Removing one
+   * that still has containers fails, naming them: undo leaves it (and its record) until they are
+   * gone, and a later undo finishes.
+   */
+  record Network(String name, String subnet, boolean add) implements Step {
+    /** What the step writes and reads back as the network's state. */
+    private String value() {
+      return "ipv6 " + subnet + " " + dev.sixkit.docker.DockerNetwork.GATEWAY_MODE_IPV6 + "=routed";
+    }
+
+    private String object() {
+      return "docker network " + name;
+    }
+
+    @Override
+    public Change planned(String host) {
+      return add ? Change.added(host, object(), value()) : Change.removed(host, object(), value());
+    }
+
+    @Override
+    public Change apply(Host host, HostFiles files) {
+      dev.sixkit.docker.Docker d = host.docker();
+      java.util.Optional<dev.sixkit.docker.DockerNetwork> now = d.findNetwork(name);
+      if (add) {
+        if (now.isPresent()) {
+          return Change.unchanged(host.name(), object(), value());
+        }
+        d.newNetwork(name).ipv6().subnet(subnet)
+            .option(dev.sixkit.docker.DockerNetwork.GATEWAY_MODE_IPV6, "routed").create();
+        return Change.added(host.name(), object(), value());
+      }
+      if (now.isEmpty()) {
+        return Change.unchanged(host.name(), object(), "absent");
+      }
+      java.util.List<String> on = d.containers().stream()
+          .filter(c -> c.networks().stream().anyMatch(n -> name.equals(n.network())))
+          .map(dev.sixkit.docker.Container::name).sorted().toList();
+      if (!on.isEmpty()) {
+        throw new dev.sixkit.SixkitException("remove docker network", name, "containers are still on it: "
+            + String.join(", ", on) + " (docker network disconnect " + name + " NAME, or remove them, then undo again)");
+      }
+      d.removeNetwork(name);
+      return Change.removed(host.name(), object(), value());
+    }
+
+    @Override
+    public Step inverse() {
+      return new Network(name, subnet, !add);
+    }
+
+    @Override
+    public int order() {
+      return 0; // before the proxy entries of the containers that will join it
+    }
+
+    @Override
+    public Map<String, String> toMap() {
+      Map<String, String> m = new LinkedHashMap<>();
+      m.put("type", "network");
+      m.put("name", name);
+      m.put("subnet", subnet);
+      m.put("add", Boolean.toString(add));
       return m;
     }
   }

@@ -59,15 +59,21 @@ final class Verifier {
         } else {
           cs.addAll(d.containers().stream().filter(Container::running).toList());
         }
+        // A host with declared networks is verified through them: on Docker 28 the default bridge
+        // stays filtered, so only an address on a routed network says whether the setup works.
+        Set<String> declared = new LinkedHashSet<>(e.networks().stream().map(NetworkEntry::name).toList());
         int before = eps.size();
         for (Container c : cs) {
-          c.networks().stream().flatMap(n -> n.ipv6().stream())
+          c.networks().stream().filter(n -> declared.isEmpty() || declared.contains(n.network()))
+              .flatMap(n -> n.ipv6().stream())
               .filter(a -> prefix == null || Prefixes.contains(prefix, a)).findFirst()
               .ifPresent(a -> eps.add(new Endpoint(e.name(), c.name(), a.withoutPrefixLength().toCanonicalString())));
         }
         if (eps.size() == before) {
           problems.add(e.name() + ": no running container with an IPv6 address"
-              + (prefix == null ? "" : " in " + Prefixes.text(prefix)));
+              + (prefix == null ? "" : " in " + Prefixes.text(prefix))
+              + (declared.isEmpty() ? "" : " on network " + String.join(" or ", declared)
+                  + " (docker network connect NETWORK CONTAINER, or docker run --network NETWORK ...)"));
         }
       } catch (RuntimeException ex) {
         problems.add(e.name() + ": " + ex.getMessage());
