@@ -307,13 +307,18 @@ final class FleetBench implements Callable<Integer> {
         """);
   }
 
-  /** The state before a first apply: forwarding and proxy_ndp off, no entries but a stale one. */
+  /**
+   * The state before a first apply: forwarding and proxy_ndp off, no entries but a stale one left by
+   * an earlier Sixkit apply (marked with Sixkit's protocol: Sixkit never removes an operator's
+   * unmarked entry; the playbook removes whatever is not wanted).
+   */
   private static void reset(Lab l, Map<String, String> webs) throws IOException, InterruptedException {
     for (LabHost h : l.hosts()) {
       exec(List.of("ip", "netns", "exec", h.netns(), "sysctl", "-qw", "net.ipv6.conf.all.forwarding=0",
           "net.ipv6.conf.eth0.proxy_ndp=0"));
       exec(List.of("ip", "-n", h.netns(), "-6", "neigh", "flush", "proxy", "dev", "eth0"));
-      exec(List.of("ip", "-n", h.netns(), "-6", "neigh", "add", "proxy", stale(webs.get(h.name())), "dev", "eth0"));
+      exec(List.of("ip", "-n", h.netns(), "-6", "neigh", "add", "proxy", stale(webs.get(h.name())),
+          "protocol", Integer.toString(dev.sixkit.netlink.Protocols.SIXKIT), "dev", "eth0"));
     }
   }
 

@@ -1,4 +1,4 @@
-package dev.sixkit.cli;
+package dev.sixkit.samples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,6 +25,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+// In samples, not scripting: the image is made from scripting's packaged jar and sync-lib, which
+// exist only after scripting's package phase (its own tests run before it).
 /**
  * The sync as operators deploy it (issue 14, item 2): the image scripts/sync-image.sh builds offline
  * (jlink runtime, the sync's jars, an exec-form entry point) is imported into a lab host's own
