@@ -320,8 +320,11 @@ public final class IpJson {
         }
       }
       String dev = text(n, "dev");
+      // ip prints the protocol by name when its table knows the number (openr), else the number (171)
+      String proto = text(n, "protocol");
       out.add(new Neighbour(parseAddress(dst, "neighbour"), dev.isEmpty() ? 0 : indexOf(index, dev), dev,
-          text(n, "lladdr"), NudState.of(state), flags));
+          text(n, "lladdr"), NudState.of(state), flags,
+          proto.isEmpty() ? 0 : PROTOCOLS.getOrDefault(proto, parseIntOr(proto, 0))));
     }
     return out;
   }
