@@ -372,9 +372,16 @@ public final class Doctor {
         ? src + " dev " + uplink + " proxy" + (proxyNdp ? "" : " (but proxy_ndp = " + pn + ")")
         : "no proxy entry for " + src + " on " + uplink));
     if (entry && proxyNdp) {
-      if (v == Verdict.REACHABLE && blockedByFirewall(host, uplink, src, srcPrefix.text(), f, fixes)) {
-        return done(d, source, f, Verdict.BLOCKED_BY_FIREWALL, "the way there works, but "
-            + firewallSummary(host, src, f), fixes);
+      if (v == Verdict.REACHABLE) {
+        // Answers to what the source sent pass as tracked (and often masqueraded) connections, so
+        // a dropping rule here only blocks connections other hosts start: say so, do not fail.
+        List<Fix> unused = new ArrayList<>();
+        if (blockedByFirewall(host, uplink, src, srcPrefix.text(), f, unused)) {
+          Finding last = f.remove(f.size() - 1);
+          f.add(new Finding(last.check(), last.host(), Status.WARN, "answers to " + source + "'s own traffic pass"
+              + " (tracked connections), but connections other hosts start to " + src + " are dropped: "
+              + last.detail()));
+        }
       }
       return done(d, source, f, v, summary + "; the answers find their way back to " + source, fixes);
     }
