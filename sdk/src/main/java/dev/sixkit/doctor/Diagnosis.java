@@ -47,6 +47,12 @@ public record Diagnosis(String host, String destination, String source, List<Fin
     FORWARDING_OFF,
     /** The destination's path is fine, but the answers cannot come back to the source container. */
     RETURN_PATH_BROKEN,
+    /**
+     * Routes, neighbours and proxy entries hold, but a rule of the IPv6 packet filter on the host
+     * owning the address (or on the way back) drops the packet from the uplink; the finding names
+     * the rule (table, chain, the rule as {@code ip6tables -S} prints it, its packet counter).
+     */
+    BLOCKED_BY_FIREWALL,
     /** Nothing holds the address: no running container on the host that owns its prefix. */
     NO_CONTAINER,
     /** On-link, unresolved, and no known host owns the address. */
