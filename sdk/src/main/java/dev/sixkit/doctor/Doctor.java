@@ -224,8 +224,8 @@ public final class Doctor {
     if (!h.running()) {
       return done(d, source, f, Verdict.NO_CONTAINER, h.container() + " on " + h.host().name() + " is " + h.state(), fixes);
     }
-    if (blockedByFirewall(h.host(), h.uplink(), d, h.prefix(), f, fixes)) {
-      return done(d, source, f, Verdict.BLOCKED_BY_FIREWALL, firewallSummary(h.host(), d, f), fixes);
+    if (FirewallCheck.blocked(h.host(), h.uplink(), d, h.prefix(), f, fixes)) {
+      return done(d, source, f, Verdict.BLOCKED_BY_FIREWALL, FirewallCheck.summary(h.host(), d, f), fixes);
     }
     return returnPath(d, source, f, fixes, Verdict.REACHABLE, "routed via " + next + " to " + h.host().name()
         + ", where " + h.container() + " holds " + d, h);
@@ -292,8 +292,8 @@ public final class Doctor {
     if (!h.running()) {
       return done(d, source, f, Verdict.NO_CONTAINER, h.container() + " on " + h.host().name() + " is " + h.state(), fixes);
     }
-    if (blockedByFirewall(h.host(), h.uplink(), d, h.prefix(), f, fixes)) {
-      return done(d, source, f, Verdict.BLOCKED_BY_FIREWALL, firewallSummary(h.host(), d, f), fixes);
+    if (FirewallCheck.blocked(h.host(), h.uplink(), d, h.prefix(), f, fixes)) {
+      return done(d, source, f, Verdict.BLOCKED_BY_FIREWALL, FirewallCheck.summary(h.host(), d, f), fixes);
     }
     return returnPath(d, source, f, fixes, Verdict.REACHABLE, h.host().name() + " answers for " + d + " on " + h.uplink()
         + " and forwards to " + h.container(), h);
@@ -376,7 +376,7 @@ public final class Doctor {
         // Answers to what the source sent pass as tracked (and often masqueraded) connections, so
         // a dropping rule here only blocks connections other hosts start: say so, do not fail.
         List<Fix> unused = new ArrayList<>();
-        if (blockedByFirewall(host, uplink, src, srcPrefix.text(), f, unused)) {
+        if (FirewallCheck.blocked(host, uplink, src, srcPrefix.text(), f, unused)) {
           Finding last = f.remove(f.size() - 1);
           f.add(new Finding(last.check(), last.host(), Status.WARN, "answers to " + source + "'s own traffic pass"
               + " (tracked connections), but connections other hosts start to " + src + " are dropped: "
@@ -391,53 +391,6 @@ public final class Doctor {
             + " dev " + uplink));
     return done(d, source, f, Verdict.RETURN_PATH_BROKEN, "the way there works, but " + h.host().name()
         + " finds " + src + " on-link and nobody answers for it: " + host.name() + " must proxy it", fixes);
-  }
-
-  /**
-   * Reads the packet filter of the host holding {@code addr} and asks whether a packet from its
-   * uplink to {@code addr} gets through; when a rule drops it, adds the finding naming the rule and
-   * the fix (the routed gateway mode). A host that is not a namespace here (SSH) is skipped with a
-   * note, as is a host without ip6tables-save.
-   */
-  private static boolean blockedByFirewall(Host on, String uplink, String addr, String prefix, List<Finding> f,
-      List<Fix> fixes) {
-    if (on.netnsPath().isEmpty()) {
-      f.add(new Finding("firewall", on.name(), Status.INFO, "packet filter not read: the host is not on this machine"
-          + " (over SSH run ip6tables-save -c there, or Firewall.read(host, commands))"));
-      return false;
-    }
-    dev.sixkit.firewall.Verdict v;
-    try {
-      v = dev.sixkit.firewall.Firewall.read(on).verdict(uplink, addr);
-    } catch (RuntimeException e) {
-      f.add(new Finding("firewall", on.name(), Status.WARN, "packet filter not read: " + e.getMessage()));
-      return false;
-    }
-    if (v.passes()) {
-      f.add(new Finding("firewall", on.name(), Status.OK, "ping from " + uplink + " to " + addr
-          + " passes the IPv6 packet filter"));
-      return false;
-    }
-    dev.sixkit.firewall.Rule r = v.by().orElse(null);
-    f.add(new Finding("firewall", on.name(), Status.FAIL, r == null ? v.describe()
-        : "table " + r.table() + ", chain " + r.chain() + ": " + r.text() + " drops it (" + r.packets()
-            + " packets counted, " + r.backend() + ")"));
-    String var = on.name();
-    fixes.add(new Fix(on.name(), "put the container on an IPv6 network in routed gateway mode (Docker filters its"
-        + " NAT-mode bridges, " + prefix + " included), connect it, and proxy its new address on " + uplink
-        + "; networks created later get the mode from daemon.json " + EngineNeeds.DAEMON_JSON_ROUTED,
-        var + ".docker().newNetwork(\"v6routed\").ipv6().subnet(\"SUBNET\").option(DockerNetwork.GATEWAY_MODE_IPV6,"
-            + " \"routed\").create()",
-        "docker network create --ipv6 --subnet SUBNET -o " + DockerNetwork.GATEWAY_MODE_IPV6 + "=routed v6routed"
-            + " (SUBNET: a free prefix routed to " + on.name() + ", not " + prefix + "); daemon.json: "
-            + EngineNeeds.DAEMON_JSON_ROUTED));
-    return true;
-  }
-
-  /** "host drops ADDR from its uplink in table raw, chain PREROUTING: -A ... (N packets)". */
-  private static String firewallSummary(Host on, String addr, List<Finding> f) {
-    String rule = f.get(f.size() - 1).detail();
-    return on.name() + "'s IPv6 packet filter drops packets to " + addr + " from other hosts: " + rule;
   }
 
   private Diagnosis done(String d, String source, List<Finding> f, Verdict v, String summary, List<Fix> fixes) {
