@@ -3,6 +3,7 @@ package dev.sixkit.cli;
 import dev.sixkit.docker.DockerNetwork;
 import dev.sixkit.host.Change;
 import dev.sixkit.host.Host;
+import dev.sixkit.host.NetlinkHost;
 import dev.sixkit.host.SshOptions;
 import dev.sixkit.lab.Lab;
 import dev.sixkit.lab.LabHost;
@@ -68,15 +69,25 @@ final class NdpCommand implements Runnable {
         return Host.ssh(r.ssh, r.options(docker));
       }
       boolean viaSsh = r != null && r.viaSsh;
+      if (lab != null && viaSsh) {
+        if (labHost == null) {
+          throw new Main.CliException("--lab needs --host (such as --host docker1)");
+        }
+        return Lab.attach(lab).connectSsh(labHost);
+      }
+      if (viaSsh) {
+        throw new Main.CliException("--via-ssh goes with --lab (for another machine: --ssh USER@HOST)");
+      }
+      return connectNetlink();
+    }
+
+    /** The host through netlink (a lab host's namespace, a namespace, this machine): what the sync needs. */
+    NetlinkHost connectNetlink() {
       if (lab != null) {
         if (labHost == null) {
           throw new Main.CliException("--lab needs --host (such as --host docker1)");
         }
-        Lab l = Lab.attach(lab);
-        return viaSsh ? l.connectSsh(labHost) : l.connect(labHost);
-      }
-      if (viaSsh) {
-        throw new Main.CliException("--via-ssh goes with --lab (for another machine: --ssh USER@HOST)");
+        return Lab.attach(lab).connect(labHost);
       }
       String ep = docker != null ? docker : System.getenv().getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock");
       if (netns != null) {
@@ -197,7 +208,7 @@ final class NdpCommand implements Runnable {
         out.flush();
         return Main.OK;
       }
-      Host host = target.connect();
+      NetlinkHost host = target.connectNetlink();
       try {
         // Without --prefix the managed prefixes follow Docker's networks (created and destroyed ones too).
         boolean follow = prefixes.isEmpty();
@@ -260,7 +271,7 @@ final class NdpCommand implements Runnable {
       }
     }
 
-    private static String fixedCidr(Host host) {
+    private static String fixedCidr(NetlinkHost host) {
       try {
         return NdpProxySync.fixedCidrV6(host).orElse(null);
       } catch (RuntimeException e) {

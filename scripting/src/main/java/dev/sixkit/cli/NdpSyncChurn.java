@@ -4,6 +4,7 @@ import dev.sixkit.docker.Container;
 import dev.sixkit.docker.Docker;
 import dev.sixkit.docker.DockerEvent;
 import dev.sixkit.host.Host;
+import dev.sixkit.host.NetlinkHost;
 import dev.sixkit.lab.Lab;
 import dev.sixkit.lab.LabHost;
 import dev.sixkit.lab.LabProgress;
@@ -81,7 +82,7 @@ final class NdpSyncChurn {
     try {
       Lab lab = Lab.builder().name(name).hosts(2).mode(Mode.NDP_PROXY).up();
       LabHost h1 = lab.host("docker1");
-      try (Host docker1 = lab.connect("docker1");
+      try (NetlinkHost docker1 = lab.connect("docker1");
           Host docker2 = lab.connect("docker2");
           Netlink monitorNl = Netlink.open(h1.netns())) {
         // docker2's side of the way back, as a plan would make it: web2's entry, answered at once.

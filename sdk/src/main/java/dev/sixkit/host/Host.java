@@ -34,17 +34,17 @@ import java.util.Map;
  */
 public interface Host extends AutoCloseable {
   /** This machine: its own network namespace, Docker at DOCKER_HOST or /var/run/docker.sock. */
-  static Host connect() {
+  static NetlinkHost connect() {
     return KernelHost.local();
   }
 
   /** A host living in the named network namespace, with no Docker endpoint. */
-  static Host netns(String name) {
+  static NetlinkHost netns(String name) {
     return KernelHost.of(Netns.open(name), name, null);
   }
 
   /** A host living in the named network namespace, with its own Docker endpoint (unix:///path or a socket path). */
-  static Host netns(String name, String dockerEndpoint) {
+  static NetlinkHost netns(String name, String dockerEndpoint) {
     return KernelHost.of(Netns.open(name), name, dockerEndpoint);
   }
 
@@ -52,7 +52,7 @@ public interface Host extends AutoCloseable {
    * A host living in a network namespace, called {@code hostName} in messages and changes (a lab
    * names its namespace LAB-docker1 and its host docker1).
    */
-  static Host netns(String netnsName, String dockerEndpoint, String hostName) {
+  static NetlinkHost netns(String netnsName, String dockerEndpoint, String hostName) {
     return KernelHost.of(Netns.open(netnsName), hostName, dockerEndpoint);
   }
 

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * A host whose kernel we reach directly through netlink: this machine or a network namespace on
  * it. Thread-safe: the netlink client serialises requests; the Docker client is created once.
  */
-public final class KernelHost implements Host {
+public final class KernelHost implements NetlinkHost {
   private static final Logger log = LoggerFactory.getLogger(KernelHost.class);
 
   private final String name;

@@ -3,6 +3,7 @@ package dev.sixkit.lab;
 import dev.sixkit.SixkitException;
 import dev.sixkit.docker.Docker;
 import dev.sixkit.host.Host;
+import dev.sixkit.host.NetlinkHost;
 import dev.sixkit.host.SshHost;
 import dev.sixkit.netlink.Netns;
 import dev.sixkit.plan.HostPlan;
@@ -418,7 +419,7 @@ public final class Lab implements AutoCloseable {
   }
 
   /** A Host for one lab host: its namespace, named docker1..., with its own Docker endpoint. Close it when done. */
-  public Host connect(String hostName) {
+  public NetlinkHost connect(String hostName) {
     LabHost h = host(hostName);
     return Host.netns(h.netns(), h.dockerEndpoint(), h.name());
   }

@@ -4,6 +4,7 @@ import dev.sixkit.docker.DockerEvent;
 import dev.sixkit.docker.DockerException;
 import dev.sixkit.docker.HostDockerReads;
 import dev.sixkit.host.Host;
+import dev.sixkit.host.NetlinkHost;
 import dev.sixkit.internal.docker.DockerReads;
 import java.time.Duration;
 import java.util.Optional;
@@ -36,7 +37,7 @@ final class DockerWatch implements AutoCloseable {
   /** Container actions after which it holds no address any more. */
   static final Set<String> GONE = Set.of("die", "destroy");
 
-  private final Host host;
+  private final NetlinkHost host;
   private final ScheduledExecutorService timer;
   private final Consumer<SyncTask> tasks;
   private final Duration backoffMin;
@@ -49,7 +50,7 @@ final class DockerWatch implements AutoCloseable {
   private volatile boolean closed;
   private Duration backoff;
 
-  DockerWatch(Host host, ScheduledExecutorService timer, Duration backoffMin, Duration backoffMax,
+  DockerWatch(NetlinkHost host, ScheduledExecutorService timer, Duration backoffMin, Duration backoffMax,
       Consumer<SyncTask> tasks) {
     this.host = host;
     this.timer = timer;

@@ -3,6 +3,7 @@ package dev.sixkit.sync;
 import dev.sixkit.SixkitException;
 import dev.sixkit.host.Change;
 import dev.sixkit.host.Host;
+import dev.sixkit.host.NetlinkHost;
 import dev.sixkit.host.KernelHost;
 import dev.sixkit.internal.docker.DockerReads;
 import dev.sixkit.docker.HostDockerReads;
@@ -82,7 +83,7 @@ import org.slf4j.LoggerFactory;
 public final class NdpProxySync implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NdpProxySync.class);
 
-  private final Host host;
+  private final NetlinkHost host;
   private final Netlink nl;
   private final String uplink;
   private final Path stateDir;
@@ -96,11 +97,8 @@ public final class NdpProxySync implements AutoCloseable {
   private volatile boolean closed;
 
   private NdpProxySync(Builder b) {
-    if (!(b.host instanceof KernelHost k)) {
-      throw new SixkitException("start NDP proxy sync", b.host.name(), "needs a host reached through netlink (Host.connect() or Host.netns(...))");
-    }
     this.host = b.host;
-    this.nl = k.netlink();
+    this.nl = b.host.netlink();
     this.uplink = b.uplink;
     this.stateDir = b.stateDir;
     this.auditInterval = b.auditInterval;
@@ -125,13 +123,13 @@ public final class NdpProxySync implements AutoCloseable {
   }
 
   /** Starts describing a sync on a host (this machine or a namespace; its Docker endpoint is the one watched). */
-  public static Builder on(Host host) {
+  public static Builder on(NetlinkHost host) {
     return new Builder(Objects.requireNonNull(host, "host"));
   }
 
   /** Settings of a sync. Not thread-safe. */
   public static final class Builder {
-    private final Host host;
+    private final NetlinkHost host;
     private String uplink;
     private final List<IpPrefix> prefixes = new ArrayList<>();
     private Path stateDir;
@@ -144,7 +142,7 @@ public final class NdpProxySync implements AutoCloseable {
     private Consumer<Report> onReport;
     private Consumer<Change> onChange;
 
-    private Builder(Host host) {
+    private Builder(NetlinkHost host) {
       this.host = host;
     }
 
@@ -457,14 +455,14 @@ public final class NdpProxySync implements AutoCloseable {
    * Docker's networks that lie inside a prefix on-link on the uplink (the ones whose containers
    * other hosts try to reach by neighbour discovery), in network-name order.
    */
-  public static List<String> proxiedPrefixes(Host host, String uplink) {
+  public static List<String> proxiedPrefixes(NetlinkHost host, String uplink) {
     try (DockerReads d = HostDockerReads.open(host)) {
       return ManagedPrefixes.proxied(d.networks(), ManagedPrefixes.onLink(host.addresses(), uplink));
     }
   }
 
   /** The default bridge's IPv6 prefix (what dockerd's --fixed-cidr-v6 set), if Docker has one. */
-  public static Optional<String> fixedCidrV6(Host host) {
+  public static Optional<String> fixedCidrV6(NetlinkHost host) {
     try (DockerReads d = HostDockerReads.open(host)) {
       return d.networks().stream().filter(n -> n.name().equals("bridge") && n.driver().equals("bridge"))
           .flatMap(n -> n.ipv6Subnets().stream()).findFirst()
