@@ -10,6 +10,7 @@ import dev.sixkit.docker.Docker;
 import dev.sixkit.host.Change;
 import dev.sixkit.host.ExecResult;
 import dev.sixkit.host.Host;
+import dev.sixkit.host.NetlinkHost;
 import dev.sixkit.internal.os.Procs;
 import dev.sixkit.netlink.Protocols;
 import dev.sixkit.netlink.testing.Ip;
@@ -46,7 +47,7 @@ class NdpProxySyncIT {
   private static final Logger LOG = LoggerFactory.getLogger(NdpProxySyncIT.class);
   static final String NET_PREFIX = "2001:db8:ab11:0:4000::/80";
   private static Lab lab;
-  private static Host docker1;
+  private static NetlinkHost docker1;
   private static Host docker2;
   private static Path state;
   private static NdpProxySync sync;
