@@ -78,7 +78,7 @@ class DslErrorsIT {
   @Test
   void unknownKeyword() throws Exception {
     assertEquals("sixkit: unknown-keyword.groovy:9: unknown word 'uplnk' in a host block; did you mean uplink? "
-        + "(words here: address, connector, docker, local, netns, prefix, ssh, uplink, web)", fails("unknown-keyword.groovy"));
+        + "(words here: address, connector, docker, local, netns, network, prefix, ssh, uplink, web)", fails("unknown-keyword.groovy"));
   }
 
   @Test

@@ -298,13 +298,18 @@ public final class ScriptRunner {
       return "";
     }
     if (!type.isInterface() && type.getName().startsWith("dev.sixkit.")) {
+      // breadth first through super-interfaces too: a KernelHost is a NetlinkHost, which is a Host
+      java.util.ArrayDeque<Class<?>> todo = new java.util.ArrayDeque<>();
       for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-        for (Class<?> i : c.getInterfaces()) {
-          if (i.getName().startsWith("dev.sixkit.") && !i.getName().contains(".internal.")
-              && java.lang.reflect.Modifier.isPublic(i.getModifiers()) && type.getSimpleName().endsWith(i.getSimpleName())) {
-            return i.getSimpleName();
-          }
+        todo.addAll(List.of(c.getInterfaces()));
+      }
+      while (!todo.isEmpty()) {
+        Class<?> i = todo.poll();
+        if (i.getName().startsWith("dev.sixkit.") && !i.getName().contains(".internal.")
+            && java.lang.reflect.Modifier.isPublic(i.getModifiers()) && type.getSimpleName().endsWith(i.getSimpleName())) {
+          return i.getSimpleName();
         }
+        todo.addAll(List.of(i.getInterfaces()));
       }
     }
     return type.getSimpleName();
