@@ -105,7 +105,7 @@ final class NdpSyncBench implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     progress = json ? spec.commandLine().getErr() : out;
     if (churn > 0) {
-      Map<String, Object> m = new NdpSyncChurn(churn, parallel, progress).run();
+      Map<String, Object> m = new NdpSyncChurn(churn, parallel, engine.engine(), progress).run();
       if (json) {
         out.println(Json.write(m, true));
       }

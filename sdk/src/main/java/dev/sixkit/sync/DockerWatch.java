@@ -82,7 +82,7 @@ final class DockerWatch implements AutoCloseable {
         return Optional.of(new SyncTask.ContainerLeft(c.get(), ev.actorId()));
       }
       if (c.isPresent() && action.equals("connect")) {
-        return Optional.of(new SyncTask.ContainerChanged(c.get()));
+        return Optional.of(new SyncTask.ContainerConnected(c.get()));
       }
     }
     return Optional.empty();

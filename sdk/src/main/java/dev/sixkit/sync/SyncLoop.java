@@ -60,6 +60,8 @@ final class SyncLoop {
   private final Thread worker;
   /** Inspects run here, never on the worker: a slow Engine (its container lock held by an rm -f) delays no removal. */
   private final java.util.concurrent.ExecutorService inspector;
+  /** List reads run here, apart from inspects that may wait on a container's lock. */
+  private final java.util.concurrent.ExecutorService lister;
   private final AtomicLong reconciles = new AtomicLong();
   private final AtomicLong restored = new AtomicLong();
   private volatile boolean busy;
@@ -73,9 +75,24 @@ final class SyncLoop {
   private final Set<InetAddress> owned = new HashSet<>();
   private final Set<InetAddress> foreign = new HashSet<>();
   private boolean dockerKnown;
-  /** Per container, the number of its latest event: an inspect's answer older than that is dropped. */
-  private final Map<String, Long> generation = new HashMap<>();
+  /**
+   * Inspect answers are numbered by the event that asked for them. Per container with an inspect in
+   * flight: how many are in flight, the number of its latest die/destroy/disconnect (an answer asked
+   * before it is stale) and of the newest answer applied (an older one arriving later is dropped).
+   * An answer newer than both is applied even when another inspect was asked since: Docker's start
+   * follows its network connect within milliseconds, and dropping the connect's answer (which
+   * already shows the address) made every entry wait for a second inspect.
+   */
+  private final Map<String, InFlight> inFlight = new HashMap<>();
   private long events;
+  /** Answers asked at or before this number are covered by a full read of Docker's containers. */
+  private long coveredUpTo;
+
+  private static final class InFlight {
+    int count;
+    long fence;
+    long applied;
+  }
 
   SyncLoop(String hostName, Netlink nl, String uplink, int uplinkIndex, Set<InetAddress> staticAddresses,
       OwnershipStore store, Supplier<DockerWatch> docker, ManagedPrefixes prefixes, ScheduledExecutorService timer,
@@ -92,8 +109,13 @@ final class SyncLoop {
     this.retry = retry;
     this.worker = new Thread(this::work, "sixkit-ndp-sync-" + hostName);
     worker.setDaemon(true);
-    this.inspector = java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
-      Thread t = new Thread(r, "sixkit-ndp-sync-inspect");
+    this.inspector = readers(4, "sixkit-ndp-sync-inspect");
+    this.lister = readers(2, "sixkit-ndp-sync-list");
+  }
+
+  private static java.util.concurrent.ExecutorService readers(int threads, String name) {
+    return java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, name);
       t.setDaemon(true);
       return t;
     });
@@ -134,6 +156,7 @@ final class SyncLoop {
   /** Stops the worker (waits up to 5 s). */
   void stop() {
     inspector.shutdownNow();
+    lister.shutdownNow();
     queue.add(new SyncTask.Stop());
     if (worker.isAlive() && worker != Thread.currentThread()) {
       try {
@@ -185,19 +208,21 @@ final class SyncLoop {
       try {
         if (t instanceof SyncTask.ContainerGone g) {
           read.remove(g.id());
-          generation.put(g.id(), ++events);
+          read.remove("connect " + g.id());
+          fence(g.id());
           if (!dockerRead) {
             setContainer(g.id(), Map.of());
           }
         } else if (t instanceof SyncTask.ContainerLeft l && !dockerRead) {
-          generation.put(l.id(), ++events);
+          fence(l.id());
           Map<String, InetAddress> now = new HashMap<>(byContainer.getOrDefault(l.id(), Map.of()));
           now.remove(l.networkId());
           setContainer(l.id(), now);
         } else if (t instanceof SyncTask.ContainerChanged c && !dockerRead && read.add(c.id())) {
-          inspect(c.id());
-        } else if (t instanceof SyncTask.ContainerRead r && Long.valueOf(r.generation()).equals(generation.get(r.id()))) {
-          generation.remove(r.id());
+          read(c.id(), false);
+        } else if (t instanceof SyncTask.ContainerConnected c && !dockerRead && read.add("connect " + c.id())) {
+          read(c.id(), true);
+        } else if (t instanceof SyncTask.ContainerRead r && answered(r)) {
           setContainer(r.id(), r.container().map(this::addresses).orElse(Map.of()));
         } else if (t instanceof SyncTask.GroupLeft g && full == null) {
           groupLeft(g.group());
@@ -210,15 +235,52 @@ final class SyncLoop {
     }
   }
 
-  /** Reads a container on the inspector; its answer comes back as a task, stamped with this event's number. */
-  private void inspect(String id) {
+  /** A die, destroy or disconnect: answers to inspects asked before it are stale. */
+  private void fence(String id) {
+    long n = ++events;
+    InFlight f = inFlight.get(id);
+    if (f != null) {
+      f.fence = n;
+    }
+  }
+
+  /** Whether an inspect's answer is to be applied: newer than the container's last fence, the last answer and any full read. */
+  private boolean answered(SyncTask.ContainerRead r) {
+    InFlight f = inFlight.get(r.id());
+    if (f == null) {
+      return false; // asked before a full read, which covered it
+    }
+    boolean apply = r.generation() > coveredUpTo && r.generation() > f.fence && r.generation() > f.applied;
+    if (apply) {
+      f.applied = r.generation();
+    }
+    if (--f.count == 0) {
+      inFlight.remove(r.id());
+    }
+    return apply;
+  }
+
+  /**
+   * Reads a container off the worker, with an inspect (on a network connect: it waits for the start
+   * in progress) or from the list (it waits for nothing); the answer comes back as a task, stamped
+   * with this event's number.
+   */
+  private void read(String id, boolean inspect) {
     long gen = ++events;
-    generation.put(id, gen);
+    inFlight.computeIfAbsent(id, k -> new InFlight()).count++;
     DockerWatch d = docker.get();
     try {
-      inspector.execute(() -> {
+      long asked = System.nanoTime();
+      (inspect ? inspector : lister).execute(() -> {
         try {
-          queue.add(new SyncTask.ContainerRead(id, gen, d.reads().findContainer(id)));
+          long t0 = System.nanoTime();
+          Optional<Container> c = inspect ? d.reads().findContainer(id) : d.reads().listedContainer(id);
+          if (log.isDebugEnabled()) {
+            long t1 = System.nanoTime();
+            log.debug("{}: {} of {} queued {} ms, took {} ms", hostName, inspect ? "inspect" : "list read",
+                id.substring(0, Math.min(12, id.length())), (t0 - asked) / 1_000_000, (t1 - t0) / 1_000_000);
+          }
+          queue.add(new SyncTask.ContainerRead(id, gen, c));
         } catch (DockerException e) {
           d.trouble(e); // the reconnect's full reconcile covers this container
         } catch (RuntimeException e) {
@@ -243,7 +305,8 @@ final class SyncLoop {
         List<Container> cs = d.reads().containers();
         byContainer.clear();
         holders.clear();
-        generation.clear(); // inspects asked before this read are covered by it
+        coveredUpTo = events; // inspects asked before this read are covered by it
+        inFlight.clear(); // (and failed inspects, which answer nothing, leave no count behind)
         for (Container c : cs) {
           setContainerQuietly(c.id(), addresses(c));
         }

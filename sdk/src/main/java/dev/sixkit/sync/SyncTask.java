@@ -7,8 +7,15 @@ sealed interface SyncTask {
   /** A full reconcile; {@code docker}: re-read Docker's containers (else the kernel side only). */
   record Full(String reason, boolean docker) implements SyncTask {}
 
-  /** A container started, was connected or disconnected, unpaused...: read it again. */
+  /** A container started, restarted, paused or unpaused: read it again from the Engine's list (no lock wait). */
   record ContainerChanged(String id) implements SyncTask {}
+
+  /**
+   * A container was connected to a network: inspect it. Docker connects a container's networks
+   * while starting it, holding its lock; the inspect waits for that lock and answers the moment
+   * the start completes, often before the start event arrives.
+   */
+  record ContainerConnected(String id) implements SyncTask {}
 
   /** The answer to a container's inspect, read off the worker; applied only when no newer event came meanwhile. */
   record ContainerRead(String id, long generation, java.util.Optional<dev.sixkit.docker.Container> container)

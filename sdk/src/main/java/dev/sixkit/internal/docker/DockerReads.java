@@ -18,6 +18,12 @@ public interface DockerReads extends AutoCloseable {
 
   Optional<Container> findContainer(String nameOrId);
 
+  /**
+   * One container by id as the Engine's container list shows it: without the container's lock, so
+   * an answer never waits for that container's start, stop or removal to finish (an inspect does).
+   */
+  Optional<Container> listedContainer(String id);
+
   List<DockerNetwork> networks();
 
   DockerEvent.Stream events(Instant since, DockerEvent.Listener listener);

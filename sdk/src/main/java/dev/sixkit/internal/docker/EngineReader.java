@@ -135,6 +135,25 @@ public final class EngineReader implements DockerReads {
     return EngineApi.unlessNotFound(() -> container(nameOrId));
   }
 
+  /**
+   * One container as the list shows it ({@code GET /containers/json} filtered by id): served from
+   * the Engine's in-memory view without taking the container's lock, so it never waits for a start,
+   * stop or {@code rm -f} of that container in progress (an inspect does). Empty when there is none.
+   */
+  @Override
+  public Optional<Container> listedContainer(String id) {
+    requireName("container", id);
+    String filter = enc(dev.sixkit.internal.json.JsonWriter.pretty(Map.of("id", List.of(id))));
+    Object answer = get("list container", quote(id), "/containers/json?all=1&filters=" + filter);
+    for (Object o : answer instanceof List<?> l ? l : List.of()) {
+      Map<String, Object> r = object(o);
+      if (text(r, "Id").equals(id) || text(r, "Id").startsWith(id)) {
+        return Optional.of(toListedContainer(r));
+      }
+    }
+    return Optional.empty();
+  }
+
   /** Every network, sorted by name, as {@link dev.sixkit.docker.Docker#networks()}. */
   @Override
   public List<DockerNetwork> networks() {
@@ -244,6 +263,32 @@ public final class EngineReader implements DockerReads {
     Map<String, Object> config = object(r, "Config");
     String image = r.get("Config") instanceof Map ? text(config, "Image") : text(r, "Image");
     return new Container(text(r, "Id"), name, image, state, nets, ports);
+  }
+
+  /** A container from the list's format: names as a list, the state as a word, ports as objects. */
+  public static Container toListedContainer(Map<String, Object> r) {
+    String name = r.get("Names") instanceof List<?> names && !names.isEmpty() ? String.valueOf(names.get(0)) : "";
+    List<NetworkAttachment> nets = new ArrayList<>();
+    for (var e : new TreeMap<>(object(object(r, "NetworkSettings"), "Networks")).entrySet()) {
+      Map<String, Object> n = object(e.getValue());
+      nets.add(new NetworkAttachment(e.getKey(), text(n, "NetworkID"), Ips.ipv6(text(n, "GlobalIPv6Address")),
+          (int) number(n, "GlobalIPv6PrefixLen"), Ips.ipv6(text(n, "IPv6Gateway")), Ips.ipv4(text(n, "IPAddress")),
+          (int) number(n, "IPPrefixLen"), Ips.ipv4(text(n, "Gateway")), text(n, "MacAddress")));
+    }
+    List<PublishedPort> ports = new ArrayList<>();
+    for (Object o : r.get("Ports") instanceof List<?> l ? l : List.of()) {
+      Map<String, Object> p = object(o);
+      int hostPort = (int) number(p, "PublicPort");
+      Optional<IPAddress> host = Ips.address(text(p, "IP").isEmpty() ? "0.0.0.0" : text(p, "IP"));
+      if (hostPort > 0 && host.isPresent()) {
+        ports.add(new PublishedPort((int) number(p, "PrivatePort"), text(p, "Type").isEmpty() ? "tcp" : text(p, "Type"),
+            host.get(), hostPort));
+      }
+    }
+    ports.sort(Comparator.comparingInt(PublishedPort::containerPort).thenComparing(PublishedPort::protocol)
+        .thenComparing(p -> p.hostIp().isIPv6()).thenComparingInt(PublishedPort::hostPort));
+    return new Container(text(r, "Id"), name.startsWith("/") ? name.substring(1) : name, text(r, "Image"),
+        text(r, "State"), nets, ports);
   }
 
   public static DockerNetwork toNetwork(Map<String, Object> n) {
