@@ -84,6 +84,10 @@ final class NdpSyncBench implements Callable<Integer> {
       description = "Instead: N containers started and removed on a 2-host lab, --parallel at a time (NdpSyncChurn).")
   int churn;
 
+  @Option(names = "--trace", description = "With --churn: print each container's timeline (start, entry, ping, die,"
+      + " removal, and its solicited-node group's joins and leaves).")
+  boolean trace;
+
   @Option(names = "--parallel", defaultValue = "5", description = "Churn operations at once (default ${DEFAULT-VALUE}).")
   int parallel;
 
@@ -105,7 +109,7 @@ final class NdpSyncBench implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     progress = json ? spec.commandLine().getErr() : out;
     if (churn > 0) {
-      Map<String, Object> m = new NdpSyncChurn(churn, parallel, engine.engine(), progress).run();
+      Map<String, Object> m = new NdpSyncChurn(churn, parallel, engine.engine(), trace, progress).run();
       if (json) {
         out.println(Json.write(m, true));
       }

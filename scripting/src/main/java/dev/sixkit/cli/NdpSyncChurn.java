@@ -66,6 +66,7 @@ final class NdpSyncChurn {
   private final int containers;
   private final int parallel;
   private final Engine engine;
+  private final boolean trace;
   private final PrintWriter progress;
   /** The network the churn containers start on: null for the default bridge (20.10). */
   private String network;
@@ -74,7 +75,8 @@ final class NdpSyncChurn {
   private final Map<String, Long> started = new ConcurrentHashMap<>();
   private final Map<String, Long> died = new ConcurrentHashMap<>();
 
-  NdpSyncChurn(int containers, int parallel, Engine engine, PrintWriter progress) {
+  NdpSyncChurn(int containers, int parallel, Engine engine, boolean trace, PrintWriter progress) {
+    this.trace = trace;
     this.containers = containers;
     this.parallel = parallel;
     this.engine = engine;
@@ -247,11 +249,13 @@ final class NdpSyncChurn {
     double longestStale = 0;
     double longestMissing = 0;
     for (Sample s : samples) {
-      if (System.getenv("SIXKIT_CHURN_TRACE") != null) {
+      if (trace) {
         List<Long> l = groupEvents.getOrDefault(Multicast.solicitedNode(s.address()), List.of());
+        // ms after the start event; the group's joins (+) and leaves (-) in ms of the clock modulo 100 s
         say("  trace " + s.name().substring(0, 8) + " " + IpAddresses.format(s.address()) + " start " + s.startEvent() / 1000000 % 100000
-            + " entry " + (s.entry() - s.startEvent()) / 1000000 + " ping " + (s.ping() - s.startEvent()) / 1000000 + " die " + (s.dieEvent() - s.startEvent()) / 1000000
-            + " removed " + (s.removed() - s.startEvent()) / 1000000 + " group " + l.stream().map(t -> (t > 0 ? "+" : "-") + Math.abs(t) / 1000000 % 100000).toList());
+            + " entry " + after(s.entry(), s.startEvent()) + " ping " + after(s.ping(), s.startEvent()) + " die "
+            + after(s.dieEvent(), s.startEvent()) + " removed " + after(s.removed(), s.startEvent()) + " group "
+            + l.stream().map(t -> (t > 0 ? "+" : "-") + Math.abs(t) / 1000000 % 100000).toList());
       }
       if (s.startEvent() == 0 || s.entry() == 0) {
         // Never had an entry over its whole life: counted in the percentiles as never (infinite).
@@ -340,6 +344,10 @@ final class NdpSyncChurn {
     say(String.format("  %s: p50 %s, p99 %s, max %s over %d%s; goal p99 <= %.0f ms: %s", what, ms(p50), ms(p99), ms(max),
         sorted.size(), never == 0 ? "" : " (" + never + " never)", goal, p99 <= goal ? "met" : "MISSED"));
     return m;
+  }
+
+  private static String after(long t, long start) {
+    return t == 0 ? "never" : String.valueOf((t - start) / 1000000);
   }
 
   /** A latency for JSON: null for never. */

@@ -82,7 +82,7 @@ final class DockerWatch implements AutoCloseable {
         return Optional.of(new SyncTask.ContainerLeft(c.get(), ev.actorId()));
       }
       if (c.isPresent() && action.equals("connect")) {
-        return Optional.of(new SyncTask.ContainerConnected(c.get()));
+        return Optional.of(new SyncTask.ContainerConnected(c.get(), ev.actorId()));
       }
     }
     return Optional.empty();
@@ -146,7 +146,13 @@ final class DockerWatch implements AutoCloseable {
       DockerEvent.Stream s = d.events(null, new DockerEvent.Listener() {
         @Override
         public void onEvent(DockerEvent ev) {
-          taskOf(ev).ifPresent(tasks);
+          Optional<SyncTask> t = taskOf(ev);
+          if (t.isPresent() && log.isDebugEnabled()) {
+            long lag = java.time.Duration.between(ev.time(), java.time.Instant.now()).toMillis();
+            log.debug("{}: {} {} {} arrived {} ms after Docker's time stamp", host.name(), ev.type(), ev.action(),
+                ev.actorId().substring(0, Math.min(12, ev.actorId().length())), lag);
+          }
+          t.ifPresent(tasks);
         }
 
         @Override

@@ -58,9 +58,10 @@ final class SyncLoop {
   final List<Consumer<Change>> changeListeners = new CopyOnWriteArrayList<>();
   private final LinkedBlockingQueue<SyncTask> queue = new LinkedBlockingQueue<>();
   private final Thread worker;
-  /** Inspects run here, never on the worker: a slow Engine (its container lock held by an rm -f) delays no removal. */
-  private final java.util.concurrent.ExecutorService inspector;
-  /** List reads run here, apart from inspects that may wait on a container's lock. */
+  /**
+   * Docker reads run here, never on the worker: a slow Engine delays no removal. They are list and
+   * network reads, which take no container lock (an inspect waits while an rm -f holds it).
+   */
   private final java.util.concurrent.ExecutorService lister;
   private final AtomicLong reconciles = new AtomicLong();
   private final AtomicLong restored = new AtomicLong();
@@ -92,6 +93,8 @@ final class SyncLoop {
     int count;
     long fence;
     long applied;
+    /** Per network, the number of the newest endpoint read applied: an older full read keeps its answer. */
+    final Map<String, Long> endpoints = new HashMap<>();
   }
 
   SyncLoop(String hostName, Netlink nl, String uplink, int uplinkIndex, Set<InetAddress> staticAddresses,
@@ -109,8 +112,7 @@ final class SyncLoop {
     this.retry = retry;
     this.worker = new Thread(this::work, "sixkit-ndp-sync-" + hostName);
     worker.setDaemon(true);
-    this.inspector = readers(4, "sixkit-ndp-sync-inspect");
-    this.lister = readers(2, "sixkit-ndp-sync-list");
+    this.lister = readers(4, "sixkit-ndp-sync-read");
   }
 
   private static java.util.concurrent.ExecutorService readers(int threads, String name) {
@@ -155,7 +157,6 @@ final class SyncLoop {
 
   /** Stops the worker (waits up to 5 s). */
   void stop() {
-    inspector.shutdownNow();
     lister.shutdownNow();
     queue.add(new SyncTask.Stop());
     if (worker.isAlive() && worker != Thread.currentThread()) {
@@ -203,7 +204,7 @@ final class SyncLoop {
       }
     }
     boolean dockerRead = full != null && runFull(full);
-    Set<String> read = new HashSet<>(); // start and network connect come together: one inspect
+    Set<String> read = new HashSet<>(); // one read per container (and per endpoint) and batch
     for (SyncTask t : batch) {
       try {
         if (t instanceof SyncTask.ContainerGone g) {
@@ -219,11 +220,26 @@ final class SyncLoop {
           now.remove(l.networkId());
           setContainer(l.id(), now);
         } else if (t instanceof SyncTask.ContainerChanged c && !dockerRead && read.add(c.id())) {
-          read(c.id(), false);
-        } else if (t instanceof SyncTask.ContainerConnected c && !dockerRead && read.add("connect " + c.id())) {
-          read(c.id(), true);
-        } else if (t instanceof SyncTask.ContainerRead r && answered(r)) {
-          setContainer(r.id(), r.container().map(this::addresses).orElse(Map.of()));
+          read(c.id());
+        } else if (t instanceof SyncTask.ContainerConnected c && !dockerRead
+            && read.add("connect " + c.id() + " " + c.networkId())) {
+          readEndpoint(c.id(), c.networkId());
+        } else if (t instanceof SyncTask.ContainerRead r) {
+          Map<String, Long> endpoints = new HashMap<>();
+          if (answered(r.id(), r.generation(), null, endpoints)) {
+            Map<String, InetAddress> now = new HashMap<>(r.container().map(this::addresses).orElse(Map.of()));
+            Map<String, InetAddress> known = byContainer.getOrDefault(r.id(), Map.of());
+            endpoints.forEach((net, g) -> {
+              if (g > r.generation() && known.containsKey(net)) {
+                now.put(net, known.get(net)); // read after this answer was asked: newer
+              }
+            });
+            setContainer(r.id(), now);
+          }
+        } else if (t instanceof SyncTask.EndpointRead e && answered(e.id(), e.generation(), e.networkId(), null)) {
+          Map<String, InetAddress> now = new HashMap<>(byContainer.getOrDefault(e.id(), Map.of()));
+          e.address().filter(prefixes::contains).ifPresentOrElse(a -> now.put(e.networkId(), a), () -> now.remove(e.networkId()));
+          setContainer(e.id(), now);
         } else if (t instanceof SyncTask.GroupLeft g && full == null) {
           groupLeft(g.group());
         }
@@ -244,41 +260,73 @@ final class SyncLoop {
     }
   }
 
-  /** Whether an inspect's answer is to be applied: newer than the container's last fence, the last answer and any full read. */
-  private boolean answered(SyncTask.ContainerRead r) {
-    InFlight f = inFlight.get(r.id());
+  /**
+   * Whether a read's answer is to be applied: newer than the container's last fence and any full
+   * read of Docker, and (a whole-container read) newer than the last one applied. An endpoint read
+   * ({@code networkId} given) covers one network only: it never makes a whole read stale, but a
+   * whole read asked before it keeps the endpoint's answer ({@code endpointsOut}).
+   */
+  private boolean answered(String id, long gen, String networkId, Map<String, Long> endpointsOut) {
+    InFlight f = inFlight.get(id);
     if (f == null) {
       return false; // asked before a full read, which covered it
     }
-    boolean apply = r.generation() > coveredUpTo && r.generation() > f.fence && r.generation() > f.applied;
-    if (apply) {
-      f.applied = r.generation();
+    boolean apply = gen > coveredUpTo && gen > f.fence && (networkId != null || gen > f.applied);
+    if (apply && networkId == null) {
+      f.applied = gen;
+    } else if (apply) {
+      f.endpoints.merge(networkId, gen, Math::max);
+    }
+    if (endpointsOut != null) {
+      endpointsOut.putAll(f.endpoints);
     }
     if (--f.count == 0) {
-      inFlight.remove(r.id());
+      inFlight.remove(id);
     }
     return apply;
   }
 
+  /** Reads a container's endpoint on one network off the worker (from the network: no container lock). */
+  private void readEndpoint(String id, String networkId) {
+    long gen = ++events;
+    inFlight.computeIfAbsent(id, k -> new InFlight()).count++;
+    DockerWatch d = docker.get();
+    try {
+      lister.execute(() -> {
+        try {
+          Optional<InetAddress> a = d.reads().endpointIpv6(networkId, id)
+              .map(v6 -> IpAddresses.parse(v6.toCanonicalString()));
+          queue.add(new SyncTask.EndpointRead(id, networkId, gen, a));
+        } catch (DockerException e) {
+          d.trouble(e);
+        } catch (RuntimeException e) {
+          log.warn("{}: reading container {} on network {} failed: {}", hostName, id, networkId, e.getMessage());
+          queue.add(new SyncTask.Full("after a failed endpoint read", true));
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // stopping
+    }
+  }
+
   /**
-   * Reads a container off the worker, with an inspect (on a network connect: it waits for the start
-   * in progress) or from the list (it waits for nothing); the answer comes back as a task, stamped
-   * with this event's number.
+   * Reads a container off the worker from the Engine's list (it waits for no container lock); the
+   * answer comes back as a task, stamped with this event's number.
    */
-  private void read(String id, boolean inspect) {
+  private void read(String id) {
     long gen = ++events;
     inFlight.computeIfAbsent(id, k -> new InFlight()).count++;
     DockerWatch d = docker.get();
     try {
       long asked = System.nanoTime();
-      (inspect ? inspector : lister).execute(() -> {
+      lister.execute(() -> {
         try {
           long t0 = System.nanoTime();
-          Optional<Container> c = inspect ? d.reads().findContainer(id) : d.reads().listedContainer(id);
+          Optional<Container> c = d.reads().listedContainer(id);
           if (log.isDebugEnabled()) {
             long t1 = System.nanoTime();
-            log.debug("{}: {} of {} queued {} ms, took {} ms", hostName, inspect ? "inspect" : "list read",
-                id.substring(0, Math.min(12, id.length())), (t0 - asked) / 1_000_000, (t1 - t0) / 1_000_000);
+            log.debug("{}: list read of {} queued {} ms, took {} ms", hostName, id.substring(0, Math.min(12, id.length())),
+                (t0 - asked) / 1_000_000, (t1 - t0) / 1_000_000);
           }
           queue.add(new SyncTask.ContainerRead(id, gen, c));
         } catch (DockerException e) {

@@ -11,11 +11,15 @@ sealed interface SyncTask {
   record ContainerChanged(String id) implements SyncTask {}
 
   /**
-   * A container was connected to a network: inspect it. Docker connects a container's networks
-   * while starting it, holding its lock; the inspect waits for that lock and answers the moment
-   * the start completes, often before the start event arrives.
+   * A container was connected to a network: read its endpoint there from the network (no container
+   * lock). Docker connects a container's networks while starting it, before the start event, so
+   * its entry can be in place before it runs.
    */
-  record ContainerConnected(String id) implements SyncTask {}
+  record ContainerConnected(String id, String networkId) implements SyncTask {}
+
+  /** The answer to an endpoint read: the container's address on that network, if any. */
+  record EndpointRead(String id, String networkId, long generation, java.util.Optional<InetAddress> address)
+      implements SyncTask {}
 
   /** The answer to a container's inspect, read off the worker; applied only when no newer event came meanwhile. */
   record ContainerRead(String id, long generation, java.util.Optional<dev.sixkit.docker.Container> container)

@@ -87,6 +87,14 @@ class EngineReaderIT {
       assertTrue(pub.ipv6("sxer-v6").orElseThrow().toCanonicalString().startsWith("fd00:e1::"), pub.toString());
       assertTrue(pub.ports().size() >= 2, pub.ports().toString());
       assertEquals("created", reader.container("sxer-created").state());
+      // the sync's lock-free reads: the list's view of one container, a network's view of one endpoint
+      Container listed = reader.listedContainer(pub.id()).orElseThrow();
+      assertEquals(List.of(pub.id(), pub.name(), pub.state(), pub.networks(), pub.ports()),
+          List.of(listed.id(), listed.name(), listed.state(), listed.networks(), listed.ports()));
+      assertTrue(reader.listedContainer("0".repeat(64)).isEmpty());
+      String v6net = pub.networks().stream().filter(n -> n.network().equals("sxer-v6")).findFirst().orElseThrow().networkId();
+      assertEquals(pub.ipv6("sxer-v6"), reader.endpointIpv6(v6net, pub.id()));
+      assertTrue(reader.endpointIpv6(v6net, "0".repeat(64)).isEmpty());
       assertEquals(docker.networks(), reader.networks());
     } finally {
       docker.removeIfExists("sxer-pub");

@@ -72,7 +72,7 @@ class ProxyDiffTest {
     for (String a : List.of("kill", "stop", "create", "exec_start: sh", "health_status: healthy", "rename")) {
       assertTrue(DockerWatch.taskOf(ev("container", a, "c1", Map.of())).isEmpty(), a + " must not cost an inspect");
     }
-    assertEquals(new SyncTask.ContainerConnected("c1"),
+    assertEquals(new SyncTask.ContainerConnected("c1", "n1"),
         DockerWatch.taskOf(ev("network", "connect", "n1", Map.of("container", "c1"))).orElseThrow());
   }
 

@@ -24,6 +24,13 @@ public interface DockerReads extends AutoCloseable {
    */
   Optional<Container> listedContainer(String id);
 
+  /**
+   * The IPv6 address of a container's endpoint on one network, as the network's inspect shows it
+   * (no container lock: Docker creates the endpoint while starting the container, before its start
+   * event). Empty when the network has no such endpoint or it has no IPv6 address.
+   */
+  Optional<inet.ipaddr.ipv6.IPv6Address> endpointIpv6(String networkId, String containerId);
+
   List<DockerNetwork> networks();
 
   DockerEvent.Stream events(Instant since, DockerEvent.Listener listener);

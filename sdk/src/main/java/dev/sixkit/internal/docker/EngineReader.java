@@ -21,6 +21,7 @@ import dev.sixkit.internal.json.JsonParser;
 import dev.sixkit.internal.os.Ips;
 import dev.sixkit.plan.Subnet;
 import inet.ipaddr.IPAddress;
+import inet.ipaddr.ipv6.IPv6Address;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -152,6 +153,15 @@ public final class EngineReader implements DockerReads {
       }
     }
     return Optional.empty();
+  }
+
+  @Override
+  public Optional<IPv6Address> endpointIpv6(String networkId, String containerId) {
+    requireName("network", networkId);
+    Optional<Map<String, Object>> n = EngineApi.unlessNotFound(
+        () -> object(get("inspect network", quote(networkId), "/networks/" + enc(networkId))));
+    return n.map(net -> object(object(net, "Containers"), containerId))
+        .flatMap(ep -> Ips.ipv6(text(ep, "IPv6Address")));
   }
 
   /** Every network, sorted by name, as {@link dev.sixkit.docker.Docker#networks()}. */
