@@ -36,12 +36,20 @@ public final class Addresses {
     this.nl = nl;
   }
 
-  /** Every address of every interface, both families. */
+  /**
+   * Every address of every interface, both families.
+   *
+   * @return the addresses, possibly empty
+   */
   public List<Address> list() {
     return query().list();
   }
 
-  /** A filtered listing. */
+  /**
+   * A filtered listing.
+   *
+   * @return a query over every address; narrow it, then {@code list()}
+   */
   public Query query() {
     return new Query(AF_UNSPEC, null, null);
   }
@@ -49,12 +57,21 @@ public final class Addresses {
   /**
    * Starts an address write from "ADDR/LEN" (a bare address means /128 or /32); {@code dev}
    * comes next. A bad literal or prefix length fails here with EINVAL.
+   *
+   * @param prefix the address and prefix length, such as {@code 2001:db8::1/64}
+   * @return the next step, which names the device
+   * @throws NetlinkException EINVAL when {@code prefix} is not an address literal with a valid length
    */
   public DevStep address(String prefix) {
     return new DevStep(IpPrefix.parse(prefix));
   }
 
-  /** Starts an address write; {@code dev} comes next. */
+  /**
+   * Starts an address write; {@code dev} comes next.
+   *
+   * @param prefix the address and prefix length
+   * @return the next step, which names the device
+   */
   public DevStep address(IpPrefix prefix) {
     if (prefix == null) {
       throw new NetlinkException(Errno.EINVAL, "address", "null", "a prefix is required");
@@ -91,23 +108,41 @@ public final class Addresses {
       this.scopes = scopes;
     }
 
-    /** IPv6 addresses only. */
+    /**
+     * IPv6 addresses only.
+     *
+     * @return a narrowed copy of this query
+     */
     public Query ipv6() {
       return new Query(AF_INET6, dev, scopes);
     }
 
-    /** IPv4 addresses only. */
+    /**
+     * IPv4 addresses only.
+     *
+     * @return a narrowed copy of this query
+     */
     public Query ipv4() {
       return new Query(AF_INET, dev, scopes);
     }
 
-    /** Addresses of one interface. */
+    /**
+     * Addresses of one interface.
+     *
+     * @param name the interface name
+     * @return a narrowed copy of this query
+     */
     public Query dev(String name) {
       LinkCodec.requireName(name);
       return new Query(family, name, scopes);
     }
 
-    /** Addresses of any of these scopes ({@link Address#SCOPE_UNIVERSE}, {@link Address#SCOPE_LINK}...). */
+    /**
+     * Addresses of any of these scopes ({@link Address#SCOPE_UNIVERSE}, {@link Address#SCOPE_LINK}...).
+     *
+     * @param wanted RT_SCOPE_* values; none given keeps every scope
+     * @return a narrowed copy of this query
+     */
     public Query scope(int... wanted) {
       for (int s : wanted) {
         if (s < 0 || s > 255) {
@@ -117,6 +152,13 @@ public final class Addresses {
       return new Query(family, dev, wanted.clone());
     }
 
+    /**
+     * Runs the dump and keeps the matching addresses.
+     *
+     * @return the matching addresses, possibly empty
+     * @throws NetlinkException when a device named by {@link #dev(String)} does not exist (ENODEV) or the
+     * dump fails
+     */
     public List<Address> list() {
       String object = dev == null ? "" : "dev " + dev;
       int ifindex = dev == null ? 0 : resolve(dev, "list addresses", object);
@@ -154,7 +196,13 @@ public final class Addresses {
       this.prefix = prefix;
     }
 
-    /** The interface that carries the address. */
+    /**
+     * The interface that carries the address.
+     *
+     * @param name the interface name
+     * @return the address write, ready to {@code add()}, {@code replace()} or {@code delete()}
+     * @throws NetlinkException ENODEV when the namespace has no such interface
+     */
     public Spec dev(String name) {
       LinkCodec.requireName(name);
       return new Spec(Request.of(prefix, name));
@@ -169,7 +217,11 @@ public final class Addresses {
       this.r = r;
     }
 
-    /** Skips duplicate address detection (IFA_F_NODAD): usable at once. IPv6 only. */
+    /**
+     * Skips duplicate address detection (IFA_F_NODAD): usable at once. IPv6 only.
+     *
+     * @return a copy with this set
+     */
     public Spec nodad() {
       if (r.prefix().isV4()) {
         throw new NetlinkException(Errno.EAFNOSUPPORT, "address", r.object(),
@@ -178,7 +230,11 @@ public final class Addresses {
       return new Spec(r.withFlags(r.flags() | Address.IFA_F_NODAD));
     }
 
-    /** Adds no prefix route for the address (IFA_F_NOPREFIXROUTE). */
+    /**
+     * Adds no prefix route for the address (IFA_F_NOPREFIXROUTE).
+     *
+     * @return a copy with this set
+     */
     public Spec noPrefixRoute() {
       return new Spec(r.withFlags(r.flags() | Address.IFA_F_NOPREFIXROUTE));
     }
@@ -186,6 +242,9 @@ public final class Addresses {
     /**
      * The IPv4 label ("eth0:web"); like ip, it must start with the device name. IPv6 addresses
      * have no labels.
+     *
+     * @param label the label, such as {@code eth0:web}
+     * @return a copy with this set
      */
     public Spec label(String label) {
       if (!r.prefix().isV4()) {
@@ -204,6 +263,10 @@ public final class Addresses {
     /**
      * Lifetimes in seconds ({@link Address#FOREVER} for none): the address becomes deprecated
      * after {@code preferred} and disappears after {@code valid}.
+     *
+     * @param valid seconds until the address is removed, or {@link Address#FOREVER}
+     * @param preferred seconds until it is deprecated, at most {@code valid}, or {@link Address#FOREVER}
+     * @return a copy with this set
      */
     public Spec lifetimes(long valid, long preferred) {
       if (valid <= 0 || valid > Address.FOREVER || preferred < 0 || preferred > valid) {
@@ -214,7 +277,12 @@ public final class Addresses {
       return new Spec(new Request(r.prefix(), r.dev(), r.flags(), r.scope(), r.label(), valid, preferred));
     }
 
-    /** The scope (IPv4; the kernel derives IPv6 scopes from the address). */
+    /**
+     * The scope (IPv4; the kernel derives IPv6 scopes from the address).
+     *
+     * @param scope an RT_SCOPE_* value, such as {@link Address#SCOPE_LINK}
+     * @return a copy with this set
+     */
     public Spec scope(int scope) {
       if (scope < 0 || scope > 255) {
         throw new NetlinkException(Errno.EINVAL, "address", r.object(), "a scope is 0 to 255");
@@ -244,7 +312,11 @@ public final class Addresses {
       nl.socket().request(r.encode(RTM_DELADDR, ifindex), "delete address", r.object(), null);
     }
 
-    /** Whether the interface has this address with this prefix length now. */
+    /**
+     * Whether the interface has this address with this prefix length now.
+     *
+     * @return true when the address is on the interface with this prefix length
+     */
     public boolean exists() {
       for (Address a : query().dev(r.dev()).list()) {
         if (a.prefix().equals(r.prefix())) {

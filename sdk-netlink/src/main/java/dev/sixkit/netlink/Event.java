@@ -60,10 +60,16 @@ public sealed interface Event
    * copy of the whole message, header included, in native byte order.
    */
   record RawEvent(int type, byte[] message) implements Event {
+    /** Copies {@code message}, so the event stays immutable. */
     public RawEvent {
       message = message.clone();
     }
 
+    /**
+     * The whole message, header included, in native byte order.
+     *
+     * @return a copy of the message bytes
+     */
     @Override
     public byte[] message() {
       return message.clone();

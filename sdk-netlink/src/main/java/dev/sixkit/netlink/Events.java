@@ -44,7 +44,18 @@ public final class Events {
 
   /** Multicast groups one can subscribe to, with their RTNLGRP_* numbers. Immutable; thread-safe. */
   public enum Group {
-    LINK(1), NEIGHBOUR(3), IPV4_ADDRESS(5), IPV4_ROUTE(7), IPV6_ADDRESS(9), IPV6_ROUTE(11),
+    /** Interfaces made, changed or deleted (RTNLGRP_LINK). */
+    LINK(1),
+    /** Neighbour entries, proxy entries included (RTNLGRP_NEIGH). */
+    NEIGHBOUR(3),
+    /** IPv4 addresses (RTNLGRP_IPV4_IFADDR). */
+    IPV4_ADDRESS(5),
+    /** IPv4 routes (RTNLGRP_IPV4_ROUTE). */
+    IPV4_ROUTE(7),
+    /** IPv6 addresses (RTNLGRP_IPV6_IFADDR). */
+    IPV6_ADDRESS(9),
+    /** IPv6 routes (RTNLGRP_IPV6_ROUTE). */
+    IPV6_ROUTE(11),
     /** IPv6 multicast memberships (RTNLGRP_IPV6_MCADDR, Linux 6.13+): see {@link Multicast}. */
     IPV6_MULTICAST(38);
 
@@ -54,7 +65,11 @@ public final class Events {
       this.rtnlgrp = rtnlgrp;
     }
 
-    /** The kernel's RTNLGRP_* number. */
+    /**
+     * The kernel's RTNLGRP_* number.
+     *
+     * @return the group number
+     */
     public int rtnlgrp() {
       return rtnlgrp;
     }
@@ -117,7 +132,11 @@ public final class Events {
       }
     }
 
-    /** The groups asked for. */
+    /**
+     * The groups asked for.
+     *
+     * @return the groups, never empty
+     */
     public Set<Group> groups() {
       return groups;
     }
@@ -126,6 +145,9 @@ public final class Events {
      * Sets the socket's receive buffer (SO_RCVBUFFORCE as root, else SO_RCVBUF, which the
      * kernel caps at net.core.rmem_max). A bigger buffer rides out longer bursts before events
      * are lost; the kernel doubles the value and enforces a small minimum.
+     *
+     * @param bytes the buffer size asked for, in bytes
+     * @return this subscription
      */
     public Subscription receiveBuffer(int bytes) {
       if (bytes <= 0) {
@@ -142,6 +164,10 @@ public final class Events {
     /**
      * The next event, waiting at most {@code timeout}; empty on timeout or once closed. Fails
      * with IllegalStateException when a handler was set with {@link #onEvent}.
+     *
+     * @param timeout how long to wait at most
+     * @return the event, or empty on timeout or once closed
+     * @throws IllegalStateException when a handler was set with {@link #onEvent}
      */
     public Optional<Event> next(Duration timeout) {
       if (pusher != null) {
@@ -153,6 +179,10 @@ public final class Events {
     /**
      * Hands every event to {@code handler} on a dedicated daemon thread until closed. A handler
      * that throws is logged and called again for the next event. At most one handler.
+     *
+     * @param handler gets each event, on the subscription's thread
+     * @return this subscription
+     * @throws IllegalStateException when a handler was set before
      */
     public synchronized Subscription onEvent(Consumer<? super Event> handler) {
       if (handler == null) {
@@ -274,7 +304,11 @@ public final class Events {
       }
     }
 
-    /** Whether {@link #close} was called. */
+    /**
+     * Whether {@link #close} was called.
+     *
+     * @return true once closed
+     */
     public boolean isClosed() {
       return closed;
     }

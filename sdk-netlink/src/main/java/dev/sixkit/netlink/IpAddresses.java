@@ -27,6 +27,10 @@ public final class IpAddresses {
    *   <li>whitespace around the literal is trimmed; whitespace inside is refused.
    * </ul>
    * A bad literal fails with EINVAL naming it.
+   *
+   * @param text the literal, such as {@code 2001:db8::1} or {@code 192.0.2.1}
+   * @return the address, IPv6 for every 16-byte form
+   * @throws NetlinkException EINVAL naming the text when it is not an address literal
    */
   public static InetAddress parse(String text) {
     if (text == null || text.isBlank()) {
@@ -47,6 +51,10 @@ public final class IpAddresses {
   /**
    * The address of 4 or 16 raw bytes; 16 bytes are always IPv6 (InetAddress.getByAddress would
    * turn an IPv4-mapped address into IPv4).
+   *
+   * @param raw 4 or 16 bytes, network order
+   * @return the address
+   * @throws NetlinkException EINVAL for any other length
    */
   public static InetAddress of(byte[] raw) {
     try {
@@ -156,7 +164,14 @@ public final class IpAddresses {
     return java.util.Arrays.copyOf(out, n);
   }
 
-  /** Parses an IPv6 literal; an IPv4 address fails with EAFNOSUPPORT and a message that says so. */
+  /**
+   * Parses an IPv6 literal; an IPv4 address fails with EAFNOSUPPORT and a message that says so.
+   *
+   * @param text the literal
+   * @param what what the address is, for the error message ("gateway")
+   * @return the address
+   * @throws NetlinkException EINVAL for a bad literal, EAFNOSUPPORT for an IPv4 address
+   */
   public static Inet6Address parseV6(String text, String what) {
     InetAddress a = parse(text);
     if (a instanceof Inet6Address v6) {
@@ -166,17 +181,32 @@ public final class IpAddresses {
         "'" + text + "' is an IPv4 address; an IPv6 address is required here");
   }
 
-  /** 4 for IPv4, 6 for IPv6. */
+  /**
+   * 4 for IPv4, 6 for IPv6.
+   *
+   * @param a the address
+   * @return 4 or 6
+   */
   public static int version(InetAddress a) {
     return a instanceof Inet4Address ? 4 : 6;
   }
 
-  /** AF_INET (2) or AF_INET6 (10). */
+  /**
+   * AF_INET (2) or AF_INET6 (10).
+   *
+   * @param a the address
+   * @return 2 or 10
+   */
   public static int family(InetAddress a) {
     return a instanceof Inet4Address ? 2 : 10;
   }
 
-  /** RFC 5952 text: lower case, longest zero run compressed, as {@code ip} prints it. */
+  /**
+   * RFC 5952 text: lower case, longest zero run compressed, as {@code ip} prints it.
+   *
+   * @param a the address
+   * @return the address text, without a scope id
+   */
   public static String format(InetAddress a) {
     if (a instanceof Inet4Address) {
       return a.getHostAddress();

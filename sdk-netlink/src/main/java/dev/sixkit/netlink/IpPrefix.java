@@ -12,6 +12,11 @@ import java.net.UnknownHostException;
  * <p>Immutable record; thread-safe.
  */
 public record IpPrefix(InetAddress address, int length) {
+  /**
+   * Checks the prefix length against the address family.
+   *
+   * @throws NetlinkException EINVAL when {@code length} is negative or longer than the address
+   */
   public IpPrefix {
     int max = address instanceof Inet4Address ? 32 : 128;
     if (length < 0 || length > max) {
@@ -21,7 +26,13 @@ public record IpPrefix(InetAddress address, int length) {
     }
   }
 
-  /** Parses {@code ADDR/LEN}, or a bare address as a host prefix (/128 or /32). */
+  /**
+   * Parses {@code ADDR/LEN}, or a bare address as a host prefix (/128 or /32).
+   *
+   * @param text such as {@code 2001:db8::/64} or {@code 2001:db8::1}
+   * @return the prefix, host bits kept
+   * @throws NetlinkException EINVAL for a bad literal or length
+   */
   public static IpPrefix parse(String text) {
     if (text == null) {
       throw new NetlinkException(Errno.EINVAL, "parse prefix", "null", "a prefix is required");
@@ -41,7 +52,14 @@ public record IpPrefix(InetAddress address, int length) {
     return new IpPrefix(a, Integer.parseInt(len));
   }
 
-  /** Parses an IPv6 prefix; IPv4 fails with EAFNOSUPPORT. */
+  /**
+   * Parses an IPv6 prefix; IPv4 fails with EAFNOSUPPORT.
+   *
+   * @param text such as {@code 2001:db8::/64}
+   * @param what what the prefix is, for the error message
+   * @return the prefix
+   * @throws NetlinkException EINVAL for a bad literal or length, EAFNOSUPPORT for IPv4
+   */
   public static IpPrefix parseV6(String text, String what) {
     IpPrefix p = parse(text);
     if (p.isV4()) {
@@ -51,16 +69,29 @@ public record IpPrefix(InetAddress address, int length) {
     return p;
   }
 
+  /**
+   * Whether this is an IPv4 prefix.
+   *
+   * @return true for IPv4
+   */
   public boolean isV4() {
     return address instanceof Inet4Address;
   }
 
-  /** AF_INET or AF_INET6. */
+  /**
+   * AF_INET or AF_INET6.
+   *
+   * @return 2 or 10
+   */
   public int family() {
     return IpAddresses.family(address);
   }
 
-  /** The prefix with host bits cleared, such as 2001:db8::/64 for 2001:db8::1/64. */
+  /**
+   * The prefix with host bits cleared, such as 2001:db8::/64 for 2001:db8::1/64.
+   *
+   * @return the network prefix, the same length
+   */
   public IpPrefix network() {
     byte[] b = address.getAddress();
     for (int i = 0; i < b.length; i++) {
@@ -70,7 +101,12 @@ public record IpPrefix(InetAddress address, int length) {
     return new IpPrefix(IpAddresses.of(b), length);
   }
 
-  /** Whether {@code a} lies inside this prefix. */
+  /**
+   * Whether {@code a} lies inside this prefix.
+   *
+   * @param a the address; another family is never inside
+   * @return true when the first {@code length} bits match
+   */
   public boolean contains(InetAddress a) {
     byte[] p = address.getAddress();
     byte[] x = a.getAddress();

@@ -39,26 +39,46 @@ public record Link(int index, String name, String kind, int flags, int mtu, Stri
     int linkIndex, String operState, int linkNetnsId, String slaveKind, int txQueueLen, int group, String alias,
     String qdisc, String linkType, String broadcast, String linkMode, int minMtu, int maxMtu, int promiscuity,
     int numTxQueues, int numRxQueues, List<String> altNames) {
+  /** IFF_UP: administratively up. */
   public static final int IFF_UP = 0x1;
+  /** IFF_BROADCAST: the broadcast address is valid. */
   public static final int IFF_BROADCAST = 0x2;
+  /** IFF_DEBUG: driver debugging on. */
   public static final int IFF_DEBUG = 0x4;
+  /** IFF_LOOPBACK: a loopback device. */
   public static final int IFF_LOOPBACK = 0x8;
+  /** IFF_POINTOPOINT: a point-to-point link. */
   public static final int IFF_POINTOPOINT = 0x10;
+  /** IFF_NOTRAILERS: no trailers (obsolete). */
   public static final int IFF_NOTRAILERS = 0x20;
+  /** IFF_RUNNING: operationally up (RFC 2863 "up"). */
   public static final int IFF_RUNNING = 0x40;
+  /** IFF_NOARP: no ARP or NDP on the link. */
   public static final int IFF_NOARP = 0x80;
+  /** IFF_PROMISC: receives every packet. */
   public static final int IFF_PROMISC = 0x100;
+  /** IFF_ALLMULTI: receives every multicast packet. */
   public static final int IFF_ALLMULTI = 0x200;
+  /** IFF_MASTER: the master of a load balancer (obsolete). */
   public static final int IFF_MASTER = 0x400;
+  /** IFF_SLAVE: a slave of a load balancer (obsolete). */
   public static final int IFF_SLAVE = 0x800;
+  /** IFF_MULTICAST: supports multicast. */
   public static final int IFF_MULTICAST = 0x1000;
+  /** IFF_PORTSEL: the media type can be chosen. */
   public static final int IFF_PORTSEL = 0x2000;
+  /** IFF_AUTOMEDIA: the media type is chosen automatically. */
   public static final int IFF_AUTOMEDIA = 0x4000;
+  /** IFF_DYNAMIC: addresses are lost when the device goes down. */
   public static final int IFF_DYNAMIC = 0x8000;
+  /** IFF_LOWER_UP: the driver signals carrier (L1 up). */
   public static final int IFF_LOWER_UP = 0x10000;
+  /** IFF_DORMANT: the driver signals dormant. */
   public static final int IFF_DORMANT = 0x20000;
+  /** IFF_ECHO: echoes sent packets. */
   public static final int IFF_ECHO = 0x40000;
 
+  /** Normalises null texts to empty and null lists to empty lists. */
   public Link {
     name = name == null ? "" : name;
     kind = kind == null ? "" : kind;
@@ -73,29 +93,57 @@ public record Link(int index, String name, String kind, int flags, int mtu, Stri
     altNames = altNames == null ? List.of() : List.copyOf(altNames);
   }
 
-  /** The first nine components only (the shape this record had at first); the rest are neutral. */
+  /**
+   * The first nine components only (the shape this record had at first); the rest are neutral.
+   *
+   * @param index as {@link #index()}
+   * @param name as {@link #name()}
+   * @param kind as {@link #kind()}
+   * @param flags as {@link #flags()}
+   * @param mtu as {@link #mtu()}
+   * @param mac as {@link #mac()}
+   * @param masterIndex as {@link #masterIndex()}
+   * @param linkIndex as {@link #linkIndex()}
+   * @param operState as {@link #operState()}
+   */
   public Link(int index, String name, String kind, int flags, int mtu, String mac, int masterIndex, int linkIndex,
       String operState) {
     this(index, name, kind, flags, mtu, mac, masterIndex, linkIndex, operState, -1, "", 0, 0, "", "", "", "",
         "DEFAULT", 0, 0, 0, 0, 0, List.of());
   }
 
-  /** Whether the administrative state is up (IFF_UP). */
+  /**
+   * Whether the administrative state is up (IFF_UP).
+   *
+   * @return whether IFF_UP is set
+   */
   public boolean isUp() {
     return (flags & IFF_UP) != 0;
   }
 
-  /** Whether the driver signals carrier (IFF_LOWER_UP). */
+  /**
+   * Whether the driver signals carrier (IFF_LOWER_UP).
+   *
+   * @return whether IFF_LOWER_UP is set
+   */
   public boolean isLowerUp() {
     return (flags & IFF_LOWER_UP) != 0;
   }
 
-  /** Whether the link has a master (is a bridge port, for instance). */
+  /**
+   * Whether the link has a master (is a bridge port, for instance).
+   *
+   * @return whether {@link #masterIndex()} is not 0
+   */
   public boolean hasMaster() {
     return masterIndex != 0;
   }
 
-  /** Whether {@link #linkIndex()} names an interface in another namespace. */
+  /**
+   * Whether {@link #linkIndex()} names an interface in another namespace.
+   *
+   * @return whether the peer is in another namespace (IFLA_LINK_NETNSID was sent)
+   */
   public boolean linkIsInOtherNetns() {
     return linkNetnsId >= 0;
   }
@@ -112,6 +160,8 @@ public record Link(int index, String name, String kind, int flags, int mtu, Stri
    * The flags as {@code ip link} prints them, in its order: "NO-CARRIER" first when up without
    * IFF_RUNNING, then the IFF_* names, then left-over bits in hex. (ip's "M-DOWN", which says the
    * peer is down, depends on another link and is not included.)
+   *
+   * @return the flag names, in ip's order
    */
   public List<String> flagNames() {
     return flagNames(flags);

@@ -36,42 +36,82 @@ public final class LinkRef {
     return name != null ? name : "index " + index;
   }
 
-  /** The interface as it is now; fails with ENODEV when it is gone. */
+  /**
+   * The interface as it is now; fails with ENODEV when it is gone.
+   *
+   * @return the interface
+   * @throws NetlinkException ENODEV when it does not exist
+   */
   public Link get() {
     return find().orElseThrow(() -> missing("get link"));
   }
 
-  /** The interface as it is now, or empty. */
+  /**
+   * The interface as it is now, or empty.
+   *
+   * @return the interface, or empty when it does not exist
+   */
   public Optional<Link> find() {
     return index > 0 ? links.find(index) : links.find(name);
   }
 
+  /**
+   * Whether the interface exists now.
+   *
+   * @return true when it exists
+   */
   public boolean exists() {
     return find().isPresent();
   }
 
-  /** The other end when this is a veth (see {@link Links#peer(Link)}). */
+  /**
+   * The other end when this is a veth (see {@link Links#peer(Link)}).
+   *
+   * @return the peer, or empty when this is no veth or the peer is gone
+   */
   public Optional<Link> peer() {
     return links.peer(get());
   }
 
-  /** Sets it administratively up (IFF_UP), as {@code ip link set NAME up}. */
+  /**
+   * Sets it administratively up (IFF_UP), as {@code ip link set NAME up}.
+   *
+   * @return this reference
+   * @throws NetlinkException when the kernel refuses (ENODEV when the interface is gone)
+   */
   public LinkRef up() {
     return apply(setMessage(index, name, Link.IFF_UP, Link.IFF_UP), "set link up");
   }
 
-  /** Sets it administratively down. */
+  /**
+   * Sets it administratively down.
+   *
+   * @return this reference
+   * @throws NetlinkException when the kernel refuses (ENODEV when the interface is gone)
+   */
   public LinkRef down() {
     return apply(setMessage(index, name, 0, Link.IFF_UP), "set link down");
   }
 
-  /** Sets the MTU; the kernel refuses values outside the device's range (its text says which). */
+  /**
+   * Sets the MTU; the kernel refuses values outside the device's range (its text says which).
+   *
+   * @param mtu the MTU in bytes
+   * @return this reference
+   * @throws NetlinkException EINVAL with the kernel's text when the device does not take it
+   */
   public LinkRef mtu(int mtu) {
     requireMtu(mtu);
     return apply(setMessage(index, name, 0, 0).attrU32(IFLA_MTU, mtu), "set mtu " + mtu + " on");
   }
 
-  /** Sets the MAC address; the kernel refuses multicast and all-zero addresses (EADDRNOTAVAIL). */
+  /**
+   * Sets the MAC address; the kernel refuses multicast and all-zero addresses (EADDRNOTAVAIL).
+   *
+   * @param mac such as {@code 02:00:00:00:00:01}
+   * @return this reference
+   * @throws NetlinkException EINVAL for a malformed address, EADDRNOTAVAIL for a multicast or zero one
+   */
   public LinkRef mac(String mac) {
     String m = Macs.check(mac);
     try {
@@ -85,7 +125,13 @@ public final class LinkRef {
     }
   }
 
-  /** Enslaves it to a bridge (or another master) of this namespace, as {@code ip link set NAME master BR}. */
+  /**
+   * Enslaves it to a bridge (or another master) of this namespace, as {@code ip link set NAME master BR}.
+   *
+   * @param master the master's name
+   * @return this reference
+   * @throws NetlinkException ENODEV when the master does not exist, or the kernel's refusal
+   */
   public LinkRef master(String master) {
     requireName(master);
     String op = "set master " + master + " of";
@@ -101,12 +147,21 @@ public final class LinkRef {
     }
   }
 
-  /** Releases it from its master, as {@code ip link set NAME nomaster}. */
+  /**
+   * Releases it from its master, as {@code ip link set NAME nomaster}.
+   *
+   * @return this reference
+   */
   public LinkRef nomaster() {
     return apply(setMessage(index, name, 0, 0).attrU32(IFLA_MASTER, 0), "release from master");
   }
 
-  /** Sets the alias (ip's "ifalias"); the empty string removes it. */
+  /**
+   * Sets the alias (ip's "ifalias"); the empty string removes it.
+   *
+   * @param alias the alias, or "" to remove it
+   * @return this reference
+   */
   public LinkRef alias(String alias) {
     Objects.requireNonNull(alias, "alias");
     if (alias.getBytes(StandardCharsets.UTF_8).length > MAX_ALIAS || alias.indexOf('\0') >= 0) {
@@ -118,7 +173,12 @@ public final class LinkRef {
         "set alias of");
   }
 
-  /** Sets the transmit queue length (ip's "txqlen"). */
+  /**
+   * Sets the transmit queue length (ip's "txqlen").
+   *
+   * @param length the queue length in packets
+   * @return this reference
+   */
   public LinkRef txQueueLen(int length) {
     if (length < 0) {
       throw new NetlinkException(Errno.EINVAL, "set txqlen of", object(), "a queue length is not negative");
@@ -126,7 +186,13 @@ public final class LinkRef {
     return apply(setMessage(index, name, 0, 0).attrU32(IFLA_TXQLEN, length), "set txqlen " + length + " of");
   }
 
-  /** Renames it; fails with EEXIST when the new name is taken. Returns a reference under the new name. */
+  /**
+   * Renames it; fails with EEXIST when the new name is taken. Returns a reference under the new name.
+   *
+   * @param newName the new name, at most 15 bytes
+   * @return a reference to the renamed interface
+   * @throws NetlinkException EEXIST when the name is taken, ENODEV when the interface is gone
+   */
   public LinkRef rename(String newName) {
     requireName(newName);
     String op = "rename to " + newName;
@@ -140,7 +206,12 @@ public final class LinkRef {
     return new LinkRef(links, newName, idx);
   }
 
-  /** Moves it to another namespace under its own name (IFLA_NET_NS_FD). */
+  /**
+   * Moves it to another namespace under its own name (IFLA_NET_NS_FD).
+   *
+   * @param netns the target namespace
+   * @throws NetlinkException EEXIST when the name is taken there, ENODEV when the interface is gone
+   */
   public void moveTo(Netns netns) {
     moveTo(netns, null);
   }
@@ -148,6 +219,10 @@ public final class LinkRef {
   /**
    * Moves it to another namespace and names it {@code newName} there (null keeps the name).
    * Fails with EEXIST, leaving it here, when the name is taken there.
+   *
+   * @param netns the target namespace
+   * @param newName the name there, or null to keep the name
+   * @throws NetlinkException EEXIST when the name is taken there, ENODEV when the interface is gone
    */
   public void moveTo(Netns netns, String newName) {
     Objects.requireNonNull(netns, "netns");
@@ -206,7 +281,11 @@ public final class LinkRef {
     log.debug("deleted {} in {}", object(), links.where());
   }
 
-  /** Deletes it if it exists; returns whether it did. */
+  /**
+   * Deletes it if it exists; returns whether it did.
+   *
+   * @return true when it existed and was deleted
+   */
   public boolean deleteIfExists() {
     try {
       delete();

@@ -45,13 +45,22 @@ public final class Links {
 
   // ---------------------------------------------------------------- reading
 
-  /** Every interface in the namespace, in index order. */
+  /**
+   * Every interface in the namespace, in index order.
+   *
+   * @return the interfaces
+   */
   public List<Link> list() {
     MessageWriter w = header(RTM_GETLINK, 0, 0).attrU32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
     return nl.socket().dump(w, "list links", "", m -> m.type() == RTM_NEWLINK ? LinkCodec.decode(m) : null);
   }
 
-  /** The interface of that name, or empty. */
+  /**
+   * The interface of that name, or empty.
+   *
+   * @param name the interface name
+   * @return the interface, or empty
+   */
   public Optional<Link> find(String name) {
     requireName(name);
     MessageWriter w = header(RTM_GETLINK, 0, 0).attrU32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS)
@@ -59,7 +68,12 @@ public final class Links {
     return getOne(w, name);
   }
 
-  /** The interface of that index, or empty. */
+  /**
+   * The interface of that index, or empty.
+   *
+   * @param index the interface index
+   * @return the interface, or empty
+   */
   public Optional<Link> find(int index) {
     if (index <= 0) {
       return Optional.empty();
@@ -81,22 +95,45 @@ public final class Links {
     }
   }
 
-  /** The interface of that name; fails with ENODEV naming it and the namespace when there is none. */
+  /**
+   * The interface of that name; fails with ENODEV naming it and the namespace when there is none.
+   *
+   * @param name the interface name
+   * @return the interface
+   * @throws NetlinkException ENODEV when there is none
+   */
   public Link get(String name) {
     return find(name).orElseThrow(() -> noSuchDevice(name));
   }
 
-  /** The interface of that index; fails with ENODEV when there is none. */
+  /**
+   * The interface of that index; fails with ENODEV when there is none.
+   *
+   * @param index the interface index
+   * @return the interface
+   * @throws NetlinkException ENODEV when there is none
+   */
   public Link get(int index) {
     return find(index).orElseThrow(() -> noSuchIndex("get link", index));
   }
 
-  /** The index of the named interface; fails with ENODEV naming it when there is none. */
+  /**
+   * The index of the named interface; fails with ENODEV naming it when there is none.
+   *
+   * @param name the interface name
+   * @return the index, at least 1
+   * @throws NetlinkException ENODEV when there is none
+   */
   public int index(String name) {
     return get(name).index();
   }
 
-  /** Whether an interface of that name exists. */
+  /**
+   * Whether an interface of that name exists.
+   *
+   * @param name the interface name
+   * @return true when it exists
+   */
   public boolean exists(String name) {
     return find(name).isPresent();
   }
@@ -109,6 +146,9 @@ public final class Links {
    * namespace; and the kernel, to report them, gives this namespace an id for itself (it then
    * shows in {@code ip netns list-id}). To read a peer whose namespace you know without that,
    * open a client there.
+   *
+   * @param link a link of this namespace
+   * @return the peer, or empty
    */
   public Optional<Link> peer(Link link) {
     Objects.requireNonNull(link, "link");
@@ -125,13 +165,23 @@ public final class Links {
 
   // ---------------------------------------------------------------- creating
 
-  /** Starts a veth pair whose first end is {@code name}; {@code peer(...)} comes next. */
+  /**
+   * Starts a veth pair whose first end is {@code name}; {@code peer(...)} comes next.
+   *
+   * @param name the local end's name, at most 15 bytes
+   * @return the next step
+   */
   public VethStep veth(String name) {
     requireName(name);
     return new VethStep(new End(name, 0, null, false));
   }
 
-  /** Starts a bridge; {@code create()} makes it. */
+  /**
+   * Starts a bridge; {@code create()} makes it.
+   *
+   * @param name the bridge's name, at most 15 bytes
+   * @return the next step
+   */
   public BridgeStep bridge(String name) {
     requireName(name);
     return new BridgeStep(new End(name, 0, null, false));
@@ -151,22 +201,41 @@ public final class Links {
       this.local = local;
     }
 
-    /** MTU of the local end. */
+    /**
+     * MTU of the local end.
+     *
+     * @param mtu the MTU in bytes
+     * @return a copy with this set
+     */
     public VethStep mtu(int mtu) {
       return new VethStep(local.withMtu(mtu));
     }
 
-    /** MAC address of the local end ("02:00:00:00:00:01"); the kernel picks a random one otherwise. */
+    /**
+     * MAC address of the local end ("02:00:00:00:00:01"); the kernel picks a random one otherwise.
+     *
+     * @param mac the MAC address
+     * @return a copy with this set
+     */
     public VethStep mac(String mac) {
       return new VethStep(local.withMac(mac));
     }
 
-    /** Brings the local end up as it is made. */
+    /**
+     * Brings the local end up as it is made.
+     *
+     * @return a copy with this set
+     */
     public VethStep up() {
       return new VethStep(local.withUp());
     }
 
-    /** Names the other end. */
+    /**
+     * Names the other end.
+     *
+     * @param peerName the peer's name, at most 15 bytes
+     * @return the next step, which can set the peer and create the pair
+     */
     public VethPeerStep peer(String peerName) {
       requireName(peerName);
       return new VethPeerStep(local, new End(peerName, 0, null, false), null);
@@ -188,23 +257,44 @@ public final class Links {
       this.peerNetns = peerNetns;
     }
 
-    /** MTU of the peer. */
+    /**
+     * MTU of the peer.
+     *
+     * @param mtu the MTU in bytes
+     * @return a copy with this set
+     */
     public VethPeerStep peerMtu(int mtu) {
       return new VethPeerStep(local, peer.withMtu(mtu), peerNetns);
     }
 
-    /** MAC address of the peer. */
+    /**
+     * MAC address of the peer.
+     *
+     * @param mac the MAC address
+     * @return a copy with this set
+     */
     public VethPeerStep peerMac(String mac) {
       return new VethPeerStep(local, peer.withMac(mac), peerNetns);
     }
 
-    /** Creates the peer directly in that namespace (IFLA_NET_NS_FD), not here. */
+    /**
+     * Creates the peer directly in that namespace (IFLA_NET_NS_FD), not here.
+     *
+     * @param netns the peer's namespace
+     * @return a copy with this set
+     */
     public VethPeerStep peerNetns(Netns netns) {
       Objects.requireNonNull(netns, "netns");
       return new VethPeerStep(local, peer, netns);
     }
 
-    /** Creates the peer directly in the named namespace ({@code ip netns} name). */
+    /**
+     * Creates the peer directly in the named namespace ({@code ip netns} name).
+     *
+     * @param netnsName the peer's namespace name under /run/netns
+     * @return a copy with this set
+     * @throws NetlinkException ENOENT when there is no such namespace
+     */
     public VethPeerStep peerNetns(String netnsName) {
       return peerNetns(Netns.open(netnsName));
     }
@@ -212,6 +302,9 @@ public final class Links {
     /**
      * Makes the pair in one request; fails with EEXIST, naming the taken name and its namespace,
      * when either name is in use (and then makes nothing). Returns both ends read back.
+     *
+     * @return both ends as read back
+     * @throws NetlinkException EEXIST when a name is in use, or the kernel's other refusals
      */
     public VethPair create() {
       String object = local.name() + " peer " + peer.name() + (peerNetns == null ? "" : " in " + peerNetns);
@@ -268,20 +361,41 @@ public final class Links {
       this.bridge = bridge;
     }
 
+    /**
+     * MTU of the bridge.
+     *
+     * @param mtu the MTU in bytes
+     * @return a copy with this set
+     */
     public BridgeStep mtu(int mtu) {
       return new BridgeStep(bridge.withMtu(mtu));
     }
 
+    /**
+     * MAC address of the bridge; the kernel picks one otherwise.
+     *
+     * @param mac the MAC address, such as {@code 02:00:00:00:00:01}
+     * @return a copy with this set
+     */
     public BridgeStep mac(String mac) {
       return new BridgeStep(bridge.withMac(mac));
     }
 
-    /** Brings the bridge up as it is made. */
+    /**
+     * Brings the bridge up as it is made.
+     *
+     * @return a copy with this set
+     */
     public BridgeStep up() {
       return new BridgeStep(bridge.withUp());
     }
 
-    /** Makes the bridge; fails with EEXIST when the name is taken. Returns it read back. */
+    /**
+     * Makes the bridge; fails with EEXIST when the name is taken. Returns it read back.
+     *
+     * @return the bridge
+     * @throws NetlinkException EEXIST when the name is taken, or the kernel's other refusals
+     */
     public Link create() {
       try {
         nl.socket().request(bridgeMessage(bridge), "create bridge", bridge.name(), null);
@@ -299,13 +413,23 @@ public final class Links {
 
   // ---------------------------------------------------------------- changing
 
-  /** A reference to an existing interface by name, for changes. Nothing is sent yet. */
+  /**
+   * A reference to an existing interface by name, for changes. Nothing is sent yet.
+   *
+   * @param name the interface name
+   * @return a reference; methods fail with ENODEV when the interface does not exist
+   */
   public LinkRef link(String name) {
     requireName(name);
     return new LinkRef(this, name, 0);
   }
 
-  /** A reference to an existing interface by index, for changes. Nothing is sent yet. */
+  /**
+   * A reference to an existing interface by index, for changes. Nothing is sent yet.
+   *
+   * @param index the interface index
+   * @return a reference; methods fail with ENODEV when the interface does not exist
+   */
   public LinkRef link(int index) {
     if (index <= 0) {
       throw new NetlinkException(Errno.EINVAL, "name interface", "index " + index, "an interface index is positive");

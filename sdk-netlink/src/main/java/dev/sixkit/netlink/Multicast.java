@@ -32,7 +32,9 @@ import java.util.Optional;
  * <p>Stateless; thread-safe.
  */
 public final class Multicast {
+  /** RTM_NEWMULTICAST: the namespace joined a multicast group on a device. */
   public static final int RTM_NEWMULTICAST = 56;
+  /** RTM_DELMULTICAST: the namespace left a multicast group on a device. */
   public static final int RTM_DELMULTICAST = 57;
   static final int IFA_MULTICAST = 7;
   static final int IFADDRMSG = 8;
@@ -55,7 +57,12 @@ public final class Multicast {
     }
   }
 
-  /** The membership change an event carries, if it is one (a {@link Event.RawEvent} of type 56 or 57). */
+  /**
+   * The membership change an event carries, if it is one (a {@link Event.RawEvent} of type 56 or 57).
+   *
+   * @param e any event
+   * @return the change, or empty for any other event
+   */
   public static Optional<Change> change(Event e) {
     if (!(e instanceof Event.RawEvent raw) || (raw.type() != RTM_NEWMULTICAST && raw.type() != RTM_DELMULTICAST)) {
       return Optional.empty();
@@ -91,7 +98,12 @@ public final class Multicast {
     return out[0];
   }
 
-  /** The solicited-node multicast group of an IPv6 address: ff02::1:ff00:0/104 plus its low 24 bits. */
+  /**
+   * The solicited-node multicast group of an IPv6 address: ff02::1:ff00:0/104 plus its low 24 bits.
+   *
+   * @param address an IPv6 address
+   * @return the group ff02::1:ffXX:XXXX
+   */
   public static Inet6Address solicitedNode(InetAddress address) {
     byte[] a = address.getAddress();
     if (a.length != 16) {

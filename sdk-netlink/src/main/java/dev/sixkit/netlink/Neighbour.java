@@ -18,29 +18,60 @@ import java.net.InetAddress;
  */
 public record Neighbour(InetAddress address, int ifindex, String device, String lladdr, NudState state, int flags,
     int protocol) {
+  /** NTF_USE: refreshes the entry as if it had been used. */
   public static final int NTF_USE = 0x01;
+  /** NTF_SELF: the entry belongs to the device itself (bridge FDB). */
   public static final int NTF_SELF = 0x02;
+  /** NTF_MASTER: the entry belongs to the master (bridge FDB). */
   public static final int NTF_MASTER = 0x04;
+  /** NTF_PROXY: a proxy (NDP proxy or proxy ARP) entry. */
   public static final int NTF_PROXY = 0x08;
+  /** NTF_EXT_LEARNED: learned by an external control plane. */
   public static final int NTF_EXT_LEARNED = 0x10;
+  /** NTF_OFFLOADED: offloaded to hardware. */
   public static final int NTF_OFFLOADED = 0x20;
+  /** NTF_STICKY: a static FDB entry that does not move. */
   public static final int NTF_STICKY = 0x40;
+  /** NTF_ROUTER: the IPv6 neighbour is a router. */
   public static final int NTF_ROUTER = 0x80;
 
-  /** An entry without a protocol mark (as before NDA_PROTOCOL was read). */
+  /**
+   * An entry without a protocol mark (as before NDA_PROTOCOL was read).
+   *
+   * @param address as {@link #address()}
+   * @param ifindex as {@link #ifindex()}
+   * @param device as {@link #device()}
+   * @param lladdr as {@link #lladdr()}
+   * @param state as {@link #state()}
+   * @param flags as {@link #flags()}
+   */
   public Neighbour(InetAddress address, int ifindex, String device, String lladdr, NudState state, int flags) {
     this(address, ifindex, device, lladdr, state, flags, 0);
   }
 
-  /** The protocol as ip names it ("openr", "sixkit", or the number). */
+  /**
+   * The protocol as ip names it ("openr", "sixkit", or the number).
+   *
+   * @return the protocol's name, or the number as text
+   */
   public String protocolName() {
     return Protocols.name(protocol);
   }
 
+  /**
+   * Whether this is a proxy entry (NTF_PROXY).
+   *
+   * @return true for a proxy entry
+   */
   public boolean isProxy() {
     return (flags & NTF_PROXY) != 0;
   }
 
+  /**
+   * Whether the IPv6 neighbour is a router (NTF_ROUTER).
+   *
+   * @return true for a router
+   */
   public boolean isRouter() {
     return (flags & NTF_ROUTER) != 0;
   }

@@ -37,17 +37,29 @@ public final class Neighbours {
     this.nl = nl;
   }
 
-  /** Every ordinary (non-proxy) neighbour entry, both families. */
+  /**
+   * Every ordinary (non-proxy) neighbour entry, both families.
+   *
+   * @return the entries, possibly empty
+   */
   public List<Neighbour> list() {
     return query().list();
   }
 
-  /** A filtered listing of ordinary entries. */
+  /**
+   * A filtered listing of ordinary entries.
+   *
+   * @return a query over every ordinary entry; narrow it, then {@code list()}
+   */
   public Query query() {
     return new Query(AF_UNSPEC, null, null, EnumSet.noneOf(NudState.class));
   }
 
-  /** Proxy entries: listing and flushing. */
+  /**
+   * Proxy entries: listing and flushing.
+   *
+   * @return a query over every proxy entry
+   */
   public ProxyQuery proxies() {
     return new ProxyQuery(AF_UNSPEC, null, 0);
   }
@@ -55,6 +67,10 @@ public final class Neighbours {
   /**
    * Starts a proxy entry for an address, IPv6 (NDP proxy) or IPv4 (proxy ARP); {@code dev} comes
    * next. Use {@link #proxy6(String)} where only IPv6 makes sense.
+   *
+   * @param address the IPv6 or IPv4 literal
+   * @return the next step, which names the device
+   * @throws NetlinkException EINVAL when {@code address} is not a literal
    */
   public ProxyDevStep proxy(String address) {
     return proxy(IpAddresses.parse(address));
@@ -63,12 +79,21 @@ public final class Neighbours {
   /**
    * Starts an NDP proxy entry, as {@code ip -6 neigh add proxy ADDR dev DEV}; an IPv4 address
    * fails with EAFNOSUPPORT before anything is sent.
+   *
+   * @param address the IPv6 literal
+   * @return the next step, which names the device
+   * @throws NetlinkException EINVAL for a bad literal, EAFNOSUPPORT for IPv4
    */
   public ProxyDevStep proxy6(String address) {
     return proxy(IpAddresses.parseV6(address, "add proxy neighbour"));
   }
 
-  /** Starts a proxy entry for an address; {@code dev} comes next. */
+  /**
+   * Starts a proxy entry for an address; {@code dev} comes next.
+   *
+   * @param address the address
+   * @return the next step, which names the device
+   */
   public ProxyDevStep proxy(InetAddress address) {
     if (address == null) {
       throw new NetlinkException(Errno.EINVAL, "add proxy neighbour", "null", "an address is required");
@@ -76,7 +101,13 @@ public final class Neighbours {
     return new ProxyDevStep(address);
   }
 
-  /** Starts an ordinary (static) neighbour entry; {@code dev} comes next. */
+  /**
+   * Starts an ordinary (static) neighbour entry; {@code dev} comes next.
+   *
+   * @param address the IPv6 or IPv4 literal
+   * @return the next step, which names the device
+   * @throws NetlinkException EINVAL when {@code address} is not a literal
+   */
   public EntryDevStep entry(String address) {
     return new EntryDevStep(IpAddresses.parse(address));
   }
@@ -124,34 +155,65 @@ public final class Neighbours {
       this.states = states;
     }
 
-    /** IPv6 entries only. */
+    /**
+     * IPv6 entries only.
+     *
+     * @return a narrowed copy of this query
+     */
     public Query ipv6() {
       return new Query(AF_INET6, dev, address, states);
     }
 
-    /** IPv4 (ARP) entries only. */
+    /**
+     * IPv4 (ARP) entries only.
+     *
+     * @return a narrowed copy of this query
+     */
     public Query ipv4() {
       return new Query(AF_INET, dev, address, states);
     }
 
-    /** Entries on one device. */
+    /**
+     * Entries on one device.
+     *
+     * @param name the device name
+     * @return a narrowed copy of this query
+     */
     public Query dev(String name) {
       LinkCodec.requireName(name);
       return new Query(family, name, address, states);
     }
 
-    /** The entry for one address. */
+    /**
+     * The entry for one address.
+     *
+     * @param addr the address literal
+     * @return a narrowed copy of this query
+     * @throws NetlinkException EINVAL when {@code addr} is not a literal
+     */
     public Query address(String addr) {
       return new Query(family, dev, IpAddresses.parse(addr), states);
     }
 
-    /** Entries in any of these states. */
+    /**
+     * Entries in any of these states.
+     *
+     * @param wanted the states; none given keeps every state
+     * @return a narrowed copy of this query
+     */
     public Query state(NudState... wanted) {
       EnumSet<NudState> s = EnumSet.noneOf(NudState.class);
       s.addAll(List.of(wanted));
       return new Query(family, dev, address, s);
     }
 
+    /**
+     * Runs the dump and keeps the matching entries.
+     *
+     * @return the matching entries, possibly empty
+     * @throws NetlinkException when a device named by {@link #dev(String)} does not exist (ENODEV) or the
+     * dump fails
+     */
     public List<Neighbour> list() {
       int ifindex = dev == null ? 0 : resolve(dev, "list neighbours", "dev " + dev);
       MessageWriter w = header(RTM_GETNEIGH, family, 0, 0, 0);
@@ -189,23 +251,41 @@ public final class Neighbours {
       return dev != null ? "dev " + dev : ifindex != 0 ? "dev index " + ifindex : "";
     }
 
-    /** IPv6 (NDP) proxy entries only, as {@code ip -6 neigh show proxy}. */
+    /**
+     * IPv6 (NDP) proxy entries only, as {@code ip -6 neigh show proxy}.
+     *
+     * @return a narrowed copy of this query
+     */
     public ProxyQuery ipv6() {
       return new ProxyQuery(AF_INET6, dev, ifindex);
     }
 
-    /** IPv4 (ARP) proxy entries only. */
+    /**
+     * IPv4 (ARP) proxy entries only.
+     *
+     * @return a narrowed copy of this query
+     */
     public ProxyQuery ipv4() {
       return new ProxyQuery(AF_INET, dev, ifindex);
     }
 
-    /** Proxy entries on one device. */
+    /**
+     * Proxy entries on one device.
+     *
+     * @param name the device name
+     * @return a narrowed copy of this query
+     */
     public ProxyQuery dev(String name) {
       LinkCodec.requireName(name);
       return new ProxyQuery(family, name, 0);
     }
 
-    /** Proxy entries on one device, by index: no name lookup before the dump. */
+    /**
+     * Proxy entries on one device, by index: no name lookup before the dump.
+     *
+     * @param index the device index
+     * @return a narrowed copy of this query
+     */
     public ProxyQuery dev(int index) {
       if (index <= 0) {
         throw new NetlinkException(Errno.EINVAL, "list proxy neighbours", "index " + index,
@@ -214,7 +294,12 @@ public final class Neighbours {
       return new ProxyQuery(family, null, index);
     }
 
-    /** Proxy entries as the kernel dumps them. */
+    /**
+     * Proxy entries as the kernel dumps them.
+     *
+     * @return the matching entries, possibly empty
+     * @throws NetlinkException ENODEV when a device named by {@link #dev(String)} does not exist
+     */
     public List<Neighbour> list() {
       int idx = ifindex != 0 ? ifindex : dev == null ? 0 : resolve(dev, "list proxy neighbours", object());
       return listProxies(family, idx, dev, object());
@@ -224,6 +309,9 @@ public final class Neighbours {
      * Deletes every matching proxy entry and returns those it deleted. An entry that vanished
      * meanwhile (ENOENT) is skipped; any other failure stops the flush and says how many went
      * before it.
+     *
+     * @return the deleted entries
+     * @throws NetlinkException the first failure other than ENOENT, saying how many were deleted before it
      */
     public List<Neighbour> flush() {
       List<Neighbour> gone = new ArrayList<>();
@@ -280,13 +368,24 @@ public final class Neighbours {
       this.address = address;
     }
 
-    /** The device the kernel answers on (the uplink, such as eth0). */
+    /**
+     * The device the kernel answers on (the uplink, such as eth0).
+     *
+     * @param name the device name
+     * @return the entry, ready to {@code add()}, {@code replace()} or {@code delete()}
+     * @throws NetlinkException ENODEV when the namespace has no such device
+     */
     public ProxyEntry dev(String name) {
       LinkCodec.requireName(name);
       return new ProxyEntry(address, name, -1, 0);
     }
 
-    /** The device by index, for bulk work that resolved the name once. */
+    /**
+     * The device by index, for bulk work that resolved the name once.
+     *
+     * @param ifindex the device index
+     * @return the entry, ready to {@code add()}, {@code replace()} or {@code delete()}
+     */
     public ProxyEntry dev(int ifindex) {
       return new ProxyEntry(address, null, ifindex, 0);
     }
@@ -310,6 +409,9 @@ public final class Neighbours {
      * Marks the entry with a protocol number (NDA_PROTOCOL, as {@code ip neigh add proxy ADDR
      * protocol P dev DEV}); the kernel keeps it and reports it in {@link Neighbour#protocol()}.
      * Sixkit's own entries use {@link Protocols#SIXKIT}.
+     *
+     * @param protocol 0 to 255; 0 leaves the entry unmarked
+     * @return a copy with this set
      */
     public ProxyEntry protocol(int protocol) {
       return new ProxyEntry(address, dev, ifindex, Protocols.check(protocol, "proxy neighbour", object()));
@@ -352,7 +454,11 @@ public final class Neighbours {
       deleteProxy(address, index("delete proxy neighbour"), object());
     }
 
-    /** Whether the entry exists now (one RTM_GETNEIGH lookup, not a dump). */
+    /**
+     * Whether the entry exists now (one RTM_GETNEIGH lookup, not a dump).
+     *
+     * @return true when the proxy entry is on the device now
+     */
     public boolean exists() {
       int idx = index("get proxy neighbour");
       MessageWriter w = header(RTM_GETNEIGH, IpAddresses.family(address), idx, 0, Neighbour.NTF_PROXY)
@@ -377,6 +483,13 @@ public final class Neighbours {
       this.address = address;
     }
 
+    /**
+     * The device the entry is on.
+     *
+     * @param name the device name
+     * @return the entry, ready to add, replace or delete
+     * @throws NetlinkException ENODEV when the namespace has no such device
+     */
     public Entry dev(String name) {
       LinkCodec.requireName(name);
       return new Entry(address, name, null, NudState.PERMANENT, 0, 0);
@@ -401,22 +514,42 @@ public final class Neighbours {
       this.protocol = protocol;
     }
 
-    /** Marks the entry with a protocol number (NDA_PROTOCOL); see {@link Protocols}. */
+    /**
+     * Marks the entry with a protocol number (NDA_PROTOCOL); see {@link Protocols}.
+     *
+     * @param protocol 0 to 255
+     * @return a copy with this set
+     */
     public Entry protocol(int protocol) {
       return new Entry(address, dev, lladdr, state, flags, Protocols.check(protocol, "neighbour", object()));
     }
 
-    /** The link-layer address, "aa:bb:cc:dd:ee:ff". */
+    /**
+     * The link-layer address, "aa:bb:cc:dd:ee:ff".
+     *
+     * @param mac the link-layer address
+     * @return a copy with this set
+     * @throws NetlinkException EINVAL for a malformed address
+     */
     public Entry lladdr(String mac) {
       return new Entry(address, dev, Macs.check(mac), state, flags, protocol);
     }
 
-    /** The NUD state to set (PERMANENT by default, as ip neigh add). */
+    /**
+     * The NUD state to set (PERMANENT by default, as ip neigh add).
+     *
+     * @param s the state
+     * @return a copy with this set
+     */
     public Entry state(NudState s) {
       return new Entry(address, dev, lladdr, s, flags, protocol);
     }
 
-    /** Marks the neighbour as a router (IPv6). */
+    /**
+     * Marks the neighbour as a router (IPv6).
+     *
+     * @return a copy with this set
+     */
     public Entry router() {
       return new Entry(address, dev, lladdr, state, flags | Neighbour.NTF_ROUTER, protocol);
     }

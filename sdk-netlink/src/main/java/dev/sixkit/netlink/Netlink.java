@@ -46,17 +46,32 @@ public final class Netlink implements AutoCloseable {
     this.sysctls = new Sysctls(this);
   }
 
-  /** A client for this process's own network namespace. */
+  /**
+   * A client for this process's own network namespace.
+   *
+   * @return a client; close it to release its socket and thread
+   */
   public static Netlink open() {
     return new Netlink(Netns.current(), NamespaceThread.current());
   }
 
-  /** A client for a named namespace (as {@code ip netns} names them). */
+  /**
+   * A client for a named namespace (as {@code ip netns} names them).
+   *
+   * @param netnsName the name under /run/netns
+   * @return a client bound to that namespace
+   * @throws NetlinkException ENOENT when no namespace has that name
+   */
   public static Netlink open(String netnsName) {
     return open(Netns.open(netnsName));
   }
 
-  /** A client for the given namespace. */
+  /**
+   * A client for the given namespace.
+   *
+   * @param netns the namespace
+   * @return a client bound to that namespace
+   */
   public static Netlink open(Netns netns) {
     if (netns.isCurrent()) {
       return open();
@@ -76,42 +91,74 @@ public final class Netlink implements AutoCloseable {
    * counts). It belongs to no namespace: {@link #sysctls()}, {@link #sockets()},
    * {@link #events} and {@link #inNamespace} fail with UnsupportedOperationException. Closing the
    * client closes the connection.
+   *
+   * @param connection the connection every family talks to
+   * @return a client with no namespace of its own
    */
   public static Netlink over(Connection connection) {
     java.util.Objects.requireNonNull(connection, "connection");
     return new Netlink(Netns.current(), null, connection);
   }
 
+  /**
+   * The namespace this client works in.
+   *
+   * @return the namespace, or null for a client made by {@link #over(Connection)}
+   */
   public Netns netns() {
     return netns;
   }
 
-  /** Network interfaces: list, get, create veth and bridges, change, move, delete. */
+  /**
+   * Network interfaces: list, get, create veth and bridges, change, move, delete.
+   *
+   * @return the links family
+   */
   public Links links() {
     return links;
   }
 
-  /** Interface addresses. */
+  /**
+   * Interface addresses.
+   *
+   * @return the addresses family
+   */
   public Addresses addresses() {
     return addresses;
   }
 
-  /** Routes and route lookups. */
+  /**
+   * Routes and route lookups.
+   *
+   * @return the routes family
+   */
   public Routes routes() {
     return routes;
   }
 
-  /** Neighbour (NDP/ARP) entries, proxy entries included. */
+  /**
+   * Neighbour (NDP/ARP) entries, proxy entries included.
+   *
+   * @return the neighbours family
+   */
   public Neighbours neighbours() {
     return neighbours;
   }
 
-  /** Per-namespace sysctls under net.ipv6.conf and net.ipv4. */
+  /**
+   * Per-namespace sysctls under net.ipv6.conf and net.ipv4.
+   *
+   * @return the sysctls of this namespace
+   */
   public Sysctls sysctls() {
     return sysctls;
   }
 
-  /** Sockets through sock_diag: TCP listeners with their processes, like {@code ss -ltnp}. */
+  /**
+   * Sockets through sock_diag: TCP listeners with their processes, like {@code ss -ltnp}.
+   *
+   * @return the socket diagnostics of this namespace
+   */
   public SocketDiag sockets() {
     return new SocketDiag(this);
   }
@@ -119,12 +166,21 @@ public final class Netlink implements AutoCloseable {
   /**
    * Opens a subscription to change events in this namespace (its own socket). Close it when
    * done.
+   *
+   * @param groups the groups to join; at least one
+   * @return an open subscription
    */
   public Events.Subscription events(Events.Group... groups) {
     return Events.subscribe(this, groups);
   }
 
-  /** Runs work on this client's namespace thread (in its namespace). */
+  /**
+   * Runs work on this client's namespace thread (in its namespace).
+   *
+   * @param <T> what the work returns
+   * @param work the work to run; it may block
+   * @return what {@code work} returned
+   */
   public <T> T inNamespace(Callable<T> work) {
     if (thread == null) {
       throw new UnsupportedOperationException("this client runs over a test connection and has no namespace");

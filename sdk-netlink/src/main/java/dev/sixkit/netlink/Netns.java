@@ -35,12 +35,22 @@ public final class Netns {
     this.path = path;
   }
 
-  /** The namespace this process runs in. */
+  /**
+   * The namespace this process runs in.
+   *
+   * @return a handle on the current namespace
+   */
   public static Netns current() {
     return new Netns(null, Path.of("/proc/self/ns/net"));
   }
 
-  /** An existing named namespace; fails with ENOENT when there is none by that name. */
+  /**
+   * An existing named namespace; fails with ENOENT when there is none by that name.
+   *
+   * @param name the name under /run/netns
+   * @return the handle (a path; it holds no file open)
+   * @throws NetlinkException ENOENT when there is none by that name
+   */
   public static Netns open(String name) {
     Path p = pathOf(name);
     if (!Files.exists(p)) {
@@ -50,7 +60,13 @@ public final class Netns {
     return new Netns(name, p);
   }
 
-  /** The namespace bound at a path, such as /proc/PID/ns/net or a bind mount elsewhere. */
+  /**
+   * The namespace bound at a path, such as /proc/PID/ns/net or a bind mount elsewhere.
+   *
+   * @param path the namespace file
+   * @return the handle (a path; it holds no file open)
+   * @throws NetlinkException ENOENT when the path does not exist
+   */
   public static Netns ofPath(Path path) {
     if (!Files.exists(path)) {
       throw new NetlinkException(Errno.ENOENT, "open network namespace", path.toString(), "no such file");
@@ -58,7 +74,13 @@ public final class Netns {
     return new Netns(null, path);
   }
 
-  /** The namespace of a running process. */
+  /**
+   * The namespace of a running process.
+   *
+   * @param pid the process id
+   * @return the handle (a path; it holds no file open)
+   * @throws NetlinkException ESRCH when there is no such process
+   */
   public static Netns ofPid(long pid) {
     Path p = Path.of("/proc", Long.toString(pid), "ns", "net");
     if (!Files.exists(p)) {
@@ -67,12 +89,21 @@ public final class Netns {
     return new Netns(null, p);
   }
 
-  /** Whether a named namespace exists. */
+  /**
+   * Whether a named namespace exists.
+   *
+   * @param name the name under /run/netns
+   * @return true when it exists
+   */
   public static boolean exists(String name) {
     return Files.exists(pathOf(name));
   }
 
-  /** Names of the namespaces under /run/netns, sorted. */
+  /**
+   * Names of the namespaces under /run/netns, sorted.
+   *
+   * @return the names, possibly empty
+   */
   public static List<String> list() {
     if (!Files.isDirectory(RUN_NETNS)) {
       return List.of();
@@ -137,6 +168,10 @@ public final class Netns {
    * Creates a named namespace as {@code ip netns add} does: a fresh network namespace whose
    * handle is bind-mounted at /run/netns/NAME (the folder made a shared mount point first). Fails
    * with EEXIST when the name is taken; leaves nothing behind when it fails.
+   *
+   * @param name the new name, letters, digits, '-', '_' and '.'
+   * @return the handle of the new namespace
+   * @throws NetlinkException EEXIST when the name is taken, else the system's errno (EPERM without root)
    */
   public static Netns create(String name) {
     Path p = pathOf(name);
@@ -219,7 +254,12 @@ public final class Netns {
     delete(name);
   }
 
-  /** Deletes the named namespace; fails with ENOENT when there is none. */
+  /**
+   * Deletes the named namespace; fails with ENOENT when there is none.
+   *
+   * @param name the name under /run/netns
+   * @throws NetlinkException ENOENT when there is none by that name
+   */
   public static void delete(String name) {
     Path p = pathOf(name);
     if (!Files.exists(p)) {
@@ -239,7 +279,12 @@ public final class Netns {
     }
   }
 
-  /** Deletes the named namespace if it exists; returns whether it did. */
+  /**
+   * Deletes the named namespace if it exists; returns whether it did.
+   *
+   * @param name the name under /run/netns
+   * @return true when it existed and was deleted
+   */
   public static boolean deleteIfExists(String name) {
     if (!exists(name)) {
       return false;
@@ -248,21 +293,38 @@ public final class Netns {
     return true;
   }
 
-  /** The name under /run/netns, or null for one reached by path or pid. */
+  /**
+   * The name under /run/netns, or null for one reached by path or pid.
+   *
+   * @return the name, or null
+   */
   public String name() {
     return name;
   }
 
+  /**
+   * The namespace file this handle was opened from.
+   *
+   * @return the path, such as /run/netns/NAME or /proc/PID/ns/net
+   */
   public Path path() {
     return path;
   }
 
-  /** Whether this is the process's own namespace handle (not a named or foreign one). */
+  /**
+   * Whether this is the process's own namespace handle (not a named or foreign one).
+   *
+   * @return true for the process's own namespace
+   */
   public boolean isCurrent() {
     return name == null && path.equals(Path.of("/proc/self/ns/net"));
   }
 
-  /** A short label for messages and thread names. */
+  /**
+   * A short label for messages and thread names.
+   *
+   * @return the name, or the path for an unnamed namespace
+   */
   public String label() {
     return name != null ? name : path.toString();
   }

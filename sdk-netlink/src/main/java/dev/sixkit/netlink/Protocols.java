@@ -8,27 +8,49 @@ package dev.sixkit.netlink;
  * <p>Constants only; thread-safe.
  */
 public final class Protocols {
+  /** Unknown protocol. */
   public static final int UNSPEC = 0;
+  /** Made by an ICMP redirect. */
   public static final int REDIRECT = 1;
+  /** Made by the kernel (prefix routes, for instance). */
   public static final int KERNEL = 2;
+  /** Made at boot or by hand; ip's default. */
   public static final int BOOT = 3;
+  /** Made by the administrator, meant to stay. */
   public static final int STATIC = 4;
+  /** GateD. */
   public static final int GATED = 8;
+  /** Learned from a router advertisement. */
   public static final int RA = 9;
+  /** Merit MRT. */
   public static final int MRT = 10;
+  /** Zebra (Quagga, FRR). */
   public static final int ZEBRA = 11;
+  /** BIRD. */
   public static final int BIRD = 12;
+  /** DECnet routing daemon. */
   public static final int DNROUTED = 13;
+  /** XORP. */
   public static final int XORP = 14;
+  /** Netsukuku. */
   public static final int NTK = 15;
+  /** DHCP client. */
   public static final int DHCP = 16;
+  /** Keepalived. */
   public static final int KEEPALIVED = 18;
+  /** Babel. */
   public static final int BABEL = 42;
+  /** Open/R. */
   public static final int OPENR = 99;
+  /** BGP (FRR). */
   public static final int BGP = 186;
+  /** IS-IS (FRR). */
   public static final int ISIS = 187;
+  /** OSPF (FRR). */
   public static final int OSPF = 188;
+  /** RIP (FRR). */
   public static final int RIP = 189;
+  /** EIGRP (FRR). */
   public static final int EIGRP = 192;
 
   /**
@@ -39,7 +61,12 @@ public final class Protocols {
 
   private Protocols() {}
 
-  /** The name ip prints for a protocol number ("kernel", "boot", "openr"...), "sixkit", or the number. */
+  /**
+   * The name ip prints for a protocol number ("kernel", "boot", "openr"...), "sixkit", or the number.
+   *
+   * @param protocol 0 to 255
+   * @return the name, or the number as text
+   */
   public static String name(int protocol) {
     return switch (protocol) {
       case UNSPEC -> "unspec";

@@ -26,29 +26,51 @@ import java.net.InetAddress;
  */
 public record Route(IpPrefix destination, InetAddress gateway, int ifindex, String device, int metric, long table,
     int protocol, int scope, int type, InetAddress preferredSource) {
+  /** No table given (a dump then shows every table). */
   public static final int TABLE_UNSPEC = 0;
+  /** The "default" table (253). */
   public static final int TABLE_DEFAULT = 253;
+  /** The "main" table (254), where {@code ip route} adds. */
   public static final int TABLE_MAIN = 254;
+  /** The "local" table (255) of local and broadcast routes. */
   public static final int TABLE_LOCAL = 255;
 
+  /** Unknown protocol. */
   public static final int PROTO_UNSPEC = 0;
+  /** Made by an ICMP redirect. */
   public static final int PROTO_REDIRECT = 1;
+  /** Made by the kernel. */
   public static final int PROTO_KERNEL = 2;
+  /** Made at boot or by hand; ip's default. */
   public static final int PROTO_BOOT = 3;
+  /** Made by the administrator. */
   public static final int PROTO_STATIC = 4;
+  /** Learned from a router advertisement. */
   public static final int PROTO_RA = 9;
+  /** Made by a DHCP client. */
   public static final int PROTO_DHCP = 16;
 
+  /** No type given. */
   public static final int TYPE_UNSPEC = 0;
+  /** An ordinary route, through a gateway or a device. */
   public static final int TYPE_UNICAST = 1;
+  /** The destination is a local address. */
   public static final int TYPE_LOCAL = 2;
+  /** A broadcast address, sent as link broadcast. */
   public static final int TYPE_BROADCAST = 3;
+  /** A local anycast address. */
   public static final int TYPE_ANYCAST = 4;
+  /** A multicast route. */
   public static final int TYPE_MULTICAST = 5;
+  /** Drops packets silently. */
   public static final int TYPE_BLACKHOLE = 6;
+  /** Refuses packets with ICMP unreachable. */
   public static final int TYPE_UNREACHABLE = 7;
+  /** Refuses packets with ICMP administratively prohibited. */
   public static final int TYPE_PROHIBIT = 8;
+  /** Ends the lookup in this table; the next policy rule is tried. */
   public static final int TYPE_THROW = 9;
+  /** Stateless NAT (obsolete). */
   public static final int TYPE_NAT = 10;
 
   private static final String[] TYPES = {"unspec", "unicast", "local", "broadcast", "anycast", "multicast",
@@ -57,6 +79,11 @@ public record Route(IpPrefix destination, InetAddress gateway, int ifindex, Stri
   /** The largest table id (tables are unsigned 32-bit). */
   public static final long TABLE_MAX = 0xffffffffL;
 
+  /**
+   * Normalises a null device to empty and reads a negative int table id as unsigned.
+   *
+   * @throws NetlinkException EINVAL when the table id is outside 0 to 4294967295
+   */
   public Route {
     device = device == null ? "" : device;
     if (table < 0 && table >= Integer.MIN_VALUE) {
@@ -68,26 +95,48 @@ public record Route(IpPrefix destination, InetAddress gateway, int ifindex, Stri
     }
   }
 
+  /**
+   * Whether this is an IPv6 route.
+   *
+   * @return true for IPv6
+   */
   public boolean isV6() {
     return destination.address() instanceof Inet6Address;
   }
 
-  /** Whether this is a default route (prefix length 0). */
+  /**
+   * Whether this is a default route (prefix length 0).
+   *
+   * @return true for a prefix length of 0
+   */
   public boolean isDefault() {
     return destination.length() == 0;
   }
 
-  /** The metric as the unsigned number the kernel keeps. */
+  /**
+   * The metric as the unsigned number the kernel keeps.
+   *
+   * @return the metric, 0 to 4294967295
+   */
   public long metricUnsigned() {
     return Integer.toUnsignedLong(metric);
   }
 
-  /** The table as ip names it: main, local, default, or the number. */
+  /**
+   * The table as ip names it: main, local, default, or the number.
+   *
+   * @return the table's name, or the number as text
+   */
   public String tableName() {
     return tableName(table);
   }
 
-  /** main, local, default, or the unsigned number. */
+  /**
+   * main, local, default, or the unsigned number.
+   *
+   * @param table the table id, unsigned
+   * @return the table's name, or the number as text
+   */
   public static String tableName(long table) {
     if (table == TABLE_MAIN) {
       return "main";
@@ -101,17 +150,29 @@ public record Route(IpPrefix destination, InetAddress gateway, int ifindex, Stri
     return Long.toString(table);
   }
 
-  /** The protocol as ip names it: kernel, boot, static, ra, dhcp, redirect, sixkit, or the number. */
+  /**
+   * The protocol as ip names it: kernel, boot, static, ra, dhcp, redirect, sixkit, or the number.
+   *
+   * @return the protocol's name, or the number as text
+   */
   public String protocolName() {
     return Protocols.name(protocol);
   }
 
-  /** The scope as ip names it: global, link, host... */
+  /**
+   * The scope as ip names it: global, link, host...
+   *
+   * @return the scope's name, or the number as text
+   */
   public String scopeName() {
     return Address.scopeName(scope);
   }
 
-  /** The type as ip names it: unicast, local, broadcast, multicast, blackhole... */
+  /**
+   * The type as ip names it: unicast, local, broadcast, multicast, blackhole...
+   *
+   * @return the type's name, or the number as text
+   */
   public String typeName() {
     return typeName(type);
   }
@@ -123,6 +184,8 @@ public record Route(IpPrefix destination, InetAddress gateway, int ifindex, Stri
   /**
    * The destination as ip prints it: "default", a bare address for a host route, else the
    * prefix.
+   *
+   * @return the destination text
    */
   public String destinationText() {
     if (isDefault()) {

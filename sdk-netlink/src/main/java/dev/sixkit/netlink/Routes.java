@@ -36,12 +36,20 @@ public final class Routes {
     this.nl = nl;
   }
 
-  /** The main table's routes, IPv4 and IPv6 (as {@code ip route} and {@code ip -6 route}). */
+  /**
+   * The main table's routes, IPv4 and IPv6 (as {@code ip route} and {@code ip -6 route}).
+   *
+   * @return the routes, possibly empty
+   */
   public List<Route> list() {
     return query().list();
   }
 
-  /** A filtered listing; by default the main table, both families. */
+  /**
+   * A filtered listing; by default the main table, both families.
+   *
+   * @return a query; narrow it, then {@code list()}
+   */
   public Query query() {
     return new Query(AF_UNSPEC, Route.TABLE_MAIN, null);
   }
@@ -50,12 +58,21 @@ public final class Routes {
    * Starts a route write or delete for a destination ("2001:db8:ef11::/64", "default" is not
    * accepted: write "::/0" or "0.0.0.0/0"); a gateway or device comes next. A bad literal or
    * prefix length fails here with EINVAL.
+   *
+   * @param destination the destination prefix, such as {@code 2001:db8:ef11::/64}
+   * @return the next step, which names the gateway or device
+   * @throws NetlinkException EINVAL for a bad literal or prefix length
    */
   public Destination route(String destination) {
     return new Destination(IpPrefix.parse(destination));
   }
 
-  /** Starts a route write or delete for a destination; a gateway or device comes next. */
+  /**
+   * Starts a route write or delete for a destination; a gateway or device comes next.
+   *
+   * @param destination the destination prefix
+   * @return the next step, which names the gateway or device
+   */
   public Destination route(IpPrefix destination) {
     if (destination == null) {
       throw new NetlinkException(Errno.EINVAL, "route", "null", "a destination prefix is required");
@@ -67,17 +84,33 @@ public final class Routes {
    * Looks up the route the kernel would use for one destination, as {@code ip route get} does,
    * and returns it resolved: device, gateway, preferred source, metric, and for IPv4 the table
    * it came from (RTM_F_LOOKUP_TABLE). Fails with ENETUNREACH when no route matches.
+   *
+   * @param destination the destination address literal
+   * @return the route the kernel picks
+   * @throws NetlinkException ENETUNREACH when no route matches, EINVAL for a bad literal
    */
   public Route get(String destination) {
     return lookup(destination).get();
   }
 
-  /** {@link #get(String)} for an address. */
+  /**
+   * {@link #get(String)} for an address.
+   *
+   * @param destination the destination address
+   * @return the route the kernel picks
+   * @throws NetlinkException ENETUNREACH when no route matches
+   */
   public Route get(InetAddress destination) {
     return new Lookup(destination, null, null).get();
   }
 
-  /** A route lookup that can be narrowed by output device and source before {@code get()}. */
+  /**
+   * A route lookup that can be narrowed by output device and source before {@code get()}.
+   *
+   * @param destination the destination address literal
+   * @return a lookup to narrow, then {@code get()}
+   * @throws NetlinkException EINVAL for a bad literal
+   */
   public Lookup lookup(String destination) {
     return new Lookup(IpAddresses.parse(destination), null, null);
   }
@@ -126,35 +159,71 @@ public final class Routes {
       this.dev = dev;
     }
 
+    /**
+     * IPv6 routes only.
+     *
+     * @return a narrowed copy of this query
+     */
     public Query ipv6() {
       return new Query(AF_INET6, table, dev);
     }
 
+    /**
+     * IPv4 routes only.
+     *
+     * @return a narrowed copy of this query
+     */
     public Query ipv4() {
       return new Query(AF_INET, table, dev);
     }
 
-    /** Routes of one table (main is {@link Route#TABLE_MAIN}, local {@link Route#TABLE_LOCAL}). */
+    /**
+     * Routes of one table (main is {@link Route#TABLE_MAIN}, local {@link Route#TABLE_LOCAL}).
+     *
+     * @param t the table id
+     * @return a narrowed copy of this query
+     */
     public Query table(int t) {
       return table(Integer.toUnsignedLong(t));
     }
 
-    /** Routes of one table by its unsigned 32-bit id (1 to 4294967295). */
+    /**
+     * Routes of one table by its unsigned 32-bit id (1 to 4294967295).
+     *
+     * @param t the table id, unsigned
+     * @return a narrowed copy of this query
+     */
     public Query table(long t) {
       return new Query(family, checkTable(t, "list routes", "table " + t), dev);
     }
 
-    /** Routes of every table, local and main included (as {@code ip route show table all}). */
+    /**
+     * Routes of every table, local and main included (as {@code ip route show table all}).
+     *
+     * @return a narrowed copy of this query
+     */
     public Query allTables() {
       return new Query(family, 0, dev);
     }
 
-    /** Routes through one device. */
+    /**
+     * Routes through one device.
+     *
+     * @param name the device name
+     * @return a narrowed copy of this query
+     */
     public Query dev(String name) {
       LinkCodec.requireName(name);
       return new Query(family, table, name);
     }
 
+    /**
+     * Runs the dump and keeps the matching routes.
+     *
+     * @return the matching routes, possibly empty
+     * @throws NetlinkException ENODEV when a device named by {@link #dev(String)} does not exist, or the dump
+     * fails
+     */
     public List<Route> list() {
       String object = (table == 0 ? "table all" : "table " + Route.tableName(table)) + (dev == null ? "" : " dev " + dev);
       int ifindex = dev == null ? 0 : resolve(dev, "list routes", object);
@@ -203,17 +272,35 @@ public final class Routes {
       this.destination = destination;
     }
 
-    /** The next hop; it must be of the destination's family. */
+    /**
+     * The next hop; it must be of the destination's family.
+     *
+     * @param gateway the gateway's address literal
+     * @return the route, ready to add, replace or delete
+     * @throws NetlinkException EINVAL for a bad literal or another family than the destination's
+     */
     public Spec via(String gateway) {
       return via(IpAddresses.parse(gateway));
     }
 
-    /** The next hop; it must be of the destination's family. */
+    /**
+     * The next hop; it must be of the destination's family.
+     *
+     * @param gateway the gateway's address
+     * @return the route, ready to add, replace or delete
+     * @throws NetlinkException EINVAL for another family than the destination's
+     */
     public Spec via(InetAddress gateway) {
       return new Spec(Request.of(destination)).via(gateway);
     }
 
-    /** The output device (a directly connected route, or the device of a gateway given next). */
+    /**
+     * The output device (a directly connected route, or the device of a gateway given next).
+     *
+     * @param name the device name
+     * @return the route, ready to add, replace or delete
+     * @throws NetlinkException ENODEV when the namespace has no such device
+     */
     public Spec dev(String name) {
       return new Spec(Request.of(destination)).dev(name);
     }
@@ -223,17 +310,30 @@ public final class Routes {
       new Spec(Request.of(destination)).delete();
     }
 
-    /** A route that drops matching packets silently, as {@code ip route add blackhole DEST}. */
+    /**
+     * A route that drops matching packets silently, as {@code ip route add blackhole DEST}.
+     *
+     * @return the route, ready to add, replace or delete
+     */
     public Special blackhole() {
       return new Special(Request.of(destination).withType(Route.TYPE_BLACKHOLE));
     }
 
-    /** A route that refuses matching packets with "unreachable" (ICMP), as {@code ip route add unreachable DEST}. */
+    /**
+     * A route that refuses matching packets with "unreachable" (ICMP), as {@code ip route add unreachable
+     * DEST}.
+     *
+     * @return the route, ready to add, replace or delete
+     */
     public Special unreachable() {
       return new Special(Request.of(destination).withType(Route.TYPE_UNREACHABLE));
     }
 
-    /** A route that refuses matching packets with "prohibited" (ICMP), as {@code ip route add prohibit DEST}. */
+    /**
+     * A route that refuses matching packets with "prohibited" (ICMP), as {@code ip route add prohibit DEST}.
+     *
+     * @return the route, ready to add, replace or delete
+     */
     public Special prohibit() {
       return new Special(Request.of(destination).withType(Route.TYPE_PROHIBIT));
     }
@@ -241,6 +341,8 @@ public final class Routes {
     /**
      * A route that ends the lookup in this table so the next policy rule's table is tried, as
      * {@code ip route add throw DEST} ({@code throw} is a Java keyword).
+     *
+     * @return the route, ready to add, replace or delete
      */
     public Special throwRoute() {
       return new Special(Request.of(destination).withType(Route.TYPE_THROW));
@@ -258,17 +360,32 @@ public final class Routes {
       this.r = r;
     }
 
-    /** The metric (priority), 0 to 4294967295; lower wins. */
+    /**
+     * The metric (priority), 0 to 4294967295; lower wins.
+     *
+     * @param metric 0 to 4294967295
+     * @return a copy with this set
+     */
     public Special metric(long metric) {
       return new Special(new Spec(r).metric(metric).r);
     }
 
-    /** The table by its unsigned 32-bit id (main by default). */
+    /**
+     * The table by its unsigned 32-bit id (main by default).
+     *
+     * @param table the table id, 1 to 4294967295
+     * @return a copy with this set
+     */
     public Special table(long table) {
       return new Special(new Spec(r).table(table).r);
     }
 
-    /** The protocol number the route carries (boot by default); see {@link Protocols}. */
+    /**
+     * The protocol number the route carries (boot by default); see {@link Protocols}.
+     *
+     * @param protocol 0 to 255
+     * @return a copy with this set
+     */
     public Special protocol(int protocol) {
       return new Special(new Spec(r).protocol(protocol).r);
     }
@@ -288,7 +405,11 @@ public final class Routes {
       new Spec(r).delete();
     }
 
-    /** Whether the table holds a route of this type to this destination now. */
+    /**
+     * Whether the table holds a route of this type to this destination now.
+     *
+     * @return true when such a route is in the table now
+     */
     public boolean exists() {
       return new Spec(r).exists();
     }
@@ -307,12 +428,24 @@ public final class Routes {
       this.r = r;
     }
 
-    /** The next hop; it must be of the destination's family. */
+    /**
+     * The next hop; it must be of the destination's family.
+     *
+     * @param gateway the gateway's address literal
+     * @return a copy with this set
+     * @throws NetlinkException EINVAL for a bad literal or another family than the destination's
+     */
     public Spec via(String gateway) {
       return via(IpAddresses.parse(gateway));
     }
 
-    /** The next hop; it must be of the destination's family. */
+    /**
+     * The next hop; it must be of the destination's family.
+     *
+     * @param gateway the gateway's address
+     * @return a copy with this set
+     * @throws NetlinkException EINVAL for another family than the destination's
+     */
     public Spec via(InetAddress gateway) {
       if (gateway == null) {
         throw new NetlinkException(Errno.EINVAL, "route", r.object(), "a gateway address is required");
@@ -328,13 +461,24 @@ public final class Routes {
       return new Spec(r.with(gateway, r.dev(), r.metric(), r.table(), r.source(), r.onlink()));
     }
 
-    /** The output device. */
+    /**
+     * The output device.
+     *
+     * @param name the device name
+     * @return a copy with this set
+     * @throws NetlinkException ENODEV when the namespace has no such device
+     */
     public Spec dev(String name) {
       LinkCodec.requireName(name);
       return new Spec(r.with(r.gateway(), name, r.metric(), r.table(), r.source(), r.onlink()));
     }
 
-    /** The metric (priority), 0 to 4294967295; lower wins. IPv6 defaults to 1024. */
+    /**
+     * The metric (priority), 0 to 4294967295; lower wins. IPv6 defaults to 1024.
+     *
+     * @param metric 0 to 4294967295
+     * @return a copy with this set
+     */
     public Spec metric(long metric) {
       if (metric < 0 || metric > 0xffffffffL) {
         throw new NetlinkException(Errno.EINVAL, "route", r.object(), "metric " + metric + " is not 0 to 4294967295");
@@ -342,12 +486,22 @@ public final class Routes {
       return new Spec(r.with(r.gateway(), r.dev(), metric, r.table(), r.source(), r.onlink()));
     }
 
-    /** The table (main, {@link Route#TABLE_MAIN}, by default); an int is read as unsigned. */
+    /**
+     * The table (main, {@link Route#TABLE_MAIN}, by default); an int is read as unsigned.
+     *
+     * @param table the table id, read as unsigned
+     * @return a copy with this set
+     */
     public Spec table(int table) {
       return table(Integer.toUnsignedLong(table));
     }
 
-    /** The table by its unsigned 32-bit id, 1 to 4294967295 (main, 254, by default). */
+    /**
+     * The table by its unsigned 32-bit id, 1 to 4294967295 (main, 254, by default).
+     *
+     * @param table the table id, 1 to 4294967295
+     * @return a copy with this set
+     */
     public Spec table(long table) {
       checkTable(table, "route", r.object());
       return new Spec(r.with(r.gateway(), r.dev(), r.metric(), table, r.source(), r.onlink()));
@@ -357,12 +511,21 @@ public final class Routes {
      * The protocol number the route carries (rtm_protocol, ip's {@code proto}; boot by default).
      * Sixkit's own routes use {@link Protocols#SIXKIT}. On a delete it limits the match to routes
      * of that protocol.
+     *
+     * @param protocol 0 to 255
+     * @return a copy with this set
      */
     public Spec protocol(int protocol) {
       return new Spec(r.withProtocol(Protocols.check(protocol, "route", r.object())));
     }
 
-    /** The preferred source address for traffic on this route (RTA_PREFSRC, ip's {@code src}). */
+    /**
+     * The preferred source address for traffic on this route (RTA_PREFSRC, ip's {@code src}).
+     *
+     * @param address the source address literal, of the destination's family
+     * @return a copy with this set
+     * @throws NetlinkException EINVAL for a bad literal or another family
+     */
     public Spec source(String address) {
       InetAddress s = IpAddresses.parse(address);
       if ((s instanceof Inet4Address) != r.destination().isV4()) {
@@ -373,7 +536,11 @@ public final class Routes {
       return new Spec(r.with(r.gateway(), r.dev(), r.metric(), r.table(), s, r.onlink()));
     }
 
-    /** Takes the gateway as on-link even when no prefix covers it (RTNH_F_ONLINK). */
+    /**
+     * Takes the gateway as on-link even when no prefix covers it (RTNH_F_ONLINK).
+     *
+     * @return a copy with this set
+     */
     public Spec onlink() {
       return new Spec(r.with(r.gateway(), r.dev(), r.metric(), r.table(), r.source(), true));
     }
@@ -420,7 +587,11 @@ public final class Routes {
       return e;
     }
 
-    /** Whether the table holds a route to this destination now (through this gateway and device, when set). */
+    /**
+     * Whether the table holds a route to this destination now (through this gateway and device, when set).
+     *
+     * @return true when such a route is in the table now
+     */
     public boolean exists() {
       Query q = new Query(r.destination().family(), r.table() == 0 ? (long) Route.TABLE_MAIN : r.table(), null);
       IpPrefix net = r.destination().network();
@@ -453,13 +624,25 @@ public final class Routes {
       this.from = from;
     }
 
-    /** Looks up as if the packet left through this device (needed for link-local destinations). */
+    /**
+     * Looks up as if the packet left through this device (needed for link-local destinations).
+     *
+     * @param name the device name
+     * @return a copy with this set
+     * @throws NetlinkException ENODEV when the namespace has no such device
+     */
     public Lookup dev(String name) {
       LinkCodec.requireName(name);
       return new Lookup(destination, name, from);
     }
 
-    /** Looks up for this source address. */
+    /**
+     * Looks up for this source address.
+     *
+     * @param source the source address literal
+     * @return a copy with this set
+     * @throws NetlinkException EINVAL for a bad literal
+     */
     public Lookup from(String source) {
       InetAddress s = IpAddresses.parse(source);
       if ((s instanceof Inet4Address) != (destination instanceof Inet4Address)) {
@@ -473,7 +656,12 @@ public final class Routes {
       return IpAddresses.format(destination) + (dev == null ? "" : " dev " + dev);
     }
 
-    /** The route the kernel picks, resolved. */
+    /**
+     * The route the kernel picks, resolved.
+     *
+     * @return the route
+     * @throws NetlinkException ENETUNREACH when no route matches
+     */
     public Route get() {
       String op = "look up route";
       int ifindex = dev == null ? 0 : resolve(dev, op, object());

@@ -30,13 +30,34 @@ public record Socket(String protocol, int family, String state, InetAddress loca
     InetAddress remoteAddress, int remotePort, int boundDevice, long inode, int uid, int receiveQueue, int sendQueue,
     List<Owner> processes, boolean v6Only) {
 
+  /**
+   * Copies {@code processes}; the addresses must not be null.
+   *
+   * @throws NullPointerException when {@code localAddress} or {@code remoteAddress} is null
+   */
   public Socket {
     Objects.requireNonNull(localAddress, "localAddress");
     Objects.requireNonNull(remoteAddress, "remoteAddress");
     processes = List.copyOf(processes);
   }
 
-  /** A socket whose IPV6_V6ONLY is unknown, taken as not set. */
+  /**
+   * A socket whose IPV6_V6ONLY is unknown, taken as not set.
+   *
+   * @param protocol as {@link #protocol()}
+   * @param family as {@link #family()}
+   * @param state as {@link #state()}
+   * @param localAddress as {@link #localAddress()}
+   * @param localPort as {@link #localPort()}
+   * @param remoteAddress as {@link #remoteAddress()}
+   * @param remotePort as {@link #remotePort()}
+   * @param boundDevice as {@link #boundDevice()}
+   * @param inode as {@link #inode()}
+   * @param uid as {@link #uid()}
+   * @param receiveQueue as {@link #receiveQueue()}
+   * @param sendQueue as {@link #sendQueue()}
+   * @param processes as {@link #processes()}
+   */
   public Socket(String protocol, int family, String state, InetAddress localAddress, int localPort,
       InetAddress remoteAddress, int remotePort, int boundDevice, long inode, int uid, int receiveQueue, int sendQueue,
       List<Owner> processes) {
@@ -47,12 +68,19 @@ public record Socket(String protocol, int family, String state, InetAddress loca
   /**
    * Whether it takes IPv4 connections too: an IPv6 socket on {@code ::} without IPV6_V6ONLY
    * (IPv4 reaches it as ::ffff:a.b.c.d), or any IPv4 socket.
+   *
+   * @return true when IPv4 clients can connect to it
    */
   public boolean takesIpv4() {
     return family == 4 || (anyAddress() && !v6Only);
   }
 
-  /** This socket with its owners. */
+  /**
+   * This socket with its owners.
+   *
+   * @param owners the processes holding it
+   * @return a copy with {@link #processes()} set
+   */
   public Socket withProcesses(List<Owner> owners) {
     return new Socket(protocol, family, state, localAddress, localPort, remoteAddress, remotePort, boundDevice, inode,
         uid, receiveQueue, sendQueue, owners, v6Only);
@@ -74,22 +102,38 @@ public record Socket(String protocol, int family, String state, InetAddress loca
     }
   }
 
-  /** Whether it listens on every address of its family ({@code ::} or {@code 0.0.0.0}). */
+  /**
+   * Whether it listens on every address of its family ({@code ::} or {@code 0.0.0.0}).
+   *
+   * @return true for a wildcard address
+   */
   public boolean anyAddress() {
     return localAddress.isAnyLocalAddress();
   }
 
-  /** "[::]:8080" or "0.0.0.0:22", as ss prints the local end. */
+  /**
+   * "[::]:8080" or "0.0.0.0:22", as ss prints the local end.
+   *
+   * @return the local end as text
+   */
   public String local() {
     return endpoint(localAddress, localPort);
   }
 
-  /** "[::]:*" for a listening socket, else the peer as "[addr]:port". */
+  /**
+   * "[::]:*" for a listening socket, else the peer as "[addr]:port".
+   *
+   * @return the peer as text
+   */
   public String peer() {
     return remotePort == 0 && remoteAddress.isAnyLocalAddress() ? endpoint(remoteAddress, -1) : endpoint(remoteAddress, remotePort);
   }
 
-  /** The first owner's command, or "" when none is known. */
+  /**
+   * The first owner's command, or "" when none is known.
+   *
+   * @return the command name, or ""
+   */
   public String command() {
     return processes.isEmpty() ? "" : processes.get(0).command();
   }

@@ -47,7 +47,12 @@ public final class SocketDiag {
     this.nl = nl;
   }
 
-  /** TCP sockets in LISTEN state, IPv4 and IPv6, sorted by port then address (like {@code ss -ltnp}). */
+  /**
+   * TCP sockets in LISTEN state, IPv4 and IPv6, sorted by port then address (like {@code ss -ltnp}).
+   *
+   * @return the listeners, possibly empty
+   * @throws NetlinkException when the kernel refuses the dump
+   */
   public List<Socket> tcpListeners() {
     List<Socket> out = new ArrayList<>();
     out.addAll(dump(NeighbourCodec.AF_INET, 1 << TCP_LISTEN));
@@ -62,7 +67,13 @@ public final class SocketDiag {
     return withOwners;
   }
 
-  /** The TCP listener on a port, IPv6 first, if any. */
+  /**
+   * The TCP listener on a port, IPv6 first, if any.
+   *
+   * @param port the TCP port
+   * @return the listeners on that port (IPv6 first), possibly empty
+   * @throws NetlinkException when the kernel refuses the dump
+   */
   public List<Socket> tcpListeners(int port) {
     return tcpListeners().stream().filter(s -> s.localPort() == port).toList();
   }

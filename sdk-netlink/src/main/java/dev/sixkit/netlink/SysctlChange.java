@@ -11,7 +11,11 @@ package dev.sixkit.netlink;
  * <p>Immutable record; thread-safe.
  */
 public record SysctlChange(String key, String before, String after) {
-  /** Whether the value changed. */
+  /**
+   * Whether the value changed.
+   *
+   * @return true when the value written differs from the old one
+   */
   public boolean changed() {
     return !before.equals(after);
   }

@@ -52,6 +52,10 @@ public final class Sysctls {
   /**
    * IPv6 settings of one interface ({@code net.ipv6.conf.IF.*}); fails with ENODEV naming it
    * when the namespace has no such interface.
+   *
+   * @param ifname the interface name
+   * @return the settings of that interface
+   * @throws NetlinkException ENODEV when there is no such interface
    */
   public Ipv6Conf ipv6(String ifname) {
     LinkCodec.requireName(ifname);
@@ -63,17 +67,31 @@ public final class Sysctls {
     return c;
   }
 
-  /** {@code net.ipv6.conf.all.*}: writing one sets it on every interface too (forwarding). */
+  /**
+   * {@code net.ipv6.conf.all.*}: writing one sets it on every interface too (forwarding).
+   *
+   * @return the "all" settings
+   */
   public Ipv6Conf ipv6All() {
     return new Ipv6Conf("all");
   }
 
-  /** {@code net.ipv6.conf.default.*}: what interfaces created later start with. */
+  /**
+   * {@code net.ipv6.conf.default.*}: what interfaces created later start with.
+   *
+   * @return the "default" settings
+   */
   public Ipv6Conf ipv6Default() {
     return new Ipv6Conf("default");
   }
 
-  /** Reads any sysctl under {@code net.}; an unknown key fails with ENOENT naming it. */
+  /**
+   * Reads any sysctl under {@code net.}; an unknown key fails with ENOENT naming it.
+   *
+   * @param key the dotted key, such as {@code net.ipv6.conf.eth0.proxy_ndp}
+   * @return the value as the kernel prints it, trimmed
+   * @throws NetlinkException ENOENT for an unknown key, EINVAL for a key outside {@code net.}
+   */
   public String get(String key) {
     Path p = pathOf(key, "read sysctl");
     return nl.inNamespace(() -> read(p, key));
@@ -82,6 +100,11 @@ public final class Sysctls {
   /**
    * Writes any sysctl under {@code net.} and returns what changed. The kernel's refusal (a value
    * out of range, say) fails with its errno and leaves the value as it was.
+   *
+   * @param key the dotted key
+   * @param value the value to write
+   * @return the old and new values
+   * @throws NetlinkException ENOENT for an unknown key, or the kernel's errno when it refuses the value
    */
   public SysctlChange set(String key, String value) {
     Path p = pathOf(key, "write sysctl");
@@ -209,7 +232,11 @@ public final class Sysctls {
       this.scope = scope;
     }
 
-    /** The interface name, {@code all} or {@code default}. */
+    /**
+     * The interface name, {@code all} or {@code default}.
+     *
+     * @return the scope word
+     */
     public String scope() {
       return scope;
     }
@@ -217,20 +244,38 @@ public final class Sysctls {
     /**
      * {@code proxy_ndp}: answer neighbour solicitations for proxy entries on this interface. The
      * kernel proxies when this or {@code all.proxy_ndp} is on.
+     *
+     * @return whether proxy_ndp is 1
      */
     public boolean proxyNdp() {
       return intValue("proxy_ndp") != 0;
     }
 
+    /**
+     * Sets {@code proxy_ndp} on this interface.
+     *
+     * @param on true for 1
+     * @return the old and new values
+     */
     public SysctlChange proxyNdp(boolean on) {
       return put("proxy_ndp", on ? "1" : "0");
     }
 
-    /** {@code forwarding}: route IPv6 packets between interfaces (and act as a router). */
+    /**
+     * {@code forwarding}: route IPv6 packets between interfaces (and act as a router).
+     *
+     * @return whether forwarding is 1
+     */
     public boolean forwarding() {
       return intValue("forwarding") != 0;
     }
 
+    /**
+     * Sets {@code forwarding} here.
+     *
+     * @param on true for 1
+     * @return the old and new values
+     */
     public SysctlChange forwarding(boolean on) {
       return put("forwarding", on ? "1" : "0");
     }
@@ -238,11 +283,20 @@ public final class Sysctls {
     /**
      * {@code accept_ra}: 0 ignores router advertisements, 1 accepts them unless forwarding, 2
      * accepts them even when forwarding.
+     *
+     * @return 0, 1 or 2
      */
     public int acceptRa() {
       return intValue("accept_ra");
     }
 
+    /**
+     * Sets {@code accept_ra}.
+     *
+     * @param mode 0, 1 or 2
+     * @return the old and new values
+     * @throws NetlinkException EINVAL from the kernel for a value it does not take
+     */
     public SysctlChange acceptRa(int mode) {
       if (mode < 0 || mode > 2) {
         throw new NetlinkException(Errno.ERANGE, "write sysctl", key("accept_ra") + "=" + mode,
@@ -251,16 +305,31 @@ public final class Sysctls {
       return put("accept_ra", Integer.toString(mode));
     }
 
-    /** {@code disable_ipv6}: IPv6 off on this interface (its addresses go). */
+    /**
+     * {@code disable_ipv6}: IPv6 off on this interface (its addresses go).
+     *
+     * @return whether disable_ipv6 is 1
+     */
     public boolean disableIpv6() {
       return intValue("disable_ipv6") != 0;
     }
 
+    /**
+     * Sets {@code disable_ipv6}.
+     *
+     * @param off true for 1 (IPv6 off)
+     * @return the old and new values
+     */
     public SysctlChange disableIpv6(boolean off) {
       return put("disable_ipv6", off ? "1" : "0");
     }
 
-    /** The {@code sysctl(8)} key of a setting here, such as net.ipv6.conf.eth0.proxy_ndp. */
+    /**
+     * The {@code sysctl(8)} key of a setting here, such as net.ipv6.conf.eth0.proxy_ndp.
+     *
+     * @param leaf the setting's name, such as {@code proxy_ndp}
+     * @return the full key
+     */
     public String key(String leaf) {
       return keyOf("ipv6", scope, leaf);
     }

@@ -22,13 +22,22 @@ import java.util.Objects;
 public record Diagnosis(String host, String destination, String source, List<Finding> findings, Verdict verdict,
     String summary, List<Fix> fixes) {
 
+  /**
+   * Copies the lists.
+   *
+   * @throws NullPointerException when {@code verdict} is null
+   */
   public Diagnosis {
     Objects.requireNonNull(verdict, "verdict");
     findings = List.copyOf(findings);
     fixes = List.copyOf(fixes);
   }
 
-  /** Whether the verdict says traffic gets there. */
+  /**
+   * Whether the verdict says traffic gets there.
+   *
+   * @return true for a verdict that traffic passes
+   */
   public boolean reachable() {
     return verdict == Verdict.REACHABLE;
   }
@@ -61,7 +70,14 @@ public record Diagnosis(String host, String destination, String source, List<Fin
 
   /** What one check found. */
   public enum Status {
-    OK, WARN, FAIL, INFO
+    /** The check passed. */
+    OK,
+    /** Something may get in the way; not proven to. */
+    WARN,
+    /** The check failed: this stops the traffic. */
+    FAIL,
+    /** A fact for the reader, neither good nor bad. */
+    INFO
   }
 
   /**
@@ -98,7 +114,11 @@ public record Diagnosis(String host, String destination, String source, List<Fin
     }
   }
 
-  /** Several lines, as the CLI prints it. */
+  /**
+   * Several lines, as the CLI prints it.
+   *
+   * @return the text, ending without a newline
+   */
   public String render() {
     StringBuilder sb = new StringBuilder("reach " + destination + " from " + host
         + (source.isEmpty() ? "" : " (container " + source + ")") + "\n");

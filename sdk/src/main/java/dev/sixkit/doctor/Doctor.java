@@ -64,16 +64,32 @@ public final class Doctor {
     this.daemonConfig = daemonConfig;
   }
 
-  /** A doctor for a host; {@link Host#doctor()} is the usual way in. */
+  /**
+   * A doctor for a host; {@link Host#doctor()} is the usual way in.
+   *
+   * @param host the host to examine
+   * @return a doctor with no peers
+   */
   public static Doctor of(Host host) {
     return new Doctor(host, List.of(), null);
   }
 
-  /** The other Docker hosts, so the doctor can look at the host that owns a destination's prefix. */
+  /**
+   * The other Docker hosts, so the doctor can look at the host that owns a destination's prefix.
+   *
+   * @param others the other hosts; this host and nulls are ignored
+   * @return a new doctor with them set (a Doctor is immutable)
+   */
   public Doctor peers(Host... others) {
     return peers(Arrays.asList(others));
   }
 
+  /**
+   * {@link #peers(Host...)} from a collection.
+   *
+   * @param others the other hosts; this host and nulls are ignored
+   * @return a new doctor with them set (a Doctor is immutable)
+   */
   public Doctor peers(Collection<Host> others) {
     List<Host> all = new ArrayList<>(peers);
     for (Host h : others) {
@@ -87,6 +103,9 @@ public final class Doctor {
   /**
    * What dockerd was started with (userland-proxy, ip6tables...), for what the Engine API does not
    * report. Without it the doctor reads the running dockerd's command line and --config-file.
+   *
+   * @param given the daemon's settings
+   * @return a new doctor with them set (a Doctor is immutable)
    */
   public Doctor daemonConfig(DaemonConfig given) {
     return new Doctor(host, peers, given);
@@ -99,17 +118,31 @@ public final class Doctor {
    * doctor picks a running container of this host with a global IPv6 address as the other end
    * (the first by name; {@link #reach(String, String)} chooses one) and checks the way back to it
    * too, so its fixes are the complete set on every host involved.
+   *
+   * @param destination an IPv6 address literal
+   * @return the verdict, the checks and the fixes
    */
   public Diagnosis reach(String destination) {
     return reach(destination, null);
   }
 
-  /** {@link #reach(String)} for an address value, such as a container's {@code ipv6()}. */
+  /**
+   * {@link #reach(String)} for an address value, such as a container's {@code ipv6()}.
+   *
+   * @param destination the address
+   * @return the verdict, the checks and the fixes
+   */
   public Diagnosis reach(inet.ipaddr.IPAddress destination) {
     return reach(destination.withoutPrefixLength().toCanonicalString(), null);
   }
 
-  /** {@link #reach(String, String)} for an address value. */
+  /**
+   * {@link #reach(String, String)} for an address value.
+   *
+   * @param destination the address
+   * @param fromContainer the container's name, null to pick one, "" for the forward path only
+   * @return the verdict, the checks and the fixes
+   */
   public Diagnosis reach(inet.ipaddr.IPAddress destination, String fromContainer) {
     return reach(destination.withoutPrefixLength().toCanonicalString(), fromContainer);
   }
@@ -118,6 +151,10 @@ public final class Doctor {
    * Why {@code destination} is or is not reachable from a container of this host: the forward path,
    * then the way back to the container's own address. With {@code fromContainer} null the doctor
    * finds that end itself (see {@link #reach(String)}); with "" it checks the way there only.
+   *
+   * @param destination an IPv6 address literal
+   * @param fromContainer the container's name, null to pick one, "" for the forward path only
+   * @return the verdict, the checks and the fixes
    */
   public Diagnosis reach(String destination, String fromContainer) {
     Inet6Address dst = IpAddresses.parseV6(destination, "reach");
@@ -457,7 +494,12 @@ public final class Doctor {
 
   // ---------------------------------------------------------------- sockets and exposure
 
-  /** The host's TCP listening sockets with their processes, like {@code ss -ltnp} ({@link Host#listeningSockets}). */
+  /**
+   * The host's TCP listening sockets with their processes, like {@code ss -ltnp} ({@link
+   * Host#listeningSockets}).
+   *
+   * @return the sockets, possibly empty
+   */
   public List<Socket> listeningSockets() {
     return host.listeningSockets();
   }
@@ -465,6 +507,8 @@ public final class Doctor {
   /**
    * How the host's running containers are exposed over IPv6: fully exposed endpoints (a global
    * address, no published port) and each published port explained.
+   *
+   * @return the exposure report
    */
   public Exposure exposure() {
     return ExposureReader.read(host, daemonConfig);

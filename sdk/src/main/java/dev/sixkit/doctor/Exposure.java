@@ -23,6 +23,11 @@ import java.util.Objects;
 public record Exposure(String host, Fact<Boolean> userlandProxy, Fact<Boolean> ip6tables, List<Socket> listeners,
     List<ContainerExposure> containers) {
 
+  /**
+   * Copies the lists.
+   *
+   * @throws NullPointerException when {@code userlandProxy} or {@code ip6tables} is null
+   */
   public Exposure {
     Objects.requireNonNull(userlandProxy, "userlandProxy");
     Objects.requireNonNull(ip6tables, "ip6tables");
@@ -30,7 +35,11 @@ public record Exposure(String host, Fact<Boolean> userlandProxy, Fact<Boolean> i
     containers = List.copyOf(containers);
   }
 
-  /** The running containers with a global IPv6 address and no published port. */
+  /**
+   * The running containers with a global IPv6 address and no published port.
+   *
+   * @return the containers, possibly empty
+   */
   public List<ContainerExposure> fullyExposed() {
     return containers.stream().filter(ContainerExposure::fullyExposed).toList();
   }
@@ -49,6 +58,7 @@ public record Exposure(String host, Fact<Boolean> userlandProxy, Fact<Boolean> i
    */
   public record ContainerExposure(String container, List<String> ipv6, boolean fullyExposed, List<PortExposure> ports,
       String note) {
+    /** Copies the lists. */
     public ContainerExposure {
       ipv6 = List.copyOf(ipv6);
       ports = List.copyOf(ports);
@@ -67,7 +77,11 @@ public record Exposure(String host, Fact<Boolean> userlandProxy, Fact<Boolean> i
    */
   public record PortExposure(PublishedPort port, boolean answersOverIpv6, String servedBy, String explanation) {}
 
-  /** Several lines, as the CLI prints it. */
+  /**
+   * Several lines, as the CLI prints it.
+   *
+   * @return the text, ending without a newline
+   */
   public String render() {
     StringBuilder sb = new StringBuilder("exposure on " + host + ": userland-proxy " + userlandProxy + ", ip6tables "
         + ip6tables + "\n  listening (ss -ltnp):\n");

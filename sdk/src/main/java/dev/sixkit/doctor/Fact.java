@@ -23,6 +23,11 @@ public record Fact<T>(T value, Fact.Source source) {
     DEFAULT
   }
 
+  /**
+   * Checks the parts.
+   *
+   * @throws NullPointerException when {@code value} or {@code source} is null
+   */
   public Fact {
     Objects.requireNonNull(value, "value");
     Objects.requireNonNull(source, "source");

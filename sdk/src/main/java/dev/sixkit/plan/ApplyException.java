@@ -22,10 +22,16 @@ public class ApplyException extends SixkitException {
   private static final long serialVersionUID = 1L;
 
   private final transient ApplyResult result;
+  /** The changes found not in effect. */
   private final List<String> notApplied;
+  /** The changes whose state could not be checked. */
   private final List<String> unknown;
 
-  /** An apply or undo of a setup that failed on at least one host. */
+  /**
+   * An apply or undo of a setup that failed on at least one host.
+   *
+   * @param result what the apply or undo did, with at least one failure
+   */
   public ApplyException(ApplyResult result) {
     super(result.verb(), "setup " + result.setup(), "failed on " + String.join(", ", result.failures().keySet())
         + "\n" + result);
@@ -56,27 +62,47 @@ public class ApplyException extends SixkitException {
     this.unknown = List.copyOf(unknown);
   }
 
-  /** What was done where, where it failed and why, and what was not done. */
+  /**
+   * What was done where, where it failed and why, and what was not done.
+   *
+   * @return the whole result
+   */
   public ApplyResult result() {
     return result;
   }
 
-  /** The host it failed on (the first, when a setup failed on several). */
+  /**
+   * The host it failed on (the first, when a setup failed on several).
+   *
+   * @return the host's name
+   */
   public String host() {
     return result.failures().keySet().iterator().next();
   }
 
-  /** The changes found in effect, in order, each naming its host. */
+  /**
+   * The changes found in effect, in order, each naming its host.
+   *
+   * @return the changes in effect, possibly empty
+   */
   public List<Change> applied() {
     return result.changes();
   }
 
-  /** The changes found not in effect (failed, or never attempted). */
+  /**
+   * The changes found not in effect (failed, or never attempted).
+   *
+   * @return the changes as text, possibly empty
+   */
   public List<String> notApplied() {
     return notApplied;
   }
 
-  /** The changes whose state could not be checked. */
+  /**
+   * The changes whose state could not be checked.
+   *
+   * @return the changes as text, possibly empty
+   */
   public List<String> unknown() {
     return unknown;
   }

@@ -21,6 +21,17 @@ public final class ApplyResult {
   private final Map<String, List<Change>> notDone;
   private final long millis;
 
+  /**
+   * A result; the collections are copied.
+   *
+   * @param verb "apply" or "undo"
+   * @param setup the setup's name
+   * @param hosts the hosts touched, in the setup's order
+   * @param done per host, the changes made
+   * @param failed per host that failed, the change it failed on and why
+   * @param notDone per host that failed, the changes it did not get to
+   * @param millis how long it took, in milliseconds
+   */
   public ApplyResult(String verb, String setup, List<String> hosts, Map<String, List<Change>> done,
       Map<String, String> failed, Map<String, List<Change>> notDone, long millis) {
     this.verb = verb;
@@ -38,16 +49,29 @@ public final class ApplyResult {
     return out;
   }
 
-  /** "apply" or "undo". */
+  /**
+   * "apply" or "undo".
+   *
+   * @return the verb
+   */
   public String verb() {
     return verb;
   }
 
+  /**
+   * The setup's name.
+   *
+   * @return the name
+   */
   public String setup() {
     return setup;
   }
 
-  /** Every change made, host by host (changes found already made are left out). */
+  /**
+   * Every change made, host by host (changes found already made are left out).
+   *
+   * @return the changes, possibly empty
+   */
   public List<Change> changes() {
     List<Change> out = new ArrayList<>();
     for (String h : hosts) {
@@ -56,16 +80,30 @@ public final class ApplyResult {
     return out;
   }
 
+  /**
+   * The changes made on one host.
+   *
+   * @param host the host's name
+   * @return the changes, empty for a host with none or not in the result
+   */
   public List<Change> changes(String host) {
     return done.getOrDefault(host, List.of());
   }
 
-  /** Hosts where it failed, with the change it failed on and why. */
+  /**
+   * Hosts where it failed, with the change it failed on and why.
+   *
+   * @return host name to reason, empty when nothing failed
+   */
   public Map<String, String> failures() {
     return failed;
   }
 
-  /** Changes it did not get to because an earlier one on the same host failed. */
+  /**
+   * Changes it did not get to because an earlier one on the same host failed.
+   *
+   * @return the changes not attempted, possibly empty
+   */
   public List<Change> notDone() {
     List<Change> out = new ArrayList<>();
     for (String h : hosts) {
@@ -74,15 +112,29 @@ public final class ApplyResult {
     return out;
   }
 
+  /**
+   * Whether it succeeded on every host.
+   *
+   * @return true when no host failed
+   */
   public boolean ok() {
     return failed.isEmpty();
   }
 
-  /** Whether nothing needed changing. */
+  /**
+   * Whether nothing needed changing.
+   *
+   * @return true when no change was made and none failed
+   */
   public boolean nothingToDo() {
     return failed.isEmpty() && changes().isEmpty() && notDone().isEmpty();
   }
 
+  /**
+   * The changes as a table: HOST, CHANGE (+ - ~), OBJECT, BEFORE, AFTER.
+   *
+   * @return a new table
+   */
   public Table table() {
     return Plan.changeTable(changes());
   }

@@ -27,12 +27,22 @@ public final class ContainerAddresses {
 
   private ContainerAddresses() {}
 
-  /** Whether a container in this state keeps its proxy entry. */
+  /**
+   * Whether a container in this state keeps its proxy entry.
+   *
+   * @param state Docker's container state, such as "running" or "paused"
+   * @return true for a state whose addresses stay in use
+   */
   public static boolean keepsEntry(String state) {
     return state != null && KEEP_ENTRY.contains(state);
   }
 
-  /** Whether this container keeps its proxy entry. */
+  /**
+   * Whether this container keeps its proxy entry.
+   *
+   * @param c the container
+   * @return true when its state keeps the entry
+   */
   public static boolean keepsEntry(Container c) {
     return keepsEntry(c.state());
   }
@@ -41,6 +51,10 @@ public final class ContainerAddresses {
    * The IPv6 addresses (without prefix length) of a container that need a proxy entry, among
    * those {@code wanted} accepts (for instance: inside a host's Docker prefix); empty when the
    * container's state keeps none.
+   *
+   * @param c the container
+   * @param wanted which addresses count
+   * @return the addresses, possibly empty
    */
   public static Set<IPv6Address> of(Container c, Predicate<IPv6Address> wanted) {
     Set<IPv6Address> out = new LinkedHashSet<>();
@@ -53,7 +67,13 @@ public final class ContainerAddresses {
     return out;
   }
 
-  /** The addresses of all these containers that need a proxy entry inside {@code prefix}. */
+  /**
+   * The addresses of all these containers that need a proxy entry inside {@code prefix}.
+   *
+   * @param containers the containers
+   * @param prefix the prefix (an IPv6Address with a prefix length)
+   * @return the addresses, possibly empty
+   */
   public static Set<IPv6Address> in(Collection<Container> containers, IPv6Address prefix) {
     Set<IPv6Address> out = new LinkedHashSet<>();
     for (Container c : containers) {

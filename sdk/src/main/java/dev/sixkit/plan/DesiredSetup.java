@@ -22,6 +22,11 @@ import java.util.Objects;
  */
 public record DesiredSetup(String name, Mode mode, IPv6Address underlay, int split, List<HostEntry> hosts,
     Persist persist, String stateDir) {
+  /**
+   * Copies the lists.
+   *
+   * @throws NullPointerException when {@code name}, {@code mode} or {@code underlay} is null
+   */
   public DesiredSetup {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(mode, "mode");
@@ -33,19 +38,35 @@ public record DesiredSetup(String name, Mode mode, IPv6Address underlay, int spl
     Objects.requireNonNull(stateDir, "stateDir");
   }
 
-  /** The undo record's file. */
+  /**
+   * The undo record's file.
+   *
+   * @return the path of the record under the state folder
+   */
   public Path journalFile() {
     return Journal.file(stateDir, name);
   }
 
-  /** The host with this name. */
+  /**
+   * The host with this name.
+   *
+   * @param hostName the host's name in the setup
+   * @return the host
+   * @throws PlanException naming the hosts there are, when none has that name
+   */
   public HostEntry host(String hostName) {
     return hosts.stream().filter(h -> h.name().equals(hostName)).findFirst()
         .orElseThrow(() -> new PlanException("setup " + name + " has no host " + hostName + " (it has "
             + String.join(", ", hosts.stream().map(HostEntry::name).toList()) + ")"));
   }
 
-  /** The files the setup persists on a host, in the order sysctl, daemon.json, ip batch; empty without persist. */
+  /**
+   * The files the setup persists on a host, in the order sysctl, daemon.json, ip batch; empty without
+   * persist.
+   *
+   * @param e the host
+   * @return the paths, possibly empty
+   */
   public List<String> persistPaths(HostEntry e) {
     if (persist == null) {
       return List.of();
@@ -55,7 +76,13 @@ public record DesiredSetup(String name, Mode mode, IPv6Address underlay, int spl
         root + "/etc/sixkit/" + name + ".ipbatch");
   }
 
-  /** The prefix plan for these underlay addresses (host name to address). */
+  /**
+   * The prefix plan for these underlay addresses (host name to address).
+   *
+   * @param addresses host name to underlay address
+   * @return the plan
+   * @throws PlanException when the prefixes cannot be laid out
+   */
   public NetworkPlan networkPlan(java.util.Map<String, String> addresses) {
     Planner.HostsStep hs = Planner.underlay(Prefixes.text(underlay));
     for (HostEntry h : hosts) {

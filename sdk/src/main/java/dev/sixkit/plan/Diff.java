@@ -38,7 +38,13 @@ public final class Diff {
 
   private Diff() {}
 
-  /** The plan: the network plan, one line per host, the steps per host and the problems. */
+  /**
+   * The plan: the network plan, one line per host, the steps per host and the problems.
+   *
+   * @param setup the desired setup
+   * @param states each host's state, by host name
+   * @return the plan; its problems say what stops an apply
+   */
   public static Plan plan(DesiredSetup setup, Map<String, HostState> states) {
     List<String> problems = new ArrayList<>();
     Map<String, String> addresses = new LinkedHashMap<>();
@@ -189,7 +195,16 @@ public final class Diff {
     return a.isPrefixed() ? a.toPrefixBlock().toCanonicalString() : a.toCanonicalString();
   }
 
-  /** The steps that bring one host from its state to the plan. */
+  /**
+   * The steps that bring one host from its state to the plan.
+   *
+   * @param setup the desired setup
+   * @param e the host
+   * @param hp the host's part of the network plan
+   * @param s the host's state
+   * @param problems gets what stops the apply on this host
+   * @return the steps in apply order, empty when the host is as planned
+   */
   public static List<Step> steps(DesiredSetup setup, HostEntry e, HostPlan hp, HostState s, List<String> problems) {
     List<Step> out = new ArrayList<>();
     if (!"1".equals(s.forwarding())) {

@@ -26,7 +26,12 @@ public final class EngineNeeds {
 
   private EngineNeeds() {}
 
-  /** Whether the engine filters IPv6 to bridge networks in NAT gateway mode (ip6tables on, 27 or newer). */
+  /**
+   * Whether the engine filters IPv6 to bridge networks in NAT gateway mode (ip6tables on, 27 or newer).
+   *
+   * @param f the engine's facts
+   * @return true when such bridges are filtered
+   */
   public static boolean filtersNatBridges(DaemonFacts f) {
     return f.majorVersion() >= GATEWAY_MODES_SINCE && f.ip6tables().value();
   }
@@ -39,6 +44,7 @@ public final class EngineNeeds {
    * @param host the host's name
    * @param f the engine's facts
    * @param dockerPrefix the plan's prefix for the host's containers
+   * @return the problem's text, or empty
    */
   public static Optional<String> defaultBridgeProblem(String host, DaemonFacts f, String dockerPrefix) {
     if (!filtersNatBridges(f)) {
@@ -58,6 +64,8 @@ public final class EngineNeeds {
    * silently ignores it.
    *
    * @throws SixkitException naming the engine's version and the first release that has them
+   * @param f the engine's facts
+   * @param network the network being planned, for the message
    */
   public static void requireGatewayModes(DaemonFacts f, String network) {
     if (f.majorVersion() < GATEWAY_MODES_SINCE) {

@@ -24,7 +24,12 @@ public final class FirstContact {
 
   private FirstContact() {}
 
-  /** The sysctls, key to wanted value, for one uplink ({@code net.ipv6.neigh.DEV.proxy_delay}, ...). */
+  /**
+   * The sysctls, key to wanted value, for one uplink ({@code net.ipv6.neigh.DEV.proxy_delay}, ...).
+   *
+   * @param uplink the uplink's name
+   * @return the sysctls in a fixed order
+   */
   public static Map<String, String> sysctls(String uplink) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("net.ipv6.neigh." + uplink + ".proxy_delay", PROXY_DELAY);
@@ -35,6 +40,10 @@ public final class FirstContact {
   /**
    * Sets them on a host and returns what changed; a larger proxy_qlen an operator chose is kept
    * (only a smaller one is raised).
+   *
+   * @param host the host
+   * @param uplink the uplink's name
+   * @return one change per sysctl, UNCHANGED for those already so
    */
   public static List<Change> apply(Host host, String uplink) {
     List<Change> out = new ArrayList<>();

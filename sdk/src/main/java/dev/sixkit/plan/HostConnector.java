@@ -17,13 +17,22 @@ public interface HostConnector {
    *
    * @param hostName the name the setup gives the host (used in messages and changes)
    * @param dockerEndpoint the Docker endpoint, or null for the connector's default
+   * @return the open host
    */
   Host open(String hostName, String dockerEndpoint);
 
-  /** One line for tables and messages: "netns sx-docker1", "this machine". */
+  /**
+   * One line for tables and messages: "netns sx-docker1", "this machine".
+   *
+   * @return the description
+   */
   String describe();
 
-  /** The host's files (for persisted settings). */
+  /**
+   * The host's files (for persisted settings).
+   *
+   * @return the files; by default this machine's
+   */
   default HostFiles files() {
     return HostFiles.local();
   }
@@ -31,12 +40,18 @@ public interface HostConnector {
   /**
    * Whether the host has a file system of its own. A namespace shares this machine's /etc, so
    * persisting its settings under / would change this machine: the setup then asks for a folder.
+   *
+   * @return true by default; false for a namespace of this machine
    */
   default boolean ownFileSystem() {
     return true;
   }
 
-  /** This machine (its own network namespace; Docker at DOCKER_HOST or /var/run/docker.sock). */
+  /**
+   * This machine (its own network namespace; Docker at DOCKER_HOST or /var/run/docker.sock).
+   *
+   * @return the connector
+   */
   static HostConnector local() {
     return new HostConnector() {
       @Override
@@ -58,7 +73,12 @@ public interface HostConnector {
     };
   }
 
-  /** A network namespace of this machine, as {@code ip netns} names it. */
+  /**
+   * A network namespace of this machine, as {@code ip netns} names it.
+   *
+   * @param name the namespace's name
+   * @return the connector
+   */
   static HostConnector netns(String name) {
     return new HostConnector() {
       @Override

@@ -20,18 +20,35 @@ import java.util.List;
  */
 public record HostEntry(String name, HostConnector connector, String uplink, String address, String docker,
     String prefix, List<String> web, String declaredAt, List<NetworkEntry> networks) {
+  /** Copies the lists; a null {@code networks} is empty. */
   public HostEntry {
     web = List.copyOf(web);
     networks = networks == null ? List.of() : List.copyOf(networks);
   }
 
-  /** A host that declares no network of its own. */
+  /**
+   * A host that declares no network of its own.
+   *
+   * @param name as {@link #name()}
+   * @param connector as {@link #connector()}
+   * @param uplink as {@link #uplink()}
+   * @param address as {@link #address()}
+   * @param docker as {@link #docker()}
+   * @param prefix as {@link #prefix()}
+   * @param web as {@link #web()}
+   * @param declaredAt as {@link #declaredAt()}
+   */
   public HostEntry(String name, HostConnector connector, String uplink, String address, String docker,
       String prefix, List<String> web, String declaredAt) {
     this(name, connector, uplink, address, docker, prefix, web, declaredAt, List.of());
   }
 
-  /** This host with one more declared network. */
+  /**
+   * This host with one more declared network.
+   *
+   * @param n the network
+   * @return a copy with the network added at the end
+   */
   public HostEntry withNetwork(NetworkEntry n) {
     List<NetworkEntry> l = new java.util.ArrayList<>(networks);
     l.add(n);

@@ -15,16 +15,34 @@ import java.util.Optional;
  * <p>Implementations are thread-safe.
  */
 public interface HostFiles {
-  /** The text of a file, or empty when there is none. */
+  /**
+   * The text of a file, or empty when there is none.
+   *
+   * @param path an absolute path
+   * @return the text, or empty
+   */
   Optional<String> read(String path);
 
-  /** Writes a file whole (its folders are made as needed). */
+  /**
+   * Writes a file whole (its folders are made as needed).
+   *
+   * @param path an absolute path
+   * @param text the whole new content
+   */
   void write(String path, String text);
 
-  /** Deletes a file; nothing when there is none. */
+  /**
+   * Deletes a file; nothing when there is none.
+   *
+   * @param path an absolute path
+   */
   void delete(String path);
 
-  /** This machine's files. */
+  /**
+   * This machine's files.
+   *
+   * @return the files of the machine this JVM runs on
+   */
   static HostFiles local() {
     return LocalFiles.INSTANCE;
   }

@@ -20,21 +20,34 @@ import java.util.List;
  */
 public record HostPlan(String host, String uplink, IPv6Address underlay, IPv6Address dockerPrefix, Mode mode,
     List<StaticRoute> routes) {
+  /** Copies the routes. */
   public HostPlan {
     routes = List.copyOf(routes);
   }
 
-  /** dockerd's options: {@code --ipv6 --fixed-cidr-v6=2001:db8:ab11:0:8000::/66}. */
+  /**
+   * dockerd's options: {@code --ipv6 --fixed-cidr-v6=2001:db8:ab11:0:8000::/66}.
+   *
+   * @return the options, in order
+   */
   public List<String> dockerdArgs() {
     return List.of("--ipv6", "--fixed-cidr-v6=" + Prefixes.text(dockerPrefix));
   }
 
-  /** The daemon.json fragment with the same settings. */
+  /**
+   * The daemon.json fragment with the same settings.
+   *
+   * @return the JSON text
+   */
   public String daemonJson() {
     return "{\n  \"ipv6\": true,\n  \"fixed-cidr-v6\": \"" + Prefixes.text(dockerPrefix) + "\"\n}\n";
   }
 
-  /** Whether the uplink must answer neighbour solicitations for the containers. */
+  /**
+   * Whether the uplink must answer neighbour solicitations for the containers.
+   *
+   * @return true in NDP proxy mode
+   */
   public boolean proxyNdp() {
     return mode == Mode.NDP_PROXY;
   }

@@ -26,7 +26,14 @@ import java.util.function.Supplier;
 public final class HostReader {
   private HostReader() {}
 
-  /** Reads the host that {@code open} gives (opened lazily: an open that fails is the state's error). */
+  /**
+   * Reads the host that {@code open} gives (opened lazily: an open that fails is the state's error).
+   *
+   * @param setup the desired setup
+   * @param e the host
+   * @param open opens the host; called at most once
+   * @return the state; a host that fails to open or read gives a failed state, never an exception
+   */
   public static HostState read(DesiredSetup setup, HostEntry e, Supplier<Host> open) {
     Host h;
     try {

@@ -31,6 +31,7 @@ public record HostState(String host, String error, boolean uplinkExists, List<St
     String forwarding, String proxyNdp, List<Route> routes, List<Neighbour> proxies, DaemonFacts daemon,
     List<Container> containers, String dockerError, Map<String, String> files,
     List<dev.sixkit.docker.DockerNetwork> networks) {
+  /** Copies the lists; null stays null where it means "Docker did not answer". */
   public HostState {
     uplinkAddresses = List.copyOf(uplinkAddresses);
     routes = List.copyOf(routes);
@@ -40,7 +41,22 @@ public record HostState(String host, String error, boolean uplinkExists, List<St
     networks = networks == null ? null : List.copyOf(networks);
   }
 
-  /** A state without the engine's networks (read by older callers). */
+  /**
+   * A state without the engine's networks (read by older callers).
+   *
+   * @param host as {@link #host()}
+   * @param error as {@link #error()}
+   * @param uplinkExists as {@link #uplinkExists()}
+   * @param uplinkAddresses as {@link #uplinkAddresses()}
+   * @param forwarding as {@link #forwarding()}
+   * @param proxyNdp as {@link #proxyNdp()}
+   * @param routes as {@link #routes()}
+   * @param proxies as {@link #proxies()}
+   * @param daemon as {@link #daemon()}
+   * @param containers as {@link #containers()}
+   * @param dockerError as {@link #dockerError()}
+   * @param files as {@link #files()}
+   */
   public HostState(String host, String error, boolean uplinkExists, List<String> uplinkAddresses,
       String forwarding, String proxyNdp, List<Route> routes, List<Neighbour> proxies, DaemonFacts daemon,
       List<Container> containers, String dockerError, Map<String, String> files) {
@@ -51,17 +67,32 @@ public record HostState(String host, String error, boolean uplinkExists, List<St
   /** The error of a host not read because it is outside the engine's limit (--limit). */
   public static final String SKIPPED = "not in --limit";
 
-  /** A host left out by the limit: not read, not changed. */
+  /**
+   * A host left out by the limit: not read, not changed.
+   *
+   * @param host the host's name
+   * @return a state that plans no change
+   */
   public static HostState skipped(String host) {
     return failed(host, SKIPPED);
   }
 
-  /** Whether the host was left out by the limit (rather than unreachable). */
+  /**
+   * Whether the host was left out by the limit (rather than unreachable).
+   *
+   * @return true for a skipped host
+   */
   public boolean isSkipped() {
     return SKIPPED.equals(error);
   }
 
-  /** A host that could not be reached or read. */
+  /**
+   * A host that could not be reached or read.
+   *
+   * @param host the host's name
+   * @param why the reason, shown in the plan
+   * @return a state with {@link #error()} set
+   */
   public static HostState failed(String host, String why) {
     return new HostState(host, why, false, List.of(), null, null, List.of(), List.of(), null, null, null, Map.of());
   }

@@ -26,15 +26,37 @@ public final class Journal {
 
   private Journal() {}
 
+  /**
+   * Where a setup's record lives.
+   *
+   * @param stateDir the state folder
+   * @param setup the setup's name
+   * @return STATE/SETUP/last-apply.json
+   */
   public static Path file(String stateDir, String setup) {
     return Path.of(stateDir, setup, "last-apply.json");
   }
 
+  /**
+   * Saves the record with no reach information.
+   *
+   * @param file the record's file
+   * @param setup the setup's name
+   * @param entries the changes, in apply order
+   */
   public static void save(Path file, String setup, List<Entry> entries) {
     save(file, setup, Map.of(), entries);
   }
 
-  /** Saves the record; {@code reached} says how each host was reached ("ssh root@docker2", "netns lab-docker1"). */
+  /**
+   * Saves the record; {@code reached} says how each host was reached ("ssh root@docker2", "netns
+   * lab-docker1").
+   *
+   * @param file the record's file; its folders are made
+   * @param setup the setup's name
+   * @param reached host name to how it was reached
+   * @param entries the changes, in apply order
+   */
   public static void save(Path file, String setup, Map<String, String> reached, List<Entry> entries) {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("setup", setup);
@@ -60,7 +82,12 @@ public final class Journal {
     }
   }
 
-  /** The entries recorded, or an empty list when there is no record. */
+  /**
+   * The entries recorded, or an empty list when there is no record.
+   *
+   * @param file the record's file
+   * @return the entries in apply order, possibly empty
+   */
   public static List<Entry> load(Path file) {
     if (!Files.exists(file)) {
       return List.of();
@@ -84,6 +111,11 @@ public final class Journal {
     }
   }
 
+  /**
+   * Deletes the record, then its setup folder and the state folder when they are left empty.
+   *
+   * @param file the record's file
+   */
   public static void delete(Path file) {
     try {
       Files.deleteIfExists(file);

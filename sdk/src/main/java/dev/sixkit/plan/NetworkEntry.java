@@ -23,6 +23,11 @@ import java.util.regex.Pattern;
 public record NetworkEntry(String name, String subnet) {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
+  /**
+   * Checks the name and the subnet.
+   *
+   * @throws PlanException when the name is not a Docker network name, or the subnet is not IPv6
+   */
   public NetworkEntry {
     Objects.requireNonNull(name, "name");
     if (!NAME.matcher(name).matches()) {
@@ -33,7 +38,13 @@ public record NetworkEntry(String name, String subnet) {
     }
   }
 
-  /** The subnet for a host whose planned Docker prefix is {@code dockerPrefix}: the declared one, else all of it. */
+  /**
+   * The subnet for a host whose planned Docker prefix is {@code dockerPrefix}: the declared one, else all of
+   * it.
+   *
+   * @param dockerPrefix the host's Docker prefix
+   * @return the subnet
+   */
   public IPv6Address subnetIn(IPv6Address dockerPrefix) {
     return subnet != null ? Prefixes.prefix(subnet) : dockerPrefix.toPrefixBlock();
   }

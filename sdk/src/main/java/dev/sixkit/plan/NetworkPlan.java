@@ -10,10 +10,17 @@ import java.util.Optional;
  * <p>Immutable record; thread-safe.
  */
 public record NetworkPlan(Mode mode, IPv6Address underlay, List<HostPlan> hosts) {
+  /** Copies the hosts. */
   public NetworkPlan {
     hosts = List.copyOf(hosts);
   }
 
+  /**
+   * One host's part of the plan.
+   *
+   * @param name the host's name
+   * @return the host's plan, or empty when the plan has no such host
+   */
   public Optional<HostPlan> host(String name) {
     return hosts.stream().filter(h -> h.host().equals(name)).findFirst();
   }

@@ -12,7 +12,12 @@ package dev.sixkit.plan;
  * <p>Immutable record; thread-safe.
  */
 public record Persist(String root, boolean rootGiven, boolean sysctl, boolean daemonJson, boolean ipBatch) {
-  /** The folder holding a host's etc/. */
+  /**
+   * The folder holding a host's etc/.
+   *
+   * @param host the host's name
+   * @return the folder's path
+   */
   public String rootOf(String host) {
     String r = root.replace("{host}", host);
     return r.endsWith("/") ? r.substring(0, r.length() - 1) : r;

@@ -36,6 +36,17 @@ public final class Plan {
   private final Map<String, List<Step>> steps;
   private final List<String> problems;
 
+  /**
+   * A plan; {@link Diff#plan} makes them.
+   *
+   * @param setup the setup's name
+   * @param mode the setup's mode
+   * @param underlay the underlay prefix as text
+   * @param network the prefix plan, or null when the hosts could not be planned
+   * @param hosts one line per host
+   * @param steps per host, the steps in apply order
+   * @param problems what stops an apply
+   */
   public Plan(String setup, Mode mode, String underlay, NetworkPlan network, List<HostLine> hosts,
       Map<String, List<Step>> steps, List<String> problems) {
     this.setup = setup;
@@ -49,54 +60,104 @@ public final class Plan {
     this.problems = List.copyOf(problems);
   }
 
+  /**
+   * The setup's name.
+   *
+   * @return the name
+   */
   public String setup() {
     return setup;
   }
 
+  /**
+   * The setup's mode.
+   *
+   * @return the mode
+   */
   public Mode mode() {
     return mode;
   }
 
-  /** The prefix plan (Docker prefixes, routes), when the hosts could be planned. */
+  /**
+   * The prefix plan (Docker prefixes, routes), when the hosts could be planned.
+   *
+   * @return the network plan, or empty
+   */
   public Optional<NetworkPlan> network() {
     return Optional.ofNullable(network);
   }
 
+  /**
+   * One line per host, in the setup's order.
+   *
+   * @return the lines
+   */
   public List<HostLine> hosts() {
     return hosts;
   }
 
-  /** Every change, host by host in the setup's order. */
+  /**
+   * Every change, host by host in the setup's order.
+   *
+   * @return the changes, possibly empty
+   */
   public List<Change> changes() {
     List<Change> out = new ArrayList<>();
     steps.forEach((h, l) -> l.forEach(s -> out.add(s.planned(h))));
     return out;
   }
 
-  /** The changes on one host. */
+  /**
+   * The changes on one host.
+   *
+   * @param host the host's name
+   * @return the changes, empty for a host with none
+   */
   public List<Change> changes(String host) {
     return steps.getOrDefault(host, List.of()).stream().map(s -> s.planned(host)).toList();
   }
 
-  /** What stops an apply; empty when it may go ahead. */
+  /**
+   * What stops an apply; empty when it may go ahead.
+   *
+   * @return the problems, possibly empty
+   */
   public List<String> problems() {
     return problems;
   }
 
-  /** Whether there is nothing to change (and nothing in the way). */
+  /**
+   * Whether there is nothing to change (and nothing in the way).
+   *
+   * @return true when there is no change and no problem
+   */
   public boolean isEmpty() {
     return problems.isEmpty() && steps.values().stream().allMatch(List::isEmpty);
   }
 
+  /**
+   * Whether an apply may go ahead.
+   *
+   * @return true when there is no problem
+   */
   public boolean ok() {
     return problems.isEmpty();
   }
 
+  /**
+   * The steps per host, in apply order.
+   *
+   * @return host name to steps
+   */
   public Map<String, List<Step>> steps() {
     return steps;
   }
 
-  /** The changes as a table: HOST, CHANGE (+ - ~), OBJECT, BEFORE, AFTER. */
+  /**
+   * The changes as a table: HOST, CHANGE (+ - ~), OBJECT, BEFORE, AFTER.
+   *
+   * @return a new table
+   */
   public Table table() {
     return changeTable(changes());
   }
@@ -137,6 +198,12 @@ public final class Plan {
     return sb.toString();
   }
 
+  /**
+   * The mode as plans print it.
+   *
+   * @param m the mode
+   * @return "NDP proxy" or "routed"
+   */
   public static String modeText(Mode m) {
     return m == Mode.NDP_PROXY ? "NDP proxy" : "routed";
   }

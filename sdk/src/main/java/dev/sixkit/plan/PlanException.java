@@ -12,6 +12,11 @@ import dev.sixkit.SixkitException;
 public class PlanException extends SixkitException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * A setup or plan that cannot be made.
+   *
+   * @param message what is wrong, for a person
+   */
   public PlanException(String message) {
     super("plan", "", message);
   }

@@ -35,12 +35,23 @@ public final class Planner {
 
   private Planner() {}
 
-  /** Starts a plan on the hosts' shared on-link prefix (the uplink's /64), written as text. */
+  /**
+   * Starts a plan on the hosts' shared on-link prefix (the uplink's /64), written as text.
+   *
+   * @param prefix such as {@code 2001:db8:ab11::/64}
+   * @return the next step, which adds hosts
+   * @throws PlanException when the text is no IPv6 prefix
+   */
   public static HostsStep underlay(String prefix) {
     return underlay(Prefixes.prefix(prefix));
   }
 
-  /** Starts a plan on the hosts' shared on-link prefix (the uplink's /64). */
+  /**
+   * Starts a plan on the hosts' shared on-link prefix (the uplink's /64).
+   *
+   * @param prefix the prefix
+   * @return the next step, which adds hosts
+   */
   public static HostsStep underlay(IPv6Address prefix) {
     if (!prefix.isPrefixed()) {
       throw new PlanException("the underlay " + prefix + " has no prefix length");
@@ -64,7 +75,16 @@ public final class Planner {
       this.hosts = hosts;
     }
 
-    /** A host with its uplink interface and its own address on the underlay. */
+    /**
+     * A host with its uplink interface and its own address on the underlay.
+     *
+     * @param name the host's name
+     * @param uplink its uplink interface
+     * @param underlayAddress its address inside the underlay
+     * @return a new step with it set
+     * @throws PlanException when the name or uplink is blank, the address is no IPv6 address, or the name is
+     *     taken
+     */
     public HostsStep host(String name, String uplink, String underlayAddress) {
       if (name == null || name.isBlank()) {
         throw new PlanException("a host needs a name");
@@ -90,13 +110,21 @@ public final class Planner {
       return new HostsStep(underlay, List.copyOf(more));
     }
 
-    /** NDP proxy mode: Docker prefixes come from splitting the underlay itself. */
+    /**
+     * NDP proxy mode: Docker prefixes come from splitting the underlay itself.
+     *
+     * @return the NDP proxy step
+     */
     public NdpStep ndpProxy() {
       requireHosts();
       return new NdpStep(underlay, hosts, 0, Map.of());
     }
 
-    /** Routed mode: each host gets its own prefix outside the underlay, and static routes. */
+    /**
+     * Routed mode: each host gets its own prefix outside the underlay, and static routes.
+     *
+     * @return the routed step
+     */
     public RoutedStep routed() {
       requireHosts();
       return new RoutedStep(underlay, hosts, Map.of());
@@ -126,17 +154,32 @@ public final class Planner {
     /**
      * Splits the underlay into parts of this length; hosts take the last parts in order (the
      * first part keeps the hosts' own addresses). Without it, the shortest split that fits is used.
+     *
+     * @param partLength the parts' prefix length, longer than the underlay's
+     * @return a new step with it set
      */
     public NdpStep split(int partLength) {
       return new NdpStep(underlay, hosts, partLength, explicit);
     }
 
-    /** Gives a host an explicit Docker prefix (inside the underlay). */
+    /**
+     * Gives a host an explicit Docker prefix (inside the underlay).
+     *
+     * @param host the host's name
+     * @param prefix the prefix as text
+     * @return a new step with it set
+     */
     public NdpStep prefix(String host, String prefix) {
       return prefix(host, Prefixes.prefix(prefix));
     }
 
-    /** {@link #prefix(String, String)} for a prefix value. */
+    /**
+     * {@link #prefix(String, String)} for a prefix value.
+     *
+     * @param host the host's name
+     * @param prefix the prefix
+     * @return a new step with it set
+     */
     public NdpStep prefix(String host, IPv6Address prefix) {
       if (!prefix.isPrefixed()) {
         throw new PlanException("prefix " + prefix + " of " + host + " has no prefix length");
@@ -146,7 +189,12 @@ public final class Planner {
       return new NdpStep(underlay, hosts, length, Map.copyOf(m));
     }
 
-    /** Validates and returns the plan. */
+    /**
+     * Validates and returns the plan.
+     *
+     * @return the plan
+     * @throws PlanException when the hosts do not fit or the prefixes clash
+     */
     public NetworkPlan plan() {
       Map<String, IPv6Address> assigned = new LinkedHashMap<>(explicit);
       List<HostSpec> open = hosts.stream().filter(h -> !explicit.containsKey(h.name())).toList();
@@ -203,12 +251,24 @@ public final class Planner {
       this.prefixes = prefixes;
     }
 
-    /** The Docker prefix of one host. */
+    /**
+     * The Docker prefix of one host.
+     *
+     * @param host the host's name
+     * @param prefix the prefix as text
+     * @return a new step with it set
+     */
     public RoutedStep prefix(String host, String prefix) {
       return prefix(host, Prefixes.prefix(prefix));
     }
 
-    /** {@link #prefix(String, String)} for a prefix value. */
+    /**
+     * {@link #prefix(String, String)} for a prefix value.
+     *
+     * @param host the host's name
+     * @param prefix the prefix
+     * @return a new step with it set
+     */
     public RoutedStep prefix(String host, IPv6Address prefix) {
       if (!prefix.isPrefixed()) {
         throw new PlanException("prefix " + prefix + " of " + host + " has no prefix length");
@@ -218,7 +278,12 @@ public final class Planner {
       return new RoutedStep(underlay, hosts, Map.copyOf(m));
     }
 
-    /** Validates and returns the plan with the full mesh of static routes. */
+    /**
+     * Validates and returns the plan with the full mesh of static routes.
+     *
+     * @return the plan
+     * @throws PlanException when the prefixes overlap or a host has none
+     */
     public NetworkPlan plan() {
       for (HostSpec h : hosts) {
         if (!prefixes.containsKey(h.name())) {

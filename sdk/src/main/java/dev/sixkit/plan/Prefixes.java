@@ -20,7 +20,13 @@ public final class Prefixes {
 
   private Prefixes() {}
 
-  /** Parses an IPv6 prefix such as {@code 2001:db8:ab11::/64} into its prefix block. */
+  /**
+   * Parses an IPv6 prefix such as {@code 2001:db8:ab11::/64} into its prefix block.
+   *
+   * @param text the prefix
+   * @return the prefix block (host bits cleared)
+   * @throws PlanException when the text is no IPv6 prefix
+   */
   public static IPv6Address prefix(String text) {
     IPv6Address a = parse(text, "prefix");
     if (!a.isPrefixed()) {
@@ -29,7 +35,13 @@ public final class Prefixes {
     return a.toPrefixBlock();
   }
 
-  /** Parses an IPv6 address (no prefix length). */
+  /**
+   * Parses an IPv6 address (no prefix length).
+   *
+   * @param text the address
+   * @return the address
+   * @throws PlanException when the text is no IPv6 address
+   */
   public static IPv6Address address(String text) {
     IPv6Address a = parse(text, "address");
     if (a.isPrefixed()) {
@@ -60,6 +72,10 @@ public final class Prefixes {
   /**
    * Splits a prefix into equal parts of {@code length}, in address order: 2001:db8:ab11::/64 into
    * /66 gives ::/66, 0:0:4000::/66, 0:0:8000::/66, 0:0:c000::/66.
+   *
+   * @param prefix the prefix
+   * @param length the parts' length, at least the prefix's
+   * @return the parts, in address order
    */
   public static List<IPv6Address> split(IPv6Address prefix, int length) {
     int from = prefix.getPrefixLength();
@@ -84,27 +100,56 @@ public final class Prefixes {
     return out;
   }
 
-  /** {@link #split(IPv6Address, int)} from text. */
+  /**
+   * {@link #split(IPv6Address, int)} from text.
+   *
+   * @param prefix the prefix as text
+   * @param length the parts' length
+   * @return the parts, in address order
+   */
   public static List<IPv6Address> split(String prefix, int length) {
     return split(prefix(prefix), length);
   }
 
-  /** Whether two prefixes share any address. */
+  /**
+   * Whether two prefixes share any address.
+   *
+   * @param a a prefix
+   * @param b another prefix
+   * @return true when they overlap
+   */
   public static boolean overlap(IPv6Address a, IPv6Address b) {
     return a.toPrefixBlock().contains(b.toPrefixBlock()) || b.toPrefixBlock().contains(a.toPrefixBlock());
   }
 
-  /** Whether {@code prefix} contains {@code address}. */
+  /**
+   * Whether {@code prefix} contains {@code address}.
+   *
+   * @param prefix the prefix
+   * @param address the address
+   * @return true when it is inside
+   */
   public static boolean contains(IPv6Address prefix, IPv6Address address) {
     return prefix.toPrefixBlock().contains(address.withoutPrefixLength());
   }
 
-  /** The on-link /64 (or other length) that holds an address. */
+  /**
+   * The on-link /64 (or other length) that holds an address.
+   *
+   * @param address the address
+   * @param length the prefix length
+   * @return the prefix block
+   */
   public static IPv6Address network(IPv6Address address, int length) {
     return address.withoutPrefixLength().setPrefixLength(length, false).toPrefixBlock();
   }
 
-  /** Compressed text with the length, as ip prints it: 2001:db8:ab11:0:8000::/66. */
+  /**
+   * Compressed text with the length, as ip prints it: 2001:db8:ab11:0:8000::/66.
+   *
+   * @param prefix the prefix
+   * @return the text
+   */
   public static String text(IPv6Address prefix) {
     return prefix.isPrefixed() ? prefix.toPrefixBlock().toCanonicalString() : prefix.toCanonicalString();
   }

@@ -14,17 +14,30 @@ public class RefusedException extends SixkitException {
 
   private final transient Plan plan;
 
+  /**
+   * The refusal of a plan with problems.
+   *
+   * @param plan the plan
+   */
   public RefusedException(Plan plan) {
     super("cannot apply", "setup " + plan.setup(), "nothing was changed:\n  " + String.join("\n  ", plan.problems()));
     this.plan = plan;
   }
 
-  /** The plan that has problems. */
+  /**
+   * The plan that has problems.
+   *
+   * @return the plan
+   */
   public Plan plan() {
     return plan;
   }
 
-  /** The text scripts print: "cannot apply setup NAME, nothing was changed:" and the problems. */
+  /**
+   * The text scripts print: "cannot apply setup NAME, nothing was changed:" and the problems.
+   *
+   * @return the text
+   */
   public String refusal() {
     return "cannot apply setup " + plan.setup() + ", nothing was changed:\n  " + String.join("\n  ", plan.problems());
   }

@@ -55,11 +55,21 @@ public final class SetupEngine implements AutoCloseable {
   /** How many hosts are read or changed at once unless {@link #fleet} says otherwise. */
   public static final int DEFAULT_FORKS = 10;
 
+  /**
+   * An engine for a setup; hosts are opened on first use.
+   *
+   * @param setup the desired setup
+   */
   public SetupEngine(DesiredSetup setup) {
     this.setup = Objects.requireNonNull(setup, "setup");
   }
 
-  /** Where progress lines go during apply and undo ("docker1: apply done, 2 changes"). */
+  /**
+   * Where progress lines go during apply and undo ("docker1: apply done, 2 changes").
+   *
+   * @param sink gets each line; called from the hosts' threads
+   * @return this engine
+   */
   public SetupEngine progress(Consumer<String> sink) {
     this.progress = sink == null ? m -> { } : sink;
     return this;
@@ -71,6 +81,9 @@ public final class SetupEngine implements AutoCloseable {
    * still lays out every host (prefixes follow the host order), so their address must be given.
    *
    * @throws PlanException naming an unknown host
+   * @param hosts the host names; empty for all
+   * @param atOnce how many hosts at once, at least 1
+   * @return this engine
    */
   public SetupEngine fleet(List<String> hosts, int atOnce) {
     for (String h : hosts) {
@@ -81,7 +94,11 @@ public final class SetupEngine implements AutoCloseable {
     return this;
   }
 
-  /** The hosts the operations touch (empty: all). */
+  /**
+   * The hosts the operations touch (empty: all).
+   *
+   * @return the host names
+   */
   public List<String> limit() {
     return limit;
   }
@@ -89,6 +106,9 @@ public final class SetupEngine implements AutoCloseable {
   /**
    * Where each host's live status goes while hosts are read and changed: (host, "reading"),
    * (host, "apply 3/12"), (host, "apply done, 2 changes"). Called from the hosts' threads.
+   *
+   * @param sink gets (host, status)
+   * @return this engine
    */
   public SetupEngine status(java.util.function.BiConsumer<String, String> sink) {
     this.status = sink == null ? (h, m) -> { } : sink;
@@ -108,29 +128,59 @@ public final class SetupEngine implements AutoCloseable {
     return limit.isEmpty() || limit.contains(e.name());
   }
 
-  /** The hosts inside the limit, in the setup's order. */
+  /**
+   * The hosts inside the limit, in the setup's order.
+   *
+   * @return the hosts
+   */
   public List<HostEntry> active() {
     return setup.hosts().stream().filter(this::inFleet).toList();
   }
 
+  /**
+   * The desired setup.
+   *
+   * @return the setup
+   */
   public DesiredSetup setup() {
     return setup;
   }
 
+  /**
+   * The names of every host of the setup, in order.
+   *
+   * @return the names
+   */
   public List<String> hostNames() {
     return setup.hosts().stream().map(HostEntry::name).toList();
   }
 
+  /**
+   * The undo record's file.
+   *
+   * @return the path
+   */
   public Path journalFile() {
     return setup.journalFile();
   }
 
-  /** What {@link #undo()} would revert (every change applied since the last undo), from the record. */
+  /**
+   * What {@link #undo()} would revert (every change applied since the last undo), from the record.
+   *
+   * @return the changes, possibly empty
+   */
   public List<Change> lastApplied() {
     return Journal.load(journalFile()).stream().map(j -> j.step().planned(j.host())).toList();
   }
 
-  /** The live host (opened on first use, closed with the engine). */
+  /**
+   * The live host (opened on first use, closed with the engine).
+   *
+   * @param hostName the host's name in the setup
+   * @return the open host
+   * @throws PlanException when the setup has no such host
+   * @throws SixkitException when the engine is closed
+   */
   public Host host(String hostName) {
     HostEntry e = setup.host(hostName);
     if (closed) {
@@ -139,7 +189,11 @@ public final class SetupEngine implements AutoCloseable {
     return open.computeIfAbsent(hostName, n -> e.connector().open(n, e.docker()));
   }
 
-  /** Every host's state, read in parallel (hosts outside the limit are {@link HostState#skipped}). */
+  /**
+   * Every host's state, read in parallel (hosts outside the limit are {@link HostState#skipped}).
+   *
+   * @return host name to state, in the setup's order
+   */
   public Map<String, HostState> read() {
     Map<String, HostState> read = Parallel.onHosts(active(), forks, e -> {
       status.accept(e.name(), "reading");
@@ -154,7 +208,11 @@ public final class SetupEngine implements AutoCloseable {
     return out;
   }
 
-  /** Reads every host and returns what {@link #apply()} would change and what is in the way. Changes nothing. */
+  /**
+   * Reads every host and returns what {@link #apply()} would change and what is in the way. Changes nothing.
+   *
+   * @return the plan
+   */
   public Plan plan() {
     synchronized (this) {
       return Diff.plan(setup, read());
@@ -167,6 +225,7 @@ public final class SetupEngine implements AutoCloseable {
    *
    * @throws RefusedException when the plan has problems (nothing changed)
    * @throws ApplyException when a change failed on a host: it says what was changed where
+   * @return what was done, host by host
    */
   public ApplyResult apply() {
     synchronized (this) {
@@ -289,6 +348,7 @@ public final class SetupEngine implements AutoCloseable {
    * on every host in parallel. Says so when there is nothing to undo.
    *
    * @throws ApplyException when reverting failed on a host; what could not be reverted stays recorded
+   * @return what was reverted, host by host
    */
   public ApplyResult undo() {
     synchronized (this) {
@@ -345,6 +405,8 @@ public final class SetupEngine implements AutoCloseable {
   /**
    * From every web container to every other (on all hosts): ping6 and an HTTP GET, through Docker
    * exec; for failed pairs, which hop does not do what the plan says. Changes nothing.
+   *
+   * @return the checks and the hops at fault
    */
   public VerifyReport verify() {
     long t0 = System.nanoTime();

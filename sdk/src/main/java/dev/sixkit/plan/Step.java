@@ -13,20 +13,51 @@ import java.util.Objects;
  */
 public sealed interface Step permits Step.Sysctl, Step.Proxy, Step.Route, Step.File, Step.Network {
 
-  /** The change the plan expects this step to make. */
+  /**
+   * The change the plan expects this step to make.
+   *
+   * @param host the host's name
+   * @return the expected change
+   */
   Change planned(String host);
 
-  /** Makes the change and returns what it did. */
+  /**
+   * Makes the change and returns what it did.
+   *
+   * @param host the host
+   * @param files the host's files (for file steps)
+   * @return the change made, UNCHANGED when it was already so
+   */
   Change apply(Host host, HostFiles files);
 
-  /** The step that reverts this one. */
+  /**
+   * The step that reverts this one.
+   *
+   * @return the inverse step
+   */
   Step inverse();
 
-  /** Order on a host: sysctls first (proxy entries need proxy_ndp), files last. */
+  /**
+   * Order on a host: sysctls first (proxy entries need proxy_ndp), files last.
+   *
+   * @return a smaller number runs first
+   */
   int order();
 
+  /**
+   * The step as flat text fields, as the undo record keeps it; {@link #fromMap} reads it back.
+   *
+   * @return field name to value, "type" included
+   */
   Map<String, String> toMap();
 
+  /**
+   * Reads a step written by {@link #toMap()}.
+   *
+   * @param m the fields
+   * @return the step
+   * @throws NullPointerException when the map has no "type"
+   */
   static Step fromMap(Map<String, String> m) {
     String type = Objects.requireNonNull(m.get("type"), "type");
     return switch (type) {

@@ -12,11 +12,21 @@ import java.util.Optional;
  */
 public record Subnet(IPAddress prefix, Optional<IPAddress> gateway) {
 
+  /**
+   * Checks the parts.
+   *
+   * @throws NullPointerException when {@code prefix} or {@code gateway} is null
+   */
   public Subnet {
     Objects.requireNonNull(prefix, "prefix");
     Objects.requireNonNull(gateway, "gateway");
   }
 
+  /**
+   * Whether this is an IPv6 subnet.
+   *
+   * @return true for IPv6
+   */
   public boolean ipv6() {
     return prefix.isIPv6();
   }

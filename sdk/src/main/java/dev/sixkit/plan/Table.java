@@ -26,11 +26,22 @@ public final class Table {
     this.headers = List.copyOf(headers);
   }
 
+  /**
+   * An empty table with these columns.
+   *
+   * @param headers the column names
+   * @return the table
+   */
   public static Table of(String... headers) {
     return new Table(List.of(headers));
   }
 
-  /** Adds a row; missing cells are empty, {@code null} prints as "". */
+  /**
+   * Adds a row; missing cells are empty, {@code null} prints as "".
+   *
+   * @param cells the cells, in column order
+   * @return this table
+   */
   public Table row(Object... cells) {
     List<String> r = new ArrayList<>(headers.size());
     for (int i = 0; i < headers.size(); i++) {
@@ -41,14 +52,29 @@ public final class Table {
     return this;
   }
 
+  /**
+   * The number of rows.
+   *
+   * @return the count
+   */
   public int size() {
     return rows.size();
   }
 
+  /**
+   * The column names.
+   *
+   * @return the names
+   */
   public List<String> headers() {
     return headers;
   }
 
+  /**
+   * The rows, each a list of cell texts.
+   *
+   * @return a copy of the rows
+   */
   public List<List<String>> rows() {
     return List.copyOf(rows);
   }
@@ -56,6 +82,9 @@ public final class Table {
   /**
    * A table of values: records get one column per component, maps one per key (the first map's
    * keys), anything else a single VALUE column with its text. A Map itself gives KEY and VALUE.
+   *
+   * @param value a value, a collection of values, or a map
+   * @return a new table
    */
   public static Table from(Object value) {
     if (value instanceof Map<?, ?> m) {

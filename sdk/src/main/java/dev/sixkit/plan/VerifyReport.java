@@ -22,6 +22,11 @@ public final class VerifyReport {
    */
   public record Check(String from, String to, String toAddress, boolean ping, String pingDetail, boolean http,
       String httpDetail) {
+    /**
+     * Whether ping6 and HTTP both answered.
+     *
+     * @return true when both did
+     */
     public boolean ok() {
       return ping && http;
     }
@@ -33,6 +38,14 @@ public final class VerifyReport {
   private final List<String> hops;
   private final long millis;
 
+  /**
+   * A report with no hops at fault.
+   *
+   * @param setup the setup's name
+   * @param checks the pairs checked
+   * @param problems what kept checks from running
+   * @param millis how long it took, in milliseconds
+   */
   public VerifyReport(String setup, List<Check> checks, List<String> problems, long millis) {
     this(setup, checks, problems, List.of(), millis);
   }
@@ -40,6 +53,10 @@ public final class VerifyReport {
   /**
    * @param hops for failed pairs, the hop that does not do what the plan says ("docker1: 2001:db8:ef11::/64
    *     goes via ... (wins the lookup), the plan says via ...")
+   * @param setup the setup's name
+   * @param checks the pairs checked
+   * @param problems what kept checks from running
+   * @param millis how long it took, in milliseconds
    */
   public VerifyReport(String setup, List<Check> checks, List<String> problems, List<String> hops, long millis) {
     this.setup = setup;
@@ -49,30 +66,56 @@ public final class VerifyReport {
     this.millis = millis;
   }
 
-  /** For the pairs that failed: which hop does not do what the plan says, one line each. */
+  /**
+   * For the pairs that failed: which hop does not do what the plan says, one line each.
+   *
+   * @return the lines, possibly empty
+   */
   public List<String> hops() {
     return hops;
   }
 
-  /** The setup verified. */
+  /**
+   * The setup verified.
+   *
+   * @return the name
+   */
   public String setup() {
     return setup;
   }
 
+  /**
+   * The pairs checked.
+   *
+   * @return the checks
+   */
   public List<Check> checks() {
     return checks;
   }
 
-  /** What kept checks from running (no containers, no Docker endpoint...). */
+  /**
+   * What kept checks from running (no containers, no Docker endpoint...).
+   *
+   * @return the problems, possibly empty
+   */
   public List<String> problems() {
     return problems;
   }
 
-  /** Whether every pair answered both ways and nothing was in the way. */
+  /**
+   * Whether every pair answered both ways and nothing was in the way.
+   *
+   * @return true when all passed
+   */
   public boolean ok() {
     return problems.isEmpty() && !checks.isEmpty() && checks.stream().allMatch(Check::ok);
   }
 
+  /**
+   * The checks as a table: FROM, TO, ADDRESS, PING6, HTTP.
+   *
+   * @return a new table
+   */
   public Table table() {
     Table t = Table.of("FROM", "TO", "ADDRESS", "PING6", "HTTP");
     for (Check c : checks) {

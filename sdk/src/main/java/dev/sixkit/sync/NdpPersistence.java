@@ -44,22 +44,41 @@ public final class NdpPersistence {
     this.fixedCidrV6 = fixedCidrV6;
   }
 
-  /** Settings for one uplink (router advertisements still accepted: accept_ra = 2). */
+  /**
+   * Settings for one uplink (router advertisements still accepted: accept_ra = 2).
+   *
+   * @param uplink the uplink's name
+   * @return the settings
+   */
   public static NdpPersistence forUplink(String uplink) {
     return new NdpPersistence(Objects.requireNonNull(uplink, "uplink"), true, null);
   }
 
-  /** Whether router advertisements must still be accepted on the uplink (accept_ra = 2 in the drop-in). */
+  /**
+   * Whether router advertisements must still be accepted on the uplink (accept_ra = 2 in the drop-in).
+   *
+   * @param keep true for accept_ra = 2
+   * @return a copy with it set
+   */
   public NdpPersistence acceptRouterAdvertisements(boolean keep) {
     return new NdpPersistence(uplink, keep, fixedCidrV6);
   }
 
-  /** The daemon's IPv6 prefix for daemon.json ("ipv6": true, "fixed-cidr-v6": ...). */
+  /**
+   * The daemon's IPv6 prefix for daemon.json ("ipv6": true, "fixed-cidr-v6": ...).
+   *
+   * @param prefix the prefix, such as {@code 2001:db8:ab11:0:8000::/66}, or null for none
+   * @return a copy with it set
+   */
   public NdpPersistence fixedCidrV6(String prefix) {
     return new NdpPersistence(uplink, acceptRa, Prefixes.text(Prefixes.prefix(prefix)));
   }
 
-  /** The sysctl.d drop-in's text. */
+  /**
+   * The sysctl.d drop-in's text.
+   *
+   * @return the text
+   */
   public String sysctlDropIn() {
     StringBuilder sb = new StringBuilder("# Written by sixkit: NDP proxying on ").append(uplink).append('\n');
     sb.append("net.ipv6.conf.").append(uplink).append(".proxy_ndp = 1\n");
@@ -76,7 +95,12 @@ public final class NdpPersistence {
     return sb.toString();
   }
 
-  /** daemon.json with the IPv6 keys set, the other keys of {@code existing} (may be null) kept. */
+  /**
+   * daemon.json with the IPv6 keys set, the other keys of {@code existing} (may be null) kept.
+   *
+   * @param existing the current daemon.json, or null
+   * @return the new daemon.json
+   */
   public String daemonJson(String existing) {
     // JsonParser and JsonWriter rather than Jackson: a sync persists these from its lean process.
     Map<String, Object> root;
@@ -96,6 +120,10 @@ public final class NdpPersistence {
   /**
    * Writes the drop-in and merges daemon.json under {@code root}; returns what changed (file by
    * file: ADDED, CHANGED or UNCHANGED).
+   *
+   * @param root the folder standing for / (such as / itself)
+   * @param hostName the host's name, for the changes
+   * @return one change per file
    */
   public List<Change> write(Path root, String hostName) {
     List<Change> out = new ArrayList<>();
@@ -132,6 +160,10 @@ public final class NdpPersistence {
   /**
    * A systemd unit running the sync after Docker: {@code sixkitCommand} is the sixkit launcher's
    * absolute path, {@code syncArgs} the arguments after {@code sixkit ndp sync}.
+   *
+   * @param sixkitCommand the launcher's absolute path
+   * @param syncArgs the sync's arguments
+   * @return the unit file's text
    */
   public static String systemdUnit(String sixkitCommand, List<String> syncArgs) {
     StringBuilder cmd = new StringBuilder(sixkitCommand).append(" ndp sync");

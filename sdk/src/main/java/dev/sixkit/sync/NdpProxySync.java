@@ -122,7 +122,12 @@ public final class NdpProxySync implements AutoCloseable {
     }
   }
 
-  /** Starts describing a sync on a host (this machine or a namespace; its Docker endpoint is the one watched). */
+  /**
+   * Starts describing a sync on a host (this machine or a namespace; its Docker endpoint is the one watched).
+   *
+   * @param host the host
+   * @return a builder
+   */
   public static Builder on(NetlinkHost host) {
     return new Builder(Objects.requireNonNull(host, "host"));
   }
@@ -146,13 +151,24 @@ public final class NdpProxySync implements AutoCloseable {
       this.host = host;
     }
 
-    /** The interface the proxy entries go on (the one facing the other hosts, such as eth0). */
+    /**
+     * The interface the proxy entries go on (the one facing the other hosts, such as eth0).
+     *
+     * @param device the interface's name
+     * @return this builder
+     */
     public Builder uplink(String device) {
       this.uplink = Objects.requireNonNull(device, "uplink");
       return this;
     }
 
-    /** The prefixes whose container addresses get entries (such as the host's /66); nothing outside them is touched. */
+    /**
+     * The prefixes whose container addresses get entries (such as the host's /66); nothing outside them is
+     * touched.
+     *
+     * @param managed IPv6 prefixes, such as {@code 2001:db8:ab11:0:8000::/66}
+     * @return this builder
+     */
     public Builder prefixes(String... managed) {
       for (String p : managed) {
         prefixes.add(parsePrefix(p));
@@ -160,7 +176,12 @@ public final class NdpProxySync implements AutoCloseable {
       return this;
     }
 
-    /** {@link #prefixes(String...)} from a collection. */
+    /**
+     * {@link #prefixes(String...)} from a collection.
+     *
+     * @param managed IPv6 prefixes
+     * @return this builder
+     */
     public Builder prefixes(Collection<String> managed) {
       return prefixes(managed.toArray(String[]::new));
     }
@@ -169,13 +190,21 @@ public final class NdpProxySync implements AutoCloseable {
      * Also manage the IPv6 subnets of Docker's networks that lie inside a prefix on-link on the
      * uplink, read again when a network is created or destroyed (so a network made after the
      * sync started is served at once). Off by default; the CLI turns it on when no prefix is given.
+     *
+     * @param follow true to follow Docker's networks
+     * @return this builder
      */
     public Builder followDockerNetworks(boolean follow) {
       this.followNetworks = follow;
       return this;
     }
 
-    /** The folder holding the sync's lock (created if missing): one sync per folder. */
+    /**
+     * The folder holding the sync's lock (created if missing): one sync per folder.
+     *
+     * @param dir the state folder
+     * @return this builder
+     */
     public Builder stateDir(Path dir) {
       this.stateDir = Objects.requireNonNull(dir, "stateDir").toAbsolutePath();
       return this;
@@ -184,6 +213,9 @@ public final class NdpProxySync implements AutoCloseable {
     /**
      * Addresses to keep proxied besides the containers' (a VM or a service outside Docker); each
      * must lie in a managed prefix. They are owned like container entries.
+     *
+     * @param addresses IPv6 addresses
+     * @return this builder
      */
     public Builder staticAddresses(Collection<String> addresses) {
       for (String a : addresses) {
@@ -199,6 +231,10 @@ public final class NdpProxySync implements AutoCloseable {
     /**
      * Periodic full reconciles (default: off). Off is right on Linux 6.13+ unless proxied
      * addresses share a solicited-node group; see the class notes.
+     *
+     * @param every the period; zero for none
+     * @return this builder
+     * @throws SixkitException when {@code every} is negative
      */
     public Builder auditInterval(Duration every) {
       if (every.isNegative()) {
@@ -208,7 +244,13 @@ public final class NdpProxySync implements AutoCloseable {
       return this;
     }
 
-    /** How long to wait before reconnecting to Docker: doubling from min up to max (default 100 ms to 5 s). */
+    /**
+     * How long to wait before reconnecting to Docker: doubling from min up to max (default 100 ms to 5 s).
+     *
+     * @param min the first wait
+     * @param max the longest wait
+     * @return this builder
+     */
     public Builder backoff(Duration min, Duration max) {
       if (min.isNegative() || min.isZero() || max.compareTo(min) < 0) {
         throw new SixkitException("configure NDP proxy sync", "backoff " + min + ".." + max, "need 0 < min <= max");
@@ -221,19 +263,32 @@ public final class NdpProxySync implements AutoCloseable {
     /**
      * Whether router advertisements must still be accepted on the uplink (default true): with
      * forwarding on, the kernel ignores them unless accept_ra is 2, so 1 becomes 2.
+     *
+     * @param keep true to keep accepting them
+     * @return this builder
      */
     public Builder acceptRouterAdvertisements(boolean keep) {
       this.acceptRa = keep;
       return this;
     }
 
-    /** Called on the worker thread after every reconcile. */
+    /**
+     * Called on the worker thread after every reconcile.
+     *
+     * @param listener gets each report
+     * @return this builder
+     */
     public Builder onReport(Consumer<Report> listener) {
       this.onReport = listener;
       return this;
     }
 
-    /** Called on the worker thread for every entry added, removed or restored. */
+    /**
+     * Called on the worker thread for every entry added, removed or restored.
+     *
+     * @param listener gets each change
+     * @return this builder
+     */
     public Builder onChange(Consumer<Change> listener) {
       this.onChange = listener;
       return this;
@@ -261,6 +316,8 @@ public final class NdpProxySync implements AutoCloseable {
     /**
      * Turns on proxy_ndp and forwarding on the uplink (accept_ra 1 becomes 2), starts watching
      * Docker and the kernel, and reconciles (asynchronously: see {@link #awaitReconciled}).
+     *
+     * @return the running sync; close it to stop
      */
     public NdpProxySync start() {
       validate();
@@ -303,6 +360,7 @@ public final class NdpProxySync implements AutoCloseable {
    */
   public record Report(String reason, Instant at, List<Change> changes, int desired, int owned, List<String> foreign,
       boolean dockerKnown, Duration took) {
+    /** Copies the lists. */
     public Report {
       changes = List.copyOf(changes);
       foreign = List.copyOf(foreign);
@@ -324,11 +382,20 @@ public final class NdpProxySync implements AutoCloseable {
 
   // ---------------------------------------------------------------- public view
 
-  /** What enabling proxy_ndp, forwarding, accept_ra and the neighbour parameters on the uplink changed. */
+  /**
+   * What enabling proxy_ndp, forwarding, accept_ra and the neighbour parameters on the uplink changed.
+   *
+   * @return the changes, possibly all UNCHANGED
+   */
   public List<Change> enabled() {
     return enabled;
   }
 
+  /**
+   * The interface the proxy entries go on.
+   *
+   * @return the uplink's name
+   */
   public String uplink() {
     return uplink;
   }
@@ -336,16 +403,27 @@ public final class NdpProxySync implements AutoCloseable {
   /**
    * The managed prefixes now, as IPAddress prefixes (the address type of the whole API); they grow
    * and shrink with Docker's networks when followed.
+   *
+   * @return the prefixes
    */
   public List<inet.ipaddr.IPAddress> prefixes() {
     return loop.prefixes().stream().map(p -> new inet.ipaddr.IPAddressString(p.toString()).getAddress()).toList();
   }
 
+  /**
+   * The folder holding the sync's lock.
+   *
+   * @return the state folder
+   */
   public Path stateDir() {
     return stateDir;
   }
 
-  /** The entries the sync holds as Sixkit's now (canonical addresses, sorted). */
+  /**
+   * The entries the sync holds as Sixkit's now (canonical addresses, sorted).
+   *
+   * @return the addresses
+   */
   public Set<String> owned() {
     TreeSet<String> sorted = new TreeSet<>();
     for (InetAddress a : loop.owned()) {
@@ -354,41 +432,76 @@ public final class NdpProxySync implements AutoCloseable {
     return Collections.unmodifiableSet(sorted);
   }
 
-  /** How many reconciles have completed. */
+  /**
+   * How many reconciles have completed.
+   *
+   * @return the count
+   */
   public long reconciles() {
     return loop.reconciles();
   }
 
-  /** How many entries were restored after something removed them behind the sync's back. */
+  /**
+   * How many entries were restored after something removed them behind the sync's back.
+   *
+   * @return the count
+   */
   public long restored() {
     return loop.restored();
   }
 
-  /** The last reconcile's report, if any. */
+  /**
+   * The last reconcile's report, if any.
+   *
+   * @return the report, or empty before the first
+   */
   public Optional<Report> lastReport() {
     return loop.lastReport();
   }
 
-  /** Whether the Docker event stream is open now. */
+  /**
+   * Whether the Docker event stream is open now.
+   *
+   * @return true while connected
+   */
   public boolean dockerConnected() {
     return docker.connected();
   }
 
-  /** Whether kernel multicast notifications (the flush signal) are watched. */
+  /**
+   * Whether kernel multicast notifications (the flush signal) are watched.
+   *
+   * @return true when the kernel sends them (Linux 6.13+)
+   */
   public boolean watchesMulticast() {
     KernelWatch k = kernel;
     return k != null && k.watchesMulticast();
   }
 
+  /**
+   * Adds a listener called on the worker thread after every reconcile.
+   *
+   * @param l the listener
+   */
   public void addReportListener(Consumer<Report> l) {
     loop.reportListeners.add(l);
   }
 
+  /**
+   * Adds a listener called on the worker thread for every entry added, removed or restored.
+   *
+   * @param l the listener
+   */
   public void addChangeListener(Consumer<Change> l) {
     loop.changeListeners.add(l);
   }
 
-  /** Waits until at least one full reconcile with Docker's containers has completed. */
+  /**
+   * Waits until at least one full reconcile with Docker's containers has completed.
+   *
+   * @param timeout how long to wait at most
+   * @return true when one completed, false on timeout
+   */
   public boolean awaitReconciled(Duration timeout) {
     long end = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < end) {
@@ -400,7 +513,12 @@ public final class NdpProxySync implements AutoCloseable {
     return false;
   }
 
-  /** Waits until the worker has nothing queued and is not working (events already delivered are handled). */
+  /**
+   * Waits until the worker has nothing queued and is not working (events already delivered are handled).
+   *
+   * @param timeout how long to wait at most
+   * @return true when idle, false on timeout
+   */
   public boolean awaitIdle(Duration timeout) {
     long end = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < end) {
@@ -412,7 +530,11 @@ public final class NdpProxySync implements AutoCloseable {
     return false;
   }
 
-  /** Asks for a full reconcile now (asynchronous). */
+  /**
+   * Asks for a full reconcile now (asynchronous).
+   *
+   * @param reason why, for the report
+   */
   public void requestReconcile(String reason) {
     loop.add(new SyncTask.Full(reason, true));
   }
@@ -421,6 +543,8 @@ public final class NdpProxySync implements AutoCloseable {
    * Addresses whose deletion the kernel cannot announce: groups of proxied addresses sharing a
    * solicited-node group with another member (another proxied address or an address on the
    * uplink). Only the audit would notice one of those deleted alone.
+   *
+   * @return member address to the addresses sharing its group, possibly empty
    */
   public Map<String, List<String>> sharedGroups() {
     return loop.sharedGroups();
@@ -445,6 +569,11 @@ public final class NdpProxySync implements AutoCloseable {
    * Turns on proxy_ndp and forwarding on the uplink, answers proxied solicitations at once
    * ({@link dev.sixkit.plan.FirstContact}: proxy_delay 0) and, when router advertisements must still be accepted,
    * accept_ra 1 becomes 2 (forwarding makes the kernel ignore them otherwise).
+   *
+   * @param host the host
+   * @param uplink the uplink's name
+   * @param acceptRa true to keep accepting router advertisements
+   * @return what changed
    */
   public static List<Change> enable(Host host, String uplink, boolean acceptRa) {
     return UplinkSetup.enable(host, uplink, acceptRa);
@@ -454,6 +583,10 @@ public final class NdpProxySync implements AutoCloseable {
    * The prefixes a sync on this host should manage when none are given: the IPv6 subnets of
    * Docker's networks that lie inside a prefix on-link on the uplink (the ones whose containers
    * other hosts try to reach by neighbour discovery), in network-name order.
+   *
+   * @param host the host
+   * @param uplink the uplink's name
+   * @return the prefixes as text, possibly empty
    */
   public static List<String> proxiedPrefixes(NetlinkHost host, String uplink) {
     try (DockerReads d = HostDockerReads.open(host)) {
@@ -461,7 +594,12 @@ public final class NdpProxySync implements AutoCloseable {
     }
   }
 
-  /** The default bridge's IPv6 prefix (what dockerd's --fixed-cidr-v6 set), if Docker has one. */
+  /**
+   * The default bridge's IPv6 prefix (what dockerd's --fixed-cidr-v6 set), if Docker has one.
+   *
+   * @param host the host
+   * @return the prefix as text, or empty
+   */
   public static Optional<String> fixedCidrV6(NetlinkHost host) {
     try (DockerReads d = HostDockerReads.open(host)) {
       return d.networks().stream().filter(n -> n.name().equals("bridge") && n.driver().equals("bridge"))

@@ -17,6 +17,10 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 public @interface HostName {
-  /** The host's name in the lab: docker1, docker2, ... */
+  /**
+   * The host's name in the lab: docker1, docker2, ...
+   *
+   * @return the host's name, as {@code Lab.host(String)} takes it
+   */
   String value();
 }

@@ -37,24 +37,40 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Inherited
 @ExtendWith(SixkitLabExtension.class)
 public @interface SixkitLab {
-  /** How many Docker hosts: docker1, docker2, ... (1 to 8). */
+  /**
+   * How many Docker hosts: docker1, docker2, ... (1 to 8).
+   *
+   * @return the number of Docker hosts, 1 to 8
+   */
   int hosts() default 2;
 
-  /** How the hosts' Docker prefixes are laid out (the lab lays them out; the recipe is the test's). */
+  /**
+   * How the hosts' Docker prefixes are laid out (the lab lays them out; the recipe is the test's).
+   *
+   * @return the prefix layout of the lab
+   */
   Mode mode() default Mode.NDP_PROXY;
 
   /**
    * A lab name (1 to 10 lower-case letters and digits) shared by every class naming it, up for the
    * whole test run; empty (the default): a lab of this class alone, named after the class.
+   *
+   * @return the shared lab's name, or empty for a lab of this class alone
    */
   String shared() default "";
 
-  /** Also run an OpenSSH server in each host (for {@code Lab.connectSsh}). */
+  /**
+   * Also run an OpenSSH server in each host (for {@code Lab.connectSsh}).
+   *
+   * @return whether each host runs an OpenSSH server
+   */
   boolean ssh() default false;
 
   /**
    * The Docker engine of the hosts ("20.10", "28"; see {@code Engine.known()}); empty (the
    * default): the newest the lab supports.
+   *
+   * @return the engine's version name, or empty for the lab's newest
    */
   String engine() default "";
 }
