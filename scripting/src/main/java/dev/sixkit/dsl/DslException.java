@@ -15,25 +15,51 @@ import java.util.Set;
 public class DslException extends SixkitException {
   private static final long serialVersionUID = 1L;
 
+  /** The file the error is in, or null. */
   private final String file;
+  /** The line in {@link #file}, or -1. */
   private final int line;
+  /** The message without the location. */
   private final String detail;
 
-  /** An error located at the caller's first frame outside the DSL (a script line, or a Java line). */
+  /**
+   * An error located at the caller's first frame outside the DSL (a script line, or a Java line).
+   *
+   * @param detail what is wrong, in the script's own words
+   */
   public DslException(String detail) {
     this(userFrame(new Throwable().getStackTrace()), detail, null);
   }
 
+  /**
+   * An error located at the caller's first frame outside the DSL, caused by another.
+   *
+   * @param detail what is wrong, in the script's own words
+   * @param cause the failure underneath, or null
+   */
   public DslException(String detail, Throwable cause) {
     this(userFrame(new Throwable().getStackTrace()), detail, cause);
   }
 
-  /** An error at a known place; {@code where} may be null. */
+  /**
+   * An error at a known place; {@code where} may be null.
+   *
+   * @param where the frame of the user's code, or null
+   * @param detail what is wrong
+   * @param cause the failure underneath, or null
+   */
   public DslException(StackTraceElement where, String detail, Throwable cause) {
     this(where == null ? null : where.getFileName(), where == null ? -1 : where.getLineNumber(), detail, cause);
   }
 
-  /** An error in {@code file} (may be null) at {@code line} (or -1). */
+  /**
+   * An error in {@code file} (may be null) at {@code line} (or -1).
+   *
+   * @param file the script's file name, or null
+   * @param line the line, or -1
+   * @param detail what is wrong
+   * @param cause the failure underneath, or null
+   */
   public DslException(String file, int line, String detail, Throwable cause) {
     super(file == null ? "setup" : line > 0 ? file + ":" + line : file, "", detail, cause);
     this.file = file;
@@ -41,7 +67,13 @@ public class DslException extends SixkitException {
     this.detail = detail;
   }
 
-  /** An error at a place written as "file:line" (as {@link #where} gives it), or "" when unknown. */
+  /**
+   * An error at a place written as "file:line" (as {@link #where} gives it), or "" when unknown.
+   *
+   * @param where "file:line", or "" when unknown
+   * @param detail what is wrong
+   * @return the exception
+   */
   public static DslException at(String where, String detail) {
     int colon = where == null ? -1 : where.lastIndexOf(':');
     if (colon <= 0) {
@@ -56,17 +88,29 @@ public class DslException extends SixkitException {
     return new DslException(where.substring(0, colon), line, detail, null);
   }
 
-  /** The script or source file the error is in, if known. */
+  /**
+   * The script or source file the error is in, if known.
+   *
+   * @return the file name, or empty
+   */
   public Optional<String> file() {
     return Optional.ofNullable(file);
   }
 
-  /** The line in {@link #file()}, or -1. */
+  /**
+   * The line in {@link #file()}, or -1.
+   *
+   * @return the line, or -1 when unknown
+   */
   public int line() {
     return line;
   }
 
-  /** The message without the location. */
+  /**
+   * The message without the location.
+   *
+   * @return the message
+   */
   public String detail() {
     return detail;
   }
@@ -95,6 +139,9 @@ public class DslException extends SixkitException {
    * Where the user's code is in a stack: the first frame of a Groovy script (its file ends in
    * .groovy: the DSL and Groovy's runtime are Java), else the first frame outside the DSL and the
    * runtimes. Null when there is none.
+   *
+   * @param trace a stack trace, first frame innermost
+   * @return the frame, or null
    */
   public static StackTraceElement userFrame(StackTraceElement[] trace) {
     for (StackTraceElement e : trace) {
@@ -114,7 +161,12 @@ public class DslException extends SixkitException {
     return null;
   }
 
-  /** "routed.groovy:12" for a frame, or "" when unknown. */
+  /**
+   * "routed.groovy:12" for a frame, or "" when unknown.
+   *
+   * @param e a frame, or null
+   * @return "file:line", or ""
+   */
   public static String where(StackTraceElement e) {
     return e == null ? "" : e.getFileName() + ":" + e.getLineNumber();
   }

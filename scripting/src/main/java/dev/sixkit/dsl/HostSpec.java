@@ -52,15 +52,33 @@ public final class HostSpec {
     this.declaredAt = declaredAt;
   }
 
+  /**
+   * The host's name in the setup.
+   *
+   * @return the name
+   */
   public String name() {
     return name;
   }
 
+  /**
+   * {@code local()}: the host is this machine.
+   *
+   * @return this host
+   * @throws DslException when the host already has a place
+   */
   @Word(value = "local()", help = "the host is this machine")
   public HostSpec local() {
     return connector(HostConnector.local());
   }
 
+  /**
+   * {@code netns 'NAME'}: the host is a network namespace of this machine ({@code ip netns}).
+   *
+   * @param namespace the namespace's name
+   * @return this host
+   * @throws DslException when the name is invalid or the host already has a place
+   */
   @Word(value = "netns 'NAME'", help = "the host is a network namespace of this machine (ip netns)")
   public HostSpec netns(String namespace) {
     if (namespace == null || !NETNS.matcher(namespace).matches()) {
@@ -69,12 +87,27 @@ public final class HostSpec {
     return connector(HostConnector.netns(namespace));
   }
 
+  /**
+   * {@code ssh 'root@docker2'}: the host is reached over SSH, with default options.
+   *
+   * @param target {@code user@host[:port]}
+   * @return this host
+   * @throws DslException when the target is invalid or the host already has a place
+   */
   @Word(value = "ssh 'root@docker2'", help = "the host is reached over SSH (user@host[:port]); options in a block: identity, knownHosts, port, dockerSocket, trustOnFirstUse()")
   public HostSpec ssh(String target) {
     return ssh(target, null);
   }
 
-  /** {@code ssh('root@docker2') { identity '...'; knownHosts '...' }}: the block's words are {@link SshSpec}'s. */
+  /**
+   * {@code ssh('root@docker2') { identity '...'; knownHosts '...' }}: the block's words are {@link
+   * SshSpec}'s.
+   *
+   * @param target {@code user@host[:port]}
+   * @param body the ssh block, or null for defaults
+   * @return this host
+   * @throws DslException when the target or a block word is wrong, or the host already has a place
+   */
   public HostSpec ssh(String target, Consumer<SshSpec> body) {
     try {
       SshTarget.parse(target, "root", 22);
@@ -88,6 +121,13 @@ public final class HostSpec {
     return connector(new SshConnector(target, s.options()));
   }
 
+  /**
+   * {@code connector CONNECTOR}: any other way to reach the host.
+   *
+   * @param c the connector
+   * @return this host
+   * @throws DslException when {@code c} is null or the host already has a place
+   */
   @Word(value = "connector CONNECTOR", help = "any other way to reach the host (a HostConnector)")
   public HostSpec connector(HostConnector c) {
     if (c == null) {
@@ -101,6 +141,13 @@ public final class HostSpec {
     return this;
   }
 
+  /**
+   * {@code uplink 'eth0'}: the interface facing the other hosts (required).
+   *
+   * @param ifname the interface name, 1 to 15 characters
+   * @return this host
+   * @throws DslException when the name is not an interface name
+   */
   @Word(value = "uplink 'eth0'", help = "the interface facing the other hosts (required)")
   public HostSpec uplink(String ifname) {
     if (ifname == null || !IFNAME.matcher(ifname).matches()) {
@@ -110,6 +157,14 @@ public final class HostSpec {
     return this;
   }
 
+  /**
+   * {@code address '2001:db8:ab11::1'}: the host's own address on the underlay (read from the uplink when
+   * left out).
+   *
+   * @param underlayAddress the IPv6 address
+   * @return this host
+   * @throws DslException when it is no IPv6 address
+   */
   @Word(value = "address '2001:db8:ab11::1'", help = "the host's own address on the underlay (read from the uplink when left out)")
   public HostSpec address(String underlayAddress) {
     try {
@@ -121,6 +176,14 @@ public final class HostSpec {
     return this;
   }
 
+  /**
+   * {@code docker 'unix:///path/docker.sock'}: the host's Docker endpoint (default: DOCKER_HOST, else
+   * /var/run/docker.sock).
+   *
+   * @param endpoint unix:///path, /path, tcp://host:port or ssh://...
+   * @return this host
+   * @throws DslException when it is no Docker endpoint
+   */
   @Word(value = "docker 'unix:///path/docker.sock'", help = "the host's Docker endpoint (default: DOCKER_HOST or /var/run/docker.sock on this machine)")
   public HostSpec docker(String endpoint) {
     if (endpoint == null || !(endpoint.startsWith("unix://") || endpoint.startsWith("/") || endpoint.startsWith("tcp://")
@@ -131,6 +194,15 @@ public final class HostSpec {
     return this;
   }
 
+  /**
+   * {@code prefix '2001:db8:cd11::/64'}: the host's Docker prefix (routed mode: required; NDP proxy: instead
+   * of the split).
+   *
+   * @param dockerPrefix the IPv6 prefix
+   * @return this host
+   * @throws DslException when it is no IPv6 prefix or longer than {@link
+   * dev.sixkit.plan.Planner#MAX_DOCKER_PREFIX_LENGTH}
+   */
   @Word(value = "prefix '2001:db8:cd11::/64'", help = "the host's Docker prefix (routed mode: required; NDP proxy: instead of the split)")
   public HostSpec prefix(String dockerPrefix) {
     IPv6Address p;
@@ -147,6 +219,14 @@ public final class HostSpec {
     return this;
   }
 
+  /**
+   * {@code web 'web1', 'web2'}: the containers verify() tests with (default: every running container in the
+   * host's Docker prefix).
+   *
+   * @param containers container names
+   * @return this host
+   * @throws DslException when one is not a container name
+   */
   @Word(value = "web 'web1', 'web2'", help = "the containers verify() tests with (default: every running container in the host's Docker prefix)")
   public HostSpec web(String... containers) {
     for (String c : containers) {
@@ -158,12 +238,28 @@ public final class HostSpec {
     return this;
   }
 
+  /**
+   * {@code network 'NAME'}: an IPv6 Docker network in routed gateway mode that apply() creates (Docker 27+)
+   * on the upper half of the host's Docker prefix; undo() removes it once empty.
+   *
+   * @param networkName the network's name
+   * @return this host
+   * @throws DslException when the name is not a Docker network name
+   */
   @Word(value = "network 'NAME'", help = "an IPv6 Docker network in routed gateway mode that apply() creates (Docker 27+; subnet: the upper half of the host's Docker prefix, or network 'NAME', 'SUBNET' inside it); undo() removes it once empty; verify() tests with its containers")
   public HostSpec network(String networkName) {
     return network(networkName, null);
   }
 
-  /** {@code network 'web6', '2001:db8:cd11::8000/65'}: a declared network with its own subnet (inside the host's prefix). */
+  /**
+   * {@code network 'web6', '2001:db8:cd11::8000/65'}: a declared network with its own subnet (inside the
+   * host's prefix).
+   *
+   * @param networkName the network's name
+   * @param subnet the IPv6 subnet, or null for the upper half of the host's prefix
+   * @return this host
+   * @throws DslException when the name or subnet is wrong
+   */
   public HostSpec network(String networkName, String subnet) {
     dev.sixkit.plan.NetworkEntry n;
     try {

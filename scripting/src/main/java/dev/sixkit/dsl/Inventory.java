@@ -37,6 +37,14 @@ public final class Inventory {
 
   /** One host line: its name, target, options (defaults merged in) and line number. Immutable. */
   public record Line(String name, String target, Map<String, String> options, int number) {
+    /**
+     * Copies the options.
+     *
+     * @param name as {@link #name()}
+     * @param target as {@link #target()}
+     * @param options as {@link #options()}
+     * @param number as {@link #number()}
+     */
     public Line {
       options = Map.copyOf(options);
     }
@@ -44,7 +52,13 @@ public final class Inventory {
 
   private Inventory() {}
 
-  /** Reads and checks a whole file. */
+  /**
+   * Reads and checks a whole file.
+   *
+   * @param file the inventory file
+   * @return the host lines, in file order
+   * @throws DslException naming the file and line of the first bad line, or when the file cannot be read
+   */
   public static List<Line> read(Path file) {
     List<String> text;
     try {
@@ -55,7 +69,14 @@ public final class Inventory {
     return parse(file.toString(), text);
   }
 
-  /** Checks the lines of a file named {@code fileName}. */
+  /**
+   * Checks the lines of a file named {@code fileName}.
+   *
+   * @param fileName the file's name, for messages
+   * @param text the file's lines
+   * @return the host lines, in file order
+   * @throws DslException naming the file and line of the first bad line
+   */
   public static List<Line> parse(String fileName, List<String> text) {
     List<Line> out = new ArrayList<>();
     Map<String, String> defaults = new LinkedHashMap<>();

@@ -98,6 +98,10 @@ public final class Setup implements AutoCloseable {
   /**
    * Describes and validates a setup. A wrong word or value fails here with a {@link
    * DslException} naming the caller's line; nothing is read or changed.
+   *
+   * @param body fills in the description (the words of {@link SetupSpec})
+   * @return the setup, not applied
+   * @throws DslException naming the caller's line when a word or value is wrong
    */
   public static Setup of(Consumer<SetupSpec> body) {
     Objects.requireNonNull(body, "body");
@@ -114,6 +118,10 @@ public final class Setup implements AutoCloseable {
    * Hosts outside the limit are neither read nor changed; the plan still lays out every host
    * (prefixes follow the host order), so in routed mode their address must be written in their
    * block.
+   *
+   * @param f the hosts and the number at once
+   * @return this setup
+   * @throws DslException naming an unknown host
    */
   public Setup fleet(Fleet f) {
     Fleet given = f == null ? Fleet.ALL : f;
@@ -126,6 +134,11 @@ public final class Setup implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Which hosts the operations touch and how many at once.
+   *
+   * @return the fleet; {@link Fleet#ALL} by default
+   */
   public Fleet fleet() {
     return fleet;
   }
@@ -134,6 +147,9 @@ public final class Setup implements AutoCloseable {
    * Where each host's live status goes while hosts are read and changed: (host, "reading"),
    * (host, "apply 3/12"), (host, "apply done, 2 changes"), (host, "apply FAILED: ..."). Called
    * from the hosts' threads.
+   *
+   * @param sink gets (host, status)
+   * @return this setup
    */
   public Setup status(java.util.function.BiConsumer<String, String> sink) {
     engine.status(sink);
@@ -148,53 +164,105 @@ public final class Setup implements AutoCloseable {
     engine.cancel();
   }
 
-  /** Where progress lines go during apply and undo ("docker1: + route ..."). */
+  /**
+   * Where progress lines go during apply and undo ("docker1: + route ...").
+   *
+   * @param sink gets each line
+   * @return this setup
+   */
   public Setup progress(Consumer<String> sink) {
     engine.progress(sink);
     return this;
   }
 
-  /** The desired state this setup describes (plain values, for the SDK's engine). */
+  /**
+   * The desired state this setup describes (plain values, for the SDK's engine).
+   *
+   * @return the desired setup
+   */
   public DesiredSetup desired() {
     return desired;
   }
 
-  /** The SDK engine doing the work. */
+  /**
+   * The SDK engine doing the work.
+   *
+   * @return the engine
+   */
   public SetupEngine engine() {
     return engine;
   }
 
+  /**
+   * The setup's name (its undo record is found by it).
+   *
+   * @return the name
+   */
   public String name() {
     return desired.name();
   }
 
+  /**
+   * NDP proxy or routed.
+   *
+   * @return the mode
+   */
   public Mode mode() {
     return desired.mode();
   }
 
+  /**
+   * The on-link prefix the hosts share, as text.
+   *
+   * @return the prefix, such as {@code 2001:db8:ab11::/64}
+   */
   public String underlay() {
     return Prefixes.text(desired.underlay());
   }
 
+  /**
+   * The hosts, in the order they were described.
+   *
+   * @return the hosts
+   */
   public List<HostEntry> hosts() {
     return desired.hosts();
   }
 
+  /**
+   * The hosts' names, in order.
+   *
+   * @return the names
+   */
   public List<String> hostNames() {
     return engine.hostNames();
   }
 
-  /** The file holding the undo record. */
+  /**
+   * The file holding the undo record.
+   *
+   * @return the path
+   */
   public Path journalFile() {
     return engine.journalFile();
   }
 
-  /** What {@link #undo()} would revert (everything applied since the last undo), from its record. */
+  /**
+   * What {@link #undo()} would revert (everything applied since the last undo), from its record.
+   *
+   * @return the changes, possibly empty
+   */
   public List<Change> lastApplied() {
     return engine.lastApplied();
   }
 
-  /** The live host (opened on first use, closed with the setup). */
+  /**
+   * The live host (opened on first use, closed with the setup).
+   *
+   * @param hostName the host's name in the setup
+   * @return the open host
+   * @throws dev.sixkit.plan.PlanException when the setup has no such host
+   */
   public Host host(String hostName) {
     try {
       return engine.host(hostName);
@@ -203,7 +271,11 @@ public final class Setup implements AutoCloseable {
     }
   }
 
-  /** Reads every host (in parallel) and returns what {@link #apply()} would change, and what is in the way. */
+  /**
+   * Reads every host (in parallel) and returns what {@link #apply()} would change, and what is in the way.
+   *
+   * @return the plan
+   */
   public Plan plan() {
     return engine.plan();
   }
@@ -211,6 +283,9 @@ public final class Setup implements AutoCloseable {
   /**
    * The error an apply of this plan gives when it refuses (a dry run gives the same), or null
    * when the plan has no problems.
+   *
+   * @param p the plan
+   * @return the error, or null
    */
   public static DslException refusal(Plan p) {
     return p.problems().isEmpty() ? null : new DslException(new RefusedException(p).refusal());
@@ -220,6 +295,7 @@ public final class Setup implements AutoCloseable {
    * Plans and makes the changes, on every host in parallel. Refuses (changing nothing) when the
    * plan has problems.
    *
+   * @return what was done, host by host
    * @throws DslException when the plan has problems (nothing changed)
    * @throws ApplyException when a change failed on a host: it says what was changed where
    */
@@ -235,6 +311,7 @@ public final class Setup implements AutoCloseable {
    * Reverts everything applied since the last undo of this setup (by name, from this process or
    * another), newest first, on every host in parallel. Says so when there is nothing to undo.
    *
+   * @return what was reverted, host by host
    * @throws ApplyException when reverting failed on a host; what could not be reverted stays recorded
    */
   public ApplyResult undo() {
@@ -245,7 +322,11 @@ public final class Setup implements AutoCloseable {
     }
   }
 
-  /** From every web container to every other: ping6 and an HTTP GET, through Docker exec. Changes nothing. */
+  /**
+   * From every web container to every other: ping6 and an HTTP GET, through Docker exec. Changes nothing.
+   *
+   * @return the checks and the hops at fault
+   */
   public VerifyReport verify() {
     return engine.verify();
   }

@@ -47,6 +47,13 @@ public final class SetupSpec {
 
   SetupSpec() {}
 
+  /**
+   * {@code name 'demo'}: the setup's name; undo() finds the last apply under it (default 'sixkit').
+   *
+   * @param setupName letters, digits, '.', '_' and '-'
+   * @return this setup
+   * @throws DslException when it is no setup name
+   */
   @Word(value = "name 'demo'", help = "the setup's name: undo() finds the last apply under it (default 'sixkit')")
   public SetupSpec name(String setupName) {
     if (setupName == null || !NAME.matcher(setupName).matches()) {
@@ -56,6 +63,13 @@ public final class SetupSpec {
     return this;
   }
 
+  /**
+   * {@code underlay '2001:db8:ab11::/64'}: the on-link prefix the hosts share on their uplinks.
+   *
+   * @param prefix an IPv6 prefix, /64 or shorter
+   * @return this setup
+   * @throws DslException when it is no IPv6 prefix or longer than /64
+   */
   @Word(value = "underlay '2001:db8:ab11::/64'", help = "the on-link prefix the hosts share on their uplinks")
   public SetupSpec underlay(String prefix) {
     IPv6Address p;
@@ -71,6 +85,14 @@ public final class SetupSpec {
     return this;
   }
 
+  /**
+   * {@code mode ndpProxy} or {@code mode routed}: split the underlay, or a prefix per host with static
+   * routes.
+   *
+   * @param m the mode
+   * @return this setup
+   * @throws DslException when {@code m} is null
+   */
   @Word(value = "mode ndpProxy | mode routed", help = "NDP proxy (split the underlay) or routed (a prefix per host, static routes)")
   public SetupSpec mode(Mode m) {
     if (m == null) {
@@ -80,7 +102,13 @@ public final class SetupSpec {
     return this;
   }
 
-  /** The mode by name: "routed", "ndpProxy" (also "ndp", "ndp-proxy", "NDP_PROXY"). */
+  /**
+   * The mode by name: "routed", "ndpProxy" (also "ndp", "ndp-proxy", "NDP_PROXY").
+   *
+   * @param m the mode's name
+   * @return this setup
+   * @throws DslException when it names no mode
+   */
   public SetupSpec mode(String m) {
     String k = m == null ? "" : m.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
     return switch (k) {
@@ -90,6 +118,14 @@ public final class SetupSpec {
     };
   }
 
+  /**
+   * {@code split 66}: NDP proxy mode splits the underlay into parts of this length; hosts take the last parts
+   * in order.
+   *
+   * @param length the parts' prefix length, longer than 64
+   * @return this setup
+   * @throws DslException when the parts are not longer than the underlay or too long
+   */
   @Word(value = "split 66", help = "NDP proxy: split the underlay into /66s; hosts take the last parts in order")
   public SetupSpec split(int length) {
     if (length <= 64 || length > Planner.MAX_DOCKER_PREFIX_LENGTH) {
@@ -100,6 +136,14 @@ public final class SetupSpec {
     return this;
   }
 
+  /**
+   * {@code host('docker1') { ... }}: a host, described by the words of {@link HostSpec}.
+   *
+   * @param hostName letters, digits, '.', '_' and '-'; at most 40
+   * @param body the host block
+   * @return this setup
+   * @throws DslException when the name is invalid or taken, or a block word is wrong
+   */
   @Word(value = "host('docker1') { ... }", help = "a host: netns/ssh/local(), uplink, docker, prefix, address, web")
   public SetupSpec host(String hostName, Consumer<HostSpec> body) {
     if (hostName == null || !HOST.matcher(hostName).matches()) {
@@ -119,6 +163,14 @@ public final class SetupSpec {
     return this;
   }
 
+  /**
+   * {@code inventory 'hosts.txt'}: hosts read from a file, one per line, reached over SSH (see {@link
+   * Inventory}).
+   *
+   * @param file the inventory file
+   * @return this setup
+   * @throws DslException naming the file and line of a bad line, or a host already defined
+   */
   @Word(value = "inventory 'hosts.txt'", help = "hosts read from a file, one per line: NAME TARGET uplink=eth0 ... (reached over SSH; see Inventory)")
   public SetupSpec inventory(String file) {
     if (file == null || file.isBlank()) {
@@ -142,6 +194,14 @@ public final class SetupSpec {
     return this;
   }
 
+  /**
+   * {@code persist { ... }}: write the settings to files so they survive a reboot (the words of {@link
+   * PersistSpec}).
+   *
+   * @param body the persist block
+   * @return this setup
+   * @throws DslException when a block word is wrong
+   */
   @Word(value = "persist { ... }", help = "write the settings to files so they survive a reboot: root, sysctl, daemonJson, ipBatch")
   public SetupSpec persist(Consumer<PersistSpec> body) {
     PersistSpec p = new PersistSpec();
@@ -152,6 +212,13 @@ public final class SetupSpec {
     return this;
   }
 
+  /**
+   * {@code stateDir '/var/lib/sixkit/dsl'}: where the record of the last apply is kept, for undo().
+   *
+   * @param folder an absolute folder
+   * @return this setup
+   * @throws DslException when the folder is not absolute
+   */
   @Word(value = "stateDir '/var/lib/sixkit/dsl'", help = "where the record of the last apply is kept, for undo()")
   public SetupSpec stateDir(String folder) {
     if (folder == null || !folder.startsWith("/")) {

@@ -34,6 +34,14 @@ public final class SshSpec {
     this.host = host;
   }
 
+  /**
+   * {@code identity '/root/.ssh/id_ed25519'}: a private key file to log in with (default: ~/.ssh/id_* and the
+   * agent).
+   *
+   * @param keyFile the key file
+   * @return this block
+   * @throws DslException when the file is not readable
+   */
   @Word(value = "identity '/root/.ssh/id_ed25519'", help = "a private key file to log in with (default: ~/.ssh/id_* and the agent)")
   public SshSpec identity(String keyFile) {
     Path p = path("identity", keyFile);
@@ -44,12 +52,26 @@ public final class SshSpec {
     return this;
   }
 
+  /**
+   * {@code knownHosts '/root/.ssh/known_hosts'}: the known_hosts file the host's key is checked against.
+   *
+   * @param file the file
+   * @return this block
+   * @throws DslException when no file is given
+   */
   @Word(value = "knownHosts '/root/.ssh/known_hosts'", help = "the known_hosts file the host's key is checked against")
   public SshSpec knownHosts(String file) {
     options = options.knownHosts(path("knownHosts", file));
     return this;
   }
 
+  /**
+   * {@code port 22}: the SSH port when the target does not say (default 22).
+   *
+   * @param port 1 to 65535
+   * @return this block
+   * @throws DslException when the port is out of range
+   */
   @Word(value = "port 22", help = "the SSH port when the target does not say (default 22)")
   public SshSpec port(int port) {
     try {
@@ -60,6 +82,13 @@ public final class SshSpec {
     return this;
   }
 
+  /**
+   * {@code dockerSocket '/var/run/docker.sock'}: the Docker Engine's socket on the remote host.
+   *
+   * @param remotePath an absolute path on the remote host
+   * @return this block
+   * @throws DslException when the path is not absolute
+   */
   @Word(value = "dockerSocket '/var/run/docker.sock'", help = "the Docker Engine's socket on the remote host")
   public SshSpec dockerSocket(String remotePath) {
     if (remotePath == null || !remotePath.startsWith("/") || !remotePath.matches("[A-Za-z0-9_./@-]+")) {
@@ -70,6 +99,11 @@ public final class SshSpec {
     return this;
   }
 
+  /**
+   * {@code trustOnFirstUse()}: accept and record an unknown host key; a changed key is still refused.
+   *
+   * @return this block
+   */
   @Word(value = "trustOnFirstUse()", help = "accept and record an unknown host key (a changed key is still refused)")
   public SshSpec trustOnFirstUse() {
     options = options.trustOnFirstUse();

@@ -14,9 +14,17 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.METHOD)
 public @interface Word {
-  /** How the word is written, such as {@code uplink 'eth0'}. */
+  /**
+   * How the word is written, such as {@code uplink 'eth0'}.
+   *
+   * @return the word as written in a script
+   */
   String value();
 
-  /** What it means, in a few words. */
+  /**
+   * What it means, in a few words.
+   *
+   * @return the help text, or "" for none
+   */
   String help() default "";
 }

@@ -16,7 +16,12 @@ public final class Words {
   /** A word, how it is written and what it means. */
   public record Entry(String name, String usage, String help) {}
 
-  /** The words of a spec class (SetupSpec, HostSpec, PersistSpec, or a script base class), by name. */
+  /**
+   * The words of a spec class (SetupSpec, HostSpec, PersistSpec, or a script base class), by name.
+   *
+   * @param spec the class
+   * @return the words, sorted by name
+   */
   public static List<Entry> of(Class<?> spec) {
     Map<String, Entry> m = new TreeMap<>();
     for (Method meth : spec.getMethods()) {
@@ -28,16 +33,34 @@ public final class Words {
     return new ArrayList<>(m.values());
   }
 
+  /**
+   * The names of a spec class's words, sorted.
+   *
+   * @param spec the class
+   * @return the names
+   */
   public static List<String> names(Class<?> spec) {
     return of(spec).stream().map(Entry::name).toList();
   }
 
-  /** How a word is written, or null when the class has no such word. */
+  /**
+   * How a word is written, or null when the class has no such word.
+   *
+   * @param spec the class
+   * @param name the word's name
+   * @return the word, or null
+   */
   public static Entry find(Class<?> spec, String name) {
     return of(spec).stream().filter(e -> e.name().equals(name)).findFirst().orElse(null);
   }
 
-  /** The closest word to a misspelt one (edit distance at most 2 or a shared prefix), or null. */
+  /**
+   * The closest word to a misspelt one (edit distance at most 2 or a shared prefix), or null.
+   *
+   * @param wrong the misspelt word
+   * @param words the words there are
+   * @return the closest word, or null
+   */
   public static String closest(String wrong, List<String> words) {
     String best = null;
     int bestD = Integer.MAX_VALUE;

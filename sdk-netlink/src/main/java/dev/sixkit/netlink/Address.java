@@ -6,6 +6,8 @@ import java.net.InetAddress;
 /**
  * An interface address as the kernel reports it (RTM_NEWADDR).
  *
+ * <p>Immutable record; thread-safe.
+ *
  * @param ifindex interface index
  * @param device interface name, or empty when unknown
  * @param prefix the local address with its prefix length, such as {@code 2001:db8::1/64} (host
@@ -15,8 +17,6 @@ import java.net.InetAddress;
  * @param label the IPv4 label (such as "eth0" or "eth0:web"); empty for IPv6
  * @param validLifetime seconds left, or {@link #FOREVER}
  * @param preferredLifetime seconds left, or {@link #FOREVER}
- *
- * <p>Immutable record; thread-safe.
  */
 public record Address(int ifindex, String device, IpPrefix prefix, int scope, int flags, String label,
     long validLifetime, long preferredLifetime) {
@@ -61,7 +61,18 @@ public record Address(int ifindex, String device, IpPrefix prefix, int scope, in
   /** RT_SCOPE_NOWHERE: a destination that does not exist. */
   public static final int SCOPE_NOWHERE = 255;
 
-  /** Normalises a null {@code device} or {@code label} to the empty string. */
+  /**
+   * Normalises a null {@code device} or {@code label} to the empty string.
+   *
+   * @param ifindex as {@link #ifindex()}
+   * @param device as {@link #device()}
+   * @param prefix as {@link #prefix()}
+   * @param scope as {@link #scope()}
+   * @param flags as {@link #flags()}
+   * @param label as {@link #label()}
+   * @param validLifetime as {@link #validLifetime()}
+   * @param preferredLifetime as {@link #preferredLifetime()}
+   */
   public Address {
     device = device == null ? "" : device;
     label = label == null ? "" : label;

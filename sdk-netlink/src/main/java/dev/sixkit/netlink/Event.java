@@ -60,7 +60,12 @@ public sealed interface Event
    * copy of the whole message, header included, in native byte order.
    */
   record RawEvent(int type, byte[] message) implements Event {
-    /** Copies {@code message}, so the event stays immutable. */
+    /**
+     * Copies {@code message}, so the event stays immutable.
+     *
+     * @param type as {@link #type()}
+     * @param message as {@link #message()}
+     */
     public RawEvent {
       message = message.clone();
     }

@@ -15,6 +15,8 @@ public record IpPrefix(InetAddress address, int length) {
   /**
    * Checks the prefix length against the address family.
    *
+   * @param address as {@link #address()}
+   * @param length as {@link #length()}
    * @throws NetlinkException EINVAL when {@code length} is negative or longer than the address
    */
   public IpPrefix {

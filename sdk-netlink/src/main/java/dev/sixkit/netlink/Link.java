@@ -7,6 +7,8 @@ import java.util.List;
  * A network interface as the kernel reports it (RTM_NEWLINK), with what {@code ip -json -d link
  * show} prints about it.
  *
+ * <p>Immutable record; thread-safe.
+ *
  * @param index interface index
  * @param name interface name
  * @param kind link kind from IFLA_LINKINFO ("veth", "bridge"...), or empty for none
@@ -32,8 +34,6 @@ import java.util.List;
  * @param numTxQueues number of transmit queues
  * @param numRxQueues number of receive queues
  * @param altNames alternative names (IFLA_PROP_LIST), in kernel order
- *
- * <p>Immutable record; thread-safe.
  */
 public record Link(int index, String name, String kind, int flags, int mtu, String mac, int masterIndex,
     int linkIndex, String operState, int linkNetnsId, String slaveKind, int txQueueLen, int group, String alias,
@@ -78,7 +78,34 @@ public record Link(int index, String name, String kind, int flags, int mtu, Stri
   /** IFF_ECHO: echoes sent packets. */
   public static final int IFF_ECHO = 0x40000;
 
-  /** Normalises null texts to empty and null lists to empty lists. */
+  /**
+   * Normalises null texts to empty and null lists to empty lists.
+   *
+   * @param index as {@link #index()}
+   * @param name as {@link #name()}
+   * @param kind as {@link #kind()}
+   * @param flags as {@link #flags()}
+   * @param mtu as {@link #mtu()}
+   * @param mac as {@link #mac()}
+   * @param masterIndex as {@link #masterIndex()}
+   * @param linkIndex as {@link #linkIndex()}
+   * @param operState as {@link #operState()}
+   * @param linkNetnsId as {@link #linkNetnsId()}
+   * @param slaveKind as {@link #slaveKind()}
+   * @param txQueueLen as {@link #txQueueLen()}
+   * @param group as {@link #group()}
+   * @param alias as {@link #alias()}
+   * @param qdisc as {@link #qdisc()}
+   * @param linkType as {@link #linkType()}
+   * @param broadcast as {@link #broadcast()}
+   * @param linkMode as {@link #linkMode()}
+   * @param minMtu as {@link #minMtu()}
+   * @param maxMtu as {@link #maxMtu()}
+   * @param promiscuity as {@link #promiscuity()}
+   * @param numTxQueues as {@link #numTxQueues()}
+   * @param numRxQueues as {@link #numRxQueues()}
+   * @param altNames as {@link #altNames()}
+   */
   public Link {
     name = name == null ? "" : name;
     kind = kind == null ? "" : kind;

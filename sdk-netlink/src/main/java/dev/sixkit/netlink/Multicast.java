@@ -44,11 +44,11 @@ public final class Multicast {
   /**
    * One membership change.
    *
+   * <p>Immutable record; thread-safe.
+   *
    * @param removed true for RTM_DELMULTICAST (the device left the group)
    * @param ifindex the device
    * @param group the multicast group, such as ff02::1:ff11:2
-   *
-   * <p>Immutable record; thread-safe.
    */
   public record Change(boolean removed, int ifindex, InetAddress group) {
     @Override

@@ -5,6 +5,8 @@ import java.net.InetAddress;
 /**
  * A neighbour table entry (RTM_NEWNEIGH), or a proxy entry when {@link #isProxy()}.
  *
+ * <p>Immutable record; thread-safe.
+ *
  * @param address the neighbour's IP address (NDA_DST)
  * @param ifindex interface index (0 for a proxy entry bound to no device)
  * @param device interface name, or empty when unknown
@@ -13,8 +15,6 @@ import java.net.InetAddress;
  * @param flags NTF_* flags
  * @param protocol who made the entry (NDA_PROTOCOL, see {@link Protocols}); 0 when the kernel
  *     sent none
- *
- * <p>Immutable record; thread-safe.
  */
 public record Neighbour(InetAddress address, int ifindex, String device, String lladdr, NudState state, int flags,
     int protocol) {

@@ -7,6 +7,8 @@ import java.net.InetAddress;
 /**
  * A route as the kernel reports it (RTM_NEWROUTE), from a listing or a lookup.
  *
+ * <p>Immutable record; thread-safe.
+ *
  * @param destination the destination prefix ({@code ::/0} or {@code 0.0.0.0/0} for the default
  *     route)
  * @param gateway the next hop, or null for a directly connected route (for a multipath route,
@@ -21,8 +23,6 @@ import java.net.InetAddress;
  * @param scope RT_SCOPE_* ({@link Address#SCOPE_UNIVERSE}, {@link Address#SCOPE_LINK}...)
  * @param type RTN_* ({@link #TYPE_UNICAST}, {@link #TYPE_LOCAL}...)
  * @param preferredSource RTA_PREFSRC, the source address chosen for it, or null
- *
- * <p>Immutable record; thread-safe.
  */
 public record Route(IpPrefix destination, InetAddress gateway, int ifindex, String device, int metric, long table,
     int protocol, int scope, int type, InetAddress preferredSource) {
@@ -82,6 +82,16 @@ public record Route(IpPrefix destination, InetAddress gateway, int ifindex, Stri
   /**
    * Normalises a null device to empty and reads a negative int table id as unsigned.
    *
+   * @param destination as {@link #destination()}
+   * @param gateway as {@link #gateway()}
+   * @param ifindex as {@link #ifindex()}
+   * @param device as {@link #device()}
+   * @param metric as {@link #metric()}
+   * @param table as {@link #table()}
+   * @param protocol as {@link #protocol()}
+   * @param scope as {@link #scope()}
+   * @param type as {@link #type()}
+   * @param preferredSource as {@link #preferredSource()}
    * @throws NetlinkException EINVAL when the table id is outside 0 to 4294967295
    */
   public Route {

@@ -8,6 +8,8 @@ import java.util.Objects;
  * A socket as sock_diag reports it ({@link SocketDiag}), with the processes that hold it open,
  * the way {@code ss -tnp} shows them.
  *
+ * <p>Immutable record; thread-safe.
+ *
  * @param protocol "tcp"
  * @param family 4 or 6
  * @param state the TCP state, such as "LISTEN"
@@ -23,8 +25,6 @@ import java.util.Objects;
  * @param processes the processes holding it open (empty when none could be found)
  * @param v6Only for an IPv6 socket, whether IPV6_V6ONLY is set (INET_DIAG_SKV6ONLY; ss's
  *     {@code v6only:1}): a {@code [::]} listener then takes no IPv4 connections. False for IPv4.
- *
- * <p>Immutable record; thread-safe.
  */
 public record Socket(String protocol, int family, String state, InetAddress localAddress, int localPort,
     InetAddress remoteAddress, int remotePort, int boundDevice, long inode, int uid, int receiveQueue, int sendQueue,
@@ -33,6 +33,20 @@ public record Socket(String protocol, int family, String state, InetAddress loca
   /**
    * Copies {@code processes}; the addresses must not be null.
    *
+   * @param protocol as {@link #protocol()}
+   * @param family as {@link #family()}
+   * @param state as {@link #state()}
+   * @param localAddress as {@link #localAddress()}
+   * @param localPort as {@link #localPort()}
+   * @param remoteAddress as {@link #remoteAddress()}
+   * @param remotePort as {@link #remotePort()}
+   * @param boundDevice as {@link #boundDevice()}
+   * @param inode as {@link #inode()}
+   * @param uid as {@link #uid()}
+   * @param receiveQueue as {@link #receiveQueue()}
+   * @param sendQueue as {@link #sendQueue()}
+   * @param processes as {@link #processes()}
+   * @param v6Only as {@link #v6Only()}
    * @throws NullPointerException when {@code localAddress} or {@code remoteAddress} is null
    */
   public Socket {
@@ -89,11 +103,11 @@ public record Socket(String protocol, int family, String state, InetAddress loca
   /**
    * A process holding a socket open.
    *
+   * <p>Immutable record; thread-safe.
+   *
    * @param pid the process id
    * @param command its name (/proc/PID/comm), such as "docker-proxy"
    * @param fd the descriptor number the socket has in it
-   *
-   * <p>Immutable record; thread-safe.
    */
   public record Owner(long pid, String command, int fd) {
     @Override

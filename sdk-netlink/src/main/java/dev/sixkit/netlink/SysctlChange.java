@@ -4,11 +4,11 @@ package dev.sixkit.netlink;
  * What one sysctl write did: the key as {@code sysctl(8)} names it, and the value read before
  * and after the write (after is read back from the kernel, not echoed).
  *
+ * <p>Immutable record; thread-safe.
+ *
  * @param key such as {@code net.ipv6.conf.eth0.proxy_ndp}
  * @param before the value before the write
  * @param after the value the kernel holds after it
- *
- * <p>Immutable record; thread-safe.
  */
 public record SysctlChange(String key, String before, String after) {
   /**

@@ -9,6 +9,8 @@ import java.util.Objects;
  * on the host that owns the destination's prefix, and the container that holds the address. It
  * ends with a {@link Verdict} and, when something is missing, the {@link Fix}es.
  *
+ * <p>Immutable record; thread-safe.
+ *
  * @param host the host the question was asked on
  * @param destination the address, canonical
  * @param source the container whose traffic was considered (its return path checked), or ""
@@ -16,8 +18,6 @@ import java.util.Objects;
  * @param verdict the conclusion
  * @param summary one sentence saying it
  * @param fixes what to do, on which host, as an SDK call and as an {@code ip} command
- *
- * <p>Immutable record; thread-safe.
  */
 public record Diagnosis(String host, String destination, String source, List<Finding> findings, Verdict verdict,
     String summary, List<Fix> fixes) {
@@ -25,6 +25,13 @@ public record Diagnosis(String host, String destination, String source, List<Fin
   /**
    * Copies the lists.
    *
+   * @param host as {@link #host()}
+   * @param destination as {@link #destination()}
+   * @param source as {@link #source()}
+   * @param findings as {@link #findings()}
+   * @param verdict as {@link #verdict()}
+   * @param summary as {@link #summary()}
+   * @param fixes as {@link #fixes()}
    * @throws NullPointerException when {@code verdict} is null
    */
   public Diagnosis {
@@ -83,12 +90,12 @@ public record Diagnosis(String host, String destination, String source, List<Fin
   /**
    * One check.
    *
+   * <p>Immutable record; thread-safe.
+   *
    * @param check what was looked at ("route", "neighbour", "proxy_ndp", "proxy entry", "container", ...)
    * @param host the host it was looked at on
    * @param status how it came out
    * @param detail what was seen, in the words of ip where it applies
-   *
-   * <p>Immutable record; thread-safe.
    */
   public record Finding(String check, String host, Status status, String detail) {
     @Override
@@ -100,12 +107,12 @@ public record Diagnosis(String host, String destination, String source, List<Fin
   /**
    * One step of the fix.
    *
+   * <p>Immutable record; thread-safe.
+   *
    * @param host the host to run it on
    * @param description what it does
    * @param sdkCall the exact SDK call, such as {@code docker1.enableProxyNdp("eth0").proxy("2001:db8::5")}
    * @param ipCommand the same with iproute2, such as {@code ip -6 neigh add proxy 2001:db8::5 dev eth0}
-   *
-   * <p>Immutable record; thread-safe.
    */
   public record Fix(String host, String description, String sdkCall, String ipCommand) {
     @Override

@@ -12,13 +12,13 @@ import java.util.Objects;
  * a global IPv6 address is reachable on every port it listens on wherever its prefix is routed or
  * proxied, published or not (a "fully exposed endpoint").
  *
+ * <p>Immutable record; thread-safe.
+ *
  * @param host the host
  * @param userlandProxy whether dockerd runs docker-proxy for published ports, and where that was learnt
  * @param ip6tables whether dockerd writes ip6tables rules (NAT for published ports), and where that was learnt
  * @param listeners the host's TCP listening sockets with their processes (sock_diag, like {@code ss -ltnp})
  * @param containers each running container
- *
- * <p>Immutable record; thread-safe.
  */
 public record Exposure(String host, Fact<Boolean> userlandProxy, Fact<Boolean> ip6tables, List<Socket> listeners,
     List<ContainerExposure> containers) {
@@ -26,6 +26,11 @@ public record Exposure(String host, Fact<Boolean> userlandProxy, Fact<Boolean> i
   /**
    * Copies the lists.
    *
+   * @param host as {@link #host()}
+   * @param userlandProxy as {@link #userlandProxy()}
+   * @param ip6tables as {@link #ip6tables()}
+   * @param listeners as {@link #listeners()}
+   * @param containers as {@link #containers()}
    * @throws NullPointerException when {@code userlandProxy} or {@code ip6tables} is null
    */
   public Exposure {
@@ -47,18 +52,26 @@ public record Exposure(String host, Fact<Boolean> userlandProxy, Fact<Boolean> i
   /**
    * One running container.
    *
+   * <p>Immutable record; thread-safe.
+   *
    * @param container its name
    * @param ipv6 its global IPv6 addresses
    * @param fullyExposed a global IPv6 address and no published port: every port it listens on is
    *     reachable directly wherever its prefix is routed or proxied
    * @param ports its published ports, each explained
    * @param note one sentence about it
-   *
-   * <p>Immutable record; thread-safe.
    */
   public record ContainerExposure(String container, List<String> ipv6, boolean fullyExposed, List<PortExposure> ports,
       String note) {
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @param container as {@link #container()}
+     * @param ipv6 as {@link #ipv6()}
+     * @param fullyExposed as {@link #fullyExposed()}
+     * @param ports as {@link #ports()}
+     * @param note as {@link #note()}
+     */
     public ContainerExposure {
       ipv6 = List.copyOf(ipv6);
       ports = List.copyOf(ports);
@@ -68,12 +81,12 @@ public record Exposure(String host, Fact<Boolean> userlandProxy, Fact<Boolean> i
   /**
    * One published port and whether it answers over IPv6 at the host's addresses.
    *
+   * <p>Immutable record; thread-safe.
+   *
    * @param port the binding
    * @param answersOverIpv6 whether a connection to [host IPv6]:port reaches the container
    * @param servedBy "docker-proxy pid N on [::]:PORT", "ip6tables NAT", or "" when nothing serves it
    * @param explanation why
-   *
-   * <p>Immutable record; thread-safe.
    */
   public record PortExposure(PublishedPort port, boolean answersOverIpv6, String servedBy, String explanation) {}
 

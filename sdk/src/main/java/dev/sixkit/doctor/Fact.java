@@ -26,6 +26,8 @@ public record Fact<T>(T value, Fact.Source source) {
   /**
    * Checks the parts.
    *
+   * @param value as {@link #value()}
+   * @param source as {@link #source()}
    * @throws NullPointerException when {@code value} or {@code source} is null
    */
   public Fact {

@@ -10,6 +10,8 @@ import java.util.Objects;
  * planned, the hosts and the settings to persist. The setup language (or any Java code) builds
  * one; {@link SetupEngine} reads the hosts and brings them there.
  *
+ * <p>Immutable record; thread-safe.
+ *
  * @param name the setup's name (its undo record is kept under it)
  * @param mode NDP proxy or routed
  * @param underlay the on-link prefix the hosts share on their uplinks
@@ -17,14 +19,19 @@ import java.util.Objects;
  * @param hosts the hosts, in order
  * @param persist the settings written to files, or null for none
  * @param stateDir where the undo record is kept (absolute)
- *
- * <p>Immutable record; thread-safe.
  */
 public record DesiredSetup(String name, Mode mode, IPv6Address underlay, int split, List<HostEntry> hosts,
     Persist persist, String stateDir) {
   /**
    * Copies the lists.
    *
+   * @param name as {@link #name()}
+   * @param mode as {@link #mode()}
+   * @param underlay as {@link #underlay()}
+   * @param split as {@link #split()}
+   * @param hosts as {@link #hosts()}
+   * @param persist as {@link #persist()}
+   * @param stateDir as {@link #stateDir()}
    * @throws NullPointerException when {@code name}, {@code mode} or {@code underlay} is null
    */
   public DesiredSetup {

@@ -63,9 +63,9 @@ public final class EngineNeeds {
    * Refuses a gateway mode on an engine that has none: Docker 20.10 accepts the option and
    * silently ignores it.
    *
-   * @throws SixkitException naming the engine's version and the first release that has them
    * @param f the engine's facts
    * @param network the network being planned, for the message
+   * @throws SixkitException naming the engine's version and the first release that has them
    */
   public static void requireGatewayModes(DaemonFacts f, String network) {
     if (f.majorVersion() < GATEWAY_MODES_SINCE) {

@@ -5,6 +5,8 @@ import java.util.List;
 /**
  * One host of a validated {@code Setup}.
  *
+ * <p>Immutable record; thread-safe.
+ *
  * @param name the host's name in the setup (docker1)
  * @param connector how it is reached
  * @param uplink the interface facing the other hosts
@@ -15,12 +17,22 @@ import java.util.List;
  * @param declaredAt where the script declared it ("routed.groovy:5"), or ""
  * @param networks the IPv6 networks in routed gateway mode the setup creates on it (Docker 27+),
  *     or empty; when not empty, verify() tests with the containers on them
- *
- * <p>Immutable record; thread-safe.
  */
 public record HostEntry(String name, HostConnector connector, String uplink, String address, String docker,
     String prefix, List<String> web, String declaredAt, List<NetworkEntry> networks) {
-  /** Copies the lists; a null {@code networks} is empty. */
+  /**
+   * Copies the lists; a null {@code networks} is empty.
+   *
+   * @param name as {@link #name()}
+   * @param connector as {@link #connector()}
+   * @param uplink as {@link #uplink()}
+   * @param address as {@link #address()}
+   * @param docker as {@link #docker()}
+   * @param prefix as {@link #prefix()}
+   * @param web as {@link #web()}
+   * @param declaredAt as {@link #declaredAt()}
+   * @param networks as {@link #networks()}
+   */
   public HostEntry {
     web = List.copyOf(web);
     networks = networks == null ? List.of() : List.copyOf(networks);

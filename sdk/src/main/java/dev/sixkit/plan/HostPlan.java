@@ -9,18 +9,27 @@ import java.util.List;
  * that give it, and in routed mode the static routes to the other hosts' prefixes; in NDP mode,
  * proxy_ndp on the uplink.
  *
+ * <p>Immutable record; thread-safe.
+ *
  * @param host host name (docker1)
  * @param uplink the interface facing the other hosts (eth0)
  * @param underlay the host's own address on the uplink
  * @param dockerPrefix the prefix Docker hands container addresses from (--fixed-cidr-v6)
  * @param mode routed or NDP proxy
  * @param routes static routes to add (routed mode; empty in NDP mode)
- *
- * <p>Immutable record; thread-safe.
  */
 public record HostPlan(String host, String uplink, IPv6Address underlay, IPv6Address dockerPrefix, Mode mode,
     List<StaticRoute> routes) {
-  /** Copies the routes. */
+  /**
+   * Copies the routes.
+   *
+   * @param host as {@link #host()}
+   * @param uplink as {@link #uplink()}
+   * @param underlay as {@link #underlay()}
+   * @param dockerPrefix as {@link #dockerPrefix()}
+   * @param mode as {@link #mode()}
+   * @param routes as {@link #routes()}
+   */
   public HostPlan {
     routes = List.copyOf(routes);
   }

@@ -11,6 +11,8 @@ import java.util.Map;
  * What one host looks like now, as far as a plan cares: read once by {@link HostReader}, then
  * only looked at (the diff is a pure function of it).
  *
+ * <p>Immutable record; thread-safe.
+ *
  * @param host the host's name in the setup
  * @param error why it could not be reached or read, or null
  * @param uplinkExists whether the uplink interface exists
@@ -24,14 +26,28 @@ import java.util.Map;
  * @param dockerError why Docker did not answer, or null
  * @param files the persisted files that exist, path to text
  * @param networks the engine's networks, or null when Docker did not answer
- *
- * <p>Immutable record; thread-safe.
  */
 public record HostState(String host, String error, boolean uplinkExists, List<String> uplinkAddresses,
     String forwarding, String proxyNdp, List<Route> routes, List<Neighbour> proxies, DaemonFacts daemon,
     List<Container> containers, String dockerError, Map<String, String> files,
     List<dev.sixkit.docker.DockerNetwork> networks) {
-  /** Copies the lists; null stays null where it means "Docker did not answer". */
+  /**
+   * Copies the lists; null stays null where it means "Docker did not answer".
+   *
+   * @param host as {@link #host()}
+   * @param error as {@link #error()}
+   * @param uplinkExists as {@link #uplinkExists()}
+   * @param uplinkAddresses as {@link #uplinkAddresses()}
+   * @param forwarding as {@link #forwarding()}
+   * @param proxyNdp as {@link #proxyNdp()}
+   * @param routes as {@link #routes()}
+   * @param proxies as {@link #proxies()}
+   * @param daemon as {@link #daemon()}
+   * @param containers as {@link #containers()}
+   * @param dockerError as {@link #dockerError()}
+   * @param files as {@link #files()}
+   * @param networks as {@link #networks()}
+   */
   public HostState {
     uplinkAddresses = List.copyOf(uplinkAddresses);
     routes = List.copyOf(routes);

@@ -12,13 +12,13 @@ import java.util.regex.Pattern;
  * it. On Docker 27 and newer with ip6tables this is what lets other hosts reach the containers
  * (the default bridge stays filtered); Docker 20.10 has no gateway modes and the plan refuses it.
  *
+ * <p>Immutable record; thread-safe.
+ *
  * @param name the network's name
  * @param subnet its IPv6 subnet (inside the host's planned Docker prefix), or null for all of that
  *     prefix. Docker refuses a pool that overlaps another, so the daemon's default bridge
  *     ({@code --fixed-cidr-v6}) must lie outside it: on 27+ the default bridge is filtered and
  *     not part of such a plan
- *
- * <p>Immutable record; thread-safe.
  */
 public record NetworkEntry(String name, String subnet) {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
@@ -26,6 +26,8 @@ public record NetworkEntry(String name, String subnet) {
   /**
    * Checks the name and the subnet.
    *
+   * @param name as {@link #name()}
+   * @param subnet as {@link #subnet()}
    * @throws PlanException when the name is not a Docker network name, or the subnet is not IPv6
    */
   public NetworkEntry {

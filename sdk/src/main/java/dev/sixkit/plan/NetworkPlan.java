@@ -10,7 +10,13 @@ import java.util.Optional;
  * <p>Immutable record; thread-safe.
  */
 public record NetworkPlan(Mode mode, IPv6Address underlay, List<HostPlan> hosts) {
-  /** Copies the hosts. */
+  /**
+   * Copies the hosts.
+   *
+   * @param mode as {@link #mode()}
+   * @param underlay as {@link #underlay()}
+   * @param hosts as {@link #hosts()}
+   */
   public NetworkPlan {
     hosts = List.copyOf(hosts);
   }

@@ -80,10 +80,10 @@ public final class SetupEngine implements AutoCloseable {
    * ./sixkit run --limit --forks}). Hosts outside the limit are neither read nor changed; the plan
    * still lays out every host (prefixes follow the host order), so their address must be given.
    *
-   * @throws PlanException naming an unknown host
    * @param hosts the host names; empty for all
    * @param atOnce how many hosts at once, at least 1
    * @return this engine
+   * @throws PlanException naming an unknown host
    */
   public SetupEngine fleet(List<String> hosts, int atOnce) {
     for (String h : hosts) {
@@ -223,9 +223,9 @@ public final class SetupEngine implements AutoCloseable {
    * Plans and makes the changes, on every host in parallel. Refuses (changing nothing) when the
    * plan has problems. Adds what it changed to the undo record.
    *
+   * @return what was done, host by host
    * @throws RefusedException when the plan has problems (nothing changed)
    * @throws ApplyException when a change failed on a host: it says what was changed where
-   * @return what was done, host by host
    */
   public ApplyResult apply() {
     synchronized (this) {
@@ -347,8 +347,8 @@ public final class SetupEngine implements AutoCloseable {
    * Reverts everything applied since the last undo (from this process or another), newest first,
    * on every host in parallel. Says so when there is nothing to undo.
    *
-   * @throws ApplyException when reverting failed on a host; what could not be reverted stays recorded
    * @return what was reverted, host by host
+   * @throws ApplyException when reverting failed on a host; what could not be reverted stays recorded
    */
   public ApplyResult undo() {
     synchronized (this) {

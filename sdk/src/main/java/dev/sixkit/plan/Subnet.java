@@ -15,6 +15,8 @@ public record Subnet(IPAddress prefix, Optional<IPAddress> gateway) {
   /**
    * Checks the parts.
    *
+   * @param prefix as {@link #prefix()}
+   * @param gateway as {@link #gateway()}
    * @throws NullPointerException when {@code prefix} or {@code gateway} is null
    */
   public Subnet {

@@ -347,6 +347,8 @@ public final class NdpProxySync implements AutoCloseable {
   /**
    * What one reconcile did.
    *
+   * <p>Immutable record; thread-safe.
+   *
    * @param reason why it ran ("start", "docker reconnected", "events lost", "uplink changed", "audit", ...)
    * @param at when it ended
    * @param changes entries added or removed (empty when the table was already right)
@@ -355,12 +357,21 @@ public final class NdpProxySync implements AutoCloseable {
    * @param foreign entries inside the managed prefixes the sync did not add, left alone
    * @param dockerKnown whether Docker's containers were read (false while Docker is away: nothing is removed then)
    * @param took how long it took
-   *
-   * <p>Immutable record; thread-safe.
    */
   public record Report(String reason, Instant at, List<Change> changes, int desired, int owned, List<String> foreign,
       boolean dockerKnown, Duration took) {
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @param reason as {@link #reason()}
+     * @param at as {@link #at()}
+     * @param changes as {@link #changes()}
+     * @param desired as {@link #desired()}
+     * @param owned as {@link #owned()}
+     * @param foreign as {@link #foreign()}
+     * @param dockerKnown as {@link #dockerKnown()}
+     * @param took as {@link #took()}
+     */
     public Report {
       changes = List.copyOf(changes);
       foreign = List.copyOf(foreign);

@@ -15,13 +15,13 @@ import java.util.function.Predicate;
  * protocol are Sixkit's (whether a sync or an apply made them); unmarked or otherwise marked
  * entries are the operator's and are never removed.
  *
+ * <p>Immutable record; thread-safe.
+ *
  * @param toAdd wanted addresses with no entry
  * @param toDelete Sixkit's entries inside the managed prefixes nobody wants (empty while Docker is
  *     unknown: a container may still be live)
  * @param owned Sixkit's entries inside the managed prefixes that stay, plus those to add
  * @param foreign entries inside the managed prefixes that are not Sixkit's
- *
- * <p>Immutable record; thread-safe.
  */
 record ProxyDiff(List<InetAddress> toAdd, List<InetAddress> toDelete, Set<InetAddress> owned, Set<InetAddress> foreign) {
   ProxyDiff {

@@ -17,19 +17,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * constructors, lifecycle methods and tests.
  *
  * <pre>{@code
- * @SixkitLab(hosts = 2)
- * class ProxyTest {
- *   @Test
- *   void containersReachEachOther(Lab lab, @HostName("docker2") Host docker2) { ... }
- * }
- * }</pre>
- *
  * <p>With {@link #shared()} classes naming the same lab use one lab, brought up by the first and
  * taken down when the test run ends. A lab left by a killed run (same name) is removed before the
  * next one comes up. Needs root (network namespaces, dockerd): without it the class fails, it is
  * never skipped.
  *
  * <p>An annotation: immutable, thread-safe.
+ *
+ * @SixkitLab(hosts = 2)
+ * class ProxyTest {
+ *   @Test
+ *   void containersReachEachOther(Lab lab, @HostName("docker2") Host docker2) { ... }
+ * }
+ * }</pre>
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

@@ -36,19 +36,39 @@ public final class DslSession implements AutoCloseable {
     this.planOnly = planOnly;
   }
 
+  /**
+   * Where the DSL steps print.
+   *
+   * @return the writer
+   */
   public PrintWriter out() {
     return out;
   }
 
+  /**
+   * Whether plan, apply, verify and undo print their results (scripts) rather than only return them
+   * (console).
+   *
+   * @return true when they print
+   */
   public boolean echo() {
     return echo;
   }
 
-  /** Turns printing by the DSL steps on or off (the console prints while it runs a whole script). */
+  /**
+   * Turns printing by the DSL steps on or off (the console prints while it runs a whole script).
+   *
+   * @param on true to print
+   */
   public void echo(boolean on) {
     this.echo = on;
   }
 
+  /**
+   * Whether apply() only plans ({@code ./sixkit run --plan}).
+   *
+   * @return true for a dry run
+   */
   public boolean planOnly() {
     return planOnly;
   }
@@ -56,12 +76,20 @@ public final class DslSession implements AutoCloseable {
   private dev.sixkit.dsl.Fleet fleet = dev.sixkit.dsl.Fleet.ALL;
   private java.util.function.BiConsumer<String, String> status;
 
-  /** The hosts every setup of the session touches and how many at once (./sixkit run --limit, --forks). */
+  /**
+   * The hosts every setup of the session touches and how many at once (./sixkit run --limit, --forks).
+   *
+   * @param f the hosts and the number at once
+   */
   public void fleet(dev.sixkit.dsl.Fleet f) {
     this.fleet = f;
   }
 
-  /** Where every setup of the session reports each host's live status (see {@link Setup#status}). */
+  /**
+   * Where every setup of the session reports each host's live status (see {@link Setup#status}).
+   *
+   * @param sink gets (host, status); called from the hosts' threads
+   */
   public void status(java.util.function.BiConsumer<String, String> sink) {
     this.status = sink;
   }
@@ -86,7 +114,11 @@ public final class DslSession implements AutoCloseable {
     current = s;
   }
 
-  /** The setup the last setup {...} made, or null. */
+  /**
+   * The setup the last setup {...} made, or null.
+   *
+   * @return the setup, or null before the first
+   */
   public Setup current() {
     return current;
   }
@@ -106,7 +138,11 @@ public final class DslSession implements AutoCloseable {
     failures.add(what);
   }
 
-  /** Steps that failed without throwing (a verify that did not pass). */
+  /**
+   * Steps that failed without throwing (a verify that did not pass).
+   *
+   * @return the failures, possibly empty
+   */
   public List<String> failures() {
     return List.copyOf(failures);
   }
@@ -114,6 +150,8 @@ public final class DslSession implements AutoCloseable {
   /**
    * Sends what the steps print (plans, apply and verify results, notes) to {@code sink} instead
    * of the output, for a machine-readable report ({@code ./sixkit run --json}).
+   *
+   * @param sink gets each result; null prints them to the output again
    */
   public void resultsTo(java.util.function.Consumer<Object> sink) {
     this.results = sink;

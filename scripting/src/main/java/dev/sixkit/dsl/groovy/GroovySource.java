@@ -25,6 +25,12 @@ public final class GroovySource {
    */
   public record State(int depth, boolean inString, boolean inComment, char missing, int openLine, Deque<String> blocks) {}
 
+  /**
+   * Scans Groovy text for open brackets, strings and comments (a lexer's view, nothing run).
+   *
+   * @param text the text
+   * @return what is open at its end
+   */
   public static State scan(String text) {
     Deque<Character> open = new ArrayDeque<>();
     Deque<Integer> openAt = new ArrayDeque<>();
@@ -117,7 +123,13 @@ public final class GroovySource {
     return new State(open.size(), quote != null, block, missing, line, blocks);
   }
 
-  /** The word a { belongs to: setup in "setup('x') {", persist in "persist {", "" for a plain closure. */
+  /**
+   * The word a { belongs to: setup in "setup('x') {", persist in "persist {", "" for a plain closure.
+   *
+   * @param text the text
+   * @param brace the index of the {
+   * @return the word, or ""
+   */
   public static String opener(String text, int brace) {
     int j = brace - 1;
     while (j >= 0 && Character.isWhitespace(text.charAt(j))) {
@@ -148,7 +160,12 @@ public final class GroovySource {
     return text.substring(j + 1, end);
   }
 
-  /** The innermost DSL block (setup, host, persist) the end of the text is in, or "" at the top. */
+  /**
+   * The innermost DSL block (setup, host, persist) the end of the text is in, or "" at the top.
+   *
+   * @param text the text
+   * @return the block's word, or ""
+   */
   public static String block(String text) {
     for (String b : scan(text).blocks()) {
       if (b.equals("setup") || b.equals("host") || b.equals("persist") || b.equals("ssh")) {
@@ -158,7 +175,12 @@ public final class GroovySource {
     return "";
   }
 
-  /** Whether the text needs more lines before it can run. */
+  /**
+   * Whether the text needs more lines before it can run.
+   *
+   * @param text the text
+   * @return true when a bracket, string or comment is open
+   */
   public static boolean unfinished(String text) {
     State s = scan(text);
     if (s.depth() > 0 || s.inString() || s.inComment()) {
@@ -171,6 +193,9 @@ public final class GroovySource {
   /**
    * Top-level {@code def x = ...} (and {@code var}) become {@code x = ...}, so a variable lives on
    * in the console's binding as it does in groovysh; nested ones stay local.
+   *
+   * @param text the text
+   * @return the text with top-level declarations turned into assignments
    */
   public static String keepVariables(String text) {
     StringBuilder out = new StringBuilder();

@@ -47,6 +47,12 @@ public final class ScriptRunner {
   private final Binding binding;
   private final GroovyShell shell;
 
+  /**
+   * A runner with a fresh binding holding the session and {@code args}.
+   *
+   * @param session the session the script's steps use
+   * @param args the script's arguments, as {@code args}
+   */
   public ScriptRunner(DslSession session, List<String> args) {
     this.binding = new Binding();
     binding.setVariable(DslSession.VARIABLE, session);
@@ -54,7 +60,11 @@ public final class ScriptRunner {
     this.shell = new GroovyShell(ScriptRunner.class.getClassLoader(), binding, configuration());
   }
 
-  /** The compiler settings: base class and imports. */
+  /**
+   * The compiler settings: base class and imports.
+   *
+   * @return a new configuration
+   */
   public static CompilerConfiguration configuration() {
     CompilerConfiguration cc = new CompilerConfiguration();
     cc.setScriptBaseClass(SixkitScript.class.getName());
@@ -66,11 +76,23 @@ public final class ScriptRunner {
     return cc;
   }
 
+  /**
+   * The binding scripts run in: the console's variables live here between lines.
+   *
+   * @return the binding
+   */
   public Binding binding() {
     return binding;
   }
 
-  /** Runs a script file; returns its value. Errors come out translated. */
+  /**
+   * Runs a script file; returns its value. Errors come out translated.
+   *
+   * @param file the script file
+   * @return the script's value
+   * @throws RuntimeException when the script fails: as {@link #translate} makes it, a DslException naming
+   *     the line, or the SDK's own exception with the line put in front
+   */
   public Object run(Path file) {
     String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
     if (Files.isDirectory(file)) {
@@ -92,7 +114,15 @@ public final class ScriptRunner {
     return evaluate(text, name);
   }
 
-  /** Compiles and runs a piece of script under a file name (ending in .groovy); returns its value. */
+  /**
+   * Compiles and runs a piece of script under a file name (ending in .groovy); returns its value.
+   *
+   * @param text the script text
+   * @param fileName the name reported in errors, ending in .groovy
+   * @return the script's value
+   * @throws RuntimeException when the script fails: as {@link #translate} makes it, a DslException naming
+   *     the line, or the SDK's own exception with the line put in front
+   */
   public Object evaluate(String text, String fileName) {
     try {
       Script s = shell.parse(text, fileName);
@@ -149,7 +179,13 @@ public final class ScriptRunner {
     return s.strip();
   }
 
-  /** Compiles without running: for the console to tell a syntax error from an unfinished line. */
+  /**
+   * Compiles without running: for the console to tell a syntax error from an unfinished line.
+   *
+   * @param text the script text
+   * @param fileName the name reported in errors
+   * @throws DslException for a syntax error, naming its line
+   */
   public void compile(String text, String fileName) {
     shell.parse(text, fileName);
   }
@@ -157,6 +193,10 @@ public final class ScriptRunner {
   /**
    * A Groovy error as a sixkit one: the script line first, then what is wrong in the script's own
    * words. Exceptions of the SDK keep their message, with the line put in front.
+   *
+   * @param t the error
+   * @param fileName the script's name
+   * @return the exception to throw
    */
   public static RuntimeException translate(Throwable t, String fileName) {
     Throwable e = t;
@@ -334,7 +374,12 @@ public final class ScriptRunner {
     return String.join(", ", out);
   }
 
-  /** Public method names of a type a script can call (Object's and Groovy's plumbing left out). */
+  /**
+   * Public method names of a type a script can call (Object's and Groovy's plumbing left out).
+   *
+   * @param type the type
+   * @return the names, sorted, without duplicates
+   */
   public static List<String> publicMethods(Class<?> type) {
     Set<String> out = new java.util.TreeSet<>();
     if (type == null) {
@@ -352,7 +397,13 @@ public final class ScriptRunner {
     return new ArrayList<>(out);
   }
 
-  /** The public types a value can be used as: itself when public, else its public interfaces and supertypes. */
+  /**
+   * The public types a value can be used as: itself when public, else its public interfaces and supertypes.
+   *
+   * @param type the type
+   * @return the type itself when public; else the public interfaces met up to, and with, the first public
+   *     superclass
+   */
   public static List<Class<?>> visible(Class<?> type) {
     List<Class<?>> out = new ArrayList<>();
     for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
@@ -373,7 +424,12 @@ public final class ScriptRunner {
       "setProperty", "run", "getBinding", "setBinding", "main", "evaluate", "print", "println", "printf",
       "session");
 
-  /** Whether a method is a word of the language (for the console's completion). */
+  /**
+   * Whether a method is a word of the language (for the console's completion).
+   *
+   * @param m the method
+   * @return true for a word
+   */
   public static boolean isWord(Method m) {
     return m.isAnnotationPresent(Word.class);
   }

@@ -64,6 +64,8 @@ public abstract class SixkitScript extends Script {
   /**
    * Groovy's own {@code sleep} sleeps on through an interrupt; this one ends at Ctrl-C (the
    * console interrupts the line's thread), as every other wait of the SDK does.
+   *
+   * @param millis how long, in milliseconds
    */
   public void sleep(long millis) {
     try {
@@ -74,7 +76,11 @@ public abstract class SixkitScript extends Script {
     }
   }
 
-  /** The session this script runs in (made on first use when the binding has none). */
+  /**
+   * The session this script runs in (made on first use when the binding has none).
+   *
+   * @return the session
+   */
   protected DslSession session() {
     if (!getBinding().hasVariable(DslSession.VARIABLE)) {
       getBinding().setVariable(DslSession.VARIABLE,
@@ -83,6 +89,15 @@ public abstract class SixkitScript extends Script {
     return (DslSession) getBinding().getVariable(DslSession.VARIABLE);
   }
 
+  /**
+   * {@code setup('name') { ... }}: describes a setup (underlay, mode, split, host, persist) and makes it the
+   * current one.
+   *
+   * @param name the setup's name
+   * @param body the setup block
+   * @return the setup, not applied
+   * @throws DslException naming the line of a wrong word or value
+   */
   @Word(value = "setup('name') { ... }", help = "describe a setup: underlay, mode, split, host, persist")
   public Setup setup(String name,
       @DelegatesTo(value = SetupSpec.class, strategy = Closure.DELEGATE_FIRST) Closure<?> body) {
@@ -96,7 +111,13 @@ public abstract class SixkitScript extends Script {
     return s;
   }
 
-  /** A setup named "sixkit". */
+  /**
+   * A setup named "sixkit".
+   *
+   * @param body the setup block
+   * @return the setup, not applied
+   * @throws DslException naming the line of a wrong word or value
+   */
   @Word(value = "setup { ... }", help = "describe a setup: underlay, mode, split, host, persist")
   public Setup setup(@DelegatesTo(value = SetupSpec.class, strategy = Closure.DELEGATE_FIRST) Closure<?> body) {
     Setup s = Setup.of(spec -> DslExtensions.call(body, spec));
@@ -114,6 +135,12 @@ public abstract class SixkitScript extends Script {
     return s;
   }
 
+  /**
+   * {@code plan()}: reads every host and shows what apply() would change; changes nothing.
+   *
+   * @return the plan
+   * @throws DslException when no setup was described
+   */
   @Word(value = "plan()", help = "read every host and show what apply() would change; changes nothing")
   public Plan plan() {
     Plan p = current("plan").plan();
@@ -128,6 +155,13 @@ public abstract class SixkitScript extends Script {
     return p;
   }
 
+  /**
+   * {@code apply()}: makes the planned changes on every host in parallel; a second apply changes nothing.
+   * With {@code --plan} it only plans.
+   *
+   * @return the {@link dev.sixkit.plan.ApplyResult}, or the {@link Plan} with {@code --plan}
+   * @throws DslException when no setup was described, or the plan has problems (nothing changed)
+   */
   @Word(value = "apply()", help = "make the planned changes on every host in parallel (a second apply changes nothing)")
   public Object apply() {
     DslSession s = session();
@@ -152,6 +186,14 @@ public abstract class SixkitScript extends Script {
     return r;
   }
 
+  /**
+   * {@code verify()}: ping6 and HTTP from every web container to every other; a failed check is a session
+   * failure.
+   *
+   * @return the {@link dev.sixkit.plan.VerifyReport}, or null when skipped ({@code --plan}, or a limit of one
+   * host)
+   * @throws DslException when no setup was described
+   */
   @Word(value = "verify()", help = "ping6 and HTTP from every web container to every other")
   public Object verify() {
     DslSession s = session();
@@ -174,6 +216,12 @@ public abstract class SixkitScript extends Script {
     return r;
   }
 
+  /**
+   * {@code undo()}: reverts what the last apply of this setup changed. With {@code --plan} it only lists it.
+   *
+   * @return the {@link dev.sixkit.plan.ApplyResult}, or the changes it would revert with {@code --plan}
+   * @throws DslException when no setup was described
+   */
   @Word(value = "undo()", help = "revert what the last apply of this setup changed")
   public Object undo() {
     DslSession s = session();
@@ -191,27 +239,54 @@ public abstract class SixkitScript extends Script {
     return r;
   }
 
+  /**
+   * {@code host('docker1')}: the live host of the current setup.
+   *
+   * @param name the host's name in the setup
+   * @return the open host
+   * @throws DslException when no setup was described
+   */
   @Word(value = "host('docker1')", help = "the live Host of the current setup: interfaces(), routes(), proxyEntries(), docker()...")
   public Host host(String name) {
     return current("host").host(name);
   }
 
+  /**
+   * {@code lab('name')}: a running lab ({@code ./sixkit lab up}).
+   *
+   * @param name the lab's name
+   * @return the lab
+   */
   @Word(value = "lab('name')", help = "a running lab (./sixkit lab up): its hosts, namespaces and Docker endpoints")
   public Lab lab(String name) {
     return Lab.attach(name);
   }
 
+  /**
+   * {@code table(values)}: records, maps or lists as a table.
+   *
+   * @param values what to tabulate
+   * @return a new table
+   */
   @Word(value = "table(values)", help = "records, maps or lists as a table")
   public Table table(Object values) {
     return Table.from(values);
   }
 
-  /** {@code mode routed}. */
+  /**
+   * {@code mode routed}.
+   *
+   * @return {@link Mode#ROUTED}
+   */
   public Mode getRouted() {
     return Mode.ROUTED;
   }
 
-  /** {@code mode ndpProxy}. */
+  /**
+   * {@code mode ndpProxy}.
+   *
+   * @return {@link Mode#NDP_PROXY}
+   */
   public Mode getNdpProxy() {
     return Mode.NDP_PROXY;
   }
