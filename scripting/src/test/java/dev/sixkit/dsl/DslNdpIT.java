@@ -100,6 +100,7 @@ class DslNdpIT {
         String root = persist + "/" + h;
         Set<String> want = Set.of(
             "~ sysctl net.ipv6.conf.eth0.proxy_ndp 0 -> 1",
+            "~ sysctl net.ipv6.neigh.eth0.proxy_delay 80 -> 0",
             "+ proxy " + web(h) + " dev eth0  -> present",
             "+ file " + root + "/etc/sysctl.d/60-sixkit.conf",
             "+ file " + root + "/etc/docker/daemon.json",

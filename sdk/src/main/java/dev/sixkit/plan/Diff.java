@@ -294,6 +294,11 @@ public final class Diff {
     if (!"1".equals(s.proxyNdp())) {
       out.add(new Step.Sysctl(key, s.proxyNdp(), "1"));
     }
+    // Answer proxied solicitations at once (FirstContact), as the sync does: the first ping is not delayed.
+    String delayKey = "net.ipv6.neigh." + e.uplink() + ".proxy_delay";
+    if (s.proxyDelay() != null && !FirstContact.PROXY_DELAY.equals(s.proxyDelay().trim())) {
+      out.add(new Step.Sysctl(delayKey, s.proxyDelay().trim(), FirstContact.PROXY_DELAY));
+    }
     Set<String> want = new LinkedHashSet<>();
     if (s.containers() != null) {
       ContainerAddresses.in(s.containers(), hp.dockerPrefix()).forEach(a -> want.add(a.toCanonicalString()));

@@ -44,7 +44,8 @@ public final class HostReader {
     try {
       String fwdKey = "net.ipv6.conf.all.forwarding";
       String pndpKey = "net.ipv6.conf." + e.uplink() + ".proxy_ndp";
-      HostSnapshot snap = h.snapshot(List.of(fwdKey, pndpKey)); // one round trip over SSH
+      String delayKey = "net.ipv6.neigh." + e.uplink() + ".proxy_delay";
+      HostSnapshot snap = h.snapshot(List.of(fwdKey, pndpKey, delayKey)); // one round trip over SSH
       boolean up = snap.link(e.uplink()).isPresent();
       List<String> addrs = new ArrayList<>();
       for (Address a : snap.addresses()) {
@@ -55,6 +56,7 @@ public final class HostReader {
       }
       String fwd = snap.sysctl(fwdKey).orElseThrow(() -> new SixkitException("read sysctl", fwdKey, "not there"));
       String pndp = up ? snap.sysctl(pndpKey).orElse(null) : null;
+      String delay = up ? snap.sysctl(delayKey).orElse(null) : null;
       List<Route> routes = snap.routes().stream().filter(Route::isV6).toList();
       List<Neighbour> proxies = snap.proxyEntries().stream().filter(n -> e.uplink().equals(n.device())).toList();
       DaemonFacts facts = null;
@@ -76,8 +78,8 @@ public final class HostReader {
       for (String p : setup.persistPaths(e)) {
         f.read(p).ifPresent(t -> files.put(p, t));
       }
-      return new HostState(e.name(), null, up, addrs, fwd, pndp, routes, proxies, facts, containers, dockerError, files,
-          networks);
+      return new HostState(e.name(), null, up, addrs, fwd, pndp, delay, routes, proxies, facts, containers, dockerError,
+          files, networks);
     } catch (RuntimeException ex) {
       return HostState.failed(e.name(), "cannot read it: " + ex.getMessage());
     }

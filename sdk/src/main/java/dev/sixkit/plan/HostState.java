@@ -19,6 +19,8 @@ import java.util.Map;
  * @param uplinkAddresses the uplink's global addresses inside the underlay
  * @param forwarding net.ipv6.conf.all.forwarding, or null
  * @param proxyNdp the uplink's proxy_ndp, or null
+ * @param proxyDelay the uplink's neighbour proxy_delay ({@link FirstContact}), or null when not read (plans then
+ *     leave it alone)
  * @param routes the IPv6 routes of the main table
  * @param proxies the proxy entries on the uplink (with their protocol: Sixkit's carry its mark)
  * @param daemon the Docker daemon's facts, or null when Docker did not answer
@@ -28,8 +30,8 @@ import java.util.Map;
  * @param networks the engine's networks, or null when Docker did not answer
  */
 public record HostState(String host, String error, boolean uplinkExists, List<String> uplinkAddresses,
-    String forwarding, String proxyNdp, List<Route> routes, List<Neighbour> proxies, DaemonFacts daemon,
-    List<Container> containers, String dockerError, Map<String, String> files,
+    String forwarding, String proxyNdp, String proxyDelay, List<Route> routes, List<Neighbour> proxies,
+    DaemonFacts daemon, List<Container> containers, String dockerError, Map<String, String> files,
     List<dev.sixkit.docker.DockerNetwork> networks) {
   /**
    * Copies the lists; null stays null where it means "Docker did not answer".
@@ -40,6 +42,7 @@ public record HostState(String host, String error, boolean uplinkExists, List<St
    * @param uplinkAddresses as {@link #uplinkAddresses()}
    * @param forwarding as {@link #forwarding()}
    * @param proxyNdp as {@link #proxyNdp()}
+   * @param proxyDelay as {@link #proxyDelay()}
    * @param routes as {@link #routes()}
    * @param proxies as {@link #proxies()}
    * @param daemon as {@link #daemon()}
@@ -58,7 +61,7 @@ public record HostState(String host, String error, boolean uplinkExists, List<St
   }
 
   /**
-   * A state without the engine's networks (read by older callers).
+   * A state without the engine's networks and whose proxy_delay was not read (plans leave it alone).
    *
    * @param host as {@link #host()}
    * @param error as {@link #error()}
@@ -78,6 +81,31 @@ public record HostState(String host, String error, boolean uplinkExists, List<St
       List<Container> containers, String dockerError, Map<String, String> files) {
     this(host, error, uplinkExists, uplinkAddresses, forwarding, proxyNdp, routes, proxies, daemon, containers,
         dockerError, files, null);
+  }
+
+  /**
+   * A state whose proxy_delay was not read (plans leave it alone).
+   *
+   * @param host as {@link #host()}
+   * @param error as {@link #error()}
+   * @param uplinkExists as {@link #uplinkExists()}
+   * @param uplinkAddresses as {@link #uplinkAddresses()}
+   * @param forwarding as {@link #forwarding()}
+   * @param proxyNdp as {@link #proxyNdp()}
+   * @param routes as {@link #routes()}
+   * @param proxies as {@link #proxies()}
+   * @param daemon as {@link #daemon()}
+   * @param containers as {@link #containers()}
+   * @param dockerError as {@link #dockerError()}
+   * @param files as {@link #files()}
+   * @param networks as {@link #networks()}
+   */
+  public HostState(String host, String error, boolean uplinkExists, List<String> uplinkAddresses,
+      String forwarding, String proxyNdp, List<Route> routes, List<Neighbour> proxies, DaemonFacts daemon,
+      List<Container> containers, String dockerError, Map<String, String> files,
+      List<dev.sixkit.docker.DockerNetwork> networks) {
+    this(host, error, uplinkExists, uplinkAddresses, forwarding, proxyNdp, null, routes, proxies, daemon, containers,
+        dockerError, files, networks);
   }
 
   /** The error of a host not read because it is outside the engine's limit (--limit). */

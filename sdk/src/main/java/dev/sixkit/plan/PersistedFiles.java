@@ -27,6 +27,7 @@ final class PersistedFiles {
           + Plan.modeText(setup.mode()) + ".\nnet.ipv6.conf.all.forwarding = 1\n");
       if (setup.mode() == Mode.NDP_PROXY) {
         t.append("net.ipv6.conf.").append(e.uplink()).append(".proxy_ndp = 1\n");
+        t.append("net.ipv6.neigh.").append(e.uplink()).append(".proxy_delay = ").append(FirstContact.PROXY_DELAY).append('\n');
       }
       fileStep(out, paths.get(0), s.files().get(paths.get(0)), t.toString());
     }

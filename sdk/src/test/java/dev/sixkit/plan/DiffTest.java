@@ -110,6 +110,28 @@ class DiffTest {
   }
 
   @Test
+  void ndpPlansSetProxyDelayToZeroAndUndoRestoresIt() {
+    HostState d1 = new HostState("docker1", null, true, List.of("2001:db8:ab11::1"), "1", "1", "80", List.of(),
+        List.of(), daemon(D1), List.of(), null, Map.of(), null);
+    HostState d2 = new HostState("docker2", null, true, List.of("2001:db8:ab11::2"), "1", "1", "0", List.of(),
+        List.of(), daemon(D2), List.of(), null, Map.of(), null);
+    Plan p = Diff.plan(ndp(), states(d1, d2));
+    assertEquals(List.of("~ sysctl net.ipv6.neigh.eth0.proxy_delay -> 0"), objects(p, "docker1"));
+    assertEquals(List.of(), objects(p, "docker2"), "already 0: nothing to do");
+    assertTrue(p.toString().contains("net.ipv6.neigh.eth0.proxy_delay"), p.toString());
+    Step step = p.steps().get("docker1").get(0);
+    assertEquals(new Step.Sysctl("net.ipv6.neigh.eth0.proxy_delay", "80", "0"), step);
+    assertEquals(new Step.Sysctl("net.ipv6.neigh.eth0.proxy_delay", "0", "80"), step.inverse(), "undo restores 80");
+    // Routed plans leave it alone.
+    HostState r1 = new HostState("docker1", null, true, List.of("2001:db8:ab11::1"), "1", "0", "80", List.of(),
+        List.of(), daemon("2001:db8:cd11::/64"), List.of(), null, Map.of(), null);
+    HostState r2 = new HostState("docker2", null, true, List.of("2001:db8:ab11::2"), "1", "0", "80", List.of(),
+        List.of(), daemon("2001:db8:ef11::/64"), List.of(), null, Map.of(), null);
+    assertTrue(Diff.plan(routed(), states(r1, r2)).changes().stream()
+        .noneMatch(c -> c.object().contains("proxy_delay")));
+  }
+
+  @Test
   void aPausedContainersEntryStaysSoASecondApplyHasNothingToDo() {
     Plan p = Diff.plan(ndp(), states(
         state("docker1", "2001:db8:ab11::1", "1", "1", List.of(),
