@@ -27,7 +27,7 @@ var setup = Setup.of(s -> {
   }
 });
 System.out.println(setup.plan());          // what would change, nothing touched
-System.out.println(setup.apply());         // proxy_ndp and one proxy entry per container, on both hosts
+System.out.println(setup.apply());         // proxy_ndp, proxy_delay 0 and one proxy entry per container, on both hosts
 System.out.println(setup.apply());         // a second apply: nothing to change
 System.out.println(setup.verify());        // ping6 and HTTP from web1 to web2 and back
 System.out.println(table(host.proxyEntries()));

@@ -70,7 +70,7 @@ class FleetIT {
     String after = state();
     if (!after.equals(before)) {
       for (LabHost h : lab.hosts()) {
-        Ip.exec(h.netns(), "sysctl", "-qw", "net.ipv6.conf.eth0.proxy_ndp=0");
+        Ip.exec(h.netns(), "sysctl", "-qw", "net.ipv6.conf.eth0.proxy_ndp=0", "net.ipv6.neigh.eth0.proxy_delay=80");
         Ip.exec(h.netns(), "ip", "-6", "neigh", "flush", "proxy", "dev", "eth0");
       }
       for (String setup : List.of(lab.name() + "-fleet", lab.name() + "-inv")) {
@@ -95,7 +95,8 @@ class FleetIT {
       proxies.add(n.path("dst").asText() + " " + n.path("dev").asText());
     }
     return "proxies " + proxies + " proxy_ndp "
-        + Ip.exec(h.netns(), "sysctl", "-n", "net.ipv6.conf.eth0.proxy_ndp").out().strip();
+        + Ip.exec(h.netns(), "sysctl", "-n", "net.ipv6.conf.eth0.proxy_ndp").out().strip() + " proxy_delay "
+        + Ip.exec(h.netns(), "sysctl", "-n", "net.ipv6.neigh.eth0.proxy_delay").out().strip();
   }
 
   private static String web(String host) {
@@ -105,7 +106,7 @@ class FleetIT {
   }
 
   private static String applied(String host) {
-    return "proxies [" + web(host) + " eth0] proxy_ndp 1";
+    return "proxies [" + web(host) + " eth0] proxy_ndp 1 proxy_delay 0";
   }
 
   record Run(int exit, String out, String err) {}
@@ -132,12 +133,12 @@ class FleetIT {
   @Test
   void fleetSamplePlansAppliesVerifiesAndUndoesOverSsh() {
     String planned = run(0, "groovy/fleet.groovy", lab.name(), "--plan").out();
-    assertTrue(planned.contains("6 changes (docker1 2, docker2 2, docker3 2)"), planned);
+    assertTrue(planned.contains("9 changes (docker1 3, docker2 3, docker3 3)"), planned);
     assertTrue(planned.contains("ssh root@["), planned);
     assertEquals(before, state(), "--plan changes nothing");
 
     Run done = run(0, "groovy/fleet.groovy", lab.name(), "--forks", "2");
-    assertTrue(done.out().contains("apply: 6 changes made"), done.out());
+    assertTrue(done.out().contains("apply: 9 changes made"), done.out());
     assertTrue(done.out().contains("apply: nothing to change"), done.out());
     assertTrue(done.out().contains("verify: 6 of 6 pairs answer ping6 and HTTP"), done.out());
     assertTrue(done.err().contains("fleet: 3 hosts: 3 ok"), done.err());
@@ -149,15 +150,15 @@ class FleetIT {
         "the undo record says how each host was reached: " + journal);
 
     Run undone = run(0, "groovy/fleet.groovy", lab.name(), "undo");
-    assertTrue(undone.out().contains("undo: 6 changes made"), undone.out());
+    assertTrue(undone.out().contains("undo: 9 changes made"), undone.out());
   }
 
   @Test
   void limitTouchesOnlyTheNamedHosts() {
     run(0, "groovy/fleet.groovy", lab.name(), "--limit", "docker2");
     assertEquals(applied("docker2"), host(lab.host("docker2")));
-    assertEquals("proxies [] proxy_ndp 0", host(lab.host("docker1")), "docker1 untouched");
-    assertEquals("proxies [] proxy_ndp 0", host(lab.host("docker3")), "docker3 untouched");
+    assertEquals("proxies [] proxy_ndp 0 proxy_delay 80", host(lab.host("docker1")), "docker1 untouched");
+    assertEquals("proxies [] proxy_ndp 0 proxy_delay 80", host(lab.host("docker3")), "docker3 untouched");
     Run unknown = run(1, "groovy/fleet.groovy", lab.name(), "--limit", "docker9");
     assertTrue(unknown.err().contains("docker9"), unknown.err());
     run(0, "groovy/fleet.groovy", lab.name(), "undo", "--limit", "docker2");
@@ -165,11 +166,11 @@ class FleetIT {
 
   @Test
   void sshdKilledMidApplyLeavesTheOthersDoneAndTheRerunCompletesIt() throws IOException {
-    // The sample, with a hook that kills docker3's sshd (and its sessions) just before its second change.
+    // The sample, with a hook that kills docker3's sshd (and its sessions) just before its last change (the entry).
     String sample = read(Path.of("groovy/fleet.groovy"));
     Path script = tmp.resolve("fleet-cut.groovy");
     Files.writeString(script, sample.replace("switch (action) {",
-        "sixkitSession.current().status { h, m -> if (h == 'docker3' && m == 'apply 2/2') "
+        "sixkitSession.current().status { h, m -> if (h == 'docker3' && m == 'apply 3/3') "
             + "dev.sixkit.lab.LabSsh.stopHost(labName, 'docker3') }\nswitch (action) {"));
     try {
       Run cut = run(1, script.toString(), lab.name());
@@ -185,7 +186,7 @@ class FleetIT {
     assertTrue(again.out().contains("apply: 1 change made (docker1 0, docker2 0, docker3 1)"), again.out());
     assertEquals(applied("docker3"), host(lab.host("docker3")));
     Run undone = run(0, "groovy/fleet.groovy", lab.name(), "undo");
-    assertTrue(undone.out().contains("undo: 6 changes made"), "both applies are undone: " + undone.out());
+    assertTrue(undone.out().contains("undo: 9 changes made"), "both applies are undone: " + undone.out());
   }
 
   /** An inventory of the lab's hosts, with a known_hosts file of the test's choosing. */
@@ -226,7 +227,7 @@ class FleetIT {
     Run r = run(1, tmp.resolve("inv.groovy").toString(), inv.toString(), lab.name() + "-inv");
     assertTrue(r.err().contains("docker1") && r.err().contains("has CHANGED"), r.err());
     assertTrue(r.err().contains("fleet: 3 hosts: 2 ok, 1 failed (docker1: apply FAILED: cannot reach it"), r.err());
-    assertTrue(host(lab.host("docker1")).startsWith("proxies [] proxy_ndp 0"), "nothing changed on docker1");
+    assertTrue(host(lab.host("docker1")).startsWith("proxies [] proxy_ndp 0 proxy_delay 80"), "nothing changed on docker1");
     assertEquals(applied("docker2"), host(lab.host("docker2")));
     assertFalse(read(LabSsh.logFile(lab.name(), "docker1")).substring(sshdLogBefore.length()).contains("Accepted"),
         "docker1 never got as far as a login");

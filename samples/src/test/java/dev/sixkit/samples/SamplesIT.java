@@ -79,7 +79,8 @@ class SamplesIT {
         proxies.add(n.path("dst").asText() + " " + n.path("dev").asText());
       }
       m.put(h.name(), "routes " + routes + " proxies " + proxies + " proxy_ndp "
-          + Ip.exec(h.netns(), "sysctl", "-n", "net.ipv6.conf.eth0.proxy_ndp").out().strip());
+          + Ip.exec(h.netns(), "sysctl", "-n", "net.ipv6.conf.eth0.proxy_ndp").out().strip() + " proxy_delay "
+          + Ip.exec(h.netns(), "sysctl", "-n", "net.ipv6.neigh.eth0.proxy_delay").out().strip());
     }
     return m.toString();
   }
@@ -114,19 +115,19 @@ class SamplesIT {
   void ndpProxyRecipe() {
     String before = state(ndp);
     String planned = run(0, "groovy/ndp-proxy.groovy", ndp.name(), "--plan");
-    assertTrue(planned.contains("4 changes (docker1 2, docker2 2)") && planned.contains("apply: not applied (--plan)")
+    assertTrue(planned.contains("6 changes (docker1 3, docker2 3)") && planned.contains("apply: not applied (--plan)")
         && planned.contains("verify: skipped (--plan)"), planned);
     assertEquals(before, state(ndp), "--plan changes nothing");
 
     String done = run(0, "groovy/ndp-proxy.groovy", ndp.name());
-    assertTrue(done.contains("apply: 4 changes made (docker1 2, docker2 2)"), done);
+    assertTrue(done.contains("apply: 6 changes made (docker1 3, docker2 3)"), done);
     assertTrue(done.contains("apply: nothing to change on docker1, docker2"), done);
     assertTrue(done.contains("verify: 2 of 2 pairs answer ping6 and HTTP"), done);
     assertEquals(List.of(web(ndp, "docker1")), Ip.json(ndp.host("docker1").netns(), "-6", "neigh", "show", "proxy")
         .findValuesAsText("dst"));
 
     String undone = run(0, "groovy/ndp-proxy.groovy", ndp.name(), "undo");
-    assertTrue(undone.contains("undo: 4 changes made"), undone);
+    assertTrue(undone.contains("undo: 6 changes made"), undone);
     assertEquals(before, state(ndp));
   }
 
@@ -185,7 +186,7 @@ class SamplesIT {
     System.out.println(out);
     assertEquals(0, p.exitValue(), out);
     assertTrue(out.contains("web1 running at " + web(ndp, "docker1")), out);
-    assertTrue(out.contains("4 changes (docker1 2, docker2 2); nothing is changed until apply()"), out);
+    assertTrue(out.contains("6 changes (docker1 3, docker2 3); nothing is changed until apply()"), out);
     assertTrue(out.contains("apply: nothing to change on docker1, docker2"), out);
     assertTrue(out.contains("verify: 2 of 2 pairs answer ping6 and HTTP"), out);
     assertTrue(out.contains("walk-through done"), out);

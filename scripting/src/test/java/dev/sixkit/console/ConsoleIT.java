@@ -154,12 +154,14 @@ class ConsoleIT {
 
     String proxiesBefore = Ip.run(lab.host("docker1").netns(), "-6", "neigh", "show", "proxy");
     s = run("plan()");
-    assertTrue(s.contains("4 changes (docker1 2, docker2 2); nothing is changed until apply()"), s);
+    assertTrue(s.contains("6 changes (docker1 3, docker2 3); nothing is changed until apply()"), s);
     assertTrue(Pattern.compile("docker1\\s+~\\s+sysctl net\\.ipv6\\.conf\\.eth0\\.proxy_ndp\\s+0\\s+1").matcher(s).find(), s);
+    assertTrue(Pattern.compile("docker2\\s+~\\s+sysctl net\\.ipv6\\.neigh\\.eth0\\.proxy_delay\\s+80\\s+0").matcher(s).find(), s);
     assertTrue(Pattern.compile("docker2\\s+\\+\\s+proxy 2001:db8:ab11:0:c000:\\S+ dev eth0\\s+present").matcher(s).find(), s);
     assertTrue(s.contains("HOST     CHANGE  OBJECT"), s);
     assertEquals(proxiesBefore, Ip.run(lab.host("docker1").netns(), "-6", "neigh", "show", "proxy"));
     assertEquals("0", Ip.exec(lab.host("docker1").netns(), "sysctl", "-n", "net.ipv6.conf.eth0.proxy_ndp").out().strip());
+    assertEquals("80", Ip.exec(lab.host("docker2").netns(), "sysctl", "-n", "net.ipv6.neigh.eth0.proxy_delay").out().strip());
   }
 
   @Test

@@ -128,10 +128,14 @@ class DslNdpIT {
       assertEquals(List.of(web("docker2") + " dev eth0"), LabWitness.proxies(lab.host("docker2").netns()));
       assertEquals("1", LabWitness.sysctl(lab.host("docker1").netns(), "net.ipv6.conf.eth0.proxy_ndp"));
       assertEquals("1", LabWitness.sysctl(lab.host("docker2").netns(), "net.ipv6.conf.eth0.proxy_ndp"));
+      for (String h : List.of("docker1", "docker2")) {
+        assertEquals("0", LabWitness.sysctl(lab.host(h).netns(), "net.ipv6.neigh.eth0.proxy_delay"), h);
+      }
       String daemonJson = Files.readString(persist.resolve("docker1/etc/docker/daemon.json"));
       assertTrue(daemonJson.contains("\"fixed-cidr-v6\" : \"" + lab.host("docker1").dockerPrefix() + "\""), daemonJson);
-      assertTrue(Files.readString(persist.resolve("docker2/etc/sysctl.d/60-sixkit.conf"))
-          .contains("net.ipv6.conf.eth0.proxy_ndp = 1"));
+      String sysctlD = Files.readString(persist.resolve("docker2/etc/sysctl.d/60-sixkit.conf"));
+      assertTrue(sysctlD.contains("net.ipv6.conf.eth0.proxy_ndp = 1\n"), sysctlD);
+      assertTrue(sysctlD.contains("net.ipv6.neigh.eth0.proxy_delay = 0\n"), sysctlD);
       assertTrue(Files.readString(persist.resolve("docker2/etc/sixkit/" + lab.name() + ".ipbatch"))
           .contains("neigh replace proxy " + web("docker2") + " dev eth0"));
       assertTrue(Files.exists(state.resolve(lab.name()).resolve("last-apply.json")));

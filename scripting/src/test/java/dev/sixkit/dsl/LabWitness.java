@@ -16,7 +16,7 @@ import java.util.TreeMap;
 final class LabWitness {
   private LabWitness() {}
 
-  /** Per host: addresses, IPv6 routes of the main table, proxy entries, the sysctls a setup touches. */
+  /** Per host: addresses, IPv6 routes of the main table, proxy entries, the sysctls a setup touches (proxy_delay too). */
   static Map<String, String> snapshot(Lab lab) {
     Map<String, String> out = new TreeMap<>();
     for (LabHost h : lab.hosts()) {
@@ -31,7 +31,8 @@ final class LabWitness {
       out.put(h.name() + " routes", routes(ns).toString());
       out.put(h.name() + " proxies", proxies(ns).toString());
       out.put(h.name() + " sysctl", sysctl(ns, "net.ipv6.conf.all.forwarding") + " "
-          + sysctl(ns, "net.ipv6.conf." + h.uplink() + ".proxy_ndp"));
+          + sysctl(ns, "net.ipv6.conf." + h.uplink() + ".proxy_ndp") + " "
+          + sysctl(ns, "net.ipv6.neigh." + h.uplink() + ".proxy_delay"));
     }
     return out;
   }

@@ -23,6 +23,7 @@ import dev.sixkit.netlink.Route;
 import dev.sixkit.netlink.Socket;
 import dev.sixkit.plan.ContainerAddresses;
 import dev.sixkit.plan.EngineNeeds;
+import dev.sixkit.plan.FirstContact;
 import dev.sixkit.plan.Prefixes;
 import dev.sixkit.plan.Subnet;
 import java.io.IOException;
@@ -40,7 +41,8 @@ import java.util.Optional;
 /**
  * Explains reachability from real state, the way the recipes reason about "Address unreachable":
  * the route lookup (on-link or through a gateway, which device), the neighbour entry and its
- * state, proxy_ndp and forwarding on the devices involved, whether the host owning the
+ * state, proxy_ndp and forwarding on the devices involved (and the owner's proxy_delay: a warning
+ * when it is not 0, since the first answer then waits), whether the host owning the
  * destination's prefix has a proxy entry for it, and whether a container holds the address. It
  * ends with a verdict and the fix as the exact SDK call and the {@code ip} command.
  *
@@ -289,6 +291,13 @@ public final class Doctor {
     f.add(new Finding("forwarding", h.host().name(), forwarding ? Status.OK : Status.FAIL,
         "net.ipv6.conf." + h.uplink() + ".forwarding = " + ofwd + (forwarding ? ""
             : " (the kernel answers proxied solicitations only on a forwarding interface)")));
+    // Not a fault, but a plan and the sync set it to 0: a delayed answer makes a container's first ping slow.
+    String delay = sysctl(h.host(), "net.ipv6.neigh." + h.uplink() + ".proxy_delay");
+    boolean atOnce = FirstContact.PROXY_DELAY.equals(delay);
+    f.add(new Finding("proxy_delay", h.host().name(), atOnce ? Status.OK : Status.WARN,
+        "net.ipv6.neigh." + h.uplink() + ".proxy_delay = " + delay + (atOnce ? "" : " (the first answer for a"
+            + " container waits up to " + (delay.matches("\\d{1,6}") ? Integer.parseInt(delay) * 10 + " ms" : "that")
+            + "; a plan or the NDP sync sets 0)")));
     boolean entry = h.host().proxyEntries().stream()
         .anyMatch(n -> n.address().equals(dst) && h.uplink().equals(n.device()));
     f.add(new Finding("proxy entry", h.host().name(), entry ? Status.OK : Status.FAIL, entry
