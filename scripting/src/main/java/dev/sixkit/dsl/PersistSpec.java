@@ -8,7 +8,7 @@ import dev.sixkit.plan.Persist;
  * <pre>{@code
  * persist {
  *   root '/var/lib/sixkit/demo/{host}'   // default '/': the host's own /etc
- *   sysctl true        // etc/sysctl.d/60-sixkit.conf: forwarding, proxy_ndp
+ *   sysctl true        // etc/sysctl.d/60-sixkit.conf: forwarding, proxy_ndp, proxy_delay
  *   daemonJson true    // etc/docker/daemon.json: ipv6 and fixed-cidr-v6 merged in
  *   ipBatch true       // etc/sixkit/SETUP.ipbatch: the routes or proxy entries, for ip -batch at boot
  * }
@@ -44,12 +44,12 @@ public final class PersistSpec {
   }
 
   /**
-   * {@code sysctl true}: write etc/sysctl.d/60-sixkit.conf (forwarding, proxy_ndp).
+   * {@code sysctl true}: write etc/sysctl.d/60-sixkit.conf (forwarding, proxy_ndp, proxy_delay).
    *
    * @param on whether to write it
    * @return this block
    */
-  @Word(value = "sysctl true", help = "write etc/sysctl.d/60-sixkit.conf (forwarding, proxy_ndp)")
+  @Word(value = "sysctl true", help = "write etc/sysctl.d/60-sixkit.conf (forwarding, proxy_ndp, proxy_delay)")
   public PersistSpec sysctl(boolean on) {
     this.sysctl = on;
     return this;

@@ -18,8 +18,8 @@ import java.util.function.Supplier;
 
 /**
  * Reads one host into an immutable {@link HostState}: the uplink, its addresses in the underlay,
- * forwarding and proxy_ndp, routes, proxy entries, Docker and the persisted files. Never changes
- * anything; a host that cannot be read gives a state with its {@link HostState#error()}.
+ * forwarding, proxy_ndp and proxy_delay, routes, proxy entries, Docker and the persisted files.
+ * Never changes anything; a host that cannot be read gives a state with its {@link HostState#error()}.
  *
  * <p>Stateless; thread-safe (each call reads its own host).
  */
