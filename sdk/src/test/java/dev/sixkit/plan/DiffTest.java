@@ -132,6 +132,27 @@ class DiffTest {
   }
 
   @Test
+  void persistedNdpSysctlsHoldProxyDelayAndASecondPlanIsEmpty() {
+    DesiredSetup base = ndp();
+    DesiredSetup setup = new DesiredSetup(base.name(), base.mode(), base.underlay(), base.split(), base.hosts(),
+        new Persist("/tmp/sixkit-difftest/{host}", true, true, false, false), base.stateDir());
+    HostState d1 = new HostState("docker1", null, true, List.of("2001:db8:ab11::1"), "1", "1", "80", List.of(),
+        List.of(), daemon(D1), List.of(), null, Map.of(), null);
+    HostState d2 = new HostState("docker2", null, true, List.of("2001:db8:ab11::2"), "1", "1", "80", List.of(),
+        List.of(), daemon(D2), List.of(), null, Map.of(), null);
+    Plan p = Diff.plan(setup, states(d1, d2));
+    Step.File file = p.steps().get("docker1").stream().filter(Step.File.class::isInstance).map(Step.File.class::cast)
+        .findFirst().orElseThrow(() -> new AssertionError(p.toString()));
+    assertEquals("/tmp/sixkit-difftest/docker1/etc/sysctl.d/60-sixkit.conf", file.path());
+    assertTrue(file.after().contains("net.ipv6.conf.eth0.proxy_ndp = 1\nnet.ipv6.neigh.eth0.proxy_delay = 0\n"),
+        file.after());
+    // After the apply: the delay is 0 and the file holds that text, so nothing is left to change.
+    HostState applied = new HostState("docker1", null, true, List.of("2001:db8:ab11::1"), "1", "1", "0", List.of(),
+        List.of(), daemon(D1), List.of(), null, Map.of(file.path(), file.after()), null);
+    assertEquals(List.of(), Diff.plan(setup, states(applied, d2)).steps().get("docker1"));
+  }
+
+  @Test
   void aPausedContainersEntryStaysSoASecondApplyHasNothingToDo() {
     Plan p = Diff.plan(ndp(), states(
         state("docker1", "2001:db8:ab11::1", "1", "1", List.of(),
