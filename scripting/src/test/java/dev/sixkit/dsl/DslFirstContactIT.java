@@ -78,7 +78,7 @@ class DslFirstContactIT {
   @Test
   void aContainerStartedAfterApplyAnswersItsFirstPingAtOnce() throws Exception {
     Root.require();
-    Lab lab = Lab.builder().engine(Engine.V20_10).name(LabWitness.labName("sxf")).hosts(2).mode(Mode.NDP_PROXY)
+    Lab lab = Lab.builder().engine(Engine.V20_10).name(LabWitness.labName("sxz")).hosts(2).mode(Mode.NDP_PROXY)
         .progress(m -> System.out.println("lab: " + m)).up();
     String image;
     try (DslSession session = new DslSession(new PrintWriter(new StringWriter(), true), false, false)) {
