@@ -28,7 +28,7 @@ export DEBIAN_FRONTEND=noninteractive
 need=()
 pkg_missing() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" != "install ok installed" ]; }
 # iptables: Docker 28 (the lab's default engine) writes ip6tables rules in each lab host and the
-# doctor reads them; nftables: its reader also lists native nftables tables; apt and dpkg fetch
+# doctor reads them; nftables: its reader also evaluates nftables (nft -j list ruleset); apt and dpkg fetch
 # that engine (Debian unstable's docker.io, see Engine/EngineFetch); asciidoctor and man-db make
 # and check the package's man pages; ansible-core is the fleet bench's reference.
 for p in iproute2 python3-pyroute2 docker.io busybox-static openssh-server procps util-linux tmux bsdutils \

@@ -13,14 +13,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Reads a host's IPv6 packet filter: {@code ip6tables-nft-save -c} and {@code
  * ip6tables-legacy-save -c} run inside the host's network namespace (both, since either may hold
- * rules: Docker uses whichever {@code ip6tables} is), and, when {@code nft} is installed, the names
- * of nftables tables iptables does not show (Docker 29's nftables backend), which are reported in
- * {@link Ruleset#notes()} and not evaluated.
+ * rules: Docker uses whichever {@code ip6tables} is), and, when {@code nft} is installed, {@code nft
+ * -j list ruleset}, whose tables iptables does not show (Docker 29's nftables backend, {@code ip6
+ * docker-bridges}) are evaluated too ({@link Nftables}).
  *
  * <pre>{@code
  * Ruleset rules = Firewall.read(host);
@@ -46,6 +47,10 @@ public final class Firewall {
 
   static final List<String[]> BACKENDS = List.of(new String[] {"iptables-nft", "ip6tables-nft-save"},
       new String[] {"iptables-legacy", "ip6tables-legacy-save"});
+
+  /** The nftables tables ip6tables-nft writes (and reads back itself). */
+  static final java.util.Set<String> IPTABLES_TABLES = java.util.Set.of("ip6 raw", "ip6 mangle", "ip6 nat", "ip6 filter",
+      "ip6 security");
 
   private Firewall() {}
 
@@ -89,15 +94,18 @@ public final class Firewall {
       throw new SixkitException("read packet filter", host.name(), "neither ip6tables-nft-save nor"
           + " ip6tables-legacy-save runs there (apt-get install -y iptables)");
     }
-    Output nft = commands.run(List.of("nft", "list", "tables"));
+    Optional<Nftables> nftables = Optional.empty();
+    Output nft = commands.run(List.of("nft", "-j", "list", "ruleset"));
     if (nft.exitCode() == 0) {
-      for (String line : nft.stdout().split("\n")) {
-        String[] w = line.trim().split("\\s+");
-        if (w.length == 3 && w[0].equals("table") && (w[1].equals("ip6") || w[1].equals("inet"))
-            && !List.of("raw", "mangle", "nat", "filter", "security").contains(w[2])) {
-          notes.add("nftables table " + w[1] + " " + w[2] + " is not evaluated (nft list table " + w[1] + " " + w[2] + ")");
-        }
+      try {
+        // iptables-nft's own tables are already read (with ip6tables' rule text): evaluate the others
+        boolean iptablesNft = chains.containsKey("iptables-nft");
+        nftables = Optional.of(Nftables.parse(nft.stdout()).without(t -> iptablesNft && IPTABLES_TABLES.contains(t)));
+      } catch (SixkitException e) {
+        notes.add("nftables not evaluated: " + e.getMessage());
       }
+    } else if (nft.exitCode() != 127) {
+      notes.add("nft -j list ruleset failed (" + nft.exitCode() + "): " + nft.stdout().strip());
     }
     List<Ruleset.Route> routes = new ArrayList<>();
     for (Route r : host.routes()) {
@@ -112,7 +120,7 @@ public final class Firewall {
         local.add(a.prefix().address().getHostAddress());
       }
     }
-    return new Ruleset(chains, routes, local, notes);
+    return new Ruleset(chains, nftables, routes, local, notes);
   }
 
   /** Runs a command in a network namespace with nsenter; exit code 127 when the command is missing. */

@@ -6,13 +6,14 @@ import java.util.Objects;
 /**
  * One rule of an IPv6 packet filter chain, or a built-in chain's policy.
  *
- * @param table the table (raw, mangle, nat, filter)
+ * @param table the table (raw, mangle, nat, filter; for nftables the family too: {@code ip6 raw})
  * @param chain the chain (PREROUTING, FORWARD, DOCKER, ...)
  * @param text the rule as {@code ip6tables -S} prints it ({@code -A PREROUTING -d ... -j DROP}),
- *     or the policy ({@code -P FORWARD DROP})
+ *     or the policy ({@code -P FORWARD DROP}); for nftables as {@code nft list ruleset} prints it
+ *     ({@code iifname != "docker0" ip6 daddr ... drop}) or {@code policy drop}
  * @param packets the packet counter (from {@code ip6tables-save -c})
  * @param bytes the byte counter
- * @param backend where it was read: {@code iptables-nft}, {@code iptables-legacy}
+ * @param backend where it was read: {@code iptables-nft}, {@code iptables-legacy}, {@code nftables}
  *
  * <p>Immutable record; thread-safe.
  */
@@ -26,7 +27,7 @@ public record Rule(String table, String chain, String text, long packets, long b
 
   /** Whether this is a chain's policy rather than a rule. */
   public boolean policy() {
-    return text.startsWith("-P ");
+    return text.startsWith("-P ") || (backend.equals(Nftables.BACKEND) && text.startsWith("policy "));
   }
 
   /** The words of the rule after {@code -A CHAIN}, quotes removed. */
@@ -38,6 +39,9 @@ public record Rule(String table, String chain, String text, long packets, long b
   /** "raw PREROUTING: -A PREROUTING -d X/128 ! -i docker0 -j DROP (3 packets)". */
   @Override
   public String toString() {
+    if (backend.equals(Nftables.BACKEND)) {
+      return "table " + table + " chain " + chain + ": " + text + " (" + packets + " packets, " + backend + ")";
+    }
     return "-t " + table + " " + text + " (" + packets + " packets, " + backend + ")";
   }
 }

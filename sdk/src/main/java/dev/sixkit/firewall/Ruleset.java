@@ -19,6 +19,9 @@ import java.util.Set;
  * found, and a pure evaluator: {@link #verdict(String, String)} says whether the first packet of a
  * connection from an interface to an address is dropped, and by which rule.
  *
+ * <p>nftables tables iptables does not show (Docker 29's own backend) are evaluated too, by
+ * {@link Nftables}, after the iptables chains.
+ *
  * <p>The evaluator follows the forwarding path (raw, mangle and nat PREROUTING, the route, mangle
  * and filter FORWARD, mangle and nat POSTROUTING) through user chains, jumps, gotos and returns.
  * It knows the matches Docker's rules use: addresses, interfaces (with {@code +}), protocol,
@@ -41,9 +44,21 @@ public final class Ruleset {
   private final List<Route> routes;
   private final List<String> localAddresses;
   private final List<String> notes;
+  private final Optional<Nftables> nftables;
 
   public Ruleset(Map<String, List<Chain>> chainsByBackend, List<Route> routes, List<String> localAddresses,
       List<String> notes) {
+    this(chainsByBackend, Optional.empty(), routes, localAddresses, notes);
+  }
+
+  /**
+   * A ruleset with nftables tables besides the iptables backends' chains: those iptables does not
+   * show (Docker 29's {@code ip6 docker-bridges}), or all of them when no iptables backend ran.
+   * They are evaluated after the iptables chains, hook by hook in their priority order.
+   */
+  public Ruleset(Map<String, List<Chain>> chainsByBackend, Optional<Nftables> nftables, List<Route> routes,
+      List<String> localAddresses, List<String> notes) {
+    this.nftables = java.util.Objects.requireNonNull(nftables, "nftables");
     Map<String, Map<String, Chain>> b = new LinkedHashMap<>();
     chainsByBackend.forEach((backend, chains) -> {
       Map<String, Chain> m = new LinkedHashMap<>();
@@ -138,6 +153,11 @@ public final class Ruleset {
     return routes;
   }
 
+  /** The nftables tables evaluated besides the iptables chains (see the constructor), if any. */
+  public Optional<Nftables> nftables() {
+    return nftables;
+  }
+
   /** What the read could not see (an nftables table iptables does not show, a backend that failed). */
   public List<String> notes() {
     return notes;
@@ -145,7 +165,7 @@ public final class Ruleset {
 
   /** Whether no backend has any rule or non-ACCEPT policy: nothing filters. */
   public boolean empty() {
-    return backends.values().stream().flatMap(m -> m.values().stream())
+    return nftables.map(n -> n.tables().isEmpty()).orElse(true) && backends.values().stream().flatMap(m -> m.values().stream())
         .allMatch(c -> c.rules().isEmpty() && c.policy().map(p -> p.text().endsWith(" ACCEPT")).orElse(true));
   }
 
@@ -203,6 +223,12 @@ public final class Ruleset {
           return new Verdict(p, false, Optional.of(decisive), path, notes);
         }
       }
+    }
+    if (nftables.isPresent()) {
+      Verdict v = nftables.get().verdict(p, localAddresses);
+      path.addAll(v.path());
+      notes.addAll(v.notes());
+      return new Verdict(p, v.passes(), v.by(), path, notes);
     }
     return new Verdict(p, true, Optional.empty(), path, notes);
   }

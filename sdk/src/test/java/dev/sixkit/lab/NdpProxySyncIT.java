@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sixkit.docker.Container;
 import dev.sixkit.docker.Docker;
+import dev.sixkit.docker.DockerNetwork;
 import dev.sixkit.host.Change;
 import dev.sixkit.host.ExecResult;
 import dev.sixkit.host.Host;
@@ -15,6 +16,7 @@ import dev.sixkit.internal.os.Procs;
 import dev.sixkit.netlink.Protocols;
 import dev.sixkit.netlink.testing.Ip;
 import dev.sixkit.netlink.testing.Root;
+import dev.sixkit.plan.EngineNeeds;
 import dev.sixkit.plan.Mode;
 import dev.sixkit.sync.NdpPersistence;
 import dev.sixkit.sync.NdpProxySync;
@@ -26,12 +28,16 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,33 +47,79 @@ import org.slf4j.LoggerFactory;
  * containers start, stop, restart, join and leave an IPv6 network; HTTP from web2 on docker2
  * works for live ones and fails for removed ones. Faults: a foreign entry, the table flushed
  * behind its back, the uplink going down, dockerd killed with -9 and restarted.
+ *
+ * <p>Once per engine (the Engine's event and inspect formats differ between API 1.41 and 1.51).
+ * Docker 28 drops traffic from other hosts to its default bridge (see {@link SeedRecipeOn28IT}),
+ * so there the containers run on IPv6 networks in routed gateway mode inside the sync's prefixes
+ * ({@link #HOME1} beside the lab's /66s; a subnet of --fixed-cidr-v6 is refused), with port 80
+ * published (routed mode lets in ICMPv6 and published ports only).
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ParameterizedClass(name = "engine {0}")
+@MethodSource("dev.sixkit.lab.Engines#all")
 class NdpProxySyncIT {
   private static final Logger LOG = LoggerFactory.getLogger(NdpProxySyncIT.class);
-  static final String NET_PREFIX = "2001:db8:ab11:0:4000::/80";
-  private static Lab lab;
-  private static NetlinkHost docker1;
-  private static Host docker2;
-  private static Path state;
-  private static NdpProxySync sync;
-  private static final List<Change> changes = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** The default bridge's prefix on docker1 (the lab's split of the underlay /64). */
+  static final String BRIDGE_PREFIX = "2001:db8:ab11:0:8000::/66";
+  /** The network test 3 connects web1 to (routed gateway mode on engines that have modes). */
+  static final String NET_PREFIX = "2001:db8:ab11:0:6000::/80";
+  /**
+   * Engines that filter the default bridge (28): docker1's test containers run on a network in
+   * routed gateway mode in the /66 the split leaves unused (a subnet of --fixed-cidr-v6 is refused),
+   * docker2's web2 on one beside it.
+   */
+  static final String HOME1 = "2001:db8:ab11:0:4000::/67";
+  static final String HOME2 = "2001:db8:ab11:0:7000::/68";
+  static final String HOME = "home6";
+  @Parameter
+  Engine engine;
+  private Lab lab;
+  private NetlinkHost docker1;
+  private Host docker2;
+  private Path state;
+  private NdpProxySync sync;
+  /** Whether the engine drops traffic to NAT-mode bridges: containers go on routed networks then. */
+  private boolean routed;
+  private final List<Change> changes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  @BeforeAll
-  static void up() throws Exception {
+  @BeforeParameterizedClassInvocation
+  void up() throws Exception {
     Root.require();
     String name = "sxs" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
-    lab = Lab.builder().engine(Engine.V20_10).name(name).hosts(2).mode(Mode.NDP_PROXY).progress(m -> LOG.info("lab: {}", m)).up();
+    lab = Lab.builder().engine(engine).name(name).hosts(2).mode(Mode.NDP_PROXY).progress(m -> LOG.info("lab: {}", m)).up();
     docker1 = lab.connect("docker1");
     docker2 = lab.connect("docker2");
+    routed = EngineNeeds.filtersNatBridges(docker1.docker().daemon());
+    if (routed) {
+      // the lab's web containers sit on the default bridge, which this engine filters: move them
+      moveToHome(docker1.docker(), HOME1, "web1", 1);
+      moveToHome(docker2.docker(), HOME2, "web2", 2);
+    }
     // docker2's side of the return path, by hand: this test is about docker1's sync.
     String web2 = docker2.docker().container("web2").ipv6().orElseThrow().toCanonicalString();
     docker2.enableProxyNdp("eth0").proxy(web2);
     state = Files.createTempDirectory("sixkit-ndp-sync");
   }
 
-  @AfterAll
-  static void down() throws Exception {
+  /** Replaces the lab's container by one of the same name on a routed network {@link #HOME}. */
+  private void moveToHome(Docker d, String subnet, String container, int n) {
+    network(d, HOME, subnet);
+    d.remove(container);
+    web(d, container, n);
+  }
+
+  /** An IPv6 network, in routed gateway mode on engines that filter NAT-mode bridges. */
+  private void network(Docker d, String name, String subnet) {
+    var draft = d.newNetwork(name).ipv6().subnet(subnet);
+    if (routed) {
+      draft.option(DockerNetwork.GATEWAY_MODE_IPV6, "routed");
+    }
+    draft.create();
+  }
+
+  @AfterParameterizedClassInvocation
+  void down() throws Exception {
     String name = lab == null ? null : lab.name();
     try {
       if (sync != null) {
@@ -92,12 +144,12 @@ class NdpProxySyncIT {
     }
   }
 
-  static String ns1() {
+  String ns1() {
     return lab.host("docker1").netns();
   }
 
   /** docker1's proxy table as ip shows it: addresses on eth0. */
-  static Set<String> table() {
+  Set<String> table() {
     Set<String> out = new TreeSet<>();
     for (JsonNode n : Ip.json(ns1(), "-6", "neigh", "show", "proxy")) {
       assertEquals("eth0", n.get("dev").asText(), n.toString());
@@ -107,7 +159,7 @@ class NdpProxySyncIT {
   }
 
   /** The global IPv6 addresses of docker1's running containers in the managed prefixes, from the Engine. */
-  static Set<String> live() {
+  Set<String> live() {
     Set<String> out = new TreeSet<>();
     for (Container c : docker1.docker().containers()) {
       if (c.running()) {
@@ -117,7 +169,7 @@ class NdpProxySyncIT {
     return out;
   }
 
-  static void awaitTable(Set<String> expected) {
+  void awaitTable(Set<String> expected) {
     long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
     Set<String> t = table();
     while (!t.equals(expected) && System.nanoTime() < end) {
@@ -128,14 +180,14 @@ class NdpProxySyncIT {
   }
 
   /** The table equals the live container addresses plus the given extras. */
-  static void awaitLive(String... extras) {
+  void awaitLive(String... extras) {
     assertTrue(sync.awaitIdle(Duration.ofSeconds(10)));
     Set<String> want = new TreeSet<>(live());
     want.addAll(List.of(extras));
     awaitTable(want);
   }
 
-  static ExecResult http(String to) {
+  ExecResult http(String to) {
     Ip.run(lab.host("docker2").netns(), "-6", "neigh", "flush", "to", to);
     try {
       return docker2.docker().exec("web2", Duration.ofSeconds(10), List.of("wget", "-qO-", "http://[" + to + "]/"));
@@ -147,7 +199,13 @@ class NdpProxySyncIT {
     }
   }
 
-  static String diagnose() {
+  /** ping6 from web2 on docker2 (two echo requests, 2 s each at most). */
+  ExecResult ping(String to) {
+    Ip.run(lab.host("docker2").netns(), "-6", "neigh", "flush", "to", to);
+    return docker2.docker().exec("web2", Duration.ofSeconds(10), List.of("ping6", "-c", "2", "-W", "2", to));
+  }
+
+  String diagnose() {
     StringBuilder sb = new StringBuilder();
     for (String h : List.of("docker1", "docker2")) {
       String ns = lab.host(h).netns();
@@ -160,17 +218,26 @@ class NdpProxySyncIT {
     return sb.toString();
   }
 
-  static String addr(String container) {
+  String addr(String container) {
     return docker1.docker().container(container).ipv6().orElseThrow().toCanonicalString();
   }
 
-  static Container web(Docker d, String name, int n) {
-    return d.newContainer(name).image(WebImage.REFERENCE).command(WebImage.command("Web Server #" + n).toArray(String[]::new))
-        .stopTimeout(Duration.ofSeconds(1)).start();
+  /**
+   * A web container on docker's default bridge, or on {@link #HOME} where the engine filters the
+   * bridge; port 80 published there (routed mode lets in published ports only), on a host port the
+   * engine picks so several can run.
+   */
+  Container web(Docker d, String name, int n) {
+    var draft = d.newContainer(name).image(WebImage.REFERENCE).command(WebImage.command("Web Server #" + n).toArray(String[]::new))
+        .stopTimeout(Duration.ofSeconds(1));
+    if (routed) {
+      draft.network(HOME).publish(0, 80);
+    }
+    return draft.start();
   }
 
-  static void startSync() {
-    sync = NdpProxySync.on(docker1).uplink("eth0").prefixes("2001:db8:ab11:0:8000::/66", NET_PREFIX).stateDir(state)
+  void startSync() {
+    sync = NdpProxySync.on(docker1).uplink("eth0").prefixes(BRIDGE_PREFIX, HOME1, NET_PREFIX).stateDir(state)
         .backoff(Duration.ofMillis(50), Duration.ofMillis(500)).onChange(changes::add).start();
   }
 
@@ -236,16 +303,20 @@ class NdpProxySyncIT {
   @Order(3)
   void connectAndDisconnectFromAnIpv6Network() {
     Docker d = docker1.docker();
-    d.newNetwork("v6net").ipv6().subnet(NET_PREFIX).create();
+    network(d, "v6net", NET_PREFIX);
     d.connectNetwork("v6net", "web1");
     awaitLive();
     String onNet = d.container("web1").ipv6("v6net").orElseThrow().toCanonicalString();
     assertTrue(table().contains(onNet), table().toString());
-    assertTrue(http(onNet).stdout().contains("Web Server #1"), "web1 answers on its v6net address");
+    // ping: on engines with gateway modes the published port belongs to web1's first network only
+    assertTrue(ping(onNet).ok(), "web1 answers ping6 on its v6net address\n" + diagnose());
+    if (!routed) {
+      assertTrue(http(onNet).stdout().contains("Web Server #1"), "web1 answers on its v6net address");
+    }
     d.disconnectNetwork("v6net", "web1");
     awaitLive();
     assertFalse(table().contains(onNet));
-    assertFalse(http(onNet).ok(), "after disconnect the address is gone");
+    assertFalse(ping(onNet).ok(), "after disconnect the address is gone");
   }
 
   @Test
@@ -320,7 +391,8 @@ class NdpProxySyncIT {
 
     long reconciles = sync.reconciles();
     // restart over the leftovers: the old containers are gone with the old data root
-    DockerDaemon.lab(lab.name()).host("docker1").netns(h.netns()).fixedCidrV6(h.dockerPrefix()).start();
+    DockerDaemon.lab(lab.name()).host("docker1").netns(h.netns()).fixedCidrV6(h.dockerPrefix())
+        .engine(engine.install(LabProgress.silent())).start();
     long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (!(sync.dockerConnected() && sync.reconciles() > reconciles) && System.nanoTime() < end) {
       Lab.sleep(50);
@@ -331,6 +403,9 @@ class NdpProxySyncIT {
 
     try (Docker d = Docker.connect(h.dockerEndpoint())) {
       WebImage.standard().importInto(d);
+      if (routed) {
+        network(d, HOME, HOME1);
+      }
       web(d, "web1", 1);
     }
     awaitLive();
@@ -359,7 +434,7 @@ class NdpProxySyncIT {
   }
 
   /** docker1's proxy entries that carry Sixkit's protocol mark (ip shows the number: 171). */
-  static Set<String> marked() {
+  Set<String> marked() {
     Set<String> out = new TreeSet<>();
     for (JsonNode n : Ip.json(ns1(), "-6", "neigh", "show", "proxy")) {
       if (n.has("protocol") && String.valueOf(Protocols.SIXKIT).equals(n.get("protocol").asText())) {
@@ -434,9 +509,13 @@ class NdpProxySyncIT {
     String later = "2001:db8:ab11:0:2000::/80";
     assertFalse(sync.prefixes().stream().anyMatch(p -> p.toString().equals(later)), sync.prefixes().toString());
     Docker d = docker1.docker();
-    d.newNetwork("later").ipv6().subnet(later).create();
-    d.newContainer("web11").image(WebImage.REFERENCE).network("later")
-        .command(WebImage.command("Web Server #11").toArray(String[]::new)).stopTimeout(Duration.ofSeconds(1)).start();
+    network(d, "later", later);
+    var draft = d.newContainer("web11").image(WebImage.REFERENCE).network("later")
+        .command(WebImage.command("Web Server #11").toArray(String[]::new)).stopTimeout(Duration.ofSeconds(1));
+    if (routed) {
+      draft.publish(0, 80);
+    }
+    draft.start();
     String w11 = d.container("web11").ipv6("later").orElseThrow().toCanonicalString();
     assertTrue(w11.startsWith("2001:db8:ab11:0:2000:"), w11);
     awaitLive();
