@@ -107,6 +107,7 @@ public final class DockerDaemon implements AutoCloseable {
     private Duration stopTimeout = Duration.ofSeconds(20);
     private String dockerd = "dockerd";
     private List<Path> binDirs = List.of();
+    private Path configFile;
 
     private Options(HostDirs dirs, String netns) {
       this.dirs = dirs;
@@ -159,6 +160,17 @@ public final class DockerDaemon implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Runs dockerd with this daemon.json instead of the lab's own (which only moves 20.10's trust
+     * key): to check what a persisted daemon.json does to the engine. Settings it holds must not
+     * also be given as options ({@link #fixedCidrV6} sets --ipv6 and --fixed-cidr-v6): dockerd
+     * refuses a setting given both ways.
+     */
+    public Options configFile(Path daemonJson) {
+      this.configFile = daemonJson;
+      return this;
+    }
+
     /** The dockerd arguments these options give (without the executable). */
     public List<String> args() {
       List<String> a = new ArrayList<>();
@@ -173,7 +185,7 @@ public final class DockerDaemon implements AutoCloseable {
           "-H", dirs.endpoint(), "--pidfile", dirs.pidFile().toString(), "--cgroup-parent", dirs.cgroupParent(),
           // Our own daemon.json: the machine's /etc/docker/daemon.json must not leak into the lab,
           // and it moves the trust key dockerd 20.10 would write to /etc/docker/key.json.
-          "--config-file", dirs.daemonJson().toString()));
+          "--config-file", (configFile != null ? configFile : dirs.daemonJson()).toString()));
       a.addAll(extra);
       return a;
     }

@@ -1,19 +1,24 @@
 package dev.sixkit.plan;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sixkit.SixkitException;
+import dev.sixkit.docker.DockerNetwork;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The file steps of a setup that persists its settings: sysctl.d, daemon.json (merged, never
- * replaced) and an ip batch file. Pure: from the files' current text to the steps.
+ * replaced; with the routed gateway mode as default-network-opts where the engine needs it) and
+ * an ip batch file. Pure: from the files' current text to the steps.
  *
  * <p>Stateless; thread-safe.
  */
 final class PersistedFiles {
+  /** daemon.json's key for options every network created later gets, per driver. */
+  static final String DEFAULT_NETWORK_OPTS = "default-network-opts";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private PersistedFiles() {}
@@ -37,10 +42,21 @@ final class PersistedFiles {
       String want = Prefixes.text(hp.dockerPrefix());
       try {
         ObjectNode doc = now == null || now.isBlank() ? JSON.createObjectNode() : (ObjectNode) JSON.readTree(now);
-        boolean same = doc.path("ipv6").asBoolean(false) && want.equals(doc.path("fixed-cidr-v6").asText(""));
+        boolean routed = routedByDefault(e, s);
+        boolean same = doc.path("ipv6").asBoolean(false) && want.equals(doc.path("fixed-cidr-v6").asText(""))
+            && (!routed || "routed".equals(doc.path(DEFAULT_NETWORK_OPTS).path("bridge")
+                .path(DockerNetwork.GATEWAY_MODE_IPV6).asText()));
         if (!same) {
           doc.put("ipv6", true);
           doc.put("fixed-cidr-v6", want);
+          if (routed) {
+            // merged into the user's default-network-opts: other drivers and bridge options stay
+            JsonNode opts = doc.path(DEFAULT_NETWORK_OPTS);
+            ObjectNode o = opts.isObject() ? (ObjectNode) opts : doc.putObject(DEFAULT_NETWORK_OPTS);
+            JsonNode bridge = o.path("bridge");
+            ObjectNode b = bridge.isObject() ? (ObjectNode) bridge : o.putObject("bridge");
+            b.put(DockerNetwork.GATEWAY_MODE_IPV6, "routed");
+          }
           out.add(new Step.File(path, now, JSON.writeValueAsString(doc) + "\n"));
         }
       } catch (java.io.IOException | ClassCastException ex) {
@@ -55,6 +71,20 @@ final class PersistedFiles {
       fileStep(out, paths.get(2), s.files().get(paths.get(2)), t.toString());
     }
     return out;
+  }
+
+  /**
+   * Whether daemon.json gets the routed gateway mode for networks created later ({@link
+   * EngineNeeds#DAEMON_JSON_ROUTED}, the fragment the plan names): when the host declares networks
+   * in routed mode, or its engine filters NAT-mode bridges (Docker 27+ with ip6tables). Never on an
+   * engine without gateway modes (20.10 would ignore it).
+   */
+  static boolean routedByDefault(HostEntry e, HostState s) {
+    if (s.daemon() != null) {
+      return s.daemon().majorVersion() >= EngineNeeds.GATEWAY_MODES_SINCE
+          && (!e.networks().isEmpty() || EngineNeeds.filtersNatBridges(s.daemon()));
+    }
+    return !e.networks().isEmpty(); // declared networks are refused on engines without modes
   }
 
   private static void fileStep(List<Step> out, String path, String now, String want) {

@@ -37,11 +37,13 @@ public final class NdpPersistence {
   private final String uplink;
   private final boolean acceptRa;
   private final String fixedCidrV6;
+  private final boolean routedByDefault;
 
-  private NdpPersistence(String uplink, boolean acceptRa, String fixedCidrV6) {
+  private NdpPersistence(String uplink, boolean acceptRa, String fixedCidrV6, boolean routedByDefault) {
     this.uplink = uplink;
     this.acceptRa = acceptRa;
     this.fixedCidrV6 = fixedCidrV6;
+    this.routedByDefault = routedByDefault;
   }
 
   /**
@@ -51,7 +53,7 @@ public final class NdpPersistence {
    * @return the settings
    */
   public static NdpPersistence forUplink(String uplink) {
-    return new NdpPersistence(Objects.requireNonNull(uplink, "uplink"), true, null);
+    return new NdpPersistence(Objects.requireNonNull(uplink, "uplink"), true, null, false);
   }
 
   /**
@@ -61,7 +63,7 @@ public final class NdpPersistence {
    * @return a copy with it set
    */
   public NdpPersistence acceptRouterAdvertisements(boolean keep) {
-    return new NdpPersistence(uplink, keep, fixedCidrV6);
+    return new NdpPersistence(uplink, keep, fixedCidrV6, routedByDefault);
   }
 
   /**
@@ -71,7 +73,17 @@ public final class NdpPersistence {
    * @return a copy with it set
    */
   public NdpPersistence fixedCidrV6(String prefix) {
-    return new NdpPersistence(uplink, acceptRa, Prefixes.text(Prefixes.prefix(prefix)));
+    return new NdpPersistence(uplink, acceptRa, Prefixes.text(Prefixes.prefix(prefix)), routedByDefault);
+  }
+
+  /**
+   * Whether networks the engine creates later get the routed IPv6 gateway mode: daemon.json's
+   * {@code default-network-opts} ({@link dev.sixkit.plan.EngineNeeds#DAEMON_JSON_ROUTED}), for
+   * Docker 27+ whose NAT-mode bridges drop traffic from other hosts (28 with ip6tables). Other
+   * default-network-opts keys stay.
+   */
+  public NdpPersistence routedGatewayMode(boolean on) {
+    return new NdpPersistence(uplink, acceptRa, fixedCidrV6, on);
   }
 
   /**
@@ -114,7 +126,19 @@ public final class NdpPersistence {
     if (fixedCidrV6 != null) {
       root.put("fixed-cidr-v6", fixedCidrV6);
     }
+    if (routedByDefault) {
+      Map<String, Object> opts = object(root.get("default-network-opts"));
+      Map<String, Object> bridge = object(opts.get("bridge"));
+      bridge.put(dev.sixkit.docker.DockerNetwork.GATEWAY_MODE_IPV6, "routed");
+      opts.put("bridge", bridge);
+      root.put("default-network-opts", opts);
+    }
     return JsonWriter.pretty(root) + "\n";
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> object(Object o) {
+    return o instanceof Map<?, ?> m ? new LinkedHashMap<>((Map<String, Object>) m) : new LinkedHashMap<>();
   }
 
   /**

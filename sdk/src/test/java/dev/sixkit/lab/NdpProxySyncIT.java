@@ -389,6 +389,16 @@ class NdpProxySyncIT {
     Ip.run(ns1(), "-6", "neigh", "flush", "proxy", "dev", "eth0");
     awaitTable(before);
 
+    if (routed) {
+      // the killed daemon's user-defined bridges stay, routes and all (docker0 is taken over by
+      // name, br-ID is not): the new daemon's network would lose the route lookup to a dead bridge
+      for (JsonNode l : Ip.json(ns1(), "link", "show", "type", "bridge")) {
+        String dev = l.get("ifname").asText();
+        if (dev.startsWith("br-")) {
+          Ip.run(ns1(), "link", "del", dev);
+        }
+      }
+    }
     long reconciles = sync.reconciles();
     // restart over the leftovers: the old containers are gone with the old data root
     DockerDaemon.lab(lab.name()).host("docker1").netns(h.netns()).fixedCidrV6(h.dockerPrefix())
@@ -533,8 +543,12 @@ class NdpProxySyncIT {
     Path root = Files.createTempDirectory("sixkit-persist");
     try {
       Files.createDirectories(root.resolve("etc/docker"));
-      Files.writeString(root.resolve(NdpPersistence.DAEMON_JSON), "{\"log-level\": \"warn\"}");
-      List<Change> c = NdpPersistence.forUplink("eth0").fixedCidrV6("2001:db8:ab11:0:8000::/66").write(root, "docker1");
+      Files.writeString(root.resolve(NdpPersistence.DAEMON_JSON),
+          "{\"log-level\": \"warn\", \"default-network-opts\": {\"bridge\": {\"com.docker.network.driver.mtu\": \"1400\"}}}");
+      // the engine in front of it decides whether networks created later must be routed (28: yes)
+      NdpPersistence persistence = NdpPersistence.forUplink("eth0").fixedCidrV6("2001:db8:ab11:0:8000::/66")
+          .routedGatewayMode(EngineNeeds.filtersNatBridges(docker1.docker().daemon()));
+      List<Change> c = persistence.write(root, "docker1");
       assertEquals(Change.Kind.ADDED, c.get(0).kind());
       assertEquals(Change.Kind.CHANGED, c.get(1).kind());
       String dropIn = Files.readString(root.resolve(NdpPersistence.SYSCTL_DROP_IN));
@@ -546,12 +560,14 @@ class NdpProxySyncIT {
       assertEquals("warn", dj.get("log-level").asText(), "other keys are kept");
       assertTrue(dj.get("ipv6").asBoolean());
       assertEquals("2001:db8:ab11:0:8000::/66", dj.get("fixed-cidr-v6").asText());
+      assertEquals("1400", dj.at("/default-network-opts/bridge/com.docker.network.driver.mtu").asText(), "other keys are kept");
+      assertEquals(routed ? "routed" : "", dj.at("/default-network-opts/bridge/" + DockerNetwork.GATEWAY_MODE_IPV6).asText(),
+          dj.toString());
       // sysctl reads the drop-in back as it would at boot (in the lab host's namespace only)
       Ip.Result r = Ip.exec(ns1(), "sysctl", "-p", root.resolve(NdpPersistence.SYSCTL_DROP_IN).toString());
       assertEquals(0, r.exit(), r.err());
       // a second write changes nothing
-      assertTrue(NdpPersistence.forUplink("eth0").fixedCidrV6("2001:db8:ab11:0:8000::/66").write(root, "docker1")
-          .stream().noneMatch(Change::changed));
+      assertTrue(persistence.write(root, "docker1").stream().noneMatch(Change::changed));
       String unit = NdpPersistence.systemdUnit("/opt/sixkit/sixkit", List.of("--uplink", "eth0", "--prefix",
           "2001:db8:ab11:0:8000::/66"));
       assertTrue(unit.contains("ExecStart=/opt/sixkit/sixkit ndp sync --uplink eth0 --prefix 2001:db8:ab11:0:8000::/66"), unit);

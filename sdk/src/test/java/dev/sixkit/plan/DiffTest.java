@@ -265,4 +265,74 @@ class DiffTest {
     assertEquals("2001:db8:ab11::2", IpAddresses.format(Diff.chosen(rs, IpAddresses.parse("2001:db8:1::5")).gateway()));
     assertEquals("2001:db8:ab11::1", IpAddresses.format(Diff.chosen(rs, IpAddresses.parse("fd00::5")).gateway()));
   }
+
+  // ------------------------------------------------------------------ persisted daemon.json
+
+  private static DaemonFacts engine28(boolean ip6tables) {
+    IPAddress p = new IPAddressString(D1).getAddress();
+    return new DaemonFacts("28.5.2", "1.51", "1.24", "1.44", "linux", "6", "overlay2",
+        new Fact<>(true, Fact.Source.ENGINE_API), Optional.of(new Fact<>(p, Fact.Source.ENGINE_API)),
+        new Fact<>(true, Fact.Source.DEFAULT), new Fact<>(ip6tables, Fact.Source.DEFAULT), new Fact<>(false, Fact.Source.DEFAULT));
+  }
+
+  private static final String DAEMON_JSON = "/p/docker1/etc/docker/daemon.json";
+
+  /** The daemon.json step of docker1's plan for a setup persisting under /p/{host}, or null when none. */
+  private static Step.File daemonJsonStep(DesiredSetup setup, DaemonFacts facts, String existing) {
+    Map<String, String> files = existing == null ? Map.of() : Map.of(DAEMON_JSON, existing);
+    HostState s1 = new HostState("docker1", null, true, List.of("2001:db8:ab11::1"), "1", "1", List.of(), List.of(),
+        facts, List.of(), null, files);
+    HostState s2 = state("docker2", "2001:db8:ab11::2", "1", "1", List.of(), List.of(), daemon(D2), List.of());
+    Plan p = Diff.plan(setup, states(s1, s2));
+    return p.steps().get("docker1").stream().filter(st -> st instanceof Step.File f && f.path().equals(DAEMON_JSON))
+        .map(st -> (Step.File) st).findFirst().orElse(null);
+  }
+
+  private static DesiredSetup persisting(boolean withNetwork) {
+    DesiredSetup n = ndp();
+    List<HostEntry> hosts = new ArrayList<>(n.hosts());
+    if (withNetwork) {
+      hosts.set(0, hosts.get(0).withNetwork(new NetworkEntry("web6", "2001:db8:ab11:0:4000::/67")));
+    }
+    return new DesiredSetup(n.name(), n.mode(), n.underlay(), n.split(), hosts,
+        new Persist("/p/{host}", true, false, true, false), n.stateDir());
+  }
+
+  @Test
+  void onDocker28TheDaemonJsonGetsTheRoutedModeMergedWithTheUsersKeys_andUndoRestoresTheFile() throws Exception {
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    String users = "{\"log-level\": \"warn\", \"default-network-opts\": {\"bridge\": {\"com.docker.network.driver.mtu\":"
+        + " \"1400\"}, \"overlay\": {\"encrypted\": \"true\"}}}";
+    Step.File f = daemonJsonStep(persisting(true), engine28(true), users);
+    var doc = json.readTree(f.after());
+    assertEquals("warn", doc.get("log-level").asText(), f.after());
+    assertEquals("1400", doc.at("/default-network-opts/bridge/com.docker.network.driver.mtu").asText(), f.after());
+    assertEquals("true", doc.at("/default-network-opts/overlay/encrypted").asText(), f.after());
+    assertEquals("routed", doc.at("/default-network-opts/bridge/com.docker.network.bridge.gateway_mode_ipv6").asText());
+    assertTrue(doc.get("ipv6").asBoolean());
+    assertEquals(D1, doc.get("fixed-cidr-v6").asText());
+    // the fragment the plan names for this engine is what was merged
+    var fragment = json.readTree(EngineNeeds.DAEMON_JSON_ROUTED);
+    assertEquals(fragment.at("/default-network-opts/bridge/com.docker.network.bridge.gateway_mode_ipv6"),
+        doc.at("/default-network-opts/bridge/com.docker.network.bridge.gateway_mode_ipv6"));
+    // undo puts the user's file back as it was
+    Step.File undo = (Step.File) f.inverse();
+    assertEquals(users, undo.after());
+    // written once, the next plan has nothing to do for it
+    assertEquals(null, daemonJsonStep(persisting(true), engine28(true), f.after()));
+  }
+
+  @Test
+  void theRoutedModeIsPersistedOnlyWhereTheEngineHasModesAndNeedsThem() throws Exception {
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    // 28 with ip6tables and no declared network: its bridges filter, networks created later get routed
+    assertEquals("routed", json.readTree(daemonJsonStep(persisting(false), engine28(true), null).after())
+        .at("/default-network-opts/bridge/com.docker.network.bridge.gateway_mode_ipv6").asText());
+    // 28 with ip6tables off and no network: nothing filters, nothing to add
+    assertTrue(json.readTree(daemonJsonStep(persisting(false), engine28(false), null).after())
+        .path("default-network-opts").isMissingNode());
+    // 20.10: no gateway modes at all
+    assertTrue(json.readTree(daemonJsonStep(persisting(false), daemon(D1), null).after())
+        .path("default-network-opts").isMissingNode());
+  }
 }
