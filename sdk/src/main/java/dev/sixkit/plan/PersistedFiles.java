@@ -43,12 +43,17 @@ final class PersistedFiles {
       try {
         ObjectNode doc = now == null || now.isBlank() ? JSON.createObjectNode() : (ObjectNode) JSON.readTree(now);
         boolean routed = routedByDefault(e, s);
-        boolean same = doc.path("ipv6").asBoolean(false) && want.equals(doc.path("fixed-cidr-v6").asText(""))
+        // With declared networks the plan's prefix is theirs: as the default bridge's
+        // fixed-cidr-v6 it would overlap them and the engine would refuse them at the next start.
+        boolean cidr = e.networks().isEmpty();
+        boolean same = doc.path("ipv6").asBoolean(false) && (!cidr || want.equals(doc.path("fixed-cidr-v6").asText("")))
             && (!routed || "routed".equals(doc.path(DEFAULT_NETWORK_OPTS).path("bridge")
                 .path(DockerNetwork.GATEWAY_MODE_IPV6).asText()));
         if (!same) {
           doc.put("ipv6", true);
-          doc.put("fixed-cidr-v6", want);
+          if (cidr) {
+            doc.put("fixed-cidr-v6", want);
+          }
           if (routed) {
             // merged into the user's default-network-opts: other drivers and bridge options stay
             JsonNode opts = doc.path(DEFAULT_NETWORK_OPTS);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sixkit.docker.Docker;
 import dev.sixkit.host.Change;
 import dev.sixkit.host.ExecResult;
 import dev.sixkit.host.Host;
@@ -17,7 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
@@ -27,11 +30,21 @@ import org.junit.jupiter.params.provider.EnumSource;
  * proxy_ndp and one proxy entry per container make ping6 and HTTP work both ways; removing
  * docker1's entry breaks that direction again; undoing the rest restores the starting state.
  * Then: the changes reported and the kernel state after applying (ip -json) are identical both
- * ways.
+ * ways. Once per engine: on 28 the containers run on networks in routed gateway mode (its
+ * default bridge drops traffic from other hosts, see {@link SeedRecipeOn28IT}).
  */
+@ParameterizedClass(name = "engine {0}")
+@MethodSource("dev.sixkit.lab.Engines#all")
 class NdpProxyRecipeBothWaysIT extends RecipeBothWays {
   NdpProxyRecipeBothWaysIT() {
     super("sxsn", Mode.NDP_PROXY, "the recipe");
+  }
+
+  /** 28: web1 and web2 on routed networks in the /66 the split leaves unused, one /67 per host. */
+  @Override
+  void onRoutedNetworks(Docker docker1, Docker docker2) {
+    moveToRoutedNetwork(docker1, "web1", 1, "2001:db8:ab11:0:4000::/67");
+    moveToRoutedNetwork(docker2, "web2", 2, "2001:db8:ab11:0:6000::/67");
   }
 
   static ExecResult ping(Host from, String container, String to) {

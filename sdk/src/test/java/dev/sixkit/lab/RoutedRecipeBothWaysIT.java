@@ -17,7 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
@@ -25,8 +27,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  * docker1's containers in 2001:db8:cd11::/64, docker2's in 2001:db8:ef11::/64; without routes
  * web1 cannot reach web2; the plan's static routes make HTTP work both ways; deleting them
  * restores the starting state. The changes and the kernel state after applying are identical
- * both ways.
+ * both ways. On 20.10 only: its containers must be in the plan's /64s, which are the default
+ * bridges' --fixed-cidr-v6 on 28, where a routed network overlapping them is refused; the routed
+ * recipe on 28 is {@link SeedRecipeOn28IT#routedRecipe_staticRoutesAloneAreDropped_aRoutedNetworkFixesIt()}.
  */
+@ParameterizedClass(name = "engine {0}")
+@ValueSource(strings = "20.10")
 class RoutedRecipeBothWaysIT extends RecipeBothWays {
   RoutedRecipeBothWaysIT() {
     super("sxsr", Mode.ROUTED, "the routes");
