@@ -71,6 +71,8 @@ public final class Nftables {
   /**
    * Parses {@code nft -j list ruleset} output.
    *
+   * @param json what {@code nft -j list ruleset} printed
+   * @return its chains, rules and sets
    * @throws SixkitException when it is not that JSON
    */
   public static Nftables parse(String json) {
@@ -138,18 +140,33 @@ public final class Nftables {
     return new long[2];
   }
 
-  /** The tables, as "family name" ({@code ip6 raw}, {@code ip6 docker-bridges}), in the order listed. */
+  /**
+   * The tables that have chains.
+   *
+   * @return "family name" ({@code ip6 raw}, {@code ip6 docker-bridges}), in the order listed
+   */
   public List<String> tables() {
     return chains.values().stream().map(c -> c.family() + " " + c.table()).distinct().toList();
   }
 
-  /** The rules of one chain, e.g. {@code rules("ip6 raw", "PREROUTING")}; empty for an unknown chain. */
+  /**
+   * The rules of one chain, e.g. {@code rules("ip6 raw", "PREROUTING")}.
+   *
+   * @param table family and name, {@code ip6 raw}
+   * @param chain the chain's name
+   * @return its rules in order; empty for an unknown chain
+   */
   public List<Rule> rules(String table, String chain) {
     NChain c = chains.get(table + "/" + chain);
     return c == null ? List.of() : c.rules().stream().map(NRule::rule).toList();
   }
 
-  /** The same ruleset without the tables {@code skip} accepts ("ip6 filter" ...): what other readers already evaluate. */
+  /**
+   * The same ruleset without some tables: those other readers already evaluate.
+   *
+   * @param skip accepts the tables to leave out, as "family name" ({@code ip6 filter})
+   * @return a ruleset of the other tables (sets are kept)
+   */
   public Nftables without(Predicate<String> skip) {
     Map<String, NChain> kept = new LinkedHashMap<>();
     chains.forEach((k, c) -> {
@@ -163,7 +180,10 @@ public final class Nftables {
   /**
    * Whether the packet gets through every IPv6 base chain at prerouting, forward and postrouting.
    *
+   * @param p the packet
    * @param localAddresses the host's own IPv6 addresses (for {@code fib daddr type local})
+   * @return whether it passes; the rule or policy that drops it, the rules matched on the way,
+   *     and what could not be evaluated
    */
   public Verdict verdict(Packet p, List<String> localAddresses) {
     List<Rule> path = new ArrayList<>();

@@ -55,6 +55,12 @@ public final class Ruleset {
    * A ruleset with nftables tables besides the iptables backends' chains: those iptables does not
    * show (Docker 29's {@code ip6 docker-bridges}), or all of them when no iptables backend ran.
    * They are evaluated after the iptables chains, hook by hook in their priority order.
+   *
+   * @param chainsByBackend the iptables chains per backend ({@code iptables-nft}, {@code iptables-legacy})
+   * @param nftables the nftables tables to evaluate besides them, or empty
+   * @param routes the host's IPv6 routes (where a packet goes out)
+   * @param localAddresses the host's own IPv6 addresses
+   * @param notes what the read could not see
    */
   public Ruleset(Map<String, List<Chain>> chainsByBackend, Optional<Nftables> nftables, List<Route> routes,
       List<String> localAddresses, List<String> notes) {
@@ -153,7 +159,11 @@ public final class Ruleset {
     return routes;
   }
 
-  /** The nftables tables evaluated besides the iptables chains (see the constructor), if any. */
+  /**
+   * The nftables tables evaluated besides the iptables chains.
+   *
+   * @return those tables (see the constructor), or empty
+   */
   public Optional<Nftables> nftables() {
     return nftables;
   }

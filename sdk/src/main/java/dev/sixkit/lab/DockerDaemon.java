@@ -165,6 +165,9 @@ public final class DockerDaemon implements AutoCloseable {
      * key): to check what a persisted daemon.json does to the engine. Settings it holds must not
      * also be given as options ({@link #fixedCidrV6} sets --ipv6 and --fixed-cidr-v6): dockerd
      * refuses a setting given both ways.
+     *
+     * @param daemonJson the daemon.json to give dockerd's --config-file
+     * @return these options
      */
     public Options configFile(Path daemonJson) {
       this.configFile = daemonJson;

@@ -81,6 +81,9 @@ public final class NdpPersistence {
    * {@code default-network-opts} ({@link dev.sixkit.plan.EngineNeeds#DAEMON_JSON_ROUTED}), for
    * Docker 27+ whose NAT-mode bridges drop traffic from other hosts (28 with ip6tables). Other
    * default-network-opts keys stay.
+   *
+   * @param on whether to write the routed mode into daemon.json
+   * @return these settings with that choice
    */
   public NdpPersistence routedGatewayMode(boolean on) {
     return new NdpPersistence(uplink, acceptRa, fixedCidrV6, on);
