@@ -31,19 +31,42 @@ import java.util.Map;
  * <p>Every write is idempotent and returns the {@link Change} it made (UNCHANGED when the state
  * was already as asked). Implementations are thread-safe; close the host to release its netlink
  * socket, namespace thread and Docker connection.
+ *
+ * <p>Errors: a host of this machine throws {@link NetlinkException} (carrying the kernel's errno
+ * and extended-ACK text), an SSH host throws {@link SshException}; both name the host and the
+ * object at fault.
  */
 public interface Host extends AutoCloseable {
-  /** This machine: its own network namespace, Docker at DOCKER_HOST or /var/run/docker.sock. */
+  /**
+   * This machine: its own network namespace, Docker at DOCKER_HOST or /var/run/docker.sock.
+   *
+   * @return a new host; the caller closes it
+   */
   static NetlinkHost connect() {
     return KernelHost.local();
   }
 
-  /** A host living in the named network namespace, with no Docker endpoint. */
+  /**
+   * A host living in the named network namespace, with no Docker endpoint ({@link #docker()}
+   * fails).
+   *
+   * @param name the namespace under /run/netns; also the host's name
+   * @return a new host; the caller closes it
+   * @throws NetlinkException if the namespace does not exist or cannot be entered
+   */
   static NetlinkHost netns(String name) {
     return KernelHost.of(Netns.open(name), name, null);
   }
 
-  /** A host living in the named network namespace, with its own Docker endpoint (unix:///path or a socket path). */
+  /**
+   * A host living in the named network namespace, with its own Docker endpoint.
+   *
+   * @param name the namespace under /run/netns; also the host's name
+   * @param dockerEndpoint the Engine's socket, {@code unix:///path} or a plain path; null for none.
+   *     Not contacted until {@link #docker()} is first called
+   * @return a new host; the caller closes it
+   * @throws NetlinkException if the namespace does not exist or cannot be entered
+   */
   static NetlinkHost netns(String name, String dockerEndpoint) {
     return KernelHost.of(Netns.open(name), name, dockerEndpoint);
   }
@@ -51,6 +74,12 @@ public interface Host extends AutoCloseable {
   /**
    * A host living in a network namespace, called {@code hostName} in messages and changes (a lab
    * names its namespace LAB-docker1 and its host docker1).
+   *
+   * @param netnsName the namespace under /run/netns
+   * @param dockerEndpoint the Engine's socket, {@code unix:///path} or a plain path; null for none
+   * @param hostName the name messages and {@link Change}s use
+   * @return a new host; the caller closes it
+   * @throws NetlinkException if the namespace does not exist or cannot be entered
    */
   static NetlinkHost netns(String netnsName, String dockerEndpoint, String hostName) {
     return KernelHost.of(Netns.open(netnsName), hostName, dockerEndpoint);
@@ -60,23 +89,43 @@ public interface Host extends AutoCloseable {
    * A remote host over SSH, with the defaults of {@link SshOptions#defaults()}: {@code
    * "root@docker2"}, {@code "root@docker2:2222"}, {@code "root@[2001:db8::2]:22"}. Connects now;
    * the server's key must be in ~/.ssh/known_hosts.
+   *
+   * @param target {@code [user@]host[:port]}, an IPv6 literal in brackets; user defaults to root,
+   *     port to 22
+   * @return a connected host; the caller closes it
+   * @throws SshException if the target is malformed, the connection or authentication fails, or
+   *     the server's key is unknown or changed
    */
   static SshHost ssh(String target) {
     return SshHost.connect(target, SshOptions.defaults());
   }
 
-  /** A remote host over SSH with the given keys, known_hosts, timeouts and Docker socket. */
+  /**
+   * A remote host over SSH with the given keys, known_hosts, timeouts and Docker socket.
+   *
+   * @param target {@code [user@]host[:port]}, an IPv6 literal in brackets
+   * @param options how to connect and authenticate; not null
+   * @return a connected host; the caller closes it
+   * @throws SshException if the target is malformed, the connection or authentication fails, or
+   *     the server's key is not accepted by the options' known_hosts policy
+   */
   static SshHost ssh(String target, SshOptions options) {
     return SshHost.connect(target, options);
   }
 
-  /** The host's name (the namespace name, or "localhost"). */
+  /**
+   * The host's name, used in messages and {@link Change}s.
+   *
+   * @return the namespace name (or the name given), "localhost", or the SSH target's host
+   */
   String name();
 
   /**
    * The network namespace file of a host on this machine ({@code /run/netns/NAME}, or
    * {@code /proc/self/ns/net} for this machine's own), so tools such as {@code ip6tables-save}
-   * can run in it with {@code nsenter --net=PATH}; empty for a remote host.
+   * can run in it with {@code nsenter --net=PATH}.
+   *
+   * @return the namespace file; empty for a remote host
    */
   default java.util.Optional<java.nio.file.Path> netnsPath() {
     return java.util.Optional.empty();
@@ -84,43 +133,90 @@ public interface Host extends AutoCloseable {
 
   // ---- reads ----
 
-  /** Network interfaces. */
+  /**
+   * Network interfaces, as {@code ip link}.
+   *
+   * @return every interface of the host, in the kernel's order; never null
+   */
   List<Link> interfaces();
 
-  /** Interface addresses, both families. */
+  /**
+   * Interface addresses, both families, as {@code ip addr}.
+   *
+   * @return every address of every interface; never null
+   */
   List<Address> addresses();
 
-  /** Routes of the main table, both families. */
+  /**
+   * Routes of the main table, both families.
+   *
+   * @return the main table's routes; never null
+   */
   List<Route> routes();
 
-  /** The route the kernel would use for one destination (as {@code ip route get}). */
+  /**
+   * The route the kernel would use for one destination (as {@code ip route get}).
+   *
+   * @param destination an address, without prefix length
+   * @return the chosen route, with its device and gateway
+   * @throws NetlinkException if the address is malformed or the kernel has no route (ENETUNREACH)
+   */
   Route routeTo(String destination);
 
-  /** {@link #routeTo(String)} for an address value. */
+  /**
+   * {@link #routeTo(String)} for an address value.
+   *
+   * @param destination an address; a prefix length is ignored
+   * @return the chosen route
+   * @throws NetlinkException if the kernel has no route to it
+   */
   default Route routeTo(inet.ipaddr.IPAddress destination) {
     return routeTo(destination.withoutPrefixLength().toCanonicalString());
   }
 
-  /** IPv6 neighbour entries, filtered step by step. */
+  /**
+   * IPv6 neighbour entries, filtered step by step.
+   *
+   * @return a query over every IPv6 neighbour (proxy entries excluded); nothing is read until
+   *     {@link NeighbourQuery#list()}
+   */
   NeighbourQuery neighbours();
 
-  /** Proxy neighbour entries on every device. */
+  /**
+   * Proxy neighbour entries on every device ({@code ip -6 neigh show proxy}).
+   *
+   * @return the proxy entries; never null
+   */
   List<Neighbour> proxyEntries();
 
   /**
    * The host's TCP listening sockets with the processes holding them, like {@code ss -ltnp}
    * (docker-proxy on {@code [::]:PORT} shows here): through sock_diag on a namespace host, from
-   * {@code ss} over SSH. Sorted by port, family, address.
+   * {@code ss} over SSH.
+   *
+   * @return the listeners, sorted by port, family, address; a process is unknown when the reader
+   *     may not see it
    */
   List<Socket> listeningSockets();
 
-  /** A sysctl of the host's network namespace, such as net.ipv6.conf.eth0.proxy_ndp. */
+  /**
+   * A sysctl of the host's network namespace.
+   *
+   * @param key dotted name such as net.ipv6.conf.eth0.proxy_ndp
+   * @return the value as the kernel prints it, trimmed
+   * @throws NetlinkException if the key does not exist (errno ENOENT, or ENODEV for a missing
+   *     interface); over SSH, {@link SshException}
+   */
   String sysctl(String key);
 
   /**
    * Interfaces, addresses, routes, neighbours, proxy entries and the given sysctls, read at one
    * go: over SSH one round trip for all of them (a host of this machine reads them one by one,
-   * each a few netlink messages). A sysctl the host does not have is left out of the result.
+   * each a few netlink messages).
+   *
+   * @param sysctlKeys dotted sysctl names; may be empty. A key the host does not have is left out
+   *     of the result
+   * @return the snapshot
    */
   default HostSnapshot snapshot(Collection<String> sysctlKeys) {
     Map<String, String> values = new LinkedHashMap<>();
@@ -138,22 +234,51 @@ public interface Host extends AutoCloseable {
 
   // ---- writes ----
 
-  /** Sets a sysctl of the host's network namespace. */
+  /**
+   * Sets a sysctl of the host's network namespace.
+   *
+   * @param key dotted name such as net.ipv6.conf.eth0.proxy_ndp
+   * @param value the new value
+   * @return the change, with the value before; UNCHANGED when it already had that value
+   * @throws NetlinkException if the key does not exist or the kernel refuses the value
+   */
   Change sysctl(String key, String value);
 
   /**
    * Turns on proxy_ndp on the uplink and returns the step for its proxy entries. What enabling
    * changed is in {@link ProxyNdp#enabled()}.
+   *
+   * @param uplink the interface facing the peers, such as eth0
+   * @return the proxy entries of that uplink
+   * @throws NetlinkException if the uplink does not exist
    */
   ProxyNdp enableProxyNdp(String uplink);
 
-  /** The proxy entries of an uplink, without touching proxy_ndp. */
+  /**
+   * The proxy entries of an uplink, without touching proxy_ndp.
+   *
+   * @param uplink the interface, such as eth0
+   * @return the proxy entries of that uplink
+   * @throws NetlinkException if the uplink does not exist
+   */
   ProxyNdp proxyNdp(String uplink);
 
-  /** Starts a route write: {@code route("2001:db8:ef11::/64").via("2001:db8:ab11::2").add()}. */
+  /**
+   * Starts a route write: {@code route("2001:db8:ef11::/64").via("2001:db8:ab11::2").add()}.
+   *
+   * @param destination a prefix such as 2001:db8:ef11::/64, or an address (a host route)
+   * @return the next step, which takes the gateway or the device
+   * @throws NetlinkException if the destination is not an address or prefix (EINVAL)
+   */
   RouteTarget route(String destination);
 
-  /** {@link #route(String)} for a prefix value (an IPAddress with a prefix length; without one, a host route). */
+  /**
+   * {@link #route(String)} for a prefix value.
+   *
+   * @param destination an IPAddress with a prefix length (its block is used); without one, a host
+   *     route
+   * @return the next step
+   */
   default RouteTarget route(inet.ipaddr.IPAddress destination) {
     return route(destination.isPrefixed() ? destination.toPrefixBlock().toCanonicalString()
         : destination.toCanonicalString());
@@ -161,59 +286,127 @@ public interface Host extends AutoCloseable {
 
   // ---- Docker ----
 
-  /** The host's Docker engine; fails with a clear message when none is configured or it is unreachable. */
+  /**
+   * The host's Docker engine, connected on first use and closed with the host.
+   *
+   * @return the engine client
+   * @throws dev.sixkit.SixkitException if no endpoint is configured, or {@link
+   *     dev.sixkit.docker.DockerException} if the engine is unreachable
+   */
   Docker docker();
 
   /**
    * Explains reachability from this host's real state ({@code doctor().peers(docker1).reach(addr)}),
    * lists listening sockets and how containers are exposed over IPv6.
+   *
+   * @return a doctor reading this host; reads nothing until asked
    */
   default Doctor doctor() {
     return Doctor.of(this);
   }
 
+  /** Releases the netlink socket or SSH session and the Docker connection; never throws. */
   @Override
   void close();
 
-  /** Filter steps over the host's IPv6 neighbour table. */
+  /**
+   * Filter steps over the host's IPv6 neighbour table. Each step returns a new query; the table is
+   * read by {@link #list()}. Not thread-safe as a builder; share the result, not the query.
+   */
   interface NeighbourQuery {
+    /**
+     * Keeps entries on one device.
+     *
+     * @param device interface name such as eth0
+     * @return the narrowed query
+     */
     NeighbourQuery dev(String device);
 
+    /**
+     * Keeps entries in any of the given states.
+     *
+     * @param states NUD states; none keeps every state
+     * @return the narrowed query
+     */
     NeighbourQuery state(NudState... states);
 
-    /** Entries whose resolution failed (FAILED). */
+    /**
+     * Entries whose resolution failed (FAILED).
+     *
+     * @return the narrowed query
+     */
     default NeighbourQuery failed() {
       return state(NudState.FAILED);
     }
 
-    /** Entries still being resolved or failed: what an unanswered neighbour solicitation leaves. */
+    /**
+     * Entries still being resolved or failed: what an unanswered neighbour solicitation leaves.
+     *
+     * @return the narrowed query
+     */
     default NeighbourQuery unresolved() {
       return state(NudState.INCOMPLETE, NudState.FAILED);
     }
 
-    /** Entries being resolved (INCOMPLETE). */
+    /**
+     * Entries being resolved (INCOMPLETE).
+     *
+     * @return the narrowed query
+     */
     default NeighbourQuery incomplete() {
       return state(NudState.INCOMPLETE);
     }
 
+    /**
+     * Keeps the entry for one address.
+     *
+     * @param address an IPv6 address, any textual form
+     * @return the narrowed query
+     * @throws NetlinkException if the address is malformed (EINVAL)
+     */
     NeighbourQuery address(String address);
 
-    /** {@link #address(String)} for an address value. */
+    /**
+     * {@link #address(String)} for an address value.
+     *
+     * @param address the address; a prefix length is ignored
+     * @return the narrowed query
+     */
     default NeighbourQuery address(inet.ipaddr.IPAddress address) {
       return address(address.withoutPrefixLength().toCanonicalString());
     }
 
+    /**
+     * Reads the table now.
+     *
+     * @return the matching entries; empty when none match
+     */
     List<Neighbour> list();
   }
 
-  /** Proxy entries on one uplink. */
+  /** Proxy entries on one uplink. Thread-safe like its host. */
   interface ProxyNdp {
+    /**
+     * The uplink these entries live on.
+     *
+     * @return the interface name, such as eth0
+     */
     String uplink();
 
-    /** What turning proxy_ndp on changed (empty when reached through {@link Host#proxyNdp}). */
+    /**
+     * What turning proxy_ndp on changed.
+     *
+     * @return the sysctl change; empty when reached through {@link Host#proxyNdp}
+     */
     List<Change> enabled();
 
-    /** Makes the host answer neighbour solicitations for {@code address} on the uplink. */
+    /**
+     * Makes the host answer neighbour solicitations for {@code address} on the uplink.
+     *
+     * @param address an IPv6 address (a container's), any textual form
+     * @return ADDED, or UNCHANGED when the entry exists
+     * @throws dev.sixkit.SixkitException if the address is malformed or not IPv6
+     */
     Change proxy(String address);
 
     /**
@@ -221,67 +414,148 @@ public interface Host extends AutoCloseable {
      * {@code ip neigh add proxy ADDR protocol P dev X}); Sixkit's plans mark theirs with {@code
      * dev.sixkit.netlink.Protocols.SIXKIT}, so ownership is read from the kernel. An existing entry
      * is left as it is. Hosts that cannot mark entries add them unmarked.
+     *
+     * @param address an IPv6 address, any textual form
+     * @param protocol 0 to 255; 0 adds the entry unmarked
+     * @return ADDED, or UNCHANGED when the entry exists
+     * @throws dev.sixkit.SixkitException if the address is malformed or not IPv6
      */
     default Change proxy(String address, int protocol) {
       return proxy(address);
     }
 
-    /** {@link #proxy(String)} for an address value, such as {@code container.ipv6().orElseThrow()}. */
+    /**
+     * {@link #proxy(String)} for an address value, such as {@code container.ipv6().orElseThrow()}.
+     *
+     * @param address the address; a prefix length is ignored
+     * @return ADDED, or UNCHANGED when the entry exists
+     */
     default Change proxy(inet.ipaddr.IPAddress address) {
       return proxy(address.withoutPrefixLength().toCanonicalString());
     }
 
-    /** {@link #proxy(String, int)} for an address value. */
+    /**
+     * {@link #proxy(String, int)} for an address value.
+     *
+     * @param address the address; a prefix length is ignored
+     * @param protocol 0 to 255; 0 adds the entry unmarked
+     * @return ADDED, or UNCHANGED when the entry exists
+     */
     default Change proxy(inet.ipaddr.IPAddress address, int protocol) {
       return proxy(address.withoutPrefixLength().toCanonicalString(), protocol);
     }
 
-    /** Removes the proxy entry for {@code address}; UNCHANGED when there is none. */
+    /**
+     * Removes the proxy entry for {@code address}.
+     *
+     * @param address an IPv6 address, any textual form
+     * @return REMOVED, or UNCHANGED when there is none
+     * @throws dev.sixkit.SixkitException if the address is malformed or not IPv6
+     */
     Change unproxy(String address);
 
-    /** {@link #unproxy(String)} for an address value. */
+    /**
+     * {@link #unproxy(String)} for an address value.
+     *
+     * @param address the address; a prefix length is ignored
+     * @return REMOVED, or UNCHANGED when there is none
+     */
     default Change unproxy(inet.ipaddr.IPAddress address) {
       return unproxy(address.withoutPrefixLength().toCanonicalString());
     }
 
-    /** The proxy entries on the uplink. */
+    /**
+     * The proxy entries on the uplink, read now.
+     *
+     * @return the entries; empty when there are none
+     */
     List<Neighbour> entries();
   }
 
-  /** First step of a route write: the next hop. */
+  /** First step of a route write: the next hop. Immutable. */
   interface RouteTarget {
+    /**
+     * Routes through a gateway.
+     *
+     * @param gateway the next hop's address (a link-local one needs {@link RouteSpec#dev})
+     * @return the route, ready to be written
+     * @throws NetlinkException if the gateway is malformed (EINVAL)
+     */
     RouteSpec via(String gateway);
 
-    /** {@link #via(String)} for an address value. */
+    /**
+     * {@link #via(String)} for an address value.
+     *
+     * @param gateway the next hop; a prefix length is ignored
+     * @return the route, ready to be written
+     */
     default RouteSpec via(inet.ipaddr.IPAddress gateway) {
       return via(gateway.withoutPrefixLength().toCanonicalString());
     }
 
+    /**
+     * Routes straight out of a device, without gateway (an on-link route).
+     *
+     * @param device interface name
+     * @return the route, ready to be written
+     */
     RouteSpec dev(String device);
   }
 
-  /** A route ready to be written. */
+  /** A route ready to be written. Immutable: each step returns a new spec. */
   interface RouteSpec {
+    /**
+     * Sets the outgoing device.
+     *
+     * @param device interface name
+     * @return the spec with the device
+     */
     RouteSpec dev(String device);
 
+    /**
+     * Sets the route's metric (priority; lower wins).
+     *
+     * @param metric 0 or more; -1 (the default) means any metric on delete and the kernel's
+     *     default on add
+     * @return the spec with the metric
+     */
     RouteSpec metric(int metric);
 
     /**
      * Marks the route written with a protocol number (RTA_PROTOCOL, as {@code ip route add ... proto
      * P}); Sixkit's plans mark theirs with {@code dev.sixkit.netlink.Protocols.SIXKIT}. Hosts that
      * cannot mark routes write them unmarked.
+     *
+     * @param protocol 0 to 255; 0 leaves the route unmarked
+     * @return the spec with the protocol
      */
     default RouteSpec protocol(int protocol) {
       return this;
     }
 
-    /** Adds the route; UNCHANGED when the same route exists; fails when a different one holds the destination. */
+    /**
+     * Adds the route.
+     *
+     * @return ADDED, or UNCHANGED when the same route exists
+     * @throws NetlinkException if a different route holds the destination (EEXIST) or the kernel
+     *     refuses it (unreachable gateway, missing device); over SSH, {@link SshException}
+     */
     Change add();
 
-    /** Adds or replaces the route to the destination. */
+    /**
+     * Adds or replaces the route to the destination.
+     *
+     * @return ADDED, CHANGED (with the route before), or UNCHANGED when it was already so
+     * @throws NetlinkException if the kernel refuses the route; over SSH, {@link SshException}
+     */
     Change replace();
 
-    /** Deletes the route; UNCHANGED when there is none. */
+    /**
+     * Deletes the route.
+     *
+     * @return REMOVED, or UNCHANGED when there is none
+     * @throws NetlinkException if the kernel refuses; over SSH, {@link SshException}
+     */
     Change delete();
   }
 }

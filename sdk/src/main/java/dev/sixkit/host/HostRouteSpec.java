@@ -13,6 +13,9 @@ import org.slf4j.LoggerFactory;
  * the route exists, replace says before and after, delete is UNCHANGED when there is none.
  * Subclasses only read the routes and send the write.
  *
+ * <p>Not meant as API (cannot be extended outside this package): program against {@link
+ * Host.RouteSpec}.
+ *
  * <p>Immutable; thread-safe when the subclass's reads and writes are.
  */
 public abstract class HostRouteSpec implements Host.RouteSpec {

@@ -12,6 +12,8 @@ import java.util.Optional;
  * A host's network state read at one go ({@link Host#snapshot}): what a plan needs, in one round
  * trip over SSH.
  *
+ * <p>Immutable record; thread-safe.
+ *
  * @param interfaces the interfaces, as {@link Host#interfaces()}
  * @param addresses the addresses, as {@link Host#addresses()}
  * @param routes the main table's routes, as {@link Host#routes()}
@@ -20,11 +22,20 @@ import java.util.Optional;
  * @param proxyEntries the proxy entries on every device, as {@link Host#proxyEntries()}
  * @param sysctls the sysctls asked for, by key; a key the host does not have (an interface that
  *     is not there) is left out
- *
- * <p>Immutable record; thread-safe.
  */
 public record HostSnapshot(List<Link> interfaces, List<Address> addresses, List<Route> routes,
     List<Neighbour> neighbours, List<Neighbour> proxyEntries, Map<String, String> sysctls) {
+  /**
+   * Copies every list and the map.
+   *
+   * @param interfaces the interfaces
+   * @param addresses the addresses
+   * @param routes the main table's routes
+   * @param neighbours the IPv6 neighbour entries
+   * @param proxyEntries the proxy entries
+   * @param sysctls the sysctl values by key
+   * @throws NullPointerException if any component is null or holds a null
+   */
   public HostSnapshot {
     interfaces = List.copyOf(interfaces);
     addresses = List.copyOf(addresses);
@@ -34,12 +45,22 @@ public record HostSnapshot(List<Link> interfaces, List<Address> addresses, List<
     sysctls = Map.copyOf(sysctls);
   }
 
-  /** One sysctl read with the snapshot, empty when the host has no such key. */
+  /**
+   * One sysctl read with the snapshot.
+   *
+   * @param key a dotted sysctl name
+   * @return its value; empty when it was not asked for or the host has no such key
+   */
   public Optional<String> sysctl(String key) {
     return Optional.ofNullable(sysctls.get(key));
   }
 
-  /** The interface of that name, if there is one. */
+  /**
+   * The interface of that name.
+   *
+   * @param name interface name such as eth0
+   * @return the interface; empty when the host has none of that name
+   */
   public Optional<Link> link(String name) {
     return interfaces.stream().filter(l -> l.name().equals(name)).findFirst();
   }

@@ -12,9 +12,17 @@ import dev.sixkit.netlink.Netlink;
  * <p>Implementations are thread-safe.
  */
 public interface NetlinkHost extends Host {
-  /** The netlink client bound to this host's network namespace; owned by the host (closed with it). */
+  /**
+   * The netlink client bound to this host's network namespace.
+   *
+   * @return the client; owned by the host (closed with it), never null
+   */
   Netlink netlink();
 
-  /** The Docker Engine endpoint this host's Docker is read from, or null when none was given. */
+  /**
+   * The Docker Engine endpoint this host's Docker is read from.
+   *
+   * @return {@code unix:///path}, a socket path or DOCKER_HOST's value; null when none was given
+   */
   String dockerEndpoint();
 }

@@ -56,13 +56,30 @@ public class SshException extends SixkitException {
     UNKNOWN
   }
 
+  /** Which case this is. */
   private final Reason reason;
+  /** user@host:port, or null. */
   private final String target;
+  /** The server key's fingerprint for host-key refusals, else null. */
   private final String fingerprint;
+  /** What became of the write under way; never null. */
   private final InFlight inFlight;
+  /** The write found applied after reconnecting, or null. */
   private final Change change;
+  /** The detail without the target suffix, kept to build {@link #withInFlight}'s message. */
   private final String detail;
 
+  /**
+   * A failure with no write under way. The message is "OPERATION OBJECT: DETAIL [ssh TARGET]".
+   *
+   * @param reason which case it is; not null
+   * @param target user@host:port; null when the target itself was not understood
+   * @param operation what was being done, such as "run"; not null
+   * @param object what it was done to; may be null
+   * @param detail why it failed (the server's or the command's words)
+   * @param cause the underlying failure; may be null
+   * @throws NullPointerException if {@code operation} is null
+   */
   public SshException(Reason reason, String target, String operation, String object, String detail, Throwable cause) {
     this(reason, target, operation, object, detail, null, InFlight.NONE, null, cause);
   }
@@ -78,7 +95,15 @@ public class SshException extends SixkitException {
     this.detail = detail;
   }
 
-  /** A host-key refusal naming the key's fingerprint. */
+  /**
+   * A host-key refusal naming the key's fingerprint.
+   *
+   * @param reason {@link Reason#UNKNOWN_HOST_KEY} or {@link Reason#CHANGED_HOST_KEY}
+   * @param target user@host:port of the server
+   * @param detail what to do about it (for instance which known_hosts file to fix)
+   * @param fingerprint the server key's SHA256 fingerprint
+   * @return the exception, not thrown yet
+   */
   public static SshException hostKey(Reason reason, String target, String detail, String fingerprint) {
     return new SshException(reason, target, "verify host key of", target, detail, fingerprint, InFlight.NONE, null,
         null);
@@ -92,26 +117,47 @@ public class SshException extends SixkitException {
     return e;
   }
 
+  /**
+   * Which case this is, for callers that react differently (retry on TIMEOUT, not on AUTH_FAILED).
+   *
+   * @return the reason; never null
+   */
   public Reason reason() {
     return reason;
   }
 
-  /** user@host:port of the host; null when the target itself was not understood. */
+  /**
+   * The host the failure happened on.
+   *
+   * @return user@host:port; null when the target itself was not understood
+   */
   public String target() {
     return target;
   }
 
-  /** The server key's SHA256 fingerprint (as ssh-keygen -l prints it) for host-key refusals. */
+  /**
+   * The server key's SHA256 fingerprint (as ssh-keygen -l prints it) for host-key refusals.
+   *
+   * @return the fingerprint; empty for every other reason
+   */
   public Optional<String> fingerprint() {
     return Optional.ofNullable(fingerprint);
   }
 
-  /** What became of a write under way when the connection was lost. */
+  /**
+   * What became of a write under way when the connection was lost.
+   *
+   * @return the outcome; {@link InFlight#NONE} when no write was under way
+   */
   public InFlight inFlight() {
     return inFlight;
   }
 
-  /** The write found applied after reconnecting (when {@link #inFlight()} is APPLIED). */
+  /**
+   * The write found applied after reconnecting.
+   *
+   * @return the change when {@link #inFlight()} is APPLIED; else empty
+   */
   public Optional<Change> change() {
     return Optional.ofNullable(change);
   }

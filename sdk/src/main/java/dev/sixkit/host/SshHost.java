@@ -110,6 +110,10 @@ public final class SshHost implements Host {
   /**
    * Connects to {@code [user@]host[:port]} (an IPv6 literal with a port in brackets).
    *
+   * @param target the server; the user and port default to the options' (else this process's user
+   *     and 22)
+   * @param options how to connect; null means {@link SshOptions#defaults()}
+   * @return a connected host; the caller closes it
    * @throws SshException INVALID_TARGET before connecting when the target is malformed;
    *     UNKNOWN_HOST_KEY or CHANGED_HOST_KEY naming the host and the key's fingerprint;
    *     AUTH_FAILED, UNREACHABLE, TIMEOUT, CONFIG otherwise
@@ -134,32 +138,56 @@ public final class SshHost implements Host {
     return name;
   }
 
-  /** user@host:port. */
+  /**
+   * The server this host talks to.
+   *
+   * @return user@host:port, an IPv6 host in brackets
+   */
   public String target() {
     return target.toString();
   }
 
-  /** The SHA256 fingerprint of the server's key, as checked against known_hosts. */
+  /**
+   * The server's key, as checked against known_hosts.
+   *
+   * @return its SHA256 fingerprint, as {@code ssh-keygen -l} prints it
+   */
   public String hostKeyFingerprint() {
     return ssh.hostKeyFingerprint();
   }
 
-  /** How many times the connection was opened (more than 1 after reconnecting). */
+  /**
+   * How many times the connection was opened (more than 1 after reconnecting).
+   *
+   * @return the count since {@link #connect}, at least 1
+   */
   public long connects() {
     return ssh.connects();
   }
 
-  /** How many commands this host sent to the remote host so far (diagnostics, tests). */
+  /**
+   * How many commands this host sent to the remote host so far (diagnostics, tests).
+   *
+   * @return the count since {@link #connect}
+   */
   public long commandsSent() {
     return ssh.commands();
   }
 
-  /** How many remote shells this host started (1 unless the connection was lost). */
+  /**
+   * How many remote shells this host started (1 unless the connection was lost).
+   *
+   * @return the count since {@link #connect}
+   */
   public long shellStarts() {
     return shell.starts();
   }
 
-  /** The options in use. */
+  /**
+   * The options in use.
+   *
+   * @return the options given to {@link #connect} (the defaults when none were)
+   */
   public SshOptions options() {
     return options;
   }

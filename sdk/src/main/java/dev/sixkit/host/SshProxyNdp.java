@@ -88,9 +88,11 @@ public final class SshProxyNdp extends UplinkProxies {
 
   /**
    * Proxy entries for many addresses, sent {@value SshHost#CHUNK} lines per {@code ip -batch}.
-   * Returns one Change per address, in order (UNCHANGED for those already there). Every address
-   * is checked before anything is sent.
+   * Every address is checked before anything is sent.
    *
+   * @param addresses IPv6 addresses, any textual form; duplicates count once; may be empty
+   * @return one Change per distinct address, in order (UNCHANGED for those already there)
+   * @throws dev.sixkit.SixkitException if an address is malformed or not IPv6 (nothing is sent)
    * @throws ApplyException when a line fails or the connection is lost part way: it lists the
    *     entries found in effect, those not, and those that could not be checked
    */
@@ -98,7 +100,14 @@ public final class SshProxyNdp extends UplinkProxies {
     return applyAll(addresses, true);
   }
 
-  /** Removes the proxy entries of many addresses; see {@link #proxyAll}. */
+  /**
+   * Removes the proxy entries of many addresses; see {@link #proxyAll}.
+   *
+   * @param addresses IPv6 addresses, any textual form; may be empty
+   * @return one Change per distinct address, in order (UNCHANGED for those not there)
+   * @throws dev.sixkit.SixkitException if an address is malformed or not IPv6 (nothing is sent)
+   * @throws ApplyException when a line fails or the connection is lost part way
+   */
   public List<Change> unproxyAll(Collection<String> addresses) {
     return applyAll(addresses, false);
   }

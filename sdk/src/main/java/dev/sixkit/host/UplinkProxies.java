@@ -13,6 +13,9 @@ import org.slf4j.LoggerFactory;
  * address must be IPv6, a write is idempotent (UNCHANGED when the entry is already as asked) and
  * says what it changed. Subclasses only look up and write.
  *
+ * <p>Not meant as API (public as the superclass of {@link SshProxyNdp}; cannot be extended
+ * outside this package): program against {@link Host.ProxyNdp}.
+ *
  * <p>Immutable; thread-safe when the subclass's lookups and writes are.
  */
 public abstract class UplinkProxies implements Host.ProxyNdp {
