@@ -20,6 +20,18 @@ import java.util.Optional;
 public record Container(String id, String name, String image, String state, List<NetworkAttachment> networks,
     List<PublishedPort> ports) {
 
+  /**
+   * Checks and copies the components.
+   *
+   * @param id the full container id; not null
+   * @param name the name without leading slash; not null
+   * @param image the image; null becomes ""
+   * @param state the state; null becomes ""
+   * @param networks the attachments; copied
+   * @param ports the published ports; copied
+   * @throws NullPointerException if {@code id}, {@code name}, {@code networks} or {@code ports} is
+   *     null
+   */
   public Container {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(name, "name");
@@ -29,21 +41,40 @@ public record Container(String id, String name, String image, String state, List
     ports = List.copyOf(ports);
   }
 
+  /**
+   * Whether the container runs now (a paused one does not count).
+   *
+   * @return true when the state is "running"
+   */
   public boolean running() {
     return "running".equals(state);
   }
 
-  /** The attachment to the network with this name, if the container is on it. */
+  /**
+   * The attachment to the network with this name.
+   *
+   * @param networkName the network's name (not its id)
+   * @return the attachment; empty when the container is not on that network
+   */
   public Optional<NetworkAttachment> network(String networkName) {
     return networks.stream().filter(n -> n.network().equals(networkName)).findFirst();
   }
 
-  /** The container's first global IPv6 address (networks in name order), if it has one. */
+  /**
+   * The container's first global IPv6 address (networks in name order).
+   *
+   * @return the address, without prefix length; empty when it has none
+   */
   public Optional<IPv6Address> ipv6() {
     return networks.stream().flatMap(n -> n.ipv6().stream()).findFirst();
   }
 
-  /** The container's IPv6 address on the named network, if any. */
+  /**
+   * The container's IPv6 address on the named network.
+   *
+   * @param networkName the network's name
+   * @return the address; empty when it is not on that network or has no IPv6 address there
+   */
   public Optional<IPv6Address> ipv6(String networkName) {
     return network(networkName).flatMap(NetworkAttachment::ipv6);
   }

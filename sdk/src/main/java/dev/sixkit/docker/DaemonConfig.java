@@ -37,7 +37,11 @@ public final class DaemonConfig {
     this.ipForward = ipForward;
   }
 
-  /** Nothing given: every setting the Engine does not report is Docker's default. */
+  /**
+   * Nothing given: every setting the Engine does not report is Docker's default.
+   *
+   * @return the empty configuration (one shared instance)
+   */
   public static DaemonConfig none() {
     return NONE;
   }
@@ -46,7 +50,11 @@ public final class DaemonConfig {
    * Reads dockerd's command line (with or without the leading "dockerd"). Accepts {@code --flag},
    * {@code --flag=value} and {@code --flag value} forms; other flags are ignored.
    *
-   * @throws SixkitException when a boolean flag has a value that is not true or false
+   * @param args the command line split into words, as /proc/PID/cmdline gives it
+   * @return the settings found; those not on the line are unset
+   * @throws SixkitException when a boolean flag has a value that is not true or false, or
+   *     --fixed-cidr-v6 has no value
+   * @throws NullPointerException if {@code args} is null
    */
   public static DaemonConfig fromArgs(List<String> args) {
     Objects.requireNonNull(args, "args");
@@ -101,6 +109,8 @@ public final class DaemonConfig {
    * Reads a daemon.json document (keys "ipv6", "fixed-cidr-v6", "userland-proxy", "ip6tables",
    * "experimental", "ip-forward"; others are ignored).
    *
+   * @param json the file's text
+   * @return the settings found; those not in the document are unset
    * @throws SixkitException when the text is not a JSON object or a key has the wrong type
    */
   public static DaemonConfig fromDaemonJson(String json) {
@@ -117,6 +127,10 @@ public final class DaemonConfig {
   /**
    * This configuration with {@code other}'s settings filling the gaps: the command line first,
    * daemon.json second (dockerd itself refuses to start when both set the same key).
+   *
+   * @param other the configuration to take unset settings from
+   * @return the merged configuration
+   * @throws NullPointerException if {@code other} is null
    */
   public DaemonConfig orElse(DaemonConfig other) {
     return new DaemonConfig(first(ipv6, other.ipv6), first(fixedCidrV6, other.fixedCidrV6),
@@ -128,26 +142,56 @@ public final class DaemonConfig {
     return a != null ? a : b;
   }
 
+  /**
+   * The --ipv6 setting (IPv6 on the default bridge).
+   *
+   * @return the value and where it was read; empty when not given
+   */
   public Optional<Fact<Boolean>> ipv6() {
     return Optional.ofNullable(ipv6);
   }
 
+  /**
+   * The --fixed-cidr-v6 setting (the default bridge's IPv6 prefix), as written.
+   *
+   * @return the prefix text and where it was read; empty when not given
+   */
   public Optional<Fact<String>> fixedCidrV6() {
     return Optional.ofNullable(fixedCidrV6);
   }
 
+  /**
+   * The --userland-proxy setting (docker-proxy for published ports).
+   *
+   * @return the value and where it was read; empty when not given
+   */
   public Optional<Fact<Boolean>> userlandProxy() {
     return Optional.ofNullable(userlandProxy);
   }
 
+  /**
+   * The --ip6tables setting (dockerd writes IPv6 packet filter rules).
+   *
+   * @return the value and where it was read; empty when not given
+   */
   public Optional<Fact<Boolean>> ip6tables() {
     return Optional.ofNullable(ip6tables);
   }
 
+  /**
+   * The --experimental setting.
+   *
+   * @return the value and where it was read; empty when not given
+   */
   public Optional<Fact<Boolean>> experimental() {
     return Optional.ofNullable(experimental);
   }
 
+  /**
+   * The --ip-forward setting (dockerd turns on forwarding sysctls).
+   *
+   * @return the value and where it was read; empty when not given
+   */
   public Optional<Fact<Boolean>> ipForward() {
     return Optional.ofNullable(ipForward);
   }

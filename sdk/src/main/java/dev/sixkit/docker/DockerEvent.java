@@ -9,15 +9,25 @@ import java.util.Optional;
  * One event from the Engine's event stream ({@link Docker#events}): a container starting or
  * dying, a container connected to or disconnected from a network, and the rest as they come.
  *
+ * <p>Immutable record; thread-safe.
+ *
  * @param type "container", "network", "image", ...
  * @param action "start", "die", "destroy", "connect", "disconnect", ...
  * @param actorId the object the event is about (a container id, or a network id for network events)
  * @param attributes the actor's attributes (for network events, "container" names the container's id)
  * @param time when the Engine says it happened (its timeNano, nanosecond precision)
- *
- * <p>Immutable record; thread-safe.
  */
 public record DockerEvent(String type, String action, String actorId, Map<String, String> attributes, Instant time) {
+  /**
+   * Null texts become "", null attributes an empty map (null keys and values are dropped).
+   *
+   * @param type the object type
+   * @param action the action
+   * @param actorId the actor's id
+   * @param attributes the actor's attributes
+   * @param time when it happened; not null
+   * @throws NullPointerException if {@code time} is null
+   */
   public DockerEvent {
     type = type == null ? "" : type;
     action = action == null ? "" : action;
@@ -26,7 +36,12 @@ public record DockerEvent(String type, String action, String actorId, Map<String
     Objects.requireNonNull(time, "time");
   }
 
-  /** The container the event is about: the actor of a container event, the "container" attribute of a network event. */
+  /**
+   * The container the event is about: the actor of a container event, the "container" attribute
+   * of a network event.
+   *
+   * @return the container's full id; empty for other events or when the Engine gave none
+   */
   public Optional<String> containerId() {
     if ("container".equals(type)) {
       return Optional.of(actorId).filter(s -> !s.isEmpty());
@@ -64,12 +79,18 @@ public record DockerEvent(String type, String action, String actorId, Map<String
    * time, in order.
    */
   public interface Listener {
-    /** One event. */
+    /**
+     * One event.
+     *
+     * @param event the event; never null
+     */
     void onEvent(DockerEvent event);
 
     /**
      * The stream ended: closed by the caller ({@code cause} empty), or broken because the Engine
-     * went away or failed. Nothing follows.
+     * went away or failed. Nothing follows. Does nothing by default.
+     *
+     * @param cause why it broke; empty when it was closed
      */
     default void onEnd(Optional<Throwable> cause) {}
   }
@@ -78,9 +99,14 @@ public record DockerEvent(String type, String action, String actorId, Map<String
    * An open event stream; close it to stop. Thread-safe.
    */
   public interface Stream extends AutoCloseable {
-    /** Whether it still delivers events. */
+    /**
+     * Whether it still delivers events.
+     *
+     * @return false once closed or broken
+     */
     boolean isOpen();
 
+    /** Stops the stream; {@link Listener#onEnd} follows with no cause. Idempotent; never throws. */
     @Override
     void close();
   }

@@ -30,9 +30,22 @@ public class DockerException extends SixkitException {
     FAILED
   }
 
+  /** The endpoint the request went to. */
   private final String endpoint;
+  /** Which case this is; never null. */
   private final Reason reason;
 
+  /**
+   * A failed request. The message reads "OPERATION OBJECT: DETAIL [ENDPOINT]".
+   *
+   * @param reason which case it is
+   * @param endpoint the Engine's endpoint, such as unix:///var/run/docker.sock
+   * @param operation what was being done, such as "start container"; not null
+   * @param object the container, network or image, quoted; may be null
+   * @param detail why, in the Engine's words where it gave some
+   * @param cause the underlying failure; may be null
+   * @throws NullPointerException if {@code operation} is null
+   */
   public DockerException(Reason reason, String endpoint, String operation, String object, String detail,
       Throwable cause) {
     super(operation, object, detail + " [" + endpoint + "]", cause);
@@ -40,11 +53,20 @@ public class DockerException extends SixkitException {
     this.endpoint = endpoint;
   }
 
-  /** The Docker endpoint the request went to, such as unix:///var/run/docker.sock. */
+  /**
+   * The Docker endpoint the request went to.
+   *
+   * @return the endpoint, such as unix:///var/run/docker.sock
+   */
   public String endpoint() {
     return endpoint;
   }
 
+  /**
+   * Why the request failed, for callers that react to one case (NOT_FOUND, CONFLICT).
+   *
+   * @return the reason
+   */
   public Reason reason() {
     return reason;
   }

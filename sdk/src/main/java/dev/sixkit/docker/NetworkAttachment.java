@@ -26,6 +26,20 @@ public record NetworkAttachment(String network, String networkId, Optional<IPv6A
     Optional<IPv6Address> ipv6Gateway, Optional<IPv4Address> ipv4, int ipv4PrefixLength,
     Optional<IPv4Address> ipv4Gateway, String mac) {
 
+  /**
+   * Checks the components.
+   *
+   * @param network the network's name; not null
+   * @param networkId the network's id; null becomes ""
+   * @param ipv6 the IPv6 address; not null (empty when none)
+   * @param ipv6PrefixLength the IPv6 prefix length
+   * @param ipv6Gateway the IPv6 gateway; not null (empty when none)
+   * @param ipv4 the IPv4 address; not null (empty when none)
+   * @param ipv4PrefixLength the IPv4 prefix length
+   * @param ipv4Gateway the IPv4 gateway; not null (empty when none)
+   * @param mac the MAC address; null becomes ""
+   * @throws NullPointerException if a component marked not null is null
+   */
   public NetworkAttachment {
     Objects.requireNonNull(network, "network");
     networkId = networkId == null ? "" : networkId;
@@ -36,7 +50,11 @@ public record NetworkAttachment(String network, String networkId, Optional<IPv6A
     mac = mac == null ? "" : mac;
   }
 
-  /** The IPv6 prefix the address lives in, such as 2001:db8:ab11:0:8000::/66. */
+  /**
+   * The IPv6 prefix the address lives in, such as 2001:db8:ab11:0:8000::/66.
+   *
+   * @return the prefix block; empty without IPv6 address
+   */
   public Optional<IPv6Address> ipv6Prefix() {
     return ipv6.map(a -> a.toPrefixBlock(ipv6PrefixLength));
   }
