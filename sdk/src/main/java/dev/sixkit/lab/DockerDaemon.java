@@ -64,7 +64,13 @@ public final class DockerDaemon implements AutoCloseable {
 
   // ---------------------------------------------------------------- steps
 
-  /** The lab the daemon belongs to (a folder under /var/lib/sixkit/lab and /run/sixkit/lab). */
+  /**
+   * The lab the daemon belongs to (a folder under /var/lib/sixkit/lab and /run/sixkit/lab).
+   *
+   * @param lab the lab's name
+   * @return the next step, which takes the host
+   * @throws SixkitException if the name is not a safe folder name
+   */
   public static HostStep lab(String lab) {
     HostDirs.validate("lab", lab);
     return new HostStep(lab);
@@ -78,6 +84,13 @@ public final class DockerDaemon implements AutoCloseable {
       this.lab = lab;
     }
 
+    /**
+     * The lab host the daemon serves; names its folders and cgroup.
+     *
+     * @param host such as docker1
+     * @return the next step, which takes the namespace
+     * @throws SixkitException if the name is not a safe folder name
+     */
     public NetnsStep host(String host) {
       return new NetnsStep(HostDirs.of(lab, host));
     }
@@ -91,6 +104,13 @@ public final class DockerDaemon implements AutoCloseable {
       this.dirs = dirs;
     }
 
+    /**
+     * The namespace the daemon runs in; it must exist when {@link Options#start()} is called.
+     *
+     * @param name a namespace under /run/netns
+     * @return the daemon's options, all at their defaults
+     * @throws NullPointerException if {@code name} is null
+     */
     public Options netns(String name) {
       return new Options(dirs, Objects.requireNonNull(name, "netns"));
     }
@@ -114,37 +134,68 @@ public final class DockerDaemon implements AutoCloseable {
       this.netns = netns;
     }
 
-    /** --ipv6 --fixed-cidr-v6=PREFIX: the default bridge hands out addresses from the prefix. */
+    /**
+     * --ipv6 --fixed-cidr-v6=PREFIX: the default bridge hands out addresses from the prefix.
+     *
+     * @param prefix an IPv6 prefix such as 2001:db8:ab11:0:8000::/66
+     * @return these options
+     * @throws NullPointerException if {@code prefix} is null
+     */
     public Options fixedCidrV6(String prefix) {
       this.fixedCidrV6 = Objects.requireNonNull(prefix, "prefix");
       return this;
     }
 
-    /** --userland-proxy=BOOL (dockerd's default is true: docker-proxy listens on :: and 0.0.0.0). */
+    /**
+     * --userland-proxy=BOOL (dockerd's default is true: docker-proxy listens on :: and 0.0.0.0).
+     *
+     * @param on false for hairpin NAT instead of docker-proxy
+     * @return these options
+     */
     public Options userlandProxy(boolean on) {
       this.userlandProxy = on;
       return this;
     }
 
-    /** More dockerd arguments, passed as they are after Sixkit's own. */
+    /**
+     * More dockerd arguments, passed as they are after Sixkit's own.
+     *
+     * @param more whole arguments, such as "--ip6tables=false"
+     * @return these options
+     */
     public Options arg(String... more) {
       extra.addAll(List.of(more));
       return this;
     }
 
-    /** How long to wait for /_ping to answer (dockerd is slow to start on 2 cores). */
+    /**
+     * How long to wait for /_ping to answer (default 90 s: dockerd is slow to start on 2 cores).
+     *
+     * @param t the timeout
+     * @return these options
+     */
     public Options startTimeout(Duration t) {
       this.startTimeout = t;
       return this;
     }
 
-    /** How long {@link DockerDaemon#stop()} waits after SIGTERM before SIGKILL. */
+    /**
+     * How long {@link DockerDaemon#stop()} waits after SIGTERM before SIGKILL (default 20 s).
+     *
+     * @param t the timeout
+     * @return these options
+     */
     public Options stopTimeout(Duration t) {
       this.stopTimeout = t;
       return this;
     }
 
-    /** The dockerd executable (found on PATH by default). */
+    /**
+     * The dockerd executable (found on PATH by default).
+     *
+     * @param executable a name on PATH or a path
+     * @return these options
+     */
     public Options dockerd(String executable) {
       this.dockerd = executable;
       return this;
@@ -153,6 +204,9 @@ public final class DockerDaemon implements AutoCloseable {
     /**
      * The engine to run: its dockerd, with its folders first on dockerd's PATH (so its containerd,
      * shims and docker-proxy are the ones found; runc comes from the system).
+     *
+     * @param install an installed engine, from {@link Engine#install}
+     * @return these options
      */
     public Options engine(Engine.Install install) {
       this.dockerd = install.dockerd().toString();
@@ -174,7 +228,12 @@ public final class DockerDaemon implements AutoCloseable {
       return this;
     }
 
-    /** The dockerd arguments these options give (without the executable). */
+    /**
+     * The dockerd arguments these options give (without the executable): Sixkit's own folders,
+     * socket, pid file, cgroup parent and daemon.json, then {@link #arg}'s.
+     *
+     * @return a new list
+     */
     public List<String> args() {
       List<String> a = new ArrayList<>();
       if (fixedCidrV6 != null) {
@@ -197,6 +256,7 @@ public final class DockerDaemon implements AutoCloseable {
      * Starts dockerd and waits until /_ping answers. Leftovers of an earlier run of this host
      * (a killed daemon, mounts, folders) are removed first.
      *
+     * @return the running daemon; close it to stop it and remove its state
      * @throws SixkitException when the namespace does not exist, a daemon already runs for this
      *     host, or dockerd does not answer in time (the message holds its log's tail); nothing
      *     is left behind then
@@ -310,60 +370,122 @@ public final class DockerDaemon implements AutoCloseable {
 
   // ---------------------------------------------------------------- running daemon
 
+  /**
+   * The lab the daemon belongs to.
+   *
+   * @return the lab's name
+   */
   public String lab() {
     return dirs.lab();
   }
 
+  /**
+   * The lab host the daemon serves.
+   *
+   * @return the host's name, such as docker1
+   */
   public String host() {
     return dirs.host();
   }
 
+  /**
+   * The namespace the daemon runs in.
+   *
+   * @return its name under /run/netns
+   */
   public String netns() {
     return netns;
   }
 
+  /**
+   * The daemon's folders, socket, pid file and cgroup.
+   *
+   * @return the host's folders
+   */
   public HostDirs dirs() {
     return dirs;
   }
 
-  /** unix:///run/sixkit/lab/LAB/HOST/docker.sock */
+  /**
+   * Where the daemon listens.
+   *
+   * @return unix:///run/sixkit/lab/LAB/HOST/docker.sock
+   */
   public String endpoint() {
     return dirs.endpoint();
   }
 
+  /**
+   * The daemon's unix socket.
+   *
+   * @return /run/sixkit/lab/LAB/HOST/docker.sock
+   */
   public Path socket() {
     return dirs.socket();
   }
 
-  /** dockerd's process id. */
+  /**
+   * dockerd's process id.
+   *
+   * @return the pid from its pid file (or of the process started)
+   */
   public long pid() {
     return pid;
   }
 
-  /** The arguments dockerd was started with (after the executable). */
+  /**
+   * The arguments dockerd was started with (after the executable).
+   *
+   * @return an immutable list
+   */
   public List<String> args() {
     return args;
   }
 
-  /** The settings on dockerd's command line and in its daemon.json, for {@link Docker#daemon(DaemonConfig)}. */
+  /**
+   * The settings on dockerd's command line and in its daemon.json, for {@link Docker#daemon(DaemonConfig)}.
+   *
+   * @return the command line's settings, daemon.json's filling the gaps
+   */
   public DaemonConfig config() {
     return DaemonConfig.fromArgs(args).orElse(DaemonConfig.fromDaemonJson(daemonJson(dirs)));
   }
 
+  /**
+   * The file dockerd's (and containerd's) output goes to.
+   *
+   * @return the log file, under the host's /var/lib/sixkit/lab folder
+   */
   public Path logFile() {
     return dirs.logFile();
   }
 
-  /** The last lines of dockerd's log. */
+  /**
+   * The last lines of dockerd's log.
+   *
+   * @param lines how many lines at most
+   * @return the lines joined with newlines; "" when the log is empty or missing
+   */
   public String logTail(int lines) {
     return LogFiles.tail(dirs.logFile(), lines);
   }
 
+  /**
+   * Whether dockerd is alive and answers /_ping (within 2 s).
+   *
+   * @return true when it runs and answers
+   */
   public boolean isRunning() {
     return Procs.alive(pid) && Ping.ok(dirs.socket(), Duration.ofSeconds(2));
   }
 
-  /** A client for this daemon, connected on first use and closed by {@link #stop()}. */
+  /**
+   * A client for this daemon, connected on first use and closed by {@link #stop()}.
+   *
+   * @return the shared client
+   * @throws SixkitException if the daemon was stopped
+   * @throws dev.sixkit.docker.DockerException if it does not answer
+   */
   public synchronized Docker docker() {
     if (stopped) {
       throw new SixkitException("connect to dockerd", dirs.lab() + "/" + dirs.host(), "the daemon was stopped");
@@ -378,6 +500,9 @@ public final class DockerDaemon implements AutoCloseable {
    * Stops dockerd (SIGTERM, then SIGKILL after the stop timeout; dockerd stops its containers
    * and containerd itself), then kills what is left of containerd, shims and containers and
    * unmounts everything under the daemon's folders. The folders (data, log) stay.
+   *
+   * @return what the cleanup after the stop did
+   * @throws SixkitException when something cannot be removed; what could be removed is removed
    */
   public synchronized Cleanup stop() {
     if (docker != null) {
@@ -421,26 +546,47 @@ public final class DockerDaemon implements AutoCloseable {
   /**
    * What a cleanup did.
    *
+   * <p>Immutable; thread-safe.
+   *
+   * @param dirs the folders of the host that was cleaned
    * @param killed the processes it killed (dockerd, containerd, shims, container processes, docker-proxy)
    * @param unmounted the mount points it unmounted, deepest first
    * @param removed the files and folders it removed (shim sockets, cgroups, state folders)
-   *
-   * <p>Immutable; thread-safe.
    */
   public record Cleanup(HostDirs dirs, List<Long> killed, List<Path> unmounted, List<Path> removed) {
+    /**
+     * Copies the lists.
+     *
+     * @param dirs the host's folders
+     * @param killed the pids killed
+     * @param unmounted the mount points unmounted
+     * @param removed the paths removed
+     * @throws NullPointerException if a list is null
+     */
     public Cleanup {
       killed = List.copyOf(killed);
       unmounted = List.copyOf(unmounted);
       removed = List.copyOf(removed);
     }
 
-    /** Whether there was nothing to clean. */
+    /**
+     * Whether there was nothing to clean.
+     *
+     * @return true when nothing was killed, unmounted or removed
+     */
     public boolean nothingFound() {
       return killed.isEmpty() && unmounted.isEmpty() && removed.isEmpty();
     }
   }
 
-  /** Removes everything a lab host's daemon left (see {@link #cleanup(HostDirs)}). */
+  /**
+   * Removes everything a lab host's daemon left (see {@link #cleanup(HostDirs)}).
+   *
+   * @param lab the lab's name
+   * @param host the host's name
+   * @return what it did
+   * @throws SixkitException when a name is unsafe or something cannot be removed
+   */
   public static Cleanup cleanup(String lab, String host) {
     return cleanup(HostDirs.of(lab, host));
   }
@@ -451,6 +597,8 @@ public final class DockerDaemon implements AutoCloseable {
    * processes, unmounts (lazily, deepest first) everything under its folders, removes its shim
    * sockets and cgroups, then its folders. Works from the folders alone. Idempotent.
    *
+   * @param dirs the host's folders
+   * @return what it did; {@link Cleanup#nothingFound()} when there was nothing left
    * @throws SixkitException when something cannot be removed (a mount that will not go, a process
    *     that will not die); what could be removed is removed
    */
@@ -458,7 +606,13 @@ public final class DockerDaemon implements AutoCloseable {
     return DaemonCleanup.run(dirs, true);
   }
 
-  /** Cleans every host of a lab, then the lab's folders. */
+  /**
+   * Cleans every host of a lab, then the lab's empty folders; goes on past a host that fails.
+   *
+   * @param lab the lab's name
+   * @return one cleanup per host that had folders
+   * @throws SixkitException the first host's failure, after every host was tried
+   */
   public static List<Cleanup> cleanupLab(String lab) {
     List<Cleanup> out = new ArrayList<>();
     SixkitException first = null;

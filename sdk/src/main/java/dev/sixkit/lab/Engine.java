@@ -31,17 +31,32 @@ public record Engine(String name, String summary) {
   public static final Engine V28 = new Engine("28",
       "Debian unstable's docker.io 28.x with containerd 2.x, fetched on first use into " + EngineFetch.ROOT);
 
+  /**
+   * Checks the components.
+   *
+   * @param name the engine's name; not null
+   * @param summary its one-line description; not null
+   * @throws NullPointerException if either is null
+   */
   public Engine {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(summary, "summary");
   }
 
-  /** Every engine the lab supports, oldest first. */
+  /**
+   * Every engine the lab supports, oldest first.
+   *
+   * @return {@link #V20_10} and {@link #V28}
+   */
   public static List<Engine> known() {
     return List.of(V20_10, V28);
   }
 
-  /** The newest engine the lab supports: the default for new labs. */
+  /**
+   * The newest engine the lab supports: the default for new labs.
+   *
+   * @return {@link #V28}
+   */
   public static Engine newest() {
     return V28;
   }
@@ -50,6 +65,8 @@ public record Engine(String name, String summary) {
    * The engine of that name ("20.10", "28"; a full version such as "28.5.2" or "20.10.24" names
    * its line too).
    *
+   * @param name the name or a version, case and surrounding blanks ignored
+   * @return the engine
    * @throws SixkitException naming the known engines when there is none of that name
    */
   public static Engine of(String name) {
@@ -63,7 +80,11 @@ public record Engine(String name, String summary) {
         + String.join(", ", known().stream().map(Engine::name).toList()) + " (default " + newest().name() + ")");
   }
 
-  /** Whether this is the machine's own docker.io rather than a fetched one. */
+  /**
+   * Whether this is the machine's own docker.io rather than a fetched one.
+   *
+   * @return true for {@link #V20_10}
+   */
   public boolean system() {
     return this.equals(V20_10);
   }
@@ -73,6 +94,8 @@ public record Engine(String name, String summary) {
    * folder, fetching it first when it is not there yet. Safe to call from parallel JVMs: one
    * fetches, the others wait and use its folder.
    *
+   * @param progress where fetch steps are reported
+   * @return the dockerd to run and its PATH folders
    * @throws SixkitException when the system's dockerd is missing or of another line, or the fetch
    *     fails (it says which step); nothing is changed then
    */
@@ -118,14 +141,23 @@ public record Engine(String name, String summary) {
    * An engine ready to start: the dockerd to run and the folders that go first on its PATH (so
    * its containerd, shims and docker-proxy are found; the system's runc comes after them).
    *
+   * <p>Immutable record; thread-safe.
+   *
    * @param engine the engine line
    * @param version the dockerd version (28.5.2)
    * @param dockerd the executable
    * @param binDirs folders put first on dockerd's PATH (empty for the system's engine)
-   *
-   * <p>Immutable record; thread-safe.
    */
   public record Install(Engine engine, String version, Path dockerd, List<Path> binDirs) {
+    /**
+     * Copies the folder list.
+     *
+     * @param engine the engine line
+     * @param version the dockerd version
+     * @param dockerd the executable
+     * @param binDirs the PATH folders; not null
+     * @throws NullPointerException if {@code binDirs} is null
+     */
     public Install {
       binDirs = List.copyOf(binDirs);
     }

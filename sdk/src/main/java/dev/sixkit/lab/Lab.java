@@ -44,8 +44,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class Lab implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Lab.class);
+  /** The lab name used when none is given. */
   public static final String DEFAULT_NAME = "sixkit";
+  /** The underlay prefix joining the hosts' uplinks (docker1 is ::1, docker2 ::2, ...). */
   public static final String UNDERLAY = "2001:db8:ab11::/64";
+  /** Each host's uplink interface, on the underlay. */
   public static final String UPLINK = "eth0";
   /** NDP mode splits the /64 by the host count (12 hosts: /68s); 16 hosts of dockerd is what a lab machine carries. */
   public static final int MAX_HOSTS = 16;
@@ -70,6 +73,11 @@ public final class Lab implements AutoCloseable {
     this.owned = owned;
   }
 
+  /**
+   * Starts describing a lab: 2 hosts named "sixkit", NDP proxy mode, the newest engine, no SSH.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -87,31 +95,61 @@ public final class Lab implements AutoCloseable {
 
     private Builder() {}
 
-    /** The Docker engine every host runs (default {@link Engine#newest()}); see {@link Engine#known()}. */
+    /**
+     * The Docker engine every host runs (default {@link Engine#newest()}); see {@link Engine#known()}.
+     *
+     * @param e the engine; fetched on {@link #up()} when it is not installed
+     * @return this builder
+     * @throws NullPointerException if {@code e} is null
+     */
     public Builder engine(Engine e) {
       this.engine = java.util.Objects.requireNonNull(e, "engine");
       return this;
     }
 
-    /** The engine by name ("20.10", "28"): a name the lab does not know is refused, naming the known ones. */
+    /**
+     * The engine by name ("20.10", "28"): a name the lab does not know is refused, naming the known ones.
+     *
+     * @param engineName an engine's name
+     * @return this builder
+     * @throws SixkitException if no engine has that name
+     */
     public Builder engine(String engineName) {
       return engine(Engine.of(engineName));
     }
 
-    /** Whether {@link #up()} takes down a lab of the same name first (default: it refuses). */
+    /**
+     * Whether {@link #up()} takes down a lab of the same name first (default: it refuses).
+     *
+     * @param on true to replace an existing lab
+     * @return this builder
+     */
     public Builder replace(boolean on) {
       this.replace = on;
       return this;
     }
 
-    /** The lab's name (1 to 10 lower-case letters and digits); every object it makes starts with it. */
+    /**
+     * The lab's name (1 to 10 lower-case letters and digits, starting with a letter); every object it
+     * makes starts with it.
+     *
+     * @param labName the name
+     * @return this builder
+     * @throws SixkitException if the name does not have that form
+     */
     public Builder name(String labName) {
       validate(labName);
       this.name = labName;
       return this;
     }
 
-    /** How many Docker hosts (default 2, named docker1, docker2, ...). */
+    /**
+     * How many Docker hosts (default 2, named docker1, docker2, ...).
+     *
+     * @param count 1 to {@value Lab#MAX_HOSTS}
+     * @return this builder
+     * @throws SixkitException if the count is out of range
+     */
     public Builder hosts(int count) {
       if (count < 1 || count > MAX_HOSTS) {
         throw new SixkitException("size lab", name, "a lab has 1 to " + MAX_HOSTS + " hosts, not " + count);
@@ -124,36 +162,68 @@ public final class Lab implements AutoCloseable {
      * How Docker prefixes are planned: NDP_PROXY splits the underlay /64 (four /66s), ROUTED
      * gives each host its own /64 (2001:db8:cd11::/64, 2001:db8:ef11::/64, ...). The lab only
      * lays the prefixes out; the recipe (proxy entries or routes) is the caller's to apply.
+     *
+     * @param m the mode (default NDP_PROXY)
+     * @return this builder
      */
     public Builder mode(Mode m) {
       this.mode = m;
       return this;
     }
 
-    /** Routed mode's per-host prefixes, in host order (defaults: 2001:db8:cd11::/64, 2001:db8:ef11::/64, ...). */
+    /**
+     * Routed mode's per-host prefixes, in host order (defaults: 2001:db8:cd11::/64,
+     * 2001:db8:ef11::/64, ...). Ignored in NDP proxy mode.
+     *
+     * @param prefixes one /64 per host; hosts beyond the list get the defaults
+     * @return this builder
+     */
     public Builder routedPrefixes(String... prefixes) {
       routedPrefixes.clear();
       routedPrefixes.addAll(List.of(prefixes));
       return this;
     }
 
+    /**
+     * Where {@link #up()} reports its steps (default: nowhere).
+     *
+     * @param p the progress sink, called on the thread that calls {@link #up()}
+     * @return this builder
+     */
     public Builder progress(LabProgress p) {
       this.progress = p;
       return this;
     }
 
-    /** Also runs an OpenSSH server in each host, for {@link Lab#connectSsh} (see {@link LabSsh}). */
+    /**
+     * Also runs an OpenSSH server in each host, for {@link Lab#connectSsh} (see {@link LabSsh}).
+     *
+     * @param on true for sshd in every host (default false)
+     * @return this builder
+     */
     public Builder ssh(boolean on) {
       this.ssh = on;
       return this;
     }
 
-    /** Brings the lab up; on failure removes what it made and says what failed. */
+    /**
+     * Brings the lab up: fetches the engine when needed, then builds namespaces, links, daemons,
+     * (sshd) and web containers. On failure removes what it made and says what failed.
+     *
+     * @return a handle that owns the lab: its {@link Lab#close()} takes it down
+     * @throws SixkitException if not root, a tool or package is missing, the lab exists and
+     *     {@link #replace} was not asked for, the engine cannot be fetched, or a step fails
+     */
     public Lab up() {
       return Lab.up(name, plan(), progress, ssh, engine, replace);
     }
 
-    /** The plan the lab will follow. */
+    /**
+     * The plan the lab will follow, computed from the settings; changes nothing.
+     *
+     * @return the hosts, their underlay addresses and Docker prefixes
+     * @throws dev.sixkit.plan.PlanException if a routed prefix is malformed or overlaps
+     */
     public NetworkPlan plan() {
       Planner.HostsStep hs = Planner.underlay(UNDERLAY);
       for (int i = 1; i <= hostCount; i++) {
@@ -266,7 +336,11 @@ public final class Lab implements AutoCloseable {
     }
   }
 
-  /** Debian packages the lab needs that are not installed (docker.io, busybox-static, util-linux). */
+  /**
+   * Debian packages the lab needs that are not installed (docker.io, busybox-static, util-linux).
+   *
+   * @return the package names; empty when all are installed
+   */
   public static List<String> missingPackages() {
     return LabPreflight.missingPackages();
   }
@@ -313,14 +387,24 @@ public final class Lab implements AutoCloseable {
 
   // ---------------------------------------------------------------- attach, status, down
 
-  /** Whether anything of the lab exists: its state folder, a namespace, a daemon folder. */
+  /**
+   * Whether anything of the lab exists: its state folder, a namespace, a daemon folder.
+   *
+   * @param lab the lab's name
+   * @return true when up or half removed
+   * @throws SixkitException if the name is not a lab name
+   */
   public static boolean exists(String lab) {
     validate(lab);
     return Files.exists(stateDir(lab)) || !namespaces(lab).isEmpty() || !HostDirs.hosts(lab).isEmpty()
         || Files.exists(HostDirs.VAR_ROOT.resolve(lab));
   }
 
-  /** The names of the labs on this machine (up, or half removed), sorted: from their state folders. */
+  /**
+   * The names of the labs on this machine (up, or half removed): from their state folders.
+   *
+   * @return the names, sorted; empty when there are none
+   */
   public static List<String> list() {
     return HostDirs.labs().stream().filter(n -> NAME.matcher(n).matches()).toList();
   }
@@ -339,6 +423,11 @@ public final class Lab implements AutoCloseable {
   /**
    * A handle on a running lab, from its recorded state. Its {@link #close()} leaves the lab up
    * (as a handle on something this code did not start should); {@link #down()} takes it down.
+   *
+   * @param lab the lab's name
+   * @return a handle that does not own the lab
+   * @throws SixkitException if the name is malformed, no lab of that name is up, or its record
+   *     cannot be read
    */
   public static Lab attach(String lab) {
     validate(lab);
@@ -377,54 +466,108 @@ public final class Lab implements AutoCloseable {
 
   /**
    * Removes everything of a lab, whatever state it is in: daemons and their containers (paused
-   * ones thawed first), mounts, namespaces, management links, state folders. Returns what it
-   * removed, one line each.
+   * ones thawed first), mounts, namespaces, management links, state folders. Goes on past a
+   * failed step and reports them all at the end.
+   *
+   * @param lab the lab's name
+   * @param progress where each step is reported
+   * @return what it removed, one line each; empty when nothing of the lab existed
+   * @throws SixkitException if the name is malformed or a step failed (naming every failure and
+   *     what was removed)
    */
   public static List<String> down(String lab, LabProgress progress) {
     return LabTeardown.down(lab, progress);
   }
 
-  /** One line for the lab, then one per host: namespace, engine version, web container and its address. */
+  /**
+   * One line for the lab, then one per host: namespace, engine version, web container and its address.
+   *
+   * @param lab the lab's name
+   * @return the lines; a single "not up" or "half removed" line when the lab is not whole
+   * @throws SixkitException if the name is malformed
+   */
   public static List<String> status(String lab) {
     return LabTeardown.status(lab);
   }
 
   // ---------------------------------------------------------------- accessors
 
+  /**
+   * The lab's name, the start of every object it makes.
+   *
+   * @return the name
+   */
   public String name() {
     return name;
   }
 
+  /**
+   * The plan the lab was built from.
+   *
+   * @return the hosts, their underlay addresses and Docker prefixes
+   */
   public NetworkPlan plan() {
     return plan;
   }
 
+  /**
+   * How Docker prefixes were laid out.
+   *
+   * @return NDP_PROXY or ROUTED
+   */
   public Mode mode() {
     return plan.mode();
   }
 
-  /** The Docker engine the lab's hosts run. */
+  /**
+   * The Docker engine the lab's hosts run.
+   *
+   * @return the engine
+   */
   public Engine engine() {
     return engine;
   }
 
+  /**
+   * The lab's hosts, docker1 first.
+   *
+   * @return an immutable list
+   */
   public List<LabHost> hosts() {
     return hosts;
   }
 
+  /**
+   * One lab host by name.
+   *
+   * @param hostName such as docker1
+   * @return the host
+   * @throws SixkitException if the lab has no such host (naming the ones it has)
+   */
   public LabHost host(String hostName) {
     return hosts.stream().filter(h -> h.name().equals(hostName)).findFirst()
         .orElseThrow(() -> new SixkitException("find lab host", hostName, "lab " + name + " has no host " + hostName
             + " (it has " + hosts.stream().map(LabHost::name).toList() + ")"));
   }
 
-  /** A Host for one lab host: its namespace, named docker1..., with its own Docker endpoint. Close it when done. */
+  /**
+   * A Host for one lab host: its namespace, named docker1..., with its own Docker endpoint.
+   *
+   * @param hostName such as docker1
+   * @return a new host; the caller closes it (the lab stays up)
+   * @throws SixkitException if the lab has no such host
+   * @throws dev.sixkit.netlink.NetlinkException if its namespace is gone
+   */
   public NetlinkHost connect(String hostName) {
     LabHost h = host(hostName);
     return Host.netns(h.netns(), h.dockerEndpoint(), h.name());
   }
 
-  /** Whether each host runs an OpenSSH server ({@link Builder#ssh}). */
+  /**
+   * Whether each host runs an OpenSSH server ({@link Builder#ssh}).
+   *
+   * @return true when brought up with SSH
+   */
   public boolean ssh() {
     return ssh;
   }
@@ -432,6 +575,11 @@ public final class Lab implements AutoCloseable {
   /**
    * A Host for one lab host reached over SSH (root at its management address, the lab's key and
    * known_hosts, its Docker socket over the same connection), named like {@link #connect}'s.
+   *
+   * @param hostName such as docker1
+   * @return a connected host; the caller closes it
+   * @throws SixkitException if the lab has no such host or runs no sshd
+   * @throws dev.sixkit.host.SshException if the connection fails
    */
   public SshHost connectSsh(String hostName) {
     LabHost h = host(hostName);
@@ -442,12 +590,21 @@ public final class Lab implements AutoCloseable {
     return Host.ssh(LabSsh.target(h), LabSsh.options(name, h));
   }
 
-  /** Whether {@link #close()} takes the lab down: true for a lab this handle brought up, false when attached. */
+  /**
+   * Whether {@link #close()} takes the lab down: true for a lab this handle brought up, false when attached.
+   *
+   * @return true for a handle from {@link Builder#up()}
+   */
   public boolean ownsLab() {
     return owned;
   }
 
-  /** Takes the lab down now, whichever way this handle was made; returns what it removed, one line each. */
+  /**
+   * Takes the lab down now, whichever way this handle was made.
+   *
+   * @return what it removed, one line each
+   * @throws SixkitException if a step failed (naming every failure)
+   */
   public List<String> down() {
     return down(name, LabProgress.silent());
   }

@@ -4,6 +4,8 @@ package dev.sixkit.lab;
  * One lab host as laid out: its namespace, its underlay and management addresses, its Docker
  * prefix and endpoint, and its web container.
  *
+ * <p>Immutable record; thread-safe.
+ *
  * @param name host name (docker1)
  * @param index 1-based position
  * @param netns network namespace name (LAB-docker1)
@@ -14,8 +16,6 @@ package dev.sixkit.lab;
  * @param dockerPrefix the --fixed-cidr-v6 of its daemon
  * @param dockerEndpoint the daemon's socket (unix:///run/sixkit/lab/LAB/HOST/docker.sock)
  * @param webContainer the web container's name (web1)
- *
- * <p>Immutable record; thread-safe.
  */
 public record LabHost(String name, int index, String netns, String uplink, String underlayAddress,
     String managementAddress, String rootManagementLink, String dockerPrefix, String dockerEndpoint,

@@ -6,9 +6,18 @@ package dev.sixkit.lab;
  */
 @FunctionalInterface
 public interface LabProgress {
+  /**
+   * One step done or begun.
+   *
+   * @param message a line without trailing newline, such as "docker1: dockerd answering"
+   */
   void step(String message);
 
-  /** Progress that goes nowhere. */
+  /**
+   * Progress that goes nowhere.
+   *
+   * @return a progress sink that drops every line
+   */
   static LabProgress silent() {
     return m -> { };
   }

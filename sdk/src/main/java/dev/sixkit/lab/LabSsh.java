@@ -47,23 +47,39 @@ public final class LabSsh {
   private static final Logger LOG = LoggerFactory.getLogger(LabSsh.class);
   /** Starts with '_' so {@link HostDirs#hosts} never takes it for a host. */
   static final String DIR = "_ssh";
+  /** The user every lab host's sshd lets in (the lab's writes need root). */
   public static final String USER = "root";
   private static final Path PRIVSEP = Path.of("/run/sshd");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
 
   private LabSsh() {}
 
-  /** The lab's SSH folder. */
+  /**
+   * The lab's SSH folder.
+   *
+   * @param lab the lab's name
+   * @return /run/sixkit/lab/LAB/_ssh (it may not exist)
+   */
   public static Path dir(String lab) {
     return Lab.stateDir(lab).resolve(DIR);
   }
 
-  /** The lab's client key (ed25519, unencrypted), authorized on every host. */
+  /**
+   * The lab's client key (ed25519, unencrypted), authorized on every host.
+   *
+   * @param lab the lab's name
+   * @return the private key's path; its .pub sits beside it
+   */
   public static Path clientKey(String lab) {
     return dir(lab).resolve("id_ed25519");
   }
 
-  /** known_hosts listing every host's key under its management address. */
+  /**
+   * known_hosts listing every host's key under its management address.
+   *
+   * @param lab the lab's name
+   * @return the file's path
+   */
   public static Path knownHosts(String lab) {
     return dir(lab).resolve("known_hosts");
   }
@@ -72,24 +88,57 @@ public final class LabSsh {
     return dir(lab).resolve(host);
   }
 
-  /** The host's authorized_keys (root's, for this server only). */
+  /**
+   * The host's authorized_keys (root's, for this server only).
+   *
+   * @param lab the lab's name
+   * @param host the host's name, such as docker1
+   * @return the file's path
+   */
   public static Path authorizedKeys(String lab, String host) {
     return hostDir(lab, host).resolve("authorized_keys");
   }
 
-  /** The host's server key; its .pub sits beside it. */
+  /**
+   * The host's server key; its .pub sits beside it.
+   *
+   * @param lab the lab's name
+   * @param host the host's name
+   * @return the private key's path
+   */
   public static Path hostKey(String lab, String host) {
     return hostDir(lab, host).resolve("ssh_host_ed25519_key");
   }
 
+  /**
+   * The host's sshd pid file.
+   *
+   * @param lab the lab's name
+   * @param host the host's name
+   * @return the file's path
+   */
   public static Path pidFile(String lab, String host) {
     return hostDir(lab, host).resolve("sshd.pid");
   }
 
+  /**
+   * The host's sshd_config (listen address, keys, log file).
+   *
+   * @param lab the lab's name
+   * @param host the host's name
+   * @return the file's path
+   */
   public static Path config(String lab, String host) {
     return hostDir(lab, host).resolve("sshd_config");
   }
 
+  /**
+   * The host's sshd log (sshd -E), where refused logins are explained.
+   *
+   * @param lab the lab's name
+   * @param host the host's name
+   * @return the file's path
+   */
   public static Path logFile(String lab, String host) {
     return hostDir(lab, host).resolve("sshd.log");
   }
@@ -98,18 +147,33 @@ public final class LabSsh {
     return hostDir(lab, host).resolve("sshd.properties");
   }
 
-  /** The SSH target of a lab host: root at its management address. */
+  /**
+   * The SSH target of a lab host: root at its management address.
+   *
+   * @param h the lab host
+   * @return {@code root@[MGMT]:22}
+   */
   public static String target(LabHost h) {
     return USER + "@[" + h.managementAddress() + "]:22";
   }
 
-  /** Options reaching a lab host: the lab's key and known_hosts, no agent, its Docker socket, named like the host. */
+  /**
+   * Options reaching a lab host: the lab's key and known_hosts, no agent, its Docker socket, named like the host.
+   *
+   * @param lab the lab's name
+   * @param h the lab host
+   * @return the options for {@link dev.sixkit.host.Host#ssh(String, SshOptions)}
+   */
   public static SshOptions options(String lab, LabHost h) {
     return SshOptions.defaults().identity(clientKey(lab)).noAgent().knownHosts(knownHosts(lab))
         .dockerSocket(HostDirs.of(lab, h.name()).socket().toString()).name(h.name());
   }
 
-  /** Debian packages needed for --ssh that are missing. */
+  /**
+   * Debian packages needed for --ssh that are missing.
+   *
+   * @return openssh-server and/or openssh-client; empty when both are installed
+   */
   public static List<String> missingPackages() {
     List<String> out = new ArrayList<>();
     if (!Files.isExecutable(Path.of("/usr/sbin/sshd"))) {
@@ -153,7 +217,13 @@ public final class LabSsh {
 
   /**
    * Starts the sshd of one host (its folder, key and known_hosts entry are made when missing) and
-   * waits until it accepts connections. Fails when one already runs for the host.
+   * waits until it accepts connections.
+   *
+   * @param lab the lab's name
+   * @param h the lab host; its namespace must exist
+   * @return the sshd's pid
+   * @throws SixkitException when one already runs for the host, the keys cannot be made, or it does
+   *     not accept connections in time (the message holds its log)
    */
   public static long startHost(String lab, LabHost h) {
     String what = lab + "/" + h.name() + " in netns " + h.netns();
@@ -311,7 +381,13 @@ public final class LabSsh {
 
   // ---------------------------------------------------------------- running, stop
 
-  /** The pid of the host's sshd if it runs: its pid file names a live sshd whose command line holds our config. */
+  /**
+   * The pid of the host's sshd if it runs: its pid file names a live sshd whose command line holds our config.
+   *
+   * @param lab the lab's name
+   * @param host the host's name
+   * @return the pid; empty when none runs
+   */
   public static Optional<Long> runningSshd(String lab, String host) {
     String cfg = config(lab, host).toString();
     return Procs.readPidFile(pidFile(lab, host)).filter(Procs::alive).filter(pid -> Procs.cmdline(pid).contains(cfg));
@@ -333,7 +409,10 @@ public final class LabSsh {
   /**
    * Kills one host's sshd, its sessions and everything they run: the pid file's server and its
    * descendants, and any sshd left in the host's namespace (sessions of a killed server).
-   * Returns the pids killed.
+   *
+   * @param lab the lab's name
+   * @param host the host's name
+   * @return the pids killed; empty when nothing ran
    */
   public static List<Long> stopHost(String lab, String host) {
     Properties s = new Properties();

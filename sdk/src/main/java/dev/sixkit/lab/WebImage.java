@@ -41,19 +41,31 @@ public final class WebImage {
     this.defaultPage = defaultPage;
   }
 
-  /** The image from /bin/busybox, serving "Sixkit web server" unless told otherwise. */
+  /**
+   * The image from /bin/busybox, serving "Sixkit web server" unless told otherwise.
+   *
+   * @return the image description; nothing is read until {@link #rootfsTar()}
+   */
   public static WebImage standard() {
     return new WebImage(BUSYBOX, "Sixkit web server");
   }
 
-  /** The image from another static busybox binary. */
+  /**
+   * The image from another static busybox binary.
+   *
+   * @param busybox a statically linked busybox executable
+   * @return the image description; nothing is read until {@link #rootfsTar()}
+   * @throws NullPointerException if {@code busybox} is null
+   */
   public static WebImage from(Path busybox) {
     return new WebImage(Objects.requireNonNull(busybox, "busybox"), "Sixkit web server");
   }
 
   /**
-   * The root filesystem as a tar archive.
+   * The root filesystem as a tar archive: /bin with busybox and its {@link #APPLETS}, /www with
+   * the default page, /tmp, /etc/passwd and /etc/group.
    *
+   * @return the uncompressed tar, a few MB
    * @throws SixkitException when busybox is missing or is not statically linked (an empty
    *     rootfs has no libc for it); install Debian's busybox-static
    */
@@ -108,12 +120,27 @@ public final class WebImage {
     return v;
   }
 
-  /** Imports the image into a daemon as {@value #REFERENCE}; returns the image id. */
+  /**
+   * Imports the image into a daemon as {@value #REFERENCE}.
+   *
+   * @param docker the daemon
+   * @return the image id (sha256:...)
+   * @throws SixkitException when busybox is unusable (see {@link #rootfsTar()})
+   * @throws dev.sixkit.docker.DockerException when the Engine refuses the import
+   */
   public String importInto(Docker docker) {
     return importInto(docker, REFERENCE);
   }
 
-  /** Imports the image into a daemon under a reference of your choice; returns the image id. */
+  /**
+   * Imports the image into a daemon under a reference of your choice.
+   *
+   * @param docker the daemon
+   * @param reference repository[:tag]
+   * @return the image id (sha256:...)
+   * @throws SixkitException when busybox is unusable (see {@link #rootfsTar()})
+   * @throws dev.sixkit.docker.DockerException when the Engine refuses the import
+   */
   public String importInto(Docker docker, String reference) {
     String cmd = "CMD [" + String.join(",", HTTPD.stream().map(a -> "\"" + a + "\"").toList()) + "]";
     return docker.importImage(reference, new ByteArrayInputStream(rootfsTar()), List.of(cmd, "WORKDIR /www"));
@@ -122,6 +149,9 @@ public final class WebImage {
   /**
    * The container command serving a page with this text: it writes /www/index.html, then execs
    * httpd in the foreground ({@code sh -c 'printf "%s\n" TEXT > /www/index.html; exec httpd ...'}).
+   *
+   * @param pageText the page's text, any characters (quoted for the shell here)
+   * @return the command, for {@link dev.sixkit.docker.ContainerDraft#command(List)}
    */
   public static List<String> command(String pageText) {
     String quoted = "'" + pageText.replace("'", "'\\''") + "'";
