@@ -38,11 +38,21 @@ public final class Firewall {
    */
   @FunctionalInterface
   public interface Commands {
-    /** Runs argv on the host; returns exit code and standard output. */
+    /**
+     * Runs argv on the host, without a shell.
+     *
+     * @param argv the program and its arguments
+     * @return the exit code (127 when the program is missing) and standard output
+     */
     Output run(List<String> argv);
   }
 
-  /** A command's exit code and output. Immutable record; thread-safe. */
+  /**
+   * A command's exit code and output. Immutable record; thread-safe.
+   *
+   * @param exitCode the exit status; 127 means the program is not installed
+   * @param stdout what it printed (standard error may be mixed in)
+   */
   public record Output(int exitCode, String stdout) {}
 
   static final List<String[]> BACKENDS = List.of(new String[] {"iptables-nft", "ip6tables-nft-save"},
@@ -58,6 +68,8 @@ public final class Firewall {
    * The packet filter of a host on this machine (a network namespace or this machine itself), with
    * its IPv6 routes and addresses.
    *
+   * @param host a host with a {@link Host#netnsPath()}
+   * @return the ruleset read now
    * @throws SixkitException for a remote host (use {@link #read(Host, Commands)}), or when no
    *     ip6tables-save runs (Debian's iptables package)
    */
@@ -67,7 +79,16 @@ public final class Firewall {
     return read(host, argv -> runIn(ns, argv));
   }
 
-  /** The packet filter of any host, running the save commands through {@code commands}. */
+  /**
+   * The packet filter of any host, running the save commands through {@code commands}; routes
+   * and addresses come from the host itself.
+   *
+   * @param host the host, for its routes, addresses and name
+   * @param commands how to run a command on it
+   * @return the ruleset read now; what could not be read is in {@link Ruleset#notes()}
+   * @throws SixkitException when neither ip6tables-save runs there, or one prints lines that are
+   *     not in its format
+   */
   public static Ruleset read(Host host, Commands commands) {
     Map<String, List<Chain>> chains = new LinkedHashMap<>();
     List<String> notes = new ArrayList<>();

@@ -6,6 +6,8 @@ import java.util.Objects;
 /**
  * One rule of an IPv6 packet filter chain, or a built-in chain's policy.
  *
+ * <p>Immutable record; thread-safe.
+ *
  * @param table the table (raw, mangle, nat, filter; for nftables the family too: {@code ip6 raw})
  * @param chain the chain (PREROUTING, FORWARD, DOCKER, ...)
  * @param text the rule as {@code ip6tables -S} prints it ({@code -A PREROUTING -d ... -j DROP}),
@@ -14,10 +16,19 @@ import java.util.Objects;
  * @param packets the packet counter (from {@code ip6tables-save -c})
  * @param bytes the byte counter
  * @param backend where it was read: {@code iptables-nft}, {@code iptables-legacy}, {@code nftables}
- *
- * <p>Immutable record; thread-safe.
  */
 public record Rule(String table, String chain, String text, long packets, long bytes, String backend) {
+  /**
+   * Checks the components.
+   *
+   * @param table the table; not null
+   * @param chain the chain; not null
+   * @param text the rule's text; not null
+   * @param packets the packet counter
+   * @param bytes the byte counter
+   * @param backend where it was read; not null
+   * @throws NullPointerException if a text component is null
+   */
   public Rule {
     Objects.requireNonNull(table, "table");
     Objects.requireNonNull(chain, "chain");
@@ -25,7 +36,11 @@ public record Rule(String table, String chain, String text, long packets, long b
     Objects.requireNonNull(backend, "backend");
   }
 
-  /** Whether this is a chain's policy rather than a rule. */
+  /**
+   * Whether this is a chain's policy rather than a rule.
+   *
+   * @return true for a {@code -P} line or an nftables {@code policy} line
+   */
   public boolean policy() {
     return text.startsWith("-P ") || (backend.equals(Nftables.BACKEND) && text.startsWith("policy "));
   }

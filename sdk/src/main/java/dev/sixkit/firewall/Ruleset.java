@@ -31,7 +31,12 @@ import java.util.Set;
  * <p>Immutable; thread-safe.
  */
 public final class Ruleset {
-  /** An IPv6 route of the host: destination prefix and device. Immutable record; thread-safe. */
+  /**
+   * An IPv6 route of the host: destination prefix and device. Immutable record; thread-safe.
+   *
+   * @param prefix the destination, such as 2001:db8:ab11:0:8000::/66
+   * @param device the interface it goes out of
+   */
   public record Route(String prefix, String device) {}
 
   private static final Set<String> NAT_TARGETS = Set.of("DNAT", "SNAT", "MASQUERADE", "REDIRECT", "NETMAP");
@@ -46,6 +51,15 @@ public final class Ruleset {
   private final List<String> notes;
   private final Optional<Nftables> nftables;
 
+  /**
+   * A ruleset from chains already read (see {@link #parseSave}); {@link Firewall#read} builds one.
+   *
+   * @param chainsByBackend the chains per backend ("iptables-nft", "iptables-legacy"), each in save order
+   * @param routes the host's IPv6 routes, for the packet's way out
+   * @param localAddresses the host's own IPv6 addresses, for addrtype LOCAL matches
+   * @param notes what the read could not see
+   * @throws NullPointerException if an argument is null
+   */
   public Ruleset(Map<String, List<Chain>> chainsByBackend, List<Route> routes, List<String> localAddresses,
       List<String> notes) {
     this(chainsByBackend, Optional.empty(), routes, localAddresses, notes);
@@ -82,7 +96,10 @@ public final class Ruleset {
   /**
    * Parses {@code ip6tables-save -c} output (of either backend; counters optional).
    *
-   * @throws SixkitException when a line is not in that format
+   * @param text the whole output
+   * @param backend the backend's name, recorded in each rule
+   * @return the chains in the order they appear, with their policies and rules; empty for empty text
+   * @throws SixkitException when a line is not in that format (naming the line number)
    */
   public static List<Chain> parseSave(String text, String backend) {
     Map<String, Optional<Rule>> policies = new LinkedHashMap<>();
@@ -143,18 +160,33 @@ public final class Ruleset {
 
   // ---------------------------------------------------------------- reads
 
-  /** The chains read, per backend. */
+  /**
+   * The chains read, per backend.
+   *
+   * @return backend name to its chains in save order; a new map
+   */
   public Map<String, List<Chain>> chains() {
     Map<String, List<Chain>> out = new LinkedHashMap<>();
     backends.forEach((b, m) -> out.put(b, List.copyOf(m.values())));
     return out;
   }
 
-  /** A chain of a table, in any backend (the first that has it). */
+  /**
+   * A chain of a table, in any backend (the first that has it).
+   *
+   * @param table such as raw or filter
+   * @param name such as PREROUTING or DOCKER
+   * @return the chain; empty when no backend has it
+   */
   public Optional<Chain> chain(String table, String name) {
     return backends.values().stream().map(m -> m.get(table + "/" + name)).filter(c -> c != null).findFirst();
   }
 
+  /**
+   * The host's IPv6 routes as read with the rules.
+   *
+   * @return the routes of the main table
+   */
   public List<Route> routes() {
     return routes;
   }
@@ -168,12 +200,20 @@ public final class Ruleset {
     return nftables;
   }
 
-  /** What the read could not see (an nftables table iptables does not show, a backend that failed). */
+  /**
+   * What the read could not see (an nftables table iptables does not show, a backend that failed).
+   *
+   * @return one line each; empty when everything was read
+   */
   public List<String> notes() {
     return notes;
   }
 
-  /** Whether no backend has any rule or non-ACCEPT policy: nothing filters. */
+  /**
+   * Whether no backend has any rule or non-ACCEPT policy: nothing filters.
+   *
+   * @return true when every packet passes unexamined
+   */
   public boolean empty() {
     return nftables.map(n -> n.tables().isEmpty()).orElse(true) && backends.values().stream().flatMap(m -> m.values().stream())
         .allMatch(c -> c.rules().isEmpty() && c.policy().map(p -> p.text().endsWith(" ACCEPT")).orElse(true));
@@ -181,7 +221,12 @@ public final class Ruleset {
 
   // ---------------------------------------------------------------- evaluation
 
-  /** The device the host's routes send an address out of (longest prefix), if any. */
+  /**
+   * The device the host's routes send an address out of (longest prefix).
+   *
+   * @param to the destination
+   * @return the device; empty when no IPv6 route covers it
+   */
   public Optional<String> routeDevice(InetAddress to) {
     Route best = null;
     int bestLen = -1;
@@ -195,7 +240,14 @@ public final class Ruleset {
     return Optional.ofNullable(best).map(Route::device);
   }
 
-  /** Whether an echo request (ping6) arriving on {@code fromIface} for {@code toAddr} gets through. */
+  /**
+   * Whether an echo request (ping6) arriving on {@code fromIface} for {@code toAddr} gets through.
+   *
+   * @param fromIface the interface it arrives on, such as eth0
+   * @param toAddr an IPv6 address (a prefix length is ignored)
+   * @return the verdict
+   * @throws SixkitException if the address is not IPv6 or the host has no route to it
+   */
   public Verdict verdict(String fromIface, String toAddr) {
     InetAddress to = address(toAddr);
     String out = routeDevice(to).orElseThrow(() -> new SixkitException("evaluate packet filter", toAddr,
@@ -203,7 +255,15 @@ public final class Ruleset {
     return verdict(Packet.ping(fromIface, out, to));
   }
 
-  /** Whether a TCP connection from {@code fromIface} to {@code toAddr} port {@code port} gets through. */
+  /**
+   * Whether a TCP connection from {@code fromIface} to {@code toAddr} port {@code port} gets through.
+   *
+   * @param fromIface the interface it arrives on
+   * @param toAddr an IPv6 address
+   * @param port the destination port
+   * @return the verdict
+   * @throws SixkitException if the address is not IPv6 or the host has no route to it
+   */
   public Verdict verdictTcp(String fromIface, String toAddr, int port) {
     InetAddress to = address(toAddr);
     String out = routeDevice(to).orElseThrow(() -> new SixkitException("evaluate packet filter", toAddr,
@@ -211,7 +271,12 @@ public final class Ruleset {
     return verdict(Packet.tcp(fromIface, out, to, port));
   }
 
-  /** Whether the packet gets through every hook of the forwarding path, and what decided. */
+  /**
+   * Whether the packet gets through every hook of the forwarding path, and what decided.
+   *
+   * @param p the packet, its outgoing interface already chosen
+   * @return the verdict, with the matching rules and what could not be evaluated
+   */
   public Verdict verdict(Packet p) {
     List<Rule> path = new ArrayList<>();
     List<String> notes = new ArrayList<>();
