@@ -106,7 +106,7 @@ public record DockerEvent(String type, String action, String actorId, Map<String
      */
     boolean isOpen();
 
-    /** Stops the stream; {@link Listener#onEnd} follows with no cause. Idempotent; never throws. */
+    /** Stops the stream; {@link Listener#onEnd} follows with no cause unless it had ended. Idempotent. */
     @Override
     void close();
   }

@@ -90,8 +90,8 @@ public interface Host extends AutoCloseable {
    * "root@docker2"}, {@code "root@docker2:2222"}, {@code "root@[2001:db8::2]:22"}. Connects now;
    * the server's key must be in ~/.ssh/known_hosts.
    *
-   * @param target {@code [user@]host[:port]}, an IPv6 literal in brackets; user defaults to root,
-   *     port to 22
+   * @param target {@code [user@]host[:port]}, an IPv6 literal in brackets; the user defaults to
+   *     this process's user, the port to 22
    * @return a connected host; the caller closes it
    * @throws SshException if the target is malformed, the connection or authentication fails, or
    *     the server's key is unknown or changed
@@ -136,7 +136,7 @@ public interface Host extends AutoCloseable {
   /**
    * Network interfaces, as {@code ip link}.
    *
-   * @return every interface of the host, in the kernel's order; never null
+   * @return every interface of the host; never null
    */
   List<Link> interfaces();
 
@@ -194,8 +194,7 @@ public interface Host extends AutoCloseable {
    * (docker-proxy on {@code [::]:PORT} shows here): through sock_diag on a namespace host, from
    * {@code ss} over SSH.
    *
-   * @return the listeners, sorted by port, family, address; a process is unknown when the reader
-   *     may not see it
+   * @return the listeners, sorted by port, family, address
    */
   List<Socket> listeningSockets();
 
@@ -203,7 +202,7 @@ public interface Host extends AutoCloseable {
    * A sysctl of the host's network namespace.
    *
    * @param key dotted name such as net.ipv6.conf.eth0.proxy_ndp
-   * @return the value as the kernel prints it, trimmed
+   * @return the value as the kernel prints it
    * @throws NetlinkException if the key does not exist (errno ENOENT, or ENODEV for a missing
    *     interface); over SSH, {@link SshException}
    */
@@ -290,8 +289,8 @@ public interface Host extends AutoCloseable {
    * The host's Docker engine, connected on first use and closed with the host.
    *
    * @return the engine client
-   * @throws dev.sixkit.SixkitException if no endpoint is configured, or {@link
-   *     dev.sixkit.docker.DockerException} if the engine is unreachable
+   * @throws dev.sixkit.SixkitException if no endpoint is configured or the engine cannot be
+   *     reached (a {@link dev.sixkit.docker.DockerException} naming the endpoint on this machine)
    */
   Docker docker();
 
@@ -305,13 +304,13 @@ public interface Host extends AutoCloseable {
     return Doctor.of(this);
   }
 
-  /** Releases the netlink socket or SSH session and the Docker connection; never throws. */
+  /** Releases the netlink socket or SSH session and the Docker connection. */
   @Override
   void close();
 
   /**
-   * Filter steps over the host's IPv6 neighbour table. Each step returns a new query; the table is
-   * read by {@link #list()}. Not thread-safe as a builder; share the result, not the query.
+   * Filter steps over the host's IPv6 neighbour table. Immutable: each step returns a new query;
+   * the table is read by {@link #list()}.
    */
   interface NeighbourQuery {
     /**

@@ -25,6 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A host whose kernel we reach directly through netlink: this machine or a network namespace on
  * it. Thread-safe: the netlink client serialises requests; the Docker client is created once.
+ *
+ * <p>Not meant as API: the implementation behind {@link Host#connect()} and {@link
+ * Host#netns(String)}; program against {@link NetlinkHost}.
  */
 public final class KernelHost implements NetlinkHost {
   private static final Logger log = LoggerFactory.getLogger(KernelHost.class);

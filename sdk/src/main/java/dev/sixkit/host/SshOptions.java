@@ -184,7 +184,7 @@ public final class SshOptions {
   /**
    * The known_hosts file server keys are checked against (default ~/.ssh/known_hosts).
    *
-   * @param file an OpenSSH known_hosts file (hashed names are understood); it need not exist yet
+   * @param file an OpenSSH known_hosts file
    * @return new options with the file
    * @throws NullPointerException if {@code file} is null
    */
