@@ -27,7 +27,7 @@ public final class ContainerDraft {
   private String hostname;
   private Duration stopTimeout;
 
-  /** The first step: every container needs an image. */
+  /** The first step: every container needs an image. Immutable; thread-safe. */
   public static final class ImageStep {
     private final EngineClient engine;
     private final String name;

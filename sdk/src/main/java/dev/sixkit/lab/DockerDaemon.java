@@ -76,7 +76,7 @@ public final class DockerDaemon implements AutoCloseable {
     return new HostStep(lab);
   }
 
-  /** Second step: the lab host. */
+  /** Second step: the lab host. Immutable; thread-safe. */
   public static final class HostStep {
     private final String lab;
 
@@ -96,7 +96,7 @@ public final class DockerDaemon implements AutoCloseable {
     }
   }
 
-  /** Third step: the network namespace (under /run/netns) the daemon runs in. */
+  /** Third step: the network namespace (under /run/netns) the daemon runs in. Immutable; thread-safe. */
   public static final class NetnsStep {
     private final HostDirs dirs;
 
