@@ -12,10 +12,16 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * What the launcher runs once after a build with -XX:ArchiveClassesAtExit: a one-shot command
  * (show links), then the console's classes (JLine, the Groovy compiler, the DSL) on a dumb
- * terminal, so the class-data archive serves both the one-shot commands and the console.
- * Stateless.
+ * terminal, so the class-data archive serves both the one-shot commands and the console. Then
+ * the classes a fleet run over SSH loads and no training can reach without hosts (Apache MINA's
+ * client, the JSON readers, the plan engine: {@value #FLEET_CLASSES}, one name a line, recorded
+ * from {@code ./sixkit run} of a setup of SSH hosts with -Xlog:class+load, see
+ * scripts/cds-classes.sh): loading them from the archive takes seconds off a cold fleet run on a
+ * busy machine. A name that no longer exists is skipped. Stateless.
  */
 final class CdsTraining {
+  static final String FLEET_CLASSES = "cds-classes.txt";
+
   private CdsTraining() {}
 
   static int run(CommandSpec spec) throws Exception {
@@ -35,6 +41,33 @@ final class CdsTraining {
       c.complete("host('docker1').prox");
       c.complete("setup {\n  spl");
     }
+    loadFleetClasses();
     return Main.OK;
+  }
+
+  /** Loads (without initialising) every class named in {@value #FLEET_CLASSES}; returns how many loaded. */
+  static int loadFleetClasses() throws java.io.IOException {
+    java.io.InputStream in = CdsTraining.class.getResourceAsStream(FLEET_CLASSES);
+    if (in == null) {
+      return 0;
+    }
+    ClassLoader loader = CdsTraining.class.getClassLoader();
+    int loaded = 0;
+    try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(in,
+        java.nio.charset.StandardCharsets.UTF_8))) {
+      for (String name; (name = r.readLine()) != null;) {
+        name = name.strip();
+        if (name.isEmpty() || name.startsWith("#")) {
+          continue;
+        }
+        try {
+          Class.forName(name, false, loader);
+          loaded++;
+        } catch (ClassNotFoundException | LinkageError e) {
+          // renamed or gone since the list was recorded: not archived, loaded normally when used
+        }
+      }
+    }
+    return loaded;
   }
 }

@@ -295,6 +295,17 @@ public interface Host extends AutoCloseable {
   Docker docker();
 
   /**
+   * The daemon's facts, every container and (when {@code withNetworks}) every network, read at
+   * one go: over SSH a few pipelined requests on one channel to the remote Engine's socket, without
+   * the Docker client {@link #docker()} opens; elsewhere through {@link #docker()}.
+   */
+  default dev.sixkit.docker.DockerSnapshot dockerSnapshot(boolean withNetworks) {
+    Docker d = docker();
+    return new dev.sixkit.docker.DockerSnapshot(d.daemon(), d.containers(),
+        withNetworks ? java.util.Optional.of(d.networks()) : java.util.Optional.empty());
+  }
+
+  /**
    * Explains reachability from this host's real state ({@code doctor().peers(docker1).reach(addr)}),
    * lists listening sockets and how containers are exposed over IPv6.
    *

@@ -96,6 +96,8 @@ public final class SshHost implements Host {
   private final SshOptions options;
   private final SshConnection ssh;
   private final RemoteShell shell;
+  /** The plan's Docker reads: pipelined requests on a channel to the remote socket; null without Docker. */
+  private final SshDockerReads dockerReads;
   private volatile Docker docker;
   private volatile UnixForward forward;
 
@@ -105,6 +107,8 @@ public final class SshHost implements Host {
     this.options = options;
     this.ssh = ssh;
     this.shell = new RemoteShell(ssh);
+    this.dockerReads = options.dockerSocket().map(p -> new SshDockerReads(ssh, p, name, options.commandTimeout()))
+        .orElse(null);
   }
 
   /**
@@ -130,7 +134,16 @@ public final class SshHost implements Host {
     SshConnection c = SshConnection.open(t, new SshConnection.Settings(keys, o.agentSocket(), o.knownHosts(),
         o.isTrustOnFirstUse(), o.connectTimeout()));
     log.debug("connected to {} as host {} (host key {})", t, hostName, c.hostKeyFingerprint());
-    return new SshHost(t, hostName, o, c);
+    SshHost h = new SshHost(t, hostName, o, c);
+    if (!o.isExecPerCommand()) {
+      try {
+        // The login shell's start-up files run while the caller goes on (Docker reads need no shell).
+        h.shell.start(o.commandTimeout());
+      } catch (SshException e) {
+        log.debug("{}: the shell did not start yet ({}); the first command starts it", hostName, e.getMessage());
+      }
+    }
+    return h;
   }
 
   @Override
@@ -497,6 +510,19 @@ public final class SshHost implements Host {
       }
     }
     return d;
+  }
+
+  /**
+   * The daemon's facts, containers and (when asked) networks in two or three round trips of
+   * pipelined requests on a channel to the remote Engine's socket ({@link SshDockerReads}),
+   * without starting a Docker client or a local socket forward.
+   */
+  @Override
+  public dev.sixkit.docker.DockerSnapshot dockerSnapshot(boolean withNetworks) {
+    if (dockerReads == null) {
+      throw new SixkitException("connect to Docker", "on host " + name, "this host was opened with SshOptions.noDocker()");
+    }
+    return dockerReads.read(withNetworks);
   }
 
   @Override

@@ -2,7 +2,6 @@ package dev.sixkit.plan;
 
 import dev.sixkit.docker.Container;
 import dev.sixkit.docker.DaemonFacts;
-import dev.sixkit.docker.Docker;
 import dev.sixkit.SixkitException;
 import dev.sixkit.host.Host;
 import dev.sixkit.host.HostSnapshot;
@@ -24,6 +23,8 @@ import java.util.function.Supplier;
  * <p>Stateless; thread-safe (each call reads its own host).
  */
 public final class HostReader {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HostReader.class);
+
   private HostReader() {}
 
   /**
@@ -35,13 +36,30 @@ public final class HostReader {
    * @return the state; a host that fails to open or read gives a failed state, never an exception
    */
   public static HostState read(DesiredSetup setup, HostEntry e, Supplier<Host> open) {
+    long t0 = System.nanoTime();
     Host h;
     try {
       h = open.get();
     } catch (RuntimeException ex) {
       return HostState.failed(e.name(), "cannot reach it: " + ex.getMessage());
     }
+    long opened = System.nanoTime();
     try {
+      // Docker first: over SSH it needs no shell, so it goes while the login shell starts.
+      DaemonFacts facts = null;
+      List<Container> containers = null;
+      List<dev.sixkit.docker.DockerNetwork> networks = null;
+      String dockerError = null;
+      try {
+        // only a host that declares networks needs them
+        dev.sixkit.docker.DockerSnapshot d = h.dockerSnapshot(!e.networks().isEmpty());
+        facts = d.daemon();
+        containers = d.containers();
+        networks = d.networks().orElse(null);
+      } catch (RuntimeException ex) {
+        dockerError = ex.getMessage();
+      }
+      long docker = System.nanoTime();
       String fwdKey = "net.ipv6.conf.all.forwarding";
       String pndpKey = "net.ipv6.conf." + e.uplink() + ".proxy_ndp";
       String delayKey = "net.ipv6.neigh." + e.uplink() + ".proxy_delay";
@@ -59,24 +77,15 @@ public final class HostReader {
       String delay = up ? snap.sysctl(delayKey).orElse(null) : null;
       List<Route> routes = snap.routes().stream().filter(Route::isV6).toList();
       List<Neighbour> proxies = snap.proxyEntries().stream().filter(n -> e.uplink().equals(n.device())).toList();
-      DaemonFacts facts = null;
-      List<Container> containers = null;
-      List<dev.sixkit.docker.DockerNetwork> networks = null;
-      String dockerError = null;
-      try {
-        Docker d = h.docker();
-        facts = d.daemon();
-        containers = d.containers();
-        if (!e.networks().isEmpty()) {
-          networks = d.networks(); // only a host that declares networks needs them
-        }
-      } catch (RuntimeException ex) {
-        dockerError = ex.getMessage();
-      }
       Map<String, String> files = new LinkedHashMap<>();
       HostFiles f = e.connector().files();
       for (String p : setup.persistPaths(e)) {
         f.read(p).ifPresent(t -> files.put(p, t));
+      }
+      if (log.isDebugEnabled()) {
+        long end = System.nanoTime();
+        log.debug("{}: read in {} ms (open {} ms, Docker {} ms, network state and files {} ms)", e.name(),
+            (end - t0) / 1_000_000, (opened - t0) / 1_000_000, (docker - opened) / 1_000_000, (end - docker) / 1_000_000);
       }
       return new HostState(e.name(), null, up, addrs, fwd, pndp, delay, routes, proxies, facts, containers, dockerError,
           files, networks);

@@ -195,6 +195,7 @@ public final class SetupEngine implements AutoCloseable {
    * @return host name to state, in the setup's order
    */
   public Map<String, HostState> read() {
+    long t0 = System.nanoTime();
     Map<String, HostState> read = Parallel.onHosts(active(), forks, e -> {
       status.accept(e.name(), "reading");
       HostState st = HostReader.read(setup, e, () -> host(e.name()));
@@ -205,6 +206,7 @@ public final class SetupEngine implements AutoCloseable {
     for (HostEntry e : setup.hosts()) {
       out.put(e.name(), read.containsKey(e.name()) ? read.get(e.name()) : HostState.skipped(e.name()));
     }
+    log.debug("read {} hosts in {} ms, {} at once", read.size(), (System.nanoTime() - t0) / 1_000_000, forks);
     return out;
   }
 

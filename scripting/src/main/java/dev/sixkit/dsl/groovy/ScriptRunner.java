@@ -23,7 +23,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.codehaus.groovy.ast.ClassNode;
+import org.codehaus.groovy.control.CompilationUnit;
 import org.codehaus.groovy.control.CompilerConfiguration;
+import org.codehaus.groovy.control.Phases;
+import org.codehaus.groovy.tools.GroovyClass;
+import org.codehaus.groovy.runtime.InvokerHelper;
 import org.codehaus.groovy.control.MultipleCompilationErrorsException;
 import org.codehaus.groovy.control.customizers.ImportCustomizer;
 import org.codehaus.groovy.control.messages.ExceptionMessage;
@@ -40,6 +45,7 @@ import org.codehaus.groovy.syntax.SyntaxException;
  * <p>Not thread-safe: one runner per session; it keeps the binding (the console's variables).
  */
 public final class ScriptRunner {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ScriptRunner.class);
   /** Packages every script sees without imports. */
   public static final List<String> IMPORTS = List.of("dev.sixkit", "dev.sixkit.host", "dev.sixkit.docker",
       "dev.sixkit.plan", "dev.sixkit.sync", "dev.sixkit.doctor", "dev.sixkit.dsl", "dev.sixkit.lab", "dev.sixkit.netlink");
@@ -111,7 +117,7 @@ public final class ScriptRunner {
       throw new DslException(name, -1, "cannot read " + file + " ("
           + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", e);
     }
-    return evaluate(text, name);
+    return evaluate(text, name, true);
   }
 
   /**
@@ -124,8 +130,15 @@ public final class ScriptRunner {
    *     the line, or the SDK's own exception with the line put in front
    */
   public Object evaluate(String text, String fileName) {
+    return evaluate(text, fileName, false);
+  }
+
+  /** A file's script comes from the {@link ScriptCache} when it ran before unchanged. */
+  private Object evaluate(String text, String fileName, boolean file) {
     try {
-      Script s = shell.parse(text, fileName);
+      long t0 = System.nanoTime();
+      Script s = file ? compileFile(text, fileName) : shell.parse(text, fileName);
+      LOG.debug("{}: compiled in {} ms", fileName, (System.nanoTime() - t0) / 1_000_000);
       return s.run();
     } catch (Throwable t) {
       if (t instanceof Error e && !(t instanceof StackOverflowError)) {
@@ -136,6 +149,35 @@ public final class ScriptRunner {
       }
       throw translate(t, fileName);
     }
+  }
+
+  /**
+   * A script file's classes: from the cache when this text ran before with these jars, else
+   * compiled (with the same settings as {@link #evaluate(String, String)}) and stored there.
+   */
+  private Script compileFile(String text, String fileName) throws ReflectiveOperationException {
+    java.util.Optional<ScriptCache> cache = ScriptCache.open();
+    String key = cache.map(c -> c.key(fileName, text)).orElse(null);
+    ScriptCache.Compiled compiled = cache.flatMap(c -> c.load(key)).orElse(null);
+    if (compiled != null) {
+      LOG.debug("{}: compiled classes from the script cache", fileName);
+    } else {
+      CompilationUnit cu = new CompilationUnit(configuration(), null, shell.getClassLoader());
+      cu.addSource(fileName, text);
+      cu.compile(Phases.CLASS_GENERATION);
+      java.util.Map<String, byte[]> classes = new java.util.LinkedHashMap<>();
+      for (GroovyClass g : cu.getClasses()) {
+        classes.put(g.getName(), g.getBytes());
+      }
+      List<ClassNode> nodes = cu.getAST().getModules().get(0).getClasses();
+      String main = nodes.stream().filter(ClassNode::isScript).map(ClassNode::getName).findFirst()
+          .orElse(nodes.isEmpty() ? cu.getClasses().get(0).getName() : nodes.get(0).getName());
+      compiled = new ScriptCache.Compiled(main, classes);
+      ScriptCache.Compiled store = compiled;
+      cache.ifPresent(c -> c.store(key, store));
+    }
+    Class<?> type = new ScriptCache.Loader(shell.getClassLoader(), compiled.classes()).loadClass(compiled.mainClass());
+    return InvokerHelper.createScript(type, binding);
   }
 
   /**

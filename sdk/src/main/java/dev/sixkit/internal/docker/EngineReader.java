@@ -15,6 +15,7 @@ import dev.sixkit.docker.DockerEvent;
 import dev.sixkit.docker.DockerException;
 import dev.sixkit.docker.DockerException.Reason;
 import dev.sixkit.docker.DockerNetwork;
+import dev.sixkit.doctor.Fact;
 import dev.sixkit.docker.NetworkAttachment;
 import dev.sixkit.docker.PublishedPort;
 import dev.sixkit.internal.json.JsonParser;
@@ -273,6 +274,33 @@ public final class EngineReader implements DockerReads {
     Map<String, Object> config = object(r, "Config");
     String image = r.get("Config") instanceof Map ? text(config, "Image") : text(r, "Image");
     return new Container(text(r, "Id"), name, image, state, nets, ports);
+  }
+
+  /**
+   * A daemon's facts from its raw {@code GET /version} and {@code GET /info} answers and its
+   * default bridge (the network named bridge, when its driver is bridge), as {@link
+   * EngineClient#daemon} makes them from docker-java's models.
+   */
+  public static dev.sixkit.docker.DaemonFacts toDaemonFacts(Map<String, Object> version, Map<String, Object> info,
+      Optional<DockerNetwork> bridge, String negotiated, dev.sixkit.docker.DaemonConfig given) {
+    String v = text(version, "Version");
+    Fact<Boolean> ipv6 = bridge.map(b -> new Fact<>(b.ipv6Enabled(), Fact.Source.ENGINE_API))
+        .or(given::ipv6).orElse(new Fact<>(false, Fact.Source.DEFAULT));
+    Optional<Fact<IPAddress>> cidr = bridge.flatMap(b -> b.ipv6Subnets().stream().findFirst())
+        .map(s -> new Fact<>(s.prefix(), Fact.Source.ENGINE_API));
+    if (cidr.isEmpty()) {
+      cidr = given.fixedCidrV6().flatMap(f -> Ips.prefix(f.value()).map(p -> new Fact<>(p, f.source())));
+    }
+    Fact<Boolean> proxy = given.userlandProxy().orElse(new Fact<>(true, Fact.Source.DEFAULT));
+    // Docker 27 turned ip6tables on by default; before it needed --experimental --ip6tables.
+    Fact<Boolean> ip6t = given.ip6tables()
+        .orElse(new Fact<>(dev.sixkit.docker.DaemonFacts.majorVersion(v) >= 27, Fact.Source.DEFAULT));
+    Fact<Boolean> exp = info.get("ExperimentalBuild") instanceof Boolean b
+        ? new Fact<>(b, Fact.Source.ENGINE_API)
+        : given.experimental().orElse(new Fact<>(false, Fact.Source.DEFAULT));
+    return new dev.sixkit.docker.DaemonFacts(v, text(version, "ApiVersion"), text(version, "MinAPIVersion"),
+        negotiated, text(info, "OperatingSystem"), text(info, "KernelVersion"), text(info, "Driver"), ipv6, cidr,
+        proxy, ip6t, exp);
   }
 
   /** A container from the list's format: names as a list, the state as a word, ports as objects. */

@@ -74,6 +74,19 @@ public final class RemoteShell implements AutoCloseable {
     return starts.get();
   }
 
+  /**
+   * Starts the shell now, without waiting for its start-up files: the host's login shell reads
+   * them (root's ~/.bashrc) while the caller does other work, and the first command finds the
+   * shell ready or queues behind them.
+   */
+  public synchronized void start(Duration timeout) {
+    if (closed) {
+      throw new SshException(Reason.CLOSED, ssh.target().toString(), "use", ssh.target().toString(),
+          "the host was closed", null);
+    }
+    ensureStarted(timeout);
+  }
+
   /** Runs one command and waits for its answer. */
   public SshConnection.Result run(String line, byte[] stdin, Duration timeout) {
     return runAll(List.of(new Command(line, stdin)), timeout).get(0);
@@ -165,6 +178,7 @@ public final class RemoteShell implements AutoCloseable {
       return;
     }
     drop();
+    long t0 = System.nanoTime();
     byte[] bits = new byte[16];
     RANDOM.nextBytes(bits);
     token = "SX" + HexFormat.of().formatHex(bits);
@@ -181,7 +195,7 @@ public final class RemoteShell implements AutoCloseable {
     });
     in = channel.getInvertedIn();
     starts.incrementAndGet();
-    LOG.debug("remote shell started on {}", ssh.target());
+    LOG.debug("remote shell started on {} in {} ms", ssh.target(), (System.nanoTime() - t0) / 1_000_000);
   }
 
   /** Forgets the shell (closing its channel); the next command starts another. */

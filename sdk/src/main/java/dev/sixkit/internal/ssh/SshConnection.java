@@ -252,6 +252,7 @@ public final class SshConnection implements AutoCloseable {
       throw unreachable(cf.getException());
     }
     ClientSession s = cf.getSession();
+    long tcp = System.nanoTime();
     Duration left = timeout.minusNanos(System.nanoTime() - t0);
     try {
       AuthFuture af = s.auth();
@@ -271,7 +272,11 @@ public final class SshConnection implements AutoCloseable {
       s.close(true);
       throw keyRefusal().orElseGet(() -> authFailure(e));
     }
-    LOG.debug("connected to {} (host key {})", target, knownHosts.acceptedFingerprint());
+    if (LOG.isDebugEnabled()) {
+      long end = System.nanoTime();
+      LOG.debug("connected to {} in {} ms (TCP {} ms, key exchange and authentication {} ms; host key {})", target,
+          (end - t0) / 1_000_000, (tcp - t0) / 1_000_000, (end - tcp) / 1_000_000, knownHosts.acceptedFingerprint());
+    }
     return s;
   }
 
