@@ -15,6 +15,13 @@ import java.util.Optional;
  * <p>Immutable record; thread-safe.
  */
 public record DockerSnapshot(DaemonFacts daemon, List<Container> containers, Optional<List<DockerNetwork>> networks) {
+  /**
+   * Copies the lists.
+   *
+   * @param daemon the daemon's facts
+   * @param containers the containers, sorted by name
+   * @param networks the networks sorted by name, when they were asked for
+   */
   public DockerSnapshot {
     Objects.requireNonNull(daemon, "daemon");
     containers = List.copyOf(containers);

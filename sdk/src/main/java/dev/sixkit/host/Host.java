@@ -298,6 +298,9 @@ public interface Host extends AutoCloseable {
    * The daemon's facts, every container and (when {@code withNetworks}) every network, read at
    * one go: over SSH a few pipelined requests on one channel to the remote Engine's socket, without
    * the Docker client {@link #docker()} opens; elsewhere through {@link #docker()}.
+   *
+   * @param withNetworks whether to read every network too (only a setup that declares networks needs them)
+   * @return the daemon's facts, the containers sorted by name and, when asked, the networks
    */
   default dev.sixkit.docker.DockerSnapshot dockerSnapshot(boolean withNetworks) {
     Docker d = docker();

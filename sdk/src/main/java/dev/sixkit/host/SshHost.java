@@ -52,8 +52,10 @@ import org.slf4j.LoggerFactory;
  *   <li>No command is ever built from the caller's text: interface names and sysctl keys must
  *       match plain patterns, addresses and prefixes are parsed and re-spelled by Sixkit, and
  *       anything else is refused before anything is sent ({@link SshException.Reason#INVALID_INPUT}).
- *   <li>Docker: the remote Engine's unix socket is reached over the same connection (an OpenSSH
- *       direct-streamlocal channel per HTTP connection) through a private local socket.
+ *   <li>Docker: the remote Engine's unix socket is reached over the same connection (OpenSSH
+ *       direct-streamlocal channels). A plan's reads ({@link #dockerSnapshot}) go as pipelined
+ *       requests on one channel per round trip, with no Docker client; {@link #docker()} gives the
+ *       full client through a private local socket forwarded per HTTP connection.
  *   <li>One connection serves every operation and is closed with the host. A command that
  *       overruns fails with TIMEOUT; a connection lost under a command fails with
  *       CONNECTION_LOST and, for a write, says whether the write was found applied after

@@ -78,7 +78,7 @@ final class ScriptCache {
   }
 
   private static Path folder() {
-    String own = System.getenv("SIXKIT_CACHE");
+    String own = System.getProperty("sixkit.cache", System.getenv("SIXKIT_CACHE"));
     if (own != null && !own.isBlank()) {
       return Path.of(own, "scripts");
     }
