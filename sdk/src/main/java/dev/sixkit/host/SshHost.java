@@ -518,6 +518,10 @@ public final class SshHost implements Host {
    * The daemon's facts, containers and (when asked) networks in two or three round trips of
    * pipelined requests on a channel to the remote Engine's socket ({@link SshDockerReads}),
    * without starting a Docker client or a local socket forward.
+   *
+   * @param withNetworks whether to read every network too
+   * @return the daemon's facts, the containers sorted by name and, when asked, the networks
+   * @throws SixkitException when the host was opened without Docker or its socket cannot be opened
    */
   @Override
   public dev.sixkit.docker.DockerSnapshot dockerSnapshot(boolean withNetworks) {
