@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code sixkit bench fleet}: the same end state on every host of an SSH lab (forwarding on,
- * proxy_ndp on the uplink, one proxy entry per running container, the stale one removed) reached
+ * proxy_ndp on and proxy_delay 0 on the uplink, one proxy entry per running container, the stale one removed) reached
  * by {@code ./sixkit run} of a setup over SSH and by an Ansible playbook (ansible-core, written as
  * an Ansible user would: an inventory of the lab's hosts, forks = the host count, facts gathered,
  * container addresses from docker inspect, idempotent tasks), in alternating rounds. Each run is a
@@ -308,8 +308,10 @@ final class FleetBench implements Callable<Integer> {
           gather_facts: true
           gather_subset: [network]
           tasks:
-            - name: Read forwarding and proxy_ndp
-              ansible.builtin.command: cat /proc/sys/net/ipv6/conf/all/forwarding /proc/sys/net/ipv6/conf/{{ uplink }}/proxy_ndp
+            - name: Read forwarding, proxy_ndp and proxy_delay
+              ansible.builtin.command: >-
+                cat /proc/sys/net/ipv6/conf/all/forwarding /proc/sys/net/ipv6/conf/{{ uplink }}/proxy_ndp
+                /proc/sys/net/ipv6/neigh/{{ uplink }}/proxy_delay
               register: sysctls
               changed_when: false
               check_mode: false
@@ -321,6 +323,10 @@ final class FleetBench implements Callable<Integer> {
             - name: proxy_ndp on the uplink
               ansible.builtin.shell: echo 1 > /proc/sys/net/ipv6/conf/{{ uplink }}/proxy_ndp
               when: sysctls.stdout_lines[1] != '1'
+
+            - name: proxied solicitations answered at once (proxy_delay 0)
+              ansible.builtin.shell: echo 0 > /proc/sys/net/ipv6/neigh/{{ uplink }}/proxy_delay
+              when: sysctls.stdout_lines[2] != '0'
 
             - name: Addresses of the running containers (docker inspect)
               ansible.builtin.shell: >-
@@ -353,14 +359,14 @@ final class FleetBench implements Callable<Integer> {
   }
 
   /**
-   * The state before a first apply: forwarding and proxy_ndp off, no entries but a stale one left by
-   * an earlier Sixkit apply (marked with Sixkit's protocol: Sixkit never removes an operator's
+   * The state before a first apply: forwarding and proxy_ndp off, proxy_delay at the kernel's 80
+   * (0.8 s), no entries but a stale one left by an earlier Sixkit apply (marked with Sixkit's protocol: Sixkit never removes an operator's
    * unmarked entry; the playbook removes whatever is not wanted).
    */
   private static void reset(Lab l, Map<String, String> webs) throws IOException, InterruptedException {
     for (LabHost h : l.hosts()) {
       exec(List.of("ip", "netns", "exec", h.netns(), "sysctl", "-qw", "net.ipv6.conf.all.forwarding=0",
-          "net.ipv6.conf.eth0.proxy_ndp=0"));
+          "net.ipv6.conf.eth0.proxy_ndp=0", "net.ipv6.neigh.eth0.proxy_delay=80"));
       exec(List.of("ip", "-n", h.netns(), "-6", "neigh", "flush", "proxy", "dev", "eth0"));
       exec(List.of("ip", "-n", h.netns(), "-6", "neigh", "add", "proxy", stale(webs.get(h.name())),
           "protocol", Integer.toString(dev.sixkit.netlink.Protocols.SIXKIT), "dev", "eth0"));
@@ -387,12 +393,12 @@ final class FleetBench implements Callable<Integer> {
         have.add(n.path("dst").asText());
       }
       String sysctls = exec(List.of("ip", "netns", "exec", h.netns(), "sysctl", "-n", "net.ipv6.conf.all.forwarding",
-          "net.ipv6.conf.eth0.proxy_ndp")).strip().replace('\n', ' ');
-      String want = "[" + webs.get(h.name()) + "] 1 1";
+          "net.ipv6.conf.eth0.proxy_ndp", "net.ipv6.neigh.eth0.proxy_delay")).strip().replace('\n', ' ');
+      String want = "[" + webs.get(h.name()) + "] 1 1 0";
       String got = have + " " + sysctls;
       if (!got.equals(want)) {
         throw new Main.CliException("after " + after + ", " + h.name() + " holds " + got + " (proxy entries, forwarding,"
-            + " proxy_ndp), not " + want);
+            + " proxy_ndp, proxy_delay), not " + want);
       }
     }
   }
