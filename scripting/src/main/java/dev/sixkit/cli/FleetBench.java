@@ -360,8 +360,9 @@ final class FleetBench implements Callable<Integer> {
 
   /**
    * The state before a first apply: forwarding and proxy_ndp off, proxy_delay at the kernel's 80
-   * (0.8 s), no entries but a stale one left by an earlier Sixkit apply (marked with Sixkit's protocol: Sixkit never removes an operator's
-   * unmarked entry; the playbook removes whatever is not wanted).
+   * (0.8 s), no entries but a stale one left by an earlier Sixkit apply (marked with Sixkit's
+   * protocol: Sixkit never removes an operator's unmarked entry; the playbook removes whatever is
+   * not wanted).
    */
   private static void reset(Lab l, Map<String, String> webs) throws IOException, InterruptedException {
     for (LabHost h : l.hosts()) {
