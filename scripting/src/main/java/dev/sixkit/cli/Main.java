@@ -235,7 +235,8 @@ public final class Main implements Runnable {
   }
 
   @Command(name = "completion", mixinStandardHelpOptions = true,
-      description = {"Print a bash completion script for sixkit.",
+      description = {"Print a bash completion script for sixkit (zsh: through bashcompinit). Namespaces, labs, lab hosts"
+          + " and interfaces complete with the names that exist when Tab is pressed.",
           "Use: source <(./sixkit completion)  or save it under /etc/bash_completion.d/sixkit"})
   static final class Completion implements Runnable {
     @Spec
@@ -245,7 +246,7 @@ public final class Main implements Runnable {
     public void run() {
       CommandLine root = spec.root().commandLine();
       PrintWriter out = spec.commandLine().getOut();
-      out.print(AutoComplete.bash("sixkit", root));
+      out.print(NameCompletion.bash(AutoComplete.bash("sixkit", root), root));
       out.flush();
     }
   }

@@ -25,7 +25,8 @@ import org.jline.reader.ParsedLine;
  * Tab completion for the console: the words of the block the cursor is in (setup, host, persist,
  * or the top level), the console's variables, and after a dot the methods of what is before it:
  * {@code host('docker1').prox<Tab>} gives {@code proxyEntries()} and {@code proxyNdp(}, typed
- * statically through the methods' return types, never by running the expression.
+ * statically through the methods' return types, never by running the expression; inside the string
+ * of {@code netns}, {@code uplink} or {@code lab(} the names that exist ({@link NameCandidates}).
  *
  * <p>Reads the binding without changing it; used by the reader's thread only.
  */
@@ -55,8 +56,13 @@ final class ConsoleCompleter implements Completer {
     String prefix = before.substring(start);
     String pre = before.substring(0, start);
     GroovySource.State st = GroovySource.scan(pre);
-    if (st.inString() || st.inComment()) {
+    if (st.inComment()) {
       return List.of();
+    }
+    if (st.inString()) {
+      // a name a word takes (netns '..., uplink '..., lab('...), else nothing
+      List<Candidate> names = NameCandidates.inString(before, GroovySource.block(before));
+      return names == null ? List.of() : names;
     }
     List<Candidate> out = new ArrayList<>();
     if (pre.endsWith(".")) {

@@ -10,7 +10,8 @@ import org.jline.reader.Parser;
 /**
  * JLine's view of a Groovy buffer: Enter on an unfinished buffer (an open brace, bracket, string
  * or comment) asks for another line instead of running it, so a closure can span lines; for
- * completion the word is the identifier before the cursor, quotes and all left as typed.
+ * completion the word is the identifier before the cursor, or inside a string the text from its
+ * opening quote (names such as {@code sxt-a1} are not identifiers).
  *
  * <p>Stateless; thread-safe.
  */
@@ -23,8 +24,14 @@ final class ConsoleParser implements Parser {
       throw new EOFError(-1, -1, "unfinished", s.missing() == 0 ? "" : String.valueOf(s.missing()));
     }
     int start = cursor;
-    while (start > 0 && Character.isJavaIdentifierPart(line.charAt(start - 1))) {
-      start--;
+    String before = line.substring(0, cursor);
+    int quote = GroovySource.scan(before).inString() ? NameCandidates.openingQuote(before) : -1;
+    if (quote >= 0) {
+      start = quote + 1; // in a string: a name such as sxt-a1 or lab-docker1, up to its quote
+    } else {
+      while (start > 0 && Character.isJavaIdentifierPart(line.charAt(start - 1))) {
+        start--;
+      }
     }
     return new Word(line, cursor, line.substring(start, cursor));
   }

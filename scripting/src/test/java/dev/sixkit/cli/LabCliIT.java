@@ -9,8 +9,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sixkit.lab.Lab;
 import dev.sixkit.lab.LabProgress;
 import dev.sixkit.netlink.Netns;
+import dev.sixkit.netlink.testing.Ip;
 import dev.sixkit.netlink.testing.Root;
 import inet.ipaddr.IPAddressString;
+import java.util.List;
+import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -78,11 +81,25 @@ class LabCliIT {
       }
       assertTrue(found, all.toString());
 
+      // Tab: the lab's name, its hosts and a host's interfaces (its namespace's, read back with ip)
+      try (BashCompletion bash = new BashCompletion()) {
+        assertTrue(bash.complete("sixkit", "lab", "down", "--name", lab.substring(0, 4)).contains(lab));
+        assertEquals(List.of(lab), bash.complete("sixkit", "jshell", "--lab", lab));
+        assertEquals(List.of("docker1"), bash.complete("sixkit", "ndp", "sync", "--lab", lab, "--host", ""));
+        TreeSet<String> ifnames = new TreeSet<>();
+        Ip.json(lab + "-docker1", "link", "show").forEach(l -> ifnames.add(l.get("ifname").asText()));
+        assertTrue(ifnames.contains("eth0") && ifnames.contains("docker0"), ifnames.toString());
+        assertEquals(ifnames, bash.names("sixkit", "ndp", "sync", "--lab", lab, "--host", "docker1", "--uplink", ""));
+      }
+
       CliRun down = CliRun.sixkit("lab", "down", "--name", lab);
       assertEquals(0, down.exit(), down.err());
       CliRun gone = CliRun.sixkit("lab", "status", "--name", lab);
       assertEquals(Main.FAILURE, gone.exit());
       assertFalse(CliRun.sixkit("lab", "list").out().contains("lab " + lab + ":"));
+      try (BashCompletion bash = new BashCompletion()) {
+        assertFalse(bash.complete("sixkit", "lab", "status", "--name", "").contains(lab));
+      }
     } finally {
       if (Lab.exists(lab)) {
         Lab.down(lab, LabProgress.silent());

@@ -11,10 +11,18 @@ import dev.sixkit.lab.LabHost;
 import dev.sixkit.lab.LabProgress;
 import dev.sixkit.netlink.testing.Ip;
 import dev.sixkit.netlink.testing.Root;
+import dev.sixkit.dsl.groovy.DslSession;
+import dev.sixkit.dsl.groovy.ScriptRunner;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.jline.reader.Candidate;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -263,5 +271,53 @@ class ConsoleIT {
     for (LabHost h : lab.hosts()) {
       assertEquals("", Ip.run(h.netns(), "-6", "neigh", "show", "proxy").strip(), h.name());
     }
+  }
+
+  @Test
+  @Order(9)
+  void tabCompletesNamesInsideTheStringsOfNameWords() {
+    String n = lab.name();
+    con.type("lab('" + n.substring(0, n.length() - 1));
+    con.key("Tab");
+    con.await("the lab's name completed and the string closed", s -> lastLine(s).equals("sixkit> lab('" + n + "'"),
+        Duration.ofSeconds(10));
+    con.key("C-u");
+    con.line("setup {");
+    con.line("  host('docker2') {");
+    con.type("    netns '" + n + "-d");
+    con.key("Tab");
+    con.await("the hosts' common prefix", s -> lastLine(s).matches("\\s*\\.\\.\\.>\\s+netns '" + n + "-docker"),
+        Duration.ofSeconds(10));
+    con.type("2");
+    con.key("Tab");
+    con.await("the namespace completed", s -> lastLine(s).matches("\\s*\\.\\.\\.>\\s+netns '" + n + "-docker2'"),
+        Duration.ofSeconds(10));
+    con.key("Enter");
+    // docker0 exists in the lab host's namespace, not in this one: the netns above is the one read
+    con.type("    uplink 'dock");
+    con.key("Tab");
+    con.await("the interface of that namespace", s -> lastLine(s).matches("\\s*\\.\\.\\.>\\s+uplink 'docker0'"),
+        Duration.ofSeconds(10));
+    con.key("C-c");
+    prompt();
+
+    // All the names, compared with what ip reads
+    try (DslSession session = new DslSession(new PrintWriter(new StringWriter()), false, false)) {
+      ConsoleCompleter c = new ConsoleCompleter(new ScriptRunner(session, List.of()).binding());
+      String hostBlock = "setup {\n  host('docker2') {\n    netns '" + n + "-docker2'\n";
+      Set<String> ifnames = new TreeSet<>();
+      Ip.json(n + "-docker2", "link", "show").forEach(l -> ifnames.add(l.get("ifname").asText()));
+      assertEquals(ifnames, names(c, hostBlock + "    uplink '"));
+      assertEquals(Set.of("eth0"), names(c, hostBlock + "    uplink(\"et"));
+      assertEquals(List.of("eth0'"), c.candidates(hostBlock + "    uplink 'et", (hostBlock + "    uplink 'et").length())
+          .stream().map(Candidate::value).toList());
+      assertEquals(Set.of(n + "-docker1", n + "-docker2"), names(c, hostBlock + "    netns '" + n + "-"));
+      assertEquals(Set.of(n), names(c, "lab('" + n));
+      assertEquals(Set.of(), names(c, "println '" + n), "a string no name word takes");
+    }
+  }
+
+  private static Set<String> names(ConsoleCompleter c, String buffer) {
+    return c.candidates(buffer, buffer.length()).stream().map(Candidate::displ).collect(Collectors.toCollection(TreeSet::new));
   }
 }

@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
 import org.jline.reader.Candidate;
+import org.jline.reader.Parser;
 import org.junit.jupiter.api.Test;
 
 /** The console's pieces without a terminal: the source scanner, completion, result printing. */
@@ -70,6 +71,18 @@ class ConsolePartsTest {
       assertTrue(values(c, "hosts.si").contains("size()"), values(c, "hosts.si").toString());
       assertEquals(List.of("host('a')", "docker()"), ConsoleCompleter.chain("x = host('a').docker()"));
     }
+  }
+
+  @Test
+  void inAStringTheWordIsTheTextFromTheQuoteAndTheHostBlockNamesTheNamespace() {
+    ConsoleParser p = new ConsoleParser();
+    String b = "setup {\n  host('a') {\n    netns 'sxt-a1'\n    uplink 'et";
+    assertEquals("et", p.parse(b, b.length(), Parser.ParseContext.COMPLETE).word());
+    assertEquals("sxt-a", p.parse("  netns('sxt-a", 14, Parser.ParseContext.COMPLETE).word());
+    assertEquals("proxy", p.parse("host('a').proxy", 15, Parser.ParseContext.COMPLETE).word());
+    assertEquals("sxt-a1", NameCandidates.netnsOfHostBlock(b));
+    assertEquals(null, NameCandidates.netnsOfHostBlock("setup {\n  host('a') { netns 'x' }\n  host('b') {\n    "));
+    assertEquals(-1, NameCandidates.openingQuote("x = '''lines\n"));
   }
 
   record Pair(String a, int b) {}
