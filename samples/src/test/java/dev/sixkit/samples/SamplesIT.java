@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sixkit.netlink.testing.ChildJvm;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sixkit.cli.Main;
 import dev.sixkit.docker.Docker;
@@ -177,8 +178,8 @@ class SamplesIT {
   void jshellWalkThrough() throws Exception {
     String before = state(ndp);
     String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", cp,
-        "dev.sixkit.cli.Main", "jshell", "--lab", ndp.name(), "jshell/walkthrough.jsh").redirectErrorStream(true).start();
+    Process p = new ProcessBuilder(ChildJvm.java("-cp", cp,
+        "dev.sixkit.cli.Main", "jshell", "--lab", ndp.name(), "jshell/walkthrough.jsh")).redirectErrorStream(true).start();
     p.getOutputStream().write("/exit\n".getBytes(StandardCharsets.UTF_8));
     p.getOutputStream().close();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -236,8 +237,8 @@ class SamplesIT {
       assertFalse(names.stream().anyMatch(n -> n.startsWith("scripting") || n.startsWith("groovy")), names.toString());
     }
     Path stateDir = Files.createTempDirectory("sixkit-sample-state");
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        "target/classes:" + lib + "/*", "dev.sixkit.samples.RoutedSetup", routed.name(), stateDir.toString())
+    Process p = new ProcessBuilder(ChildJvm.java("-cp",
+        "target/classes:" + lib + "/*", "dev.sixkit.samples.RoutedSetup", routed.name(), stateDir.toString()))
         .redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(5, TimeUnit.MINUTES), out);

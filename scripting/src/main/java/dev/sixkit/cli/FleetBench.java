@@ -97,8 +97,10 @@ final class FleetBench implements Callable<Integer> {
     }
     List<String> sixkit;
     if (javaClasspath != null) {
-      sixkit = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", javaClasspath,
-          "dev.sixkit.cli.Main");
+      List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+      cmd.addAll(SyncJvm.nativeAccess());
+      cmd.addAll(List.of("-cp", javaClasspath, "dev.sixkit.cli.Main"));
+      sixkit = cmd;
     } else {
       Path l = launcher != null ? launcher : StartupBench.defaultLauncher();
       if (l == null || !Files.isExecutable(l)) {

@@ -158,8 +158,11 @@ final class StartupBench implements Callable<Integer> {
   /** How sixkit is started: the launcher, or java with a class path. */
   private List<String> command() {
     if (javaClasspath != null) {
-      return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
-          "-XX:TieredStopAtLevel=1", "-cp", javaClasspath, "dev.sixkit.cli.Main");
+      List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+      cmd.addAll(SyncJvm.nativeAccess());
+      cmd.addAll(List.of("-cp", javaClasspath, "dev.sixkit.cli.Main"));
+      return cmd;
     }
     Path l = launcher != null ? launcher : defaultLauncher();
     if (l == null || !Files.isExecutable(l)) {

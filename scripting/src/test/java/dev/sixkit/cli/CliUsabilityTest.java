@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sixkit.netlink.testing.ChildJvm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
@@ -135,8 +136,8 @@ class CliUsabilityTest {
   /** Runs a script in a JVM of its own (small heap): exit code and stderr. */
   private static CliRun runScript(Path script) throws Exception {
     String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx48m",
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", cp, "dev.sixkit.cli.Main", "run", script.toString())
+    Process p = new ProcessBuilder(ChildJvm.java("-Xmx48m",
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", cp, "dev.sixkit.cli.Main", "run", script.toString()))
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(120, TimeUnit.SECONDS));

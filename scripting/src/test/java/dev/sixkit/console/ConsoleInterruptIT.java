@@ -2,6 +2,7 @@ package dev.sixkit.console;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sixkit.netlink.testing.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,8 +22,7 @@ class ConsoleInterruptIT {
   void ctrlCStopsAnEndlessLoopAndALongSleep() throws Exception {
     Path history = Files.createTempFile("sixkit-console-history-", "");
     String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    try (Tmux t = new Tmux(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", cp, "dev.sixkit.cli.Main", "console", "--history",
+    try (Tmux t = new Tmux(ChildJvm.java("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", cp, "dev.sixkit.cli.Main", "console", "--history",
         history.toString()), 160, 40)) {
       t.await("the first prompt", ConsoleInterruptIT::prompt, Duration.ofSeconds(60));
       t.line("def kept = 41");

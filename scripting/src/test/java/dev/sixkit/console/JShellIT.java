@@ -3,6 +3,7 @@ package dev.sixkit.console;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sixkit.netlink.testing.ChildJvm;
 import dev.sixkit.netlink.testing.Ip;
 import dev.sixkit.netlink.testing.Root;
 import dev.sixkit.netlink.testing.TestNetns;
@@ -51,8 +52,7 @@ class JShellIT {
       String ns = t.create("jsh").name();
       Ip.run(ns, "link", "add", "eth0", "type", "veth", "peer", "name", "peer0");
       int links = Ip.json(ns, "link", "show").size();
-      List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-cp", CP, "dev.sixkit.cli.Main", "jshell", "--netns", ns));
+      List<String> cmd = ChildJvm.java("-cp", CP, "dev.sixkit.cli.Main", "jshell", "--netns", ns);
       String out = run(cmd, String.join("\n",
           "var n = host.name()",
           "var k = host.interfaces().size()",

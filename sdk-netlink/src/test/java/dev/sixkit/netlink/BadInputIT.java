@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sixkit.netlink.testing.ChildJvm;
 import dev.sixkit.netlink.testing.Ip;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -198,7 +199,9 @@ class BadInputIT extends OnTwoHosts {
     String java = ProcessHandle.current().info().command().orElse("java");
     String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     List<String> cmd = new ArrayList<>(List.of("setpriv", "--inh-caps=-net_admin", "--bounding-set=-net_admin", "--",
-        java, "-cp", cp, NoCapChild.class.getName(), hosts.a, "2001:db8:ab11::13", "eth0"));
+        java));
+    cmd.addAll(ChildJvm.nativeAccess());
+    cmd.addAll(List.of("-cp", cp, NoCapChild.class.getName(), hosts.a, "2001:db8:ab11::13", "eth0"));
     Ip.Result r = Ip.exec(cmd);
     System.out.println("child: " + r.out().strip() + (r.err().isBlank() ? "" : "\nchild stderr: " + r.err().strip()));
     assertEquals(0, r.exit(), r.err());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sixkit.netlink.testing.ChildJvm;
 import dev.sixkit.SixkitException;
 import dev.sixkit.host.Host;
 import dev.sixkit.internal.os.Procs;
@@ -104,9 +105,8 @@ class LabSshIT {
     Root.require();
     String lab = name("sxsj");
     try {
-      Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-      Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-          LabSshIT.class.getName() + "$UpThenDie", lab).redirectErrorStream(true)
+      Process p = new ProcessBuilder(ChildJvm.java("-cp", System.getProperty("java.class.path"),
+          LabSshIT.class.getName() + "$UpThenDie", lab)).redirectErrorStream(true)
           .redirectOutput(File.createTempFile("sixkit-labup", ".log")).start();
       assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the child JVM ended");
       assertEquals(137, p.exitValue(), "the child halted itself as if killed");

@@ -254,7 +254,11 @@ public final class ScriptRunner {
     }
     StackTraceElement at = DslException.userFrame(e.getStackTrace());
     if (e instanceof InterruptedException) {
-      return new DslException(at, "interrupted", e);
+      // Ctrl-C before the script's first line ran (the check ThreadInterrupt puts at the top of run()
+      // has no line; on a busy machine the compile can outlast the key): the script's file, no line,
+      // never a frame of the runner's caller
+      boolean inScript = at != null && at.getFileName() != null && at.getFileName().endsWith(".groovy");
+      return inScript ? new DslException(at, "interrupted", e) : new DslException(fileName, -1, "interrupted", e);
     }
     if (e instanceof MissingMethodException mme) {
       return new DslException(at, missingMethod(mme), e);
