@@ -286,18 +286,19 @@ class ConsoleIT {
     con.line("  host('docker2') {");
     con.type("    netns '" + n + "-d");
     con.key("Tab");
-    con.await("the hosts' common prefix", s -> lastLine(s).matches("\\s*\\.\\.\\.>\\s+netns '" + n + "-docker"),
-        Duration.ofSeconds(10));
+    // JLine may list the candidates under the line: look for the line, not at the last one
+    con.await("the hosts' common prefix", s -> s.lines().anyMatch(l -> l.stripTrailing().matches(
+        "\\s*\\.\\.\\.>\\s+netns '" + n + "-docker")), Duration.ofSeconds(10));
     con.type("2");
     con.key("Tab");
-    con.await("the namespace completed", s -> lastLine(s).matches("\\s*\\.\\.\\.>\\s+netns '" + n + "-docker2'"),
-        Duration.ofSeconds(10));
+    con.await("the namespace completed", s -> s.lines().anyMatch(l -> l.stripTrailing().matches(
+        "\\s*\\.\\.\\.>\\s+netns '" + n + "-docker2'")), Duration.ofSeconds(10));
     con.key("Enter");
     // docker0 exists in the lab host's namespace, not in this one: the netns above is the one read
     con.type("    uplink 'dock");
     con.key("Tab");
-    con.await("the interface of that namespace", s -> lastLine(s).matches("\\s*\\.\\.\\.>\\s+uplink 'docker0'"),
-        Duration.ofSeconds(10));
+    con.await("the interface of that namespace", s -> s.lines().anyMatch(l -> l.stripTrailing().matches(
+        "\\s*\\.\\.\\.>\\s+uplink 'docker0'")), Duration.ofSeconds(10));
     con.key("C-c");
     prompt();
 
