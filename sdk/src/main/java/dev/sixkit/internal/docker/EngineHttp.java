@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  */
 public final class EngineHttp {
   /** Status line and headers longer than this are not an HTTP answer we want. */
-  static final int MAX_HEAD = 64 * 1024;
+  static final int MAX_HEAD = HttpHead.MAX_HEAD;
   /** A whole body or one streamed line larger than this is refused rather than buffered. */
   static final int MAX_BODY = 64 * 1024 * 1024;
 
@@ -46,7 +46,7 @@ public final class EngineHttp {
   public Response get(String target, Duration timeout) throws IOException {
     try (HttpExchange x = HttpExchange.open(address, System.nanoTime() + timeout.toNanos())) {
       x.send(request(target));
-      HttpExchange.Head h = x.readHead();
+      HttpHead h = x.readHead();
       return new Response(h.status(), new String(x.readBody(h), StandardCharsets.UTF_8));
     }
   }
@@ -71,7 +71,7 @@ public final class EngineHttp {
     HttpExchange x = HttpExchange.open(address, System.nanoTime() + headTimeout.toNanos());
     try {
       x.send(request(target));
-      HttpExchange.Head h = x.readHead();
+      HttpHead h = x.readHead();
       if (h.status() != 200) {
         throw new HttpStatusException(h.status(), new String(x.readBody(h), StandardCharsets.UTF_8));
       }

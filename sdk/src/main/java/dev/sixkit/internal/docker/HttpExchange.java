@@ -15,7 +15,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -27,7 +26,6 @@ import java.util.function.Consumer;
  */
 final class HttpExchange implements AutoCloseable {
   /** Status and the two headers that decide how the body is framed. */
-  record Head(int status, long contentLength, boolean chunked) {}
 
   private final SocketChannel ch;
   private final Selector sel;
@@ -86,52 +84,11 @@ final class HttpExchange implements AutoCloseable {
     }
   }
 
-  Head readHead() throws IOException {
-    String status = line(MAX_HEAD);
-    if (status == null) {
-      throw new EOFException("the connection closed before an HTTP answer");
-    }
-    String[] parts = status.split(" ", 3);
-    if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
-      throw new IOException("not an HTTP answer: " + clip(status));
-    }
-    int code;
-    try {
-      code = Integer.parseInt(parts[1]);
-    } catch (NumberFormatException e) {
-      throw new IOException("not an HTTP status line: " + clip(status));
-    }
-    long length = -1;
-    boolean chunked = false;
-    int headBytes = status.length();
-    for (String h; !(h = requireLine()).isEmpty();) {
-      headBytes += h.length();
-      if (headBytes > MAX_HEAD) {
-        throw new IOException("HTTP head longer than " + MAX_HEAD + " bytes");
-      }
-      int colon = h.indexOf(':');
-      if (colon <= 0) {
-        continue;
-      }
-      String name = h.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-      String value = h.substring(colon + 1).trim();
-      if (name.equals("content-length")) {
-        try {
-          length = Long.parseLong(value);
-        } catch (NumberFormatException e) {
-          throw new IOException("bad Content-Length: " + clip(value));
-        }
-      } else if (name.equals("transfer-encoding")) {
-        chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
-      }
-    }
-    if (code >= 100 && code < 200) {
-      return readHead(); // an interim answer; the real one follows
-    }
-    return new Head(code, chunked ? -1 : length, chunked);
+  HttpHead readHead() throws IOException {
+    return HttpHead.read(() -> line(MAX_HEAD));
   }
 
-  byte[] readBody(Head h) throws IOException {
+  byte[] readBody(HttpHead h) throws IOException {
     Bytes out = new Bytes();
     if (h.chunked()) {
       chunks(out::add);
@@ -147,7 +104,7 @@ final class HttpExchange implements AutoCloseable {
   }
 
   /** Delivers the body line by line (LF-terminated; a trailing CR dropped) until it ends. */
-  void readLines(Head h, Consumer<String> onLine) throws IOException {
+  void readLines(HttpHead h, Consumer<String> onLine) throws IOException {
     Lines lines = new Lines(onLine);
     if (h.chunked()) {
       chunks(lines::add);
@@ -162,17 +119,7 @@ final class HttpExchange implements AutoCloseable {
   /** Reads chunks until the last one and its trailers. */
   private void chunks(Sink sink) throws IOException {
     while (true) {
-      String size = requireLine();
-      int semi = size.indexOf(';');
-      long n;
-      try {
-        n = Long.parseLong((semi < 0 ? size : size.substring(0, semi)).trim(), 16);
-      } catch (NumberFormatException e) {
-        throw new IOException("bad chunk size: " + clip(size));
-      }
-      if (n < 0 || n > MAX_BODY) {
-        throw new IOException("bad chunk size: " + clip(size));
-      }
+      long n = HttpHead.chunkSize(requireLine(), MAX_BODY);
       if (n == 0) {
         while (!requireLine().isEmpty()) {
           // trailers: none wanted
@@ -212,11 +159,7 @@ final class HttpExchange implements AutoCloseable {
   }
 
   private String requireLine() throws IOException {
-    String l = line(MAX_HEAD);
-    if (l == null) {
-      throw new EOFException("the connection closed in the middle of an HTTP answer");
-    }
-    return l;
+    return HttpHead.requireLine(() -> line(MAX_HEAD));
   }
 
   /** One CRLF- (or LF-) terminated line of the head or chunk framing, or null at a clean EOF. */
@@ -388,9 +331,5 @@ final class HttpExchange implements AutoCloseable {
         onLine.accept(line);
       }
     }
-  }
-
-  private static String clip(String s) {
-    return s.length() > 120 ? s.substring(0, 120) + "..." : s;
   }
 }

@@ -2,6 +2,7 @@ package dev.sixkit.internal.ssh;
 
 import dev.sixkit.host.SshException;
 import dev.sixkit.host.SshException.Reason;
+import dev.sixkit.internal.docker.HttpHead;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.apache.sshd.common.channel.ChannelPipedInputStream;
 
 /**
@@ -29,7 +29,7 @@ import org.apache.sshd.common.channel.ChannelPipedInputStream;
 public final class RemoteHttp {
   /** An answer larger than this is refused rather than buffered. */
   static final int MAX_BODY = 64 * 1024 * 1024;
-  private static final int MAX_HEAD = 64 * 1024;
+  private static final int MAX_HEAD = HttpHead.MAX_HEAD;
 
   private RemoteHttp() {}
 
@@ -88,58 +88,14 @@ public final class RemoteHttp {
     }
 
     Answer answer() throws IOException {
-      String status = line();
-      if (status == null) {
-        throw new EOFException("the socket closed before an HTTP answer");
-      }
-      String[] parts = status.split(" ", 3);
-      if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
-        throw new IOException("not an HTTP answer: " + clip(status));
-      }
-      int code;
-      try {
-        code = Integer.parseInt(parts[1]);
-      } catch (NumberFormatException e) {
-        throw new IOException("not an HTTP status line: " + clip(status));
-      }
-      long length = -1;
-      boolean chunked = false;
-      int headBytes = status.length();
-      for (String h; !(h = requireLine()).isEmpty();) {
-        headBytes += h.length();
-        if (headBytes > MAX_HEAD) {
-          throw new IOException("HTTP head longer than " + MAX_HEAD + " bytes");
-        }
-        int colon = h.indexOf(':');
-        if (colon <= 0) {
-          continue;
-        }
-        String name = h.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-        String value = h.substring(colon + 1).trim();
-        if (name.equals("content-length")) {
-          try {
-            length = Long.parseLong(value);
-          } catch (NumberFormatException e) {
-            throw new IOException("bad Content-Length: " + clip(value));
-          }
-        } else if (name.equals("transfer-encoding")) {
-          chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
-        }
-      }
-      if (code >= 100 && code < 200) {
-        return answer(); // an interim answer; the real one follows
-      }
+      HttpHead head = HttpHead.read(this::line);
+      int code = head.status();
+      long length = head.contentLength();
+      boolean chunked = head.chunked();
       ByteArrayOutputStream body = new ByteArrayOutputStream();
       if (chunked) {
         while (true) {
-          String size = requireLine();
-          int semi = size.indexOf(';');
-          long n;
-          try {
-            n = Long.parseLong((semi < 0 ? size : size.substring(0, semi)).trim(), 16);
-          } catch (NumberFormatException e) {
-            throw new IOException("bad chunk size: " + clip(size));
-          }
+          long n = HttpHead.chunkSize(requireLine(), MAX_BODY);
           if (n == 0) {
             while (!requireLine().isEmpty()) {
               // trailers: not used
@@ -181,11 +137,7 @@ public final class RemoteHttp {
     }
 
     private String requireLine() throws IOException {
-      String l = line();
-      if (l == null) {
-        throw new EOFException("the socket closed in the middle of an answer");
-      }
-      return l;
+      return HttpHead.requireLine(this::line);
     }
 
     /** One CRLF (or LF) terminated line without its end; null at the end of the stream. */
@@ -223,10 +175,6 @@ public final class RemoteHttp {
       pos = 0;
       len = n;
       return true;
-    }
-
-    private static String clip(String s) {
-      return s.length() > 80 ? s.substring(0, 80) + "..." : s;
     }
   }
 }
