@@ -10,7 +10,9 @@ import java.util.Objects;
  * are served over IPv6 by docker-proxy listening on {@code :::PORT}; with the userland proxy off
  * and no ip6tables NAT they do not answer over IPv6 at the host's address; and a container with
  * a global IPv6 address is reachable on every port it listens on wherever its prefix is routed or
- * proxied, published or not (a "fully exposed endpoint").
+ * proxied, published or not (a "fully exposed endpoint"). Engines that filter IPv6 (27 and newer
+ * with ip6tables) change the last part per network: in NAT gateway mode (the default bridge) the
+ * address is dropped from other hosts, in routed mode only ICMPv6 and the published ports pass.
  *
  * <p>Immutable record; thread-safe.
  *
@@ -56,8 +58,8 @@ public record Exposure(String host, Fact<Boolean> userlandProxy, Fact<Boolean> i
    *
    * @param container its name
    * @param ipv6 its global IPv6 addresses
-   * @param fullyExposed a global IPv6 address and no published port: every port it listens on is
-   *     reachable directly wherever its prefix is routed or proxied
+   * @param fullyExposed a global IPv6 address that the engine does not filter and no published
+   *     port: every port it listens on is reachable directly wherever its prefix is routed or proxied
    * @param ports its published ports, each explained
    * @param note one sentence about it
    */

@@ -4,15 +4,20 @@ import dev.sixkit.docker.Container;
 import dev.sixkit.docker.DaemonConfig;
 import dev.sixkit.docker.DaemonFacts;
 import dev.sixkit.docker.Docker;
+import dev.sixkit.docker.DockerNetwork;
+import dev.sixkit.docker.NetworkAttachment;
 import dev.sixkit.docker.PublishedPort;
 import dev.sixkit.host.Host;
 import dev.sixkit.internal.os.Procs;
 import dev.sixkit.netlink.Socket;
+import dev.sixkit.plan.EngineNeeds;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -35,6 +40,12 @@ final class ExposureReader {
     DaemonFacts facts = dk.daemon(given);
     List<Socket> listeners = host.listeningSockets();
     List<Exposure.ContainerExposure> out = new ArrayList<>();
+    boolean filters = EngineNeeds.filtersNatBridges(facts);
+    Map<String, String> gatewayModes = new HashMap<>();
+    for (DockerNetwork n : dk.networks()) {
+      gatewayModes.put(n.id(), n.ipv6GatewayMode());
+      gatewayModes.put(n.name(), n.ipv6GatewayMode());
+    }
     for (Container c : dk.containers()) {
       if (!c.running()) {
         continue;
@@ -47,17 +58,46 @@ final class ExposureReader {
         }
         ports.add(explain(p, facts, listeners));
       }
-      boolean fully = !v6.isEmpty() && c.ports().isEmpty();
-      String note;
-      if (v6.isEmpty()) {
-        note = "no global IPv6 address: reachable over IPv6 only through published ports";
-      } else if (fully) {
-        note = "fully exposed endpoint: a global IPv6 address and no published port, so every port it listens on is "
-            + "reachable at " + String.join(", ", v6) + " wherever its prefix is routed or proxied";
-      } else {
-        note = "its global IPv6 address " + String.join(", ", v6)
-            + " is reachable directly on every port it listens on, not only the published ones";
+      // What reaches each address from other hosts depends on the engine's filter and the network's gateway mode.
+      List<String> open = new ArrayList<>();
+      List<String> routed = new ArrayList<>();
+      List<String> filtered = new ArrayList<>();
+      for (NetworkAttachment n : c.networks()) {
+        if (n.ipv6().isEmpty()) {
+          continue;
+        }
+        String a = n.ipv6().get().toCanonicalString();
+        String mode = gatewayModes.getOrDefault(n.networkId(), gatewayModes.getOrDefault(n.network(),
+            DockerNetwork.DEFAULT_GATEWAY_MODE));
+        if (!filters || mode.equals("nat-unprotected")) {
+          open.add(a);
+        } else if (mode.equals("routed")) {
+          routed.add(a);
+        } else {
+          filtered.add(a);
+        }
       }
+      boolean fully = !open.isEmpty() && c.ports().isEmpty();
+      List<String> notes = new ArrayList<>();
+      if (v6.isEmpty()) {
+        notes.add("no global IPv6 address: reachable over IPv6 only through published ports");
+      }
+      if (!open.isEmpty()) {
+        notes.add(fully
+            ? "fully exposed endpoint: a global IPv6 address and no published port, so every port it listens on is "
+                + "reachable at " + String.join(", ", open) + " wherever its prefix is routed or proxied"
+            : "its global IPv6 address " + String.join(", ", open)
+                + " is reachable directly on every port it listens on, not only the published ones");
+      }
+      if (!routed.isEmpty()) {
+        notes.add(String.join(", ", routed) + " (routed gateway mode): Docker " + facts.version() + "'s filter lets in"
+            + " ICMPv6 and the published ports only" + (c.ports().isEmpty() ? " (none: nothing but ping answers)" : ""));
+      }
+      if (!filtered.isEmpty()) {
+        notes.add(String.join(", ", filtered) + " (NAT gateway mode): Docker " + facts.version() + "'s filter drops"
+            + " every packet from other hosts to it; over IPv6 only the published ports answer, on the host's addresses");
+      }
+      String note = String.join("; ", notes);
       out.add(new Exposure.ContainerExposure(c.name(), v6, fully, ports, note));
     }
     return new Exposure(host.name(), facts.userlandProxy(), facts.ip6tables(), listeners, out);
