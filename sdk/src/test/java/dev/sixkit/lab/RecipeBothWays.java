@@ -10,6 +10,7 @@ import dev.sixkit.docker.DockerNetwork;
 import dev.sixkit.host.Host;
 import dev.sixkit.host.NetlinkHost;
 import dev.sixkit.plan.EngineNeeds;
+import dev.sixkit.netlink.testing.Ip;
 import dev.sixkit.netlink.testing.Root;
 import dev.sixkit.plan.Mode;
 import java.util.EnumMap;
@@ -62,6 +63,10 @@ abstract class RecipeBothWays {
     try (NetlinkHost docker1 = lab.connect("docker1"); NetlinkHost docker2 = lab.connect("docker2")) {
       if (EngineNeeds.filtersNatBridges(docker1.docker().daemon())) {
         onRoutedNetworks(docker1.docker(), docker2.docker());
+        // the default bridge just lost its last port: the kernel drops its carrier a moment later
+        for (LabHost h : lab.hosts()) {
+          awaitNoCarrier(h.netns(), "docker0");
+        }
       }
     }
     initial = KernelSnapshot.of(lab);
@@ -74,6 +79,19 @@ abstract class RecipeBothWays {
    */
   void onRoutedNetworks(Docker docker1, Docker docker2) {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " does not run on engines with gateway modes");
+  }
+
+  /** Waits (5 s at most) until a bridge without ports shows NO-CARRIER, so snapshots do not catch it in between. */
+  static void awaitNoCarrier(String netns, String bridge) {
+    long end = System.nanoTime() + 5_000_000_000L;
+    while (!Ip.json(netns, "link", "show", bridge).toString().contains("NO-CARRIER") && System.nanoTime() < end) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   /** Replaces a lab container by one of the same name serving the same page on a new routed IPv6 network. */
