@@ -20,12 +20,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The Docker side of the sync's inputs: one event stream, reconnected with exponential backoff
  * while the Engine is away (a full reconcile follows every connect, once the stream is open, so
- * nothing that happens meanwhile is missed), and the reader the worker inspects containers with.
+ * nothing that happens meanwhile is missed), and the reader the worker reads containers with.
  *
  * <p>Events become tasks without any request to the Engine: a container's die or destroy removes
  * its entries from what the sync recorded (an inspect then would wait on Docker's container lock
- * until {@code rm -f} finishes), a network disconnect removes that network's entry, and only
- * start, restart, pause, unpause and network connect read the container again.
+ * until {@code rm -f} finishes), a network disconnect removes that network's entry, a network
+ * connect reads that endpoint from the network, and start, restart, pause and unpause read the
+ * container again from the Engine's list; none of these reads takes the container's lock.
  *
  * <p>Thread-safe: connects run on the timer thread, events arrive on the stream's thread, both
  * only enqueue tasks; the worker reads {@link #reads()}.

@@ -52,8 +52,11 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>Docker's event stream ({@link DockerWatch}): a container's die or destroy removes its
  *       entries at once from what the sync recorded (no inspect, which would wait on Docker's
- *       container lock while {@code rm -f} runs); start, restart, pause, unpause and network
- *       connect read that one container; network disconnect drops that network's entry; network
+ *       container lock while {@code rm -f} runs); a network connect reads the new endpoint's
+ *       address from the network (Docker connects before it starts the container, so the entry
+ *       is there before the start event); start, restart, pause and unpause read that one
+ *       container from the Engine's list (no container lock either); network disconnect drops
+ *       that network's entry; network
  *       create and destroy re-read the managed prefixes when they follow Docker's networks. A
  *       full reconcile runs at start and after every reconnect (exponential backoff while Docker
  *       is away).</li>

@@ -77,12 +77,12 @@ final class SyncLoop {
   private final Set<InetAddress> foreign = new HashSet<>();
   private boolean dockerKnown;
   /**
-   * Inspect answers are numbered by the event that asked for them. Per container with an inspect in
+   * Read answers are numbered by the event that asked for them. Per container with a read in
    * flight: how many are in flight, the number of its latest die/destroy/disconnect (an answer asked
    * before it is stale) and of the newest answer applied (an older one arriving later is dropped).
-   * An answer newer than both is applied even when another inspect was asked since: Docker's start
-   * follows its network connect within milliseconds, and dropping the connect's answer (which
-   * already shows the address) made every entry wait for a second inspect.
+   * An answer newer than both is applied even when another read was asked since: Docker's start
+   * follows its network connect closely, and dropping the connect's answer (which already shows
+   * the address) made every entry wait for a second read.
    */
   private final Map<String, InFlight> inFlight = new HashMap<>();
   private long events;
@@ -251,7 +251,7 @@ final class SyncLoop {
     }
   }
 
-  /** A die, destroy or disconnect: answers to inspects asked before it are stale. */
+  /** A die, destroy or disconnect: answers to reads asked before it are stale. */
   private void fence(String id) {
     long n = ++events;
     InFlight f = inFlight.get(id);
@@ -333,7 +333,7 @@ final class SyncLoop {
           d.trouble(e); // the reconnect's full reconcile covers this container
         } catch (RuntimeException e) {
           log.warn("{}: reading container {} failed: {}", hostName, id, e.getMessage());
-          queue.add(new SyncTask.Full("after a failed inspect", true));
+          queue.add(new SyncTask.Full("after a failed read", true));
         }
       });
     } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -353,8 +353,8 @@ final class SyncLoop {
         List<Container> cs = d.reads().containers();
         byContainer.clear();
         holders.clear();
-        coveredUpTo = events; // inspects asked before this read are covered by it
-        inFlight.clear(); // (and failed inspects, which answer nothing, leave no count behind)
+        coveredUpTo = events; // reads asked before this one are covered by it
+        inFlight.clear(); // (and failed reads, which answer nothing, leave no count behind)
         for (Container c : cs) {
           setContainerQuietly(c.id(), addresses(c));
         }

@@ -21,7 +21,7 @@ sealed interface SyncTask {
   record EndpointRead(String id, String networkId, long generation, java.util.Optional<InetAddress> address)
       implements SyncTask {}
 
-  /** The answer to a container's inspect, read off the worker; applied only when no newer event came meanwhile. */
+  /** The answer to a container's list read, made off the worker; applied unless a die, disconnect or newer answer came since. */
   record ContainerRead(String id, long generation, java.util.Optional<dev.sixkit.docker.Container> container)
       implements SyncTask {}
 
