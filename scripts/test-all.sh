@@ -8,7 +8,7 @@
 #
 #   SIXKIT_STALE_MINUTES  leftover sxt-* namespaces older than this are deleted (default 30;
 #                         when CI=true, every sxt-* namespace, whatever its age)
-#   SIXKIT_JDKS           the JDKs the whole suite runs on, one pass each (default "17"; "17 25" adds Temurin 25: the
+#   SIXKIT_JDKS           the JDKs the whole suite runs on, one pass each (default "17 25": OpenJDK 17 and Temurin 25; the
 #                         compile stays --release 17; the first pass installs, then the embedding
 #                         check and the package test run once, on its artifacts)
 set -euo pipefail
@@ -89,7 +89,7 @@ jdk_home() {
   done
   return 1
 }
-read -r -a jdks <<<"${SIXKIT_JDKS:-17}"
+read -r -a jdks <<<"${SIXKIT_JDKS:-17 25}"
 homes=()
 for v in "${jdks[@]}"; do
   h=$(jdk_home "$v") || {
