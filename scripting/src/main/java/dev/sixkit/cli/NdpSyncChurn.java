@@ -105,7 +105,7 @@ final class NdpSyncChurn {
         Events.Subscription monitor = monitorNl.events(Events.Group.IPV6_MULTICAST).receiveBuffer(4 << 20);
         monitor.onEvent(e -> onKernel(e, eth0));
         Docker d1 = docker1.docker();
-        List<String> prefixes = new ArrayList<>(List.of(h1.dockerPrefix()));
+        String managed = h1.dockerPrefix();
         if (!engine.equals(Engine.V20_10)) {
           // 27+ filters the default bridge from other hosts: what a plan's `network` word makes instead.
           d1.newNetwork(ROUTED_NETWORK).ipv6().subnet(ROUTED_SUBNET)
@@ -113,8 +113,7 @@ final class NdpSyncChurn {
           network = ROUTED_NETWORK;
           // Only the routed network is managed, as a plan on 27+ does: web1 on the filtered default
           // bridge gets no entry (its ::2 would share a solicited-node group with the churn's ::2).
-          prefixes.clear();
-          prefixes.add(ROUTED_SUBNET);
+          managed = ROUTED_SUBNET;
           say("  containers on " + ROUTED_NETWORK + " (" + ROUTED_SUBNET + ", routed gateway mode): the default bridge is filtered");
         }
         DockerEvent.Stream events = d1.events(new DockerEvent.Listener() {
@@ -129,7 +128,7 @@ final class NdpSyncChurn {
           }
         });
         int web2Pid = Pids.of(docker2.docker().container("web2").id());
-        try (NdpProxySync sync = NdpProxySync.on(docker1).uplink("eth0").prefixes(prefixes.toArray(String[]::new))
+        try (NdpProxySync sync = NdpProxySync.on(docker1).uplink("eth0").prefixes(managed)
             .stateDir(state).start()) {
           if (!sync.awaitReconciled(Duration.ofSeconds(30))) {
             throw new Main.CliException("docker1's sync did not reconcile within 30 s");

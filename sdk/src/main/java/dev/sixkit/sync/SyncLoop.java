@@ -5,6 +5,7 @@ import dev.sixkit.docker.Container;
 import dev.sixkit.docker.DockerException;
 import dev.sixkit.docker.NetworkAttachment;
 import dev.sixkit.host.Change;
+import dev.sixkit.internal.docker.DockerReads;
 import dev.sixkit.netlink.IpAddresses;
 import dev.sixkit.netlink.IpPrefix;
 import dev.sixkit.netlink.Link;
@@ -288,51 +289,38 @@ final class SyncLoop {
 
   /** Reads a container's endpoint on one network off the worker (from the network: no container lock). */
   private void readEndpoint(String id, String networkId) {
-    long gen = ++events;
-    inFlight.computeIfAbsent(id, k -> new InFlight()).count++;
-    DockerWatch d = docker.get();
-    try {
-      lister.execute(() -> {
-        try {
-          Optional<InetAddress> a = d.reads().endpointIpv6(networkId, id)
-              .map(v6 -> IpAddresses.parse(v6.toCanonicalString()));
-          queue.add(new SyncTask.EndpointRead(id, networkId, gen, a));
-        } catch (DockerException e) {
-          d.trouble(e);
-        } catch (RuntimeException e) {
-          log.warn("{}: reading container {} on network {} failed: {}", hostName, id, networkId, e.getMessage());
-          queue.add(new SyncTask.Full("after a failed endpoint read", true));
-        }
-      });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      // stopping
-    }
+    submitRead(id, "container " + id + " on network " + networkId, (r, gen) -> new SyncTask.EndpointRead(id, networkId, gen,
+        r.endpointIpv6(networkId, id).map(v6 -> IpAddresses.parse(v6.toCanonicalString()))));
+  }
+
+  /** Reads a container off the worker from the Engine's list (it waits for no container lock). */
+  private void read(String id) {
+    submitRead(id, "container " + id, (r, gen) -> new SyncTask.ContainerRead(id, gen, r.listedContainer(id)));
+  }
+
+  /** A Docker read and the task its answer becomes, stamped with the number of the event that asked. */
+  @FunctionalInterface
+  private interface ReadCall {
+    SyncTask answer(DockerReads reads, long generation);
   }
 
   /**
-   * Reads a container off the worker from the Engine's list (it waits for no container lock); the
-   * answer comes back as a task, stamped with this event's number.
+   * Runs a read off the worker: numbered by this event, counted in flight for the container, its
+   * answer queued as a task; a Docker failure reconnects (whose full reconcile covers the
+   * container), any other failure asks for a full reconcile.
    */
-  private void read(String id) {
+  private void submitRead(String id, String what, ReadCall call) {
     long gen = ++events;
     inFlight.computeIfAbsent(id, k -> new InFlight()).count++;
     DockerWatch d = docker.get();
     try {
-      long asked = System.nanoTime();
       lister.execute(() -> {
         try {
-          long t0 = System.nanoTime();
-          Optional<Container> c = d.reads().listedContainer(id);
-          if (log.isDebugEnabled()) {
-            long t1 = System.nanoTime();
-            log.debug("{}: list read of {} queued {} ms, took {} ms", hostName, id.substring(0, Math.min(12, id.length())),
-                (t0 - asked) / 1_000_000, (t1 - t0) / 1_000_000);
-          }
-          queue.add(new SyncTask.ContainerRead(id, gen, c));
+          queue.add(call.answer(d.reads(), gen));
         } catch (DockerException e) {
-          d.trouble(e); // the reconnect's full reconcile covers this container
+          d.trouble(e);
         } catch (RuntimeException e) {
-          log.warn("{}: reading container {} failed: {}", hostName, id, e.getMessage());
+          log.warn("{}: reading {} failed: {}", hostName, what, e.getMessage());
           queue.add(new SyncTask.Full("after a failed read", true));
         }
       });
