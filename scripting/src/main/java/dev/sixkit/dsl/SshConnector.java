@@ -25,6 +25,18 @@ public record SshConnector(String target, SshOptions options) implements HostCon
     return Host.ssh(target, o);
   }
 
+  /**
+   * SSH hosts are worth keeping open between runs (a connection costs a handshake and a login);
+   * this record and its {@link SshOptions} are values, so a run daemon's {@link
+   * dev.sixkit.host.HostPool} lends the host to the next run asking with equal ones.
+   *
+   * @return true
+   */
+  @Override
+  public boolean poolable() {
+    return true;
+  }
+
   @Override
   public String describe() {
     return "ssh " + target;

@@ -199,6 +199,33 @@ public final class SshHost implements Host {
   }
 
   /**
+   * Whether this host may serve another setup as it is, without connecting again: its SSH
+   * session is open (not closing), its remote shell runs (unless {@link
+   * SshOptions#execPerCommand()}), and the known_hosts file that vouched for the server's key is
+   * unchanged since (size, modification time and SHA-256 of its content). After an operator edited
+   * known_hosts, a new connection must check the key again: a changed key is then refused before
+   * anything is sent. Sends nothing and waits for no command under way; {@link HostPool} asks
+   * before lending a host again.
+   *
+   * @return true when it can be reused; false after {@link #close()}, a lost connection or shell,
+   *     or a changed known_hosts
+   */
+  public boolean reusable() {
+    return whyNotReusable() == null;
+  }
+
+  /** Why {@link #reusable()} is false (for logs), or null when it is true. */
+  String whyNotReusable() {
+    if (!ssh.isConnected()) {
+      return "its SSH session is closed (closed here, by the server or by the network)";
+    }
+    if (!options.isExecPerCommand() && !shell.alive()) {
+      return "its remote shell is not running";
+    }
+    return ssh.knownHostsChange();
+  }
+
+  /**
    * The options in use.
    *
    * @return the options given to {@link #connect} (the defaults when none were)

@@ -384,6 +384,30 @@ public final class SshOptions {
     return Optional.ofNullable(name);
   }
 
+  /**
+   * Value equality over every setting as given (not as resolved: {@link #defaults()} and {@code
+   * defaults().port(22)} differ), passphrases included. Equal options connect the same way, so a
+   * {@link HostPool} may lend a host opened with one to a setup asking with the other.
+   *
+   * @param o another object
+   * @return true when {@code o} is options with the same settings
+   */
+  @Override
+  public boolean equals(Object o) {
+    return o == this || o instanceof SshOptions x && port == x.port && trustOnFirstUse == x.trustOnFirstUse
+        && execPerCommand == x.execPerCommand && agentMode == x.agentMode && Objects.equals(user, x.user)
+        && identities.equals(x.identities) && Objects.equals(agentSocket, x.agentSocket)
+        && Objects.equals(knownHosts, x.knownHosts) && connectTimeout.equals(x.connectTimeout)
+        && commandTimeout.equals(x.commandTimeout) && Objects.equals(dockerSocket, x.dockerSocket)
+        && Objects.equals(name, x.name);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(user, port, identities, agentMode, agentSocket, knownHosts, trustOnFirstUse, connectTimeout,
+        commandTimeout, dockerSocket, name, execPerCommand);
+  }
+
   @Override
   public String toString() {
     return "SshOptions[identities=" + identities() + ", agent=" + agentSocket().map(Path::toString).orElse("none")

@@ -48,6 +48,20 @@ public interface HostConnector {
   }
 
   /**
+   * Whether a host this connector opened may be kept open and lent to later setups ({@link
+   * dev.sixkit.host.HostPool}) instead of being opened afresh. A poolable connector is a value
+   * (equals and hashCode cover everything {@link #open} uses: equal connectors open
+   * interchangeable hosts), and the hosts it opens are thread-safe, keep no state of one setup,
+   * and are checked before being lent again.
+   *
+   * @return false by default (this machine and its namespaces are opened in microseconds); true
+   *     for SSH, where a connection costs a handshake and a login
+   */
+  default boolean poolable() {
+    return false;
+  }
+
+  /**
    * This machine (its own network namespace; Docker at DOCKER_HOST or /var/run/docker.sock).
    *
    * @return the connector

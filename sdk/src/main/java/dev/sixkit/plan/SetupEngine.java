@@ -51,6 +51,7 @@ public final class SetupEngine implements AutoCloseable {
   private volatile int forks = DEFAULT_FORKS;
   private volatile java.util.function.BiConsumer<String, String> status = (h, m) -> { };
   private volatile boolean cancelled;
+  private volatile HostSource source = HostSource.direct();
 
   /** How many hosts are read or changed at once unless {@link #fleet} says otherwise. */
   public static final int DEFAULT_FORKS = 10;
@@ -91,6 +92,26 @@ public final class SetupEngine implements AutoCloseable {
     }
     this.limit = List.copyOf(hosts);
     this.forks = Math.max(1, atOnce);
+    return this;
+  }
+
+  /**
+   * Where the engine gets its live hosts ({@code ./sixkit} run daemon: a {@link
+   * dev.sixkit.host.HostPool} keeping SSH connections open between runs). The engine closes what
+   * it got when it is closed: a lent host goes back to its pool. Call before the first host is
+   * opened (before the first plan, apply, verify or {@link #host}).
+   *
+   * @param hostSource the source; {@link HostSource#direct()} by default
+   * @return this engine
+   * @throws SixkitException when a host was opened already
+   */
+  public SetupEngine hosts(HostSource hostSource) {
+    Objects.requireNonNull(hostSource, "hostSource");
+    if (!open.isEmpty()) {
+      throw new SixkitException("choose where hosts come from", "setup " + setup.name(), "hosts "
+          + String.join(", ", open.keySet()) + " are open already: call hosts(...) before the first host is opened");
+    }
+    this.source = hostSource;
     return this;
   }
 
@@ -174,7 +195,8 @@ public final class SetupEngine implements AutoCloseable {
   }
 
   /**
-   * The live host (opened on first use, closed with the engine).
+   * The live host (opened on first use through the engine's {@link #hosts(HostSource) source},
+   * closed with the engine).
    *
    * @param hostName the host's name in the setup
    * @return the open host
@@ -186,7 +208,8 @@ public final class SetupEngine implements AutoCloseable {
     if (closed) {
       throw new SixkitException("open host", hostName, "the setup " + setup.name() + " is closed");
     }
-    return open.computeIfAbsent(hostName, n -> e.connector().open(n, e.docker()));
+    HostSource from = source;
+    return open.computeIfAbsent(hostName, n -> from.open(e.connector(), n, e.docker()));
   }
 
   /**
@@ -421,7 +444,10 @@ public final class SetupEngine implements AutoCloseable {
     return Verifier.verify(setup, active(), p, states, this::host, t0);
   }
 
-  /** Closes the host connections; the engine cannot be used afterwards. */
+  /**
+   * Closes the hosts it opened (a host lent by a pool goes back to it); the engine cannot be used
+   * afterwards.
+   */
   @Override
   public void close() {
     closed = true;

@@ -49,6 +49,8 @@ public final class KnownHosts implements ServerKeyVerifier {
   private final boolean trustOnFirstUse;
   private final AtomicReference<SshException> refusal = new AtomicReference<>();
   private volatile String acceptedFingerprint;
+  /** The file as the last check read it: a host reused later is checked against this. */
+  private volatile Stamp verifiedAgainst;
 
   public KnownHosts(SshTarget target, Path file, boolean trustOnFirstUse) {
     this.target = target;
@@ -58,6 +60,68 @@ public final class KnownHosts implements ServerKeyVerifier {
 
   /** One usable line of the file. */
   record Entry(int line, String marker, PublicKey key, String keyType) {}
+
+  /**
+   * A known_hosts file as read once: its size, modification time and a SHA-256 of its content
+   * ({@code size} -1 when there was no such file). Immutable.
+   */
+  public record Stamp(long size, long modifiedMillis, String sha256) {
+    static final Stamp MISSING = new Stamp(-1, 0, "");
+
+    /** How this stamp differs from {@code now}, or null when it does not. */
+    String difference(Stamp now) {
+      if (equals(now)) {
+        return null;
+      }
+      if (now.size() < 0 || size() < 0) {
+        return now.size() < 0 ? "it was removed" : "it was created";
+      }
+      List<String> what = new ArrayList<>();
+      if (size() != now.size()) {
+        what.add("size " + size() + " -> " + now.size() + " bytes");
+      }
+      if (modifiedMillis() != now.modifiedMillis()) {
+        what.add("modification time");
+      }
+      if (!sha256().equals(now.sha256())) {
+        what.add("content");
+      }
+      return String.join(", ", what) + " changed";
+    }
+  }
+
+  /** The file's bytes and their stamp, read at once (the time first: a write in between shows). */
+  private record Read(byte[] content, Stamp stamp) {}
+
+  private Read read() {
+    if (!Files.isRegularFile(file)) {
+      return new Read(new byte[0], Stamp.MISSING);
+    }
+    try {
+      long modified = Files.getLastModifiedTime(file).toMillis();
+      byte[] b = Files.readAllBytes(file);
+      return new Read(b, new Stamp(b.length, modified, java.util.HexFormat.of().formatHex(
+          MessageDigest.getInstance("SHA-256").digest(b))));
+    } catch (IOException | GeneralSecurityException e) {
+      throw new SshException(Reason.CONFIG, target.toString(), "read known hosts", file.toString(), e.toString(), e);
+    }
+  }
+
+  /**
+   * How the file changed since the last check read it (a host key accepted then is trusted only
+   * as long as the file that vouched for it is unchanged).
+   *
+   * @return null when it is as it was, else what changed ("content changed"); "no key was
+   *     checked yet" before any check
+   */
+  public String changeSinceVerified() {
+    Stamp then = verifiedAgainst;
+    if (then == null) {
+      return "no host key was checked against it yet";
+    }
+    String d = then.difference(read().stamp());
+    return d == null ? null : file + ": " + d + " since the host key was checked";
+  }
 
   /** The SHA256 fingerprint as ssh-keygen -l prints it. */
   public static String fingerprint(PublicKey key) {
@@ -90,7 +154,9 @@ public final class KnownHosts implements ServerKeyVerifier {
     refusal.set(null);
     String fp = fingerprint(serverKey);
     String type = KeyUtils.getKeyType(serverKey);
-    List<Entry> known = entries();
+    Read r = read();
+    verifiedAgainst = null; // until accepted: a refused check vouches for nothing
+    List<Entry> known = entries(r.content());
     for (Entry e : known) {
       if (e.marker().equals("@revoked") && KeyUtils.compareKeys(e.key(), serverKey)) {
         return refuse(new SshException(Reason.CHANGED_HOST_KEY, target.toString(), "verify host key of",
@@ -102,6 +168,7 @@ public final class KnownHosts implements ServerKeyVerifier {
     for (Entry e : plain) {
       if (KeyUtils.compareKeys(e.key(), serverKey)) {
         acceptedFingerprint = fp;
+        verifiedAgainst = r.stamp();
         return true;
       }
     }
@@ -131,6 +198,7 @@ public final class KnownHosts implements ServerKeyVerifier {
     }
     LOG.warn("trusting {} on first use: {} {} added to {}", target.knownHostsName(), type, fp, file);
     acceptedFingerprint = fp;
+    verifiedAgainst = read().stamp(); // the file with our own line added
     return true;
   }
 
@@ -158,16 +226,12 @@ public final class KnownHosts implements ServerKeyVerifier {
 
   /** The entries of the file whose host patterns match this host (unreadable lines skipped). */
   List<Entry> entries() {
+    return entries(read().content());
+  }
+
+  private List<Entry> entries(byte[] content) {
     List<Entry> out = new ArrayList<>();
-    if (!Files.isRegularFile(file)) {
-      return out;
-    }
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new SshException(Reason.CONFIG, target.toString(), "read known hosts", file.toString(), e.toString(), e);
-    }
+    List<String> lines = new String(content, StandardCharsets.UTF_8).lines().toList();
     String name = target.knownHostsName();
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i).strip();

@@ -57,16 +57,29 @@ public final class RemoteShell implements AutoCloseable {
 
   private final SshConnection ssh;
   private final AtomicLong starts = new AtomicLong();
-  private ChannelExec channel;
-  private Sink out;
+  // volatile: alive() looks without waiting for a command under way
+  private volatile ChannelExec channel;
+  private volatile Sink out;
   private Sink err;
   private OutputStream in;
   private String token;
   private long seq;
-  private boolean closed;
+  private volatile boolean closed;
 
   public RemoteShell(SshConnection ssh) {
     this.ssh = ssh;
+  }
+
+  /**
+   * Whether the shell runs now: started, its channel open and its output not ended. Does not
+   * wait for a command under way, starts nothing and sends nothing.
+   *
+   * @return false before the first start, after the shell or its connection ended, and after close
+   */
+  public boolean alive() {
+    ChannelExec ch = channel;
+    Sink o = out;
+    return !closed && ch != null && ch.isOpen() && !ch.isClosing() && o != null && !o.ended();
   }
 
   /** How many times a shell was started (1 unless the connection or the shell was lost). */

@@ -195,6 +195,16 @@ public final class SshConnection implements AutoCloseable {
     return knownHosts.acceptedFingerprint();
   }
 
+  /**
+   * How the known_hosts file changed since it vouched for the server's key (see {@link
+   * KnownHosts#changeSinceVerified()}).
+   *
+   * @return null when unchanged, else what changed
+   */
+  public String knownHostsChange() {
+    return knownHosts.changeSinceVerified();
+  }
+
   /** How many times a session was opened (1 unless it had to reconnect). */
   public long connects() {
     return connects.get();
