@@ -223,7 +223,13 @@ public final class HostPool implements HostSource, AutoCloseable {
         } else {
           log.debug("{}: opening {} for the pool", hostName, connector.describe());
         }
-        Host h = connector.open(hostName, dockerEndpoint); // a failure leaves nothing pooled
+        Host h;
+        try {
+          h = connector.open(hostName, dockerEndpoint);
+        } catch (RuntimeException e) {
+          log.debug("{}: opening failed, nothing pooled: {}", hostName, e.getMessage());
+          throw e;
+        }
         p = new Pooled(h);
         p.lends = 1;
         p.held = 1;
