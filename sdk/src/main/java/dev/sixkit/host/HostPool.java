@@ -131,11 +131,17 @@ public final class HostPool implements HostSource, AutoCloseable {
   /** What a pooled host is kept under: equal keys get the same host. */
   private record Key(HostConnector connector, String hostName, String dockerEndpoint) {}
 
-  /** One key's place in the pool; its monitor serialises opening, lending and giving back. */
+  /**
+   * One key's place in the pool; its monitor serialises opening, lending and giving back. The
+   * status ({@link #pooled()}) reads the volatile fields without it, so it never waits for a
+   * connection being opened.
+   */
   private static final class Slot {
     final Key key;
     /** The host lent for this key now; null when none is open. */
-    Pooled current;
+    volatile Pooled current;
+    /** A connection for this key is being opened now. */
+    volatile boolean opening;
     /** Hosts no longer lent but still held by an engine: closed when given back, or with the pool. */
     final List<Pooled> retired = new ArrayList<>();
     /** Removed from the map: a caller that got it retries with a new one. */
@@ -150,9 +156,9 @@ public final class HostPool implements HostSource, AutoCloseable {
   private static final class Pooled {
     final Host host;
     final Instant connected = Instant.now();
-    long lastReturned = System.nanoTime();
-    long lends;
-    int held;
+    volatile long lastReturned = System.nanoTime();
+    volatile long lends;
+    volatile int held;
     /** No longer lent: closed when the last holder gives it back. */
     boolean retired;
     boolean hostClosed;
@@ -224,11 +230,14 @@ public final class HostPool implements HostSource, AutoCloseable {
           log.debug("{}: opening {} for the pool", hostName, connector.describe());
         }
         Host h;
+        slot.opening = true;
         try {
           h = connector.open(hostName, dockerEndpoint);
         } catch (RuntimeException e) {
           log.debug("{}: opening failed, nothing pooled: {}", hostName, e.getMessage());
           throw e;
+        } finally {
+          slot.opening = false;
         }
         p = new Pooled(h);
         p.lends = 1;
@@ -388,7 +397,8 @@ public final class HostPool implements HostSource, AutoCloseable {
   }
 
   /**
-   * The pooled hosts now, by host name (a snapshot; hosts stay owned by the pool).
+   * The pooled hosts now, by host name (a snapshot that waits for no connection being opened;
+   * the hosts stay owned by the pool).
    *
    * @return one entry per pooled host
    */
@@ -396,12 +406,11 @@ public final class HostPool implements HostSource, AutoCloseable {
     List<Entry> out = new ArrayList<>();
     long now = System.nanoTime();
     for (Slot slot : slots.values()) {
-      synchronized (slot) {
-        Pooled p = slot.current;
-        if (p != null) {
-          out.add(new Entry(slot.key.hostName(), slot.key.connector().describe(), slot.key.dockerEndpoint(),
-              p.connected, p.lends, p.held, p.held > 0 ? Duration.ZERO : Duration.ofNanos(now - p.lastReturned)));
-        }
+      Pooled p = slot.current;
+      if (p != null) {
+        int held = p.held;
+        out.add(new Entry(slot.key.hostName(), slot.key.connector().describe(), slot.key.dockerEndpoint(),
+            p.connected, p.lends, held, held > 0 ? Duration.ZERO : Duration.ofNanos(Math.max(0, now - p.lastReturned))));
       }
     }
     out.sort(java.util.Comparator.comparing(Entry::host).thenComparing(Entry::via));
@@ -410,7 +419,8 @@ public final class HostPool implements HostSource, AutoCloseable {
 
   /**
    * One line per pooled host, for {@code ./sixkit daemon status}: "docker1 ssh root@[fd00::1]:22
-   * connected 3 min ago, 4 runs, idle 20 s".
+   * connected 3 min ago, 4 runs, idle 20 s"; then "docker2 ssh root@[fd00::2]:22 opening" for
+   * each connection being opened now. Waits for no connection being opened.
    *
    * @return the lines, sorted by host name
    */
@@ -421,6 +431,14 @@ public final class HostPool implements HostSource, AutoCloseable {
           + ago(e.connected()) + " ago, " + e.lends() + (e.lends() == 1 ? " run" : " runs")
           + (e.held() > 0 ? ", in use by " + e.held() : ", idle " + human(e.idle())));
     }
+    List<String> opening = new ArrayList<>();
+    for (Slot slot : slots.values()) {
+      if (slot.opening) {
+        opening.add(slot.key.hostName() + " " + slot.key.connector().describe() + " opening");
+      }
+    }
+    opening.sort(null);
+    out.addAll(opening);
     return out;
   }
 
