@@ -111,8 +111,8 @@ public final class KnownHosts implements ServerKeyVerifier {
    * How the file changed since the last check read it (a host key accepted then is trusted only
    * as long as the file that vouched for it is unchanged).
    *
-   * @return null when it is as it was, else what changed ("content changed"); "no key was
-   *     checked yet" before any check
+   * @return null when it is as it was, else what changed ("FILE: content changed since the host
+   *     key was checked"); a reason too when no check accepted a key yet (or the last one refused)
    */
   public String changeSinceVerified() {
     Stamp then = verifiedAgainst;
