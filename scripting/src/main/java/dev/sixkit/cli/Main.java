@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "sixkit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "IPv6 across Docker hosts: labs, NDP proxying, routes, a setup language and a doctor.",
     subcommands = {DemoCommand.class, LabCommand.class, ShowCommand.class, BenchCommand.class, NdpCommand.class, DoctorCommand.class, Main.Completion.class,
-        RunCommand.class, ConsoleCommand.class, JShellCommand.class},
+        RunCommand.class, ConsoleCommand.class, JShellCommand.class, DaemonCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:failure (the reason is printed on stderr)", "2:usage error"})
 public final class Main implements Runnable {
@@ -94,6 +94,18 @@ public final class Main implements Runnable {
     return configure(rootFor(args), out, err).execute(args);
   }
 
+  /** Runs the command with {@code run} at the given site (the run daemon's runs). */
+  static int execute(PrintWriter out, PrintWriter err, RunSite site, String... args) {
+    CommandLine.IFactory runs = new CommandLine.IFactory() {
+      @Override
+      @SuppressWarnings("unchecked")
+      public <K> K create(Class<K> cls) throws Exception {
+        return cls == RunCommand.class ? (K) new RunCommand(site) : CommandLine.defaultFactory().create(cls);
+      }
+    };
+    return configure(rootFor(runs, args), out, err).execute(args);
+  }
+
   /**
    * The command line a run parses with. For a run of one command (such as {@code show neighbours}
    * or the long-running {@code ndp sync}) a root with only that command: picocli then builds, and
@@ -101,6 +113,11 @@ public final class Main implements Runnable {
    * shorter to start and smaller to keep. Help, completion and anything unknown get the full tree.
    */
   static CommandLine rootFor(String... args) {
+    return rootFor(CommandLine.defaultFactory(), args);
+  }
+
+  /** {@link #rootFor(String...)} with the commands made by {@code factory}. */
+  static CommandLine rootFor(CommandLine.IFactory factory, String... args) {
     String first = null;
     for (String a : args) {
       if (!a.startsWith("-")) {
@@ -110,10 +127,10 @@ public final class Main implements Runnable {
     }
     Class<?> only = first == null || first.equals("completion") ? null : commandNamed(first);
     if (only == null) {
-      return new CommandLine(new Main());
+      return new CommandLine(new Main(), factory);
     }
-    CommandLine root = new CommandLine(new OneCommandRoot());
-    root.addSubcommand(new CommandLine(only));
+    CommandLine root = new CommandLine(new OneCommandRoot(), factory);
+    root.addSubcommand(new CommandLine(only, factory));
     return root;
   }
 

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,6 +29,24 @@ import picocli.CommandLine.Spec;
 final class RunCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
+
+  /** Where this run runs: its own process, or the run daemon. */
+  private final RunSite site;
+
+  /** A run in a process of its own (picocli's default factory). */
+  RunCommand() {
+    this(RunSite.cold());
+  }
+
+  RunCommand(RunSite site) {
+    this.site = site;
+  }
+
+  @Option(names = "--no-daemon", description = "Run in this process and close the hosts' connections at the end. By "
+      + "default the launcher hands the run to a background process of this user that keeps the JVM warm and the hosts'"
+      + " SSH connections open between runs (like OpenSSH's ControlPersist); it ends after SIXKIT_DAEMON_IDLE seconds "
+      + "unused (default 600). SIXKIT_DAEMON=0 turns it off; ./sixkit daemon status|stop.")
+  boolean noDaemon;
 
   @Option(names = "--plan", description = "Only plan: apply() prints the plan and changes nothing, verify() is skipped, "
       + "undo() says what it would revert.")
@@ -71,8 +90,8 @@ final class RunCommand implements Callable<Integer> {
       err.flush();
       return Main.USAGE;
     }
-    FleetProgress fleet = new FleetProgress(err, !json && FleetProgress.terminal());
-    java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+    FleetProgress fleet = new FleetProgress(err, !json && site.terminal());
+    CountDownLatch finished = new CountDownLatch(1);
     // Whatever the steps print starts below the live lines, which are then drawn afresh under it.
     PrintWriter steps = new PrintWriter(json ? err : out, true) {
       @Override
@@ -83,17 +102,9 @@ final class RunCommand implements Callable<Integer> {
     };
     try (DslSession session = new DslSession(steps, true, planOnly)) {
       session.fleet(new dev.sixkit.dsl.Fleet(limit, forks));
+      session.hostSource(site.hosts());
       session.status(fleet::update);
-      // Ctrl-C: start no more changes, let the ones under way finish, report what was made where.
-      Thread stop = new Thread(() -> {
-        session.cancel();
-        try {
-          finished.await(60, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "sixkit-run-stop");
-      Runtime.getRuntime().addShutdownHook(stop);
+      AutoCloseable interrupts = site.interrupts().onInterrupt(session::cancel, finished);
       try {
         return runScript(session, out, err, fleet);
       } finally {
@@ -104,9 +115,9 @@ final class RunCommand implements Callable<Integer> {
         }
         finished.countDown();
         try {
-          Runtime.getRuntime().removeShutdownHook(stop);
-        } catch (IllegalStateException shuttingDown) {
-          // Ctrl-C: the hook is running and waits for this
+          interrupts.close();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
         }
       }
     }

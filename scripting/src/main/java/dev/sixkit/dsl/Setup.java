@@ -135,6 +135,18 @@ public final class Setup implements AutoCloseable {
   }
 
   /**
+   * Where the setup gets its live hosts (see {@link dev.sixkit.plan.HostSource}); before the first
+   * host is opened.
+   *
+   * @param source the source
+   * @return this setup
+   */
+  public Setup hostSource(dev.sixkit.plan.HostSource source) {
+    engine.hosts(source);
+    return this;
+  }
+
+  /**
    * Which hosts the operations touch and how many at once.
    *
    * @return the fleet; {@link Fleet#ALL} by default

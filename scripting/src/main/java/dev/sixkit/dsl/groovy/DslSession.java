@@ -75,6 +75,17 @@ public final class DslSession implements AutoCloseable {
 
   private dev.sixkit.dsl.Fleet fleet = dev.sixkit.dsl.Fleet.ALL;
   private java.util.function.BiConsumer<String, String> status;
+  private dev.sixkit.plan.HostSource hosts = dev.sixkit.plan.HostSource.direct();
+
+  /**
+   * Where every setup of the session gets its live hosts: opened for the session and closed with
+   * it (the default), or borrowed from a pool that keeps them open (the run daemon).
+   *
+   * @param source the source
+   */
+  public void hostSource(dev.sixkit.plan.HostSource source) {
+    this.hosts = java.util.Objects.requireNonNull(source, "source");
+  }
 
   /**
    * The hosts every setup of the session touches and how many at once (./sixkit run --limit, --forks).
@@ -105,6 +116,7 @@ public final class DslSession implements AutoCloseable {
 
   void add(Setup s) {
     s.fleet(fleet);
+    s.hostSource(hosts);
     if (status != null) {
       s.status(status);
     }
