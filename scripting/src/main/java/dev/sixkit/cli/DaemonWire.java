@@ -114,6 +114,23 @@ final class DaemonWire {
     };
   }
 
+  /** Every class path entry with its size and time: a new build or install changes it. */
+  static String classPathStamp() {
+    StringBuilder sb = new StringBuilder();
+    for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      sb.append(e);
+      try {
+        java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(Path.of(e),
+            java.nio.file.attribute.BasicFileAttributes.class);
+        sb.append(':').append(a.size()).append(':').append(a.lastModifiedTime().toMillis());
+      } catch (IOException | RuntimeException missing) {
+        sb.append(":-");
+      }
+      sb.append('\0');
+    }
+    return sb.toString();
+  }
+
   static byte[] intBytes(int v) {
     return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
   }

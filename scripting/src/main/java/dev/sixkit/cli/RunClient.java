@@ -15,7 +15,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -275,16 +274,7 @@ public final class RunClient {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       StringBuilder sb = new StringBuilder().append(DaemonWire.VERSION).append('\0');
       jvm.forEach(a -> sb.append(a).append('\0'));
-      for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
-        sb.append(e);
-        try {
-          BasicFileAttributes a = Files.readAttributes(Path.of(e), BasicFileAttributes.class);
-          sb.append(':').append(a.size()).append(':').append(a.lastModifiedTime().toMillis());
-        } catch (IOException | RuntimeException missing) {
-          sb.append(":-");
-        }
-        sb.append('\0');
-      }
+      sb.append(DaemonWire.classPathStamp());
       sb.append(System.getProperty("user.dir")).append('\0');
       Map<String, String> env = new TreeMap<>(System.getenv());
       env.forEach((k, v) -> {

@@ -67,6 +67,7 @@ final class RunDaemon {
   private volatile boolean stopping;
   private volatile Runnable cancelCurrent;
   private Selector selector;
+  private final String classPath = DaemonWire.classPathStamp();
 
   RunDaemon(Path socket, Duration idle) {
     this.socket = socket;
@@ -142,6 +143,11 @@ final class RunDaemon {
       sel.selectedKeys().clear();
       if (!Files.exists(socket)) {
         LOG.info("socket {} was removed: ending", socket);
+        return;
+      }
+      if (!running.get() && !classPath.equals(DaemonWire.classPathStamp())) {
+        // Sixkit was rebuilt or reinstalled: clients of the new build go to a new daemon (their key changed).
+        LOG.info("the class path changed: ending");
         return;
       }
       SocketChannel ch;
