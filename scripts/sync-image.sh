@@ -8,9 +8,10 @@
 #   bash scripts/sync-image.sh [OUT.tar]     (default scripting/target/sync-image/sixkit-ndp-sync.tar)
 #   docker import $(bash scripts/sync-image.sh --changes) OUT.tar sixkit/ndp-sync:VERSION
 #
-# Run it on each Docker host (the host's sysctls proxy_ndp=1, forwarding=1 and accept_ra=2 on the
-# uplink set beforehand, e.g. by `sixkit ndp sync --persist-to / --once`: /proc/sys is read-only in
-# a container and the sync only writes a sysctl that differs):
+# Run it on each Docker host (the host's sysctls proxy_ndp=1, forwarding=1, accept_ra=2 and
+# net.ipv6.neigh.UPLINK.proxy_delay=0 on the uplink set beforehand, e.g. by `sixkit ndp sync
+# --persist-to / --once`: /proc/sys is read-only in a container and the sync only writes a sysctl
+# that differs; without proxy_delay 0 it warns and first pings may wait up to 0.8 s):
 #   docker run -d --name sixkit-ndp-sync --restart unless-stopped --network host --cap-add NET_ADMIN \
 #     -v /run/docker.sock:/run/docker.sock sixkit/ndp-sync:VERSION --uplink eth0 --prefix PREFIX
 set -euo pipefail

@@ -9,8 +9,10 @@
 #   SIXKIT_STALE_MINUTES  leftover sxt-* namespaces older than this are deleted (default 30;
 #                         when CI=true, every sxt-* namespace, whatever its age)
 #   SIXKIT_JDKS           the JDKs the whole suite runs on, one pass each (default "17 25": OpenJDK 17 and Temurin 25; the
-#                         compile stays --release 17; the first pass installs, then the embedding
-#                         check and the package test run once, on its artifacts)
+#                         compile stays --release 17; the first pass installs, then the javadoc check
+#                         runs on each of these JDKs (and on 25 when it is installed but not listed: its
+#                         doclint is stricter), and the embedding check and the package test once, on
+#                         the first pass's artifacts)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
@@ -98,6 +100,14 @@ for v in "${jdks[@]}"; do
   }
   homes+=("$h")
 done
+# The javadoc check runs on every JDK of the list, and on 25 too when it is installed: its doclint
+# asks for more than 17's (a record's components documented in the record's own comment).
+jd_jdks=("${jdks[@]}")
+jd_homes=("${homes[@]}")
+if [[ " ${jdks[*]} " != *" 25 "* ]] && h=$(jdk_home 25); then
+  jd_jdks+=(25)
+  jd_homes+=("$h")
+fi
 
 # ---- build and test ----
 started=$(date +%s)
@@ -118,18 +128,23 @@ for i in "${!jdks[@]}"; do
     # The library modules' javadoc with doclint on in full: a public member without docs (or a broken
     # tag) fails it (sixkit.javadoc.failOnWarnings in their poms). The stale-data files go first, else
     # the plugin skips a module whose file list did not change.
-    say "javadoc of the library modules (doclint all)"
-    t0=$(date +%s)
-    rm -f "$ROOT"/{sdk-netlink,sdk,scripting,sixkit-junit}/target/maven-javadoc-plugin-stale-data.txt
-    jdlog=$(mktemp /tmp/sixkit-javadoc.XXXXXX)
-    if ! JAVA_HOME="${homes[$i]}" mvn -B -ntp javadoc:javadoc -pl sdk-netlink,sdk,scripting,sixkit-junit \
-        >"$jdlog" 2>&1 </dev/null; then
-      grep -E 'warning:|error:|ERROR' "$jdlog" | head -60 >&2 || tail -40 "$jdlog" >&2
-      say "javadoc: the library API has undocumented or badly documented members (above; full log $jdlog)"
-      rc=1; break
-    fi
-    rm -f "$jdlog"
-    timings+=("javadoc: $(( $(date +%s) - t0 )) s")
+    # Right after the first pass (sources and installed artifacts are all it needs), on every JDK of
+    # jd_jdks: a failure shows before the next pass's long run.
+    for j in "${!jd_jdks[@]}"; do
+      say "javadoc of the library modules (doclint all) on JDK ${jd_jdks[$j]}"
+      t0=$(date +%s)
+      rm -f "$ROOT"/{sdk-netlink,sdk,scripting,sixkit-junit}/target/maven-javadoc-plugin-stale-data.txt
+      jdlog=$(mktemp /tmp/sixkit-javadoc.XXXXXX)
+      if ! JAVA_HOME="${jd_homes[$j]}" mvn -B -ntp javadoc:javadoc -pl sdk-netlink,sdk,scripting,sixkit-junit \
+          >"$jdlog" 2>&1 </dev/null; then
+        grep -E 'warning:|error:|ERROR' "$jdlog" | head -60 >&2 || tail -40 "$jdlog" >&2
+        say "javadoc on JDK ${jd_jdks[$j]}: the library API has undocumented or badly documented members (above; full log $jdlog)"
+        rc=1; break
+      fi
+      rm -f "$jdlog"
+      timings+=("javadoc on JDK ${jd_jdks[$j]}: $(( $(date +%s) - t0 )) s")
+    done
+    [ "$rc" = 0 ] || break
     # On the installed artifacts: a one-dependency project on the sdk (convergence, no logging
     # backend, the closure), then the .deb installed on this machine and run.
     say "embedding check (scripts/check-embedding.sh)"

@@ -9,6 +9,7 @@ import dev.sixkit.lab.Lab;
 import dev.sixkit.lab.LabHost;
 import dev.sixkit.netlink.IpAddresses;
 import dev.sixkit.netlink.Neighbour;
+import dev.sixkit.plan.FirstContact;
 import dev.sixkit.plan.Mode;
 import dev.sixkit.plan.Prefixes;
 import inet.ipaddr.ipv6.IPv6Address;
@@ -25,7 +26,8 @@ import java.util.stream.Collectors;
  * proxy lab reach each other? For each host it lists its running containers' IPv6 addresses, says
  * whether the uplink answers neighbour solicitations for them (proxy_ndp on, one proxy entry per
  * address), and pings every container from every other. With {@code --fix} it first makes what is
- * missing, as the NDP proxy recipe does by hand.
+ * missing, as the NDP proxy recipe does by hand, and sets the uplink's {@code proxy_delay} to 0 as
+ * Sixkit's plans do (the kernel otherwise answers a proxied solicitation after up to 0.8 s).
  *
  * <pre>
  *   ./sixkit lab up --name demo --mode ndp
@@ -79,11 +81,14 @@ public final class ProxyCheck {
           for (Change c : host.enableProxyNdp(uplink).enabled()) {
             out.println("  " + c);
           }
+          out.println("  " + host.sysctl("net.ipv6.neigh." + uplink + ".proxy_delay", FirstContact.PROXY_DELAY));
         }
         boolean proxyNdp = "1".equals(host.sysctl("net.ipv6.conf." + uplink + ".proxy_ndp"));
+        String delay = host.sysctl("net.ipv6.neigh." + uplink + ".proxy_delay").trim();
         Set<String> entries = host.proxyNdp(uplink).entries().stream().map(Neighbour::address)
             .map(IpAddresses::format).collect(Collectors.toSet());
-        out.println(lh.name() + ": docker " + lh.dockerPrefix() + ", " + uplink + " proxy_ndp " + (proxyNdp ? "on" : "OFF"));
+        out.println(lh.name() + ": docker " + lh.dockerPrefix() + ", " + uplink + " proxy_ndp " + (proxyNdp ? "on" : "OFF")
+            + ", proxy_delay " + delay + (FirstContact.PROXY_DELAY.equals(delay) ? "" : " (first answers wait)"));
         complete &= proxyNdp;
         for (Container c : host.docker().containers()) {
           var a = c.ipv6().filter(x -> c.running() && Prefixes.contains(prefix, x));

@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -198,6 +199,10 @@ class SamplesIT {
   @Test
   void javaApplication() {
     String before = state(ndp);
+    Map<String, String> delays = new TreeMap<>();
+    for (LabHost h : ndp.hosts()) {
+      delays.put(h.netns(), Ip.exec(h.netns(), "sysctl", "-n", "net.ipv6.neigh.eth0.proxy_delay").out().strip());
+    }
     try {
       ByteArrayOutputStream b = new ByteArrayOutputStream();
       assertEquals(1, ProxyCheck.run(new String[] {ndp.name()}, new PrintStream(b, true, StandardCharsets.UTF_8)));
@@ -209,6 +214,10 @@ class SamplesIT {
       assertEquals(0, ProxyCheck.run(new String[] {ndp.name(), "--fix"}, new PrintStream(b, true, StandardCharsets.UTF_8)));
       out = b.toString(StandardCharsets.UTF_8);
       assertTrue(out.contains("OK: every container answers every other (2 pairs)"), out);
+      for (LabHost h : ndp.hosts()) {
+        // --fix answers proxied solicitations at once, as a plan does
+        assertEquals("0", Ip.exec(h.netns(), "sysctl", "-n", "net.ipv6.neigh.eth0.proxy_delay").out().strip(), h.name());
+      }
       assertEquals(List.of(web(ndp, "docker2")), Ip.json(ndp.host("docker2").netns(), "-6", "neigh", "show", "proxy")
           .findValuesAsText("dst"));
 
@@ -221,7 +230,8 @@ class SamplesIT {
         for (JsonNode n : Ip.json(h.netns(), "-6", "neigh", "show", "proxy")) {
           Ip.run(h.netns(), "-6", "neigh", "del", "proxy", n.path("dst").asText(), "dev", n.path("dev").asText());
         }
-        Ip.exec(h.netns(), "sysctl", "-q", "-w", "net.ipv6.conf.eth0.proxy_ndp=0");
+        Ip.exec(h.netns(), "sysctl", "-q", "-w", "net.ipv6.conf.eth0.proxy_ndp=0",
+            "net.ipv6.neigh.eth0.proxy_delay=" + delays.get(h.netns()));
       }
     }
     assertEquals(before, state(ndp));

@@ -35,7 +35,14 @@ public final class Inventory {
   static final Set<String> KEYS = Set.of("uplink", "address", "docker", "prefix", "web", "identity", "knownHosts",
       "port", "trustOnFirstUse");
 
-  /** One host line: its name, target, options (defaults merged in) and line number. Immutable. */
+  /**
+   * One host line: its name, target, options (defaults merged in) and line number. Immutable.
+   *
+   * @param name the host's name
+   * @param target its SSH target, {@code [user@]host[:port]}
+   * @param options the line's options, the defaults merged in
+   * @param number the line's number in the file, from 1
+   */
   public record Line(String name, String target, Map<String, String> options, int number) {
     /**
      * Copies the options.

@@ -13,7 +13,13 @@ import java.util.TreeMap;
 public final class Words {
   private Words() {}
 
-  /** A word, how it is written and what it means. */
+  /**
+   * A word, how it is written and what it means.
+   *
+   * @param name the word, as the spec's method is named
+   * @param usage how it is written ({@link Word#value()})
+   * @param help what it means ({@link Word#help()})
+   */
   public record Entry(String name, String usage, String help) {}
 
   /**

@@ -163,8 +163,8 @@ class NdpSyncCliIT {
     JsonNode d = JSON.readTree(r[1]).get("reach");
     assertEquals("NEEDS_NDP_PROXY", d.get("verdict").asText(), r[1]);
     assertEquals("docker1", d.get("fixes").get(0).get("host").asText());
-    assertEquals("sysctl -w net.ipv6.conf.eth0.proxy_ndp=1 && ip -6 neigh add proxy " + web1 + " dev eth0",
-        d.get("fixes").get(0).get("ipCommand").asText());
+    assertEquals("sysctl -w net.ipv6.conf.eth0.proxy_ndp=1 net.ipv6.neigh.eth0.proxy_delay=0 && ip -6 neigh add proxy "
+        + web1 + " dev eth0", d.get("fixes").get(0).get("ipCommand").asText());
     assertEquals("docker2", d.get("fixes").get(1).get("host").asText(), "the way back is named too");
     String[] strict = run("doctor", "--lab", lab.name(), "--host", "docker2", "--to", web1, "--strict");
     assertEquals(Integer.toString(DoctorCommand.NOT_REACHABLE), strict[0]);

@@ -19,6 +19,9 @@ public sealed interface Event
   /**
    * A link appeared or changed (RTM_NEWLINK: flags, name, MTU, carrier...), or went away
    * (RTM_DELLINK, {@code removed}).
+   *
+   * @param removed true for RTM_DELLINK: the link went away
+   * @param link the link as the message describes it
    */
   record LinkEvent(boolean removed, Link link) implements Event {
     @Override
@@ -31,6 +34,9 @@ public sealed interface Event
   /**
    * A neighbour entry appeared or changed state (RTM_NEWNEIGH), or went away (RTM_DELNEIGH,
    * {@code removed}).
+   *
+   * @param removed true for RTM_DELNEIGH: the entry went away
+   * @param neighbour the entry as the message describes it
    */
   record NeighbourEvent(boolean removed, Neighbour neighbour) implements Event {
     @Override
@@ -39,7 +45,12 @@ public sealed interface Event
     }
   }
 
-  /** An address was added or changed (RTM_NEWADDR), or removed (RTM_DELADDR, {@code removed}). */
+  /**
+   * An address was added or changed (RTM_NEWADDR), or removed (RTM_DELADDR, {@code removed}).
+   *
+   * @param removed true for RTM_DELADDR: the address was removed
+   * @param address the address as the message describes it
+   */
   record AddressEvent(boolean removed, Address address) implements Event {
     @Override
     public String toString() {
@@ -47,7 +58,12 @@ public sealed interface Event
     }
   }
 
-  /** A route was added or changed (RTM_NEWROUTE), or removed (RTM_DELROUTE, {@code removed}). */
+  /**
+   * A route was added or changed (RTM_NEWROUTE), or removed (RTM_DELROUTE, {@code removed}).
+   *
+   * @param removed true for RTM_DELROUTE: the route was removed
+   * @param route the route as the message describes it
+   */
   record RouteEvent(boolean removed, Route route) implements Event {
     @Override
     public String toString() {
@@ -58,6 +74,9 @@ public sealed interface Event
   /**
    * A message of a group this library does not decode into a record: its rtnetlink type and a
    * copy of the whole message, header included, in native byte order.
+   *
+   * @param type the rtnetlink message type (nlmsg_type)
+   * @param message the whole message, header included, in native byte order
    */
   record RawEvent(int type, byte[] message) implements Event {
     /**

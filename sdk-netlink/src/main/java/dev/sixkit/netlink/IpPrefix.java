@@ -10,6 +10,9 @@ import java.net.UnknownHostException;
  * given (an interface address keeps its host bits); {@link #network()} clears them.
  *
  * <p>Immutable record; thread-safe.
+ *
+ * @param address the address, host bits kept as given
+ * @param length the prefix length: 0 to 32 for IPv4, 0 to 128 for IPv6
  */
 public record IpPrefix(InetAddress address, int length) {
   /**

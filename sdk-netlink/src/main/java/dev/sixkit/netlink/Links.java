@@ -190,6 +190,9 @@ public final class Links {
   /**
    * A veth pair as the kernel made it, both ends read back (the peer in its own namespace, so its
    * index is valid there). Immutable record; thread-safe.
+   *
+   * @param local the end in this namespace
+   * @param peer the other end, read in its own namespace
    */
   public record VethPair(Link local, Link peer) {}
 

@@ -111,8 +111,10 @@ public record Diagnosis(String host, String destination, String source, List<Fin
    *
    * @param host the host to run it on
    * @param description what it does
-   * @param sdkCall the exact SDK call, such as {@code docker1.enableProxyNdp("eth0").proxy("2001:db8::5")}
-   * @param ipCommand the same with iproute2, such as {@code ip -6 neigh add proxy 2001:db8::5 dev eth0}
+   * @param sdkCall the exact SDK call, such as {@code docker1.enableProxyNdp("eth0").proxy("2001:db8::5")}; several
+   *     are separated by {@code "; "} (such as a following {@code docker1.sysctl("net.ipv6.neigh.eth0.proxy_delay", "0")})
+   * @param ipCommand the same as one shell command line, such as {@code sysctl -w net.ipv6.conf.eth0.proxy_ndp=1
+   *     net.ipv6.neigh.eth0.proxy_delay=0 && ip -6 neigh add proxy 2001:db8::5 dev eth0}
    */
   public record Fix(String host, String description, String sdkCall, String ipCommand) {
     @Override

@@ -41,10 +41,11 @@ import java.util.Optional;
 /**
  * Explains reachability from real state, the way the recipes reason about "Address unreachable":
  * the route lookup (on-link or through a gateway, which device), the neighbour entry and its
- * state, proxy_ndp and forwarding on the devices involved (and the owner's proxy_delay: a warning
- * when it is not 0, since the first answer then waits), whether the host owning the
- * destination's prefix has a proxy entry for it, and whether a container holds the address. It
- * ends with a verdict and the fix as the exact SDK call and the {@code ip} command.
+ * state, proxy_ndp and forwarding on the devices involved (and proxy_delay on each uplink that must
+ * answer for a proxied address: a warning when it is not 0, since the first answer then waits),
+ * whether the host owning the destination's prefix has a proxy entry for it, and whether a container
+ * holds the address. It ends with a verdict and the fix as the exact SDK call and the {@code ip}
+ * command; an NDP proxy fix also sets proxy_delay to 0 where it is not, as a plan does.
  *
  * <pre>{@code
  * Diagnosis d = docker2.doctor().peers(docker1).reach("2001:db8:ab11:0:8000:242:ac11:2", "web2");
@@ -232,8 +233,9 @@ public final class Doctor {
     // 4. on-link: someone must answer neighbour solicitations for d on this link
     if (holder.isEmpty()) {
       if (unresolved) {
-        fixes.add(new Fix("the host holding " + d, "answer neighbour solicitations for " + d + " on its uplink",
-            "host.enableProxyNdp(\"eth0\").proxy(\"" + d + "\")", "ip -6 neigh add proxy " + d + " dev eth0"));
+        // Unknown host: its sysctls were not read, so the fix sets them all (each is idempotent).
+        fixes.add(proxyFix("the host holding " + d, "host", "answer neighbour solicitations for " + d + " on its uplink",
+            "eth0", d, false, true));
         return done(d, source, f, Verdict.NEIGHBOUR_UNRESOLVED, d + " is on-link on " + dev
             + " but nothing answers for it, and no known host owns it", fixes);
       }
@@ -291,13 +293,7 @@ public final class Doctor {
     f.add(new Finding("forwarding", h.host().name(), forwarding ? Status.OK : Status.FAIL,
         "net.ipv6.conf." + h.uplink() + ".forwarding = " + ofwd + (forwarding ? ""
             : " (the kernel answers proxied solicitations only on a forwarding interface)")));
-    // Not a fault, but a plan and the sync set it to 0: a delayed answer makes a container's first ping slow.
-    String delay = sysctl(h.host(), "net.ipv6.neigh." + h.uplink() + ".proxy_delay");
-    boolean atOnce = FirstContact.PROXY_DELAY.equals(delay);
-    f.add(new Finding("proxy_delay", h.host().name(), atOnce ? Status.OK : Status.WARN,
-        "net.ipv6.neigh." + h.uplink() + ".proxy_delay = " + delay + (atOnce ? "" : " (the first answer for a"
-            + " container waits up to " + (delay.matches("\\d{1,6}") ? Integer.parseInt(delay) * 10 + " ms" : "that")
-            + "; a plan or the NDP sync sets 0)")));
+    boolean delayed = checkProxyDelay(h.host(), h.uplink(), f);
     boolean entry = h.host().proxyEntries().stream()
         .anyMatch(n -> n.address().equals(dst) && h.uplink().equals(n.device()));
     f.add(new Finding("proxy entry", h.host().name(), entry ? Status.OK : Status.FAIL, entry
@@ -310,15 +306,19 @@ public final class Doctor {
     }
     if (!proxyNdp || !entry) {
       missing = true;
-      ownerFixes.add(new Fix(h.host().name(), "answer neighbour solicitations for " + d + " on " + h.uplink(),
-          var + ".enableProxyNdp(\"" + h.uplink() + "\").proxy(\"" + d + "\")",
-          (proxyNdp ? "" : "sysctl -w net.ipv6.conf." + h.uplink() + ".proxy_ndp=1 && ")
-              + "ip -6 neigh add proxy " + d + " dev " + h.uplink()));
+      ownerFixes.add(proxyFix(h.host().name(), var, "answer neighbour solicitations for " + d + " on " + h.uplink(),
+          h.uplink(), d, proxyNdp, delayed));
     }
     if (!forwarding) {
-      ownerFixes.add(new Fix(h.host().name(), "forward IPv6 on " + h.uplink(),
-          var + ".sysctl(\"net.ipv6.conf." + h.uplink() + ".forwarding\", \"1\")",
-          "sysctl -w net.ipv6.conf." + h.uplink() + ".forwarding=1"));
+      // proxy_delay rides along here when no proxy fix carries it: one round of fixes leaves no warning.
+      boolean alsoDelay = delayed && !missing;
+      String delayKey = proxyDelayKey(h.uplink());
+      ownerFixes.add(new Fix(h.host().name(), "forward IPv6 on " + h.uplink()
+          + (alsoDelay ? ", answering proxied solicitations at once (proxy_delay " + FirstContact.PROXY_DELAY + ")" : ""),
+          var + ".sysctl(\"net.ipv6.conf." + h.uplink() + ".forwarding\", \"1\")"
+              + (alsoDelay ? "; " + var + ".sysctl(\"" + delayKey + "\", \"" + FirstContact.PROXY_DELAY + "\")" : ""),
+          "sysctl -w net.ipv6.conf." + h.uplink() + ".forwarding=1"
+              + (alsoDelay ? " " + delayKey + "=" + FirstContact.PROXY_DELAY : "")));
     }
     f.add(new Finding("container", h.host().name(), h.running() ? Status.OK : Status.FAIL,
         h.container() + " holds " + d + " (" + h.state() + ")"));
@@ -417,6 +417,7 @@ public final class Doctor {
     f.add(new Finding("proxy entry", host.name(), entry && proxyNdp ? Status.OK : Status.FAIL, entry
         ? src + " dev " + uplink + " proxy" + (proxyNdp ? "" : " (but proxy_ndp = " + pn + ")")
         : "no proxy entry for " + src + " on " + uplink));
+    boolean delayed = checkProxyDelay(host, uplink, f);
     if (entry && proxyNdp) {
       if (v == Verdict.REACHABLE) {
         // Answers to what the source sent pass as tracked (and often masqueraded) connections, so
@@ -431,12 +432,54 @@ public final class Doctor {
       }
       return done(d, source, f, v, summary + "; the answers find their way back to " + source, fixes);
     }
-    fixes.add(new Fix(host.name(), "answer neighbour solicitations for " + source + "'s " + src + " on " + uplink,
-        host.name() + ".enableProxyNdp(\"" + uplink + "\").proxy(\"" + src + "\")",
-        (proxyNdp ? "" : "sysctl -w net.ipv6.conf." + uplink + ".proxy_ndp=1 && ") + "ip -6 neigh add proxy " + src
-            + " dev " + uplink));
+    fixes.add(proxyFix(host.name(), host.name(), "answer neighbour solicitations for " + source + "'s " + src + " on "
+        + uplink, uplink, src, proxyNdp, delayed));
     return done(d, source, f, Verdict.RETURN_PATH_BROKEN, "the way there works, but " + h.host().name()
         + " finds " + src + " on-link and nobody answers for it: " + host.name() + " must proxy it", fixes);
+  }
+
+  /**
+   * The proxy_delay finding for a host that must answer for a proxied address: not a fault, but a
+   * plan and the sync set it to 0, since a delayed answer makes a container's first ping slow.
+   *
+   * @return whether a fix should set it to 0 (it reads as a number other than 0)
+   */
+  private static boolean checkProxyDelay(Host on, String uplink, List<Finding> f) {
+    String key = proxyDelayKey(uplink);
+    String delay = sysctl(on, key);
+    boolean atOnce = FirstContact.PROXY_DELAY.equals(delay);
+    boolean number = delay.matches("\\d{1,6}");
+    f.add(new Finding("proxy_delay", on.name(), atOnce ? Status.OK : Status.WARN, key + " = " + delay + (atOnce ? ""
+        : " (the first answer for a container waits up to " + (number ? Integer.parseInt(delay) * 10 + " ms" : "that")
+            + "; sysctl -w " + key + "=" + FirstContact.PROXY_DELAY + " answers at once, as a plan or the NDP sync does)")));
+    return number && !atOnce;
+  }
+
+  private static String proxyDelayKey(String uplink) {
+    return "net.ipv6.neigh." + uplink + ".proxy_delay";
+  }
+
+  /**
+   * The fix for a host that does not answer neighbour solicitations for {@code address}: the proxy
+   * entry, with proxy_ndp turned on when it is off and proxy_delay set to 0 when it is not (as a
+   * plan and the sync do), so that after this one fix the doctor finds nothing left on that uplink.
+   */
+  private static Fix proxyFix(String hostName, String var, String description, String uplink, String address,
+      boolean proxyNdp, boolean delayed) {
+    List<String> sysctls = new ArrayList<>();
+    if (!proxyNdp) {
+      sysctls.add("net.ipv6.conf." + uplink + ".proxy_ndp=1");
+    }
+    String delayKey = proxyDelayKey(uplink);
+    if (delayed) {
+      sysctls.add(delayKey + "=" + FirstContact.PROXY_DELAY);
+    }
+    String ip = (sysctls.isEmpty() ? "" : "sysctl -w " + String.join(" ", sysctls) + " && ")
+        + "ip -6 neigh add proxy " + address + " dev " + uplink;
+    String sdk = var + ".enableProxyNdp(\"" + uplink + "\").proxy(\"" + address + "\")"
+        + (delayed ? "; " + var + ".sysctl(\"" + delayKey + "\", \"" + FirstContact.PROXY_DELAY + "\")" : "");
+    return new Fix(hostName, description + (delayed ? ", at once (proxy_delay " + FirstContact.PROXY_DELAY + ")" : ""),
+        sdk, ip);
   }
 
   private Diagnosis done(String d, String source, List<Finding> f, Verdict v, String summary, List<Fix> fixes) {

@@ -8,6 +8,10 @@ import java.util.Objects;
  * version.
  *
  * <p>Immutable; thread-safe.
+ *
+ * @param <T> the setting's type
+ * @param value the setting's value
+ * @param source where Sixkit learnt it
  */
 public record Fact<T>(T value, Fact.Source source) {
 

@@ -21,7 +21,12 @@ import java.util.Map;
 public final class Journal {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  /** A step applied on a host. */
+  /**
+   * A step applied on a host.
+   *
+   * @param host the host's name
+   * @param step what was applied there
+   */
   public record Entry(String host, Step step) {}
 
   private Journal() {}

@@ -8,6 +8,10 @@ import java.util.Optional;
  * A validated plan for a set of Docker hosts sharing an underlay: one {@link HostPlan} each.
  *
  * <p>Immutable record; thread-safe.
+ *
+ * @param mode how containers on different hosts reach each other
+ * @param underlay the prefix the hosts share
+ * @param hosts one plan per host
  */
 public record NetworkPlan(Mode mode, IPv6Address underlay, List<HostPlan> hosts) {
   /**

@@ -70,7 +70,13 @@ public sealed interface Step permits Step.Sysctl, Step.Proxy, Step.Route, Step.F
     };
   }
 
-  /** A sysctl set from one value to another. */
+  /**
+   * A sysctl set from one value to another.
+   *
+   * @param key the dotted key, such as {@code net.ipv6.conf.eth0.proxy_ndp}
+   * @param before the value read before, or null when it was not read
+   * @param after the value set
+   */
   record Sysctl(String key, String before, String after) implements Step {
     @Override
     public Change planned(String host) {
@@ -103,7 +109,13 @@ public sealed interface Step permits Step.Sysctl, Step.Proxy, Step.Route, Step.F
     }
   }
 
-  /** A proxy neighbour entry added or removed on the uplink. */
+  /**
+   * A proxy neighbour entry added or removed on the uplink.
+   *
+   * @param uplink the device the entry is on
+   * @param address the proxied IPv6 address
+   * @param add true to add the entry, false to remove it
+   */
   record Proxy(String uplink, String address, boolean add) implements Step {
     private String object() {
       return "proxy " + address + " dev " + uplink;
@@ -142,7 +154,13 @@ public sealed interface Step permits Step.Sysctl, Step.Proxy, Step.Route, Step.F
     }
   }
 
-  /** A next hop: via GATEWAY dev DEVICE [metric N]; metric -1 means the kernel's default. */
+  /**
+   * A next hop: via GATEWAY dev DEVICE [metric N]; metric -1 means the kernel's default.
+   *
+   * @param via the gateway's address, or null for an on-link route
+   * @param dev the device
+   * @param metric the route's metric, -1 for the kernel's default
+   */
   record Hop(String via, String dev, int metric) {
     @Override
     public String toString() {
@@ -169,7 +187,13 @@ public sealed interface Step permits Step.Sysctl, Step.Proxy, Step.Route, Step.F
     }
   }
 
-  /** A route added (before null), removed (after null) or moved to another next hop. */
+  /**
+   * A route added (before null), removed (after null) or moved to another next hop.
+   *
+   * @param destination the destination prefix
+   * @param before the next hop before, or null when the route is added
+   * @param after the next hop after, or null when the route is removed
+   */
   record Route(String destination, Hop before, Hop after) implements Step {
     private String object() {
       return "route " + destination;
@@ -232,7 +256,13 @@ public sealed interface Step permits Step.Sysctl, Step.Proxy, Step.Route, Step.F
     }
   }
 
-  /** A file written (before null: it did not exist) or deleted (after null), whole. */
+  /**
+   * A file written (before null: it did not exist) or deleted (after null), whole.
+   *
+   * @param path the file's path on the host
+   * @param before its text before, or null when it did not exist
+   * @param after its text after, or null when it is deleted
+   */
   record File(String path, String before, String after) implements Step {
     private String object() {
       return "file " + path;
@@ -301,6 +331,10 @@ public sealed interface Step permits Step.Sysctl, Step.Proxy, Step.Route, Step.F
    * A user-defined IPv6 bridge network in routed gateway mode, created or removed. Removing one
    * that still has containers fails, naming them: undo leaves it (and its record) until they are
    * gone, and a later undo finishes.
+   *
+   * @param name the network's name
+   * @param subnet its IPv6 subnet
+   * @param add true to create it, false to remove it
    */
   record Network(String name, String subnet, boolean add) implements Step {
     /** What the step writes and reads back as the network's state. */

@@ -9,6 +9,9 @@ import java.util.Optional;
  * and the gateway address Docker gave the bridge in it, if any.
  *
  * <p>Immutable; thread-safe.
+ *
+ * @param prefix the pool, a prefix block
+ * @param gateway the bridge's gateway address in it, if Docker gave one
  */
 public record Subnet(IPAddress prefix, Optional<IPAddress> gateway) {
 

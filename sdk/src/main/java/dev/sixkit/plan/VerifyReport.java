@@ -51,6 +51,8 @@ public final class VerifyReport {
   }
 
   /**
+   * A report with, for the pairs that failed, the hops at fault.
+   *
    * @param hops for failed pairs, the hop that does not do what the plan says ("docker1: 2001:db8:ef11::/64
    *     goes via ... (wins the lookup), the plan says via ...")
    * @param setup the setup's name

@@ -106,25 +106,41 @@ class DoctorIT {
       assertTrue(broken.findings().stream().anyMatch(f -> f.check().equals("neighbour")
           && f.status() == Diagnosis.Status.FAIL && (f.detail().contains("FAILED") || f.detail().contains("INCOMPLETE"))),
           "the unanswered solicitation shows: " + broken.render());
+      // a fresh lab host answers proxied solicitations after the kernel's delay: a warning, on both hosts
+      assertEquals(Diagnosis.Status.WARN, proxyDelay(broken, "docker1").status(), broken.render());
+      assertEquals(Diagnosis.Status.WARN, proxyDelay(broken, "docker2").status(), broken.render());
       Diagnosis.Fix fix = broken.fixes().get(0);
       assertEquals("docker1", fix.host());
-      assertEquals("docker1.enableProxyNdp(\"eth0\").proxy(\"" + web1 + "\")", fix.sdkCall());
-      assertEquals("sysctl -w net.ipv6.conf.eth0.proxy_ndp=1 && ip -6 neigh add proxy " + web1 + " dev eth0", fix.ipCommand());
+      assertEquals("docker1.enableProxyNdp(\"eth0\").proxy(\"" + web1 + "\"); docker1.sysctl(\"net.ipv6.neigh.eth0.proxy_delay\", \"0\")",
+          fix.sdkCall());
+      assertEquals("sysctl -w net.ipv6.conf.eth0.proxy_ndp=1 net.ipv6.neigh.eth0.proxy_delay=0 && ip -6 neigh add proxy " + web1
+          + " dev eth0", fix.ipCommand());
+      assertTrue(broken.render().contains("ip:  sysctl -w net.ipv6.conf.eth0.proxy_ndp=1 net.ipv6.neigh.eth0.proxy_delay=0 && "),
+          "the printed fix sets proxy_delay: " + broken.render());
       runIpCommand(lab, fix);
 
-      // the way there is fixed; the way back is not yet
+      // the way there is fixed, proxy_delay included (read back by the doctor); the way back is not yet
       Diagnosis half = docker2.doctor().peers(docker1).reach(web1, "web2");
       LOG.info("\n{}", half.render());
       assertEquals(Verdict.RETURN_PATH_BROKEN, half.verdict(), half.render());
+      Diagnosis.Finding delay1 = proxyDelay(half, "docker1");
+      assertEquals(Diagnosis.Status.OK, delay1.status(), half.render());
+      assertEquals("net.ipv6.neigh.eth0.proxy_delay = 0", delay1.detail());
+      assertEquals("0", Ip.exec(lab.host("docker1").netns(), "sysctl", "-n", "net.ipv6.neigh.eth0.proxy_delay").out().strip());
       Diagnosis.Fix back = half.fixes().get(0);
-      assertEquals("docker2.enableProxyNdp(\"eth0\").proxy(\"" + web2 + "\")", back.sdkCall());
-      docker2.enableProxyNdp("eth0").proxy(web2); // the SDK call, as written
+      assertEquals("docker2.enableProxyNdp(\"eth0\").proxy(\"" + web2 + "\"); docker2.sysctl(\"net.ipv6.neigh.eth0.proxy_delay\", \"0\")",
+          back.sdkCall());
+      // the SDK calls, as written
+      docker2.enableProxyNdp("eth0").proxy(web2);
+      docker2.sysctl("net.ipv6.neigh.eth0.proxy_delay", "0");
       Ip.run(lab.host("docker2").netns(), "-6", "neigh", "flush", "to", web1);
 
       Diagnosis fixed = docker2.doctor().peers(docker1).reach(web1, "web2");
       LOG.info("\n{}", fixed.render());
       assertEquals(Verdict.REACHABLE, fixed.verdict(), fixed.render());
       assertTrue(fixed.fixes().isEmpty());
+      assertEquals(Diagnosis.Status.OK, proxyDelay(fixed, "docker1").status(), fixed.render());
+      assertEquals(Diagnosis.Status.OK, proxyDelay(fixed, "docker2").status(), fixed.render());
       ExecResult page = http(docker2, "web2", web1);
       assertTrue(page.ok() && page.stdout().contains("Web Server #1"), page.toString());
 
@@ -165,6 +181,10 @@ class DoctorIT {
       Set<String> hosts = new TreeSet<>();
       before.fixes().forEach(x -> hosts.add(x.host()));
       assertEquals(Set.of("docker1", "docker2"), hosts, "the fix is the complete set on every host: " + before.render());
+      // each host's NDP proxy fix turns proxy_ndp on and sets proxy_delay to 0, as a plan does
+      assertEquals(Set.of("docker1", "docker2"), before.fixes().stream().filter(x -> x.ipCommand().startsWith(
+          "sysctl -w net.ipv6.conf.eth0.proxy_ndp=1 net.ipv6.neigh.eth0.proxy_delay=0 && ip -6 neigh add proxy "))
+          .map(Diagnosis.Fix::host).collect(java.util.stream.Collectors.toSet()), before.render());
       for (Diagnosis.Fix fix : before.fixes()) {
         runIpCommand(lab, fix); // exactly as written
       }
@@ -180,10 +200,21 @@ class DoctorIT {
       LOG.info("\n{}", after.render());
       assertEquals(Verdict.REACHABLE, after.verdict(), after.render());
       assertTrue(after.fixes().isEmpty(), after.render());
+      // the fix left nothing for the doctor to warn about: each host answers proxied solicitations at once
+      assertEquals(Diagnosis.Status.OK, proxyDelay(after, "docker1").status(), after.render());
+      assertEquals(Diagnosis.Status.OK, proxyDelay(after, "docker2").status(), after.render());
     } finally {
       Lab.down(name, LabProgress.silent());
       assertTrue(Lab.namespaces(name).isEmpty());
     }
+  }
+
+  /** The doctor's proxy_delay finding for a host (exactly one). */
+  static Diagnosis.Finding proxyDelay(Diagnosis d, String host) {
+    List<Diagnosis.Finding> found = d.findings().stream()
+        .filter(f -> f.check().equals("proxy_delay") && f.host().equals(host)).toList();
+    assertEquals(1, found.size(), "one proxy_delay finding for " + host + ": " + d.render());
+    return found.get(0);
   }
 
   static ExecResult ping(Host from, String container, String to) {

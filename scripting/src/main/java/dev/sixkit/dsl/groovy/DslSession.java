@@ -26,6 +26,8 @@ public final class DslSession implements AutoCloseable {
   private java.util.function.Consumer<Object> results;
 
   /**
+   * A session with no setup yet.
+   *
    * @param out where results and progress go
    * @param echo whether plan/apply/verify/undo print their results (scripts) rather than only return them (console)
    * @param planOnly whether apply() only plans (./sixkit run --plan)

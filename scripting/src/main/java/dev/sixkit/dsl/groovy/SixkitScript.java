@@ -40,6 +40,9 @@ import java.nio.charset.StandardCharsets;
  */
 public abstract class SixkitScript extends Script {
 
+  /** For the script classes Groovy compiles on this base; the session comes through the binding. */
+  public SixkitScript() {}
+
   /**
    * A word that takes nothing may be written without parentheses, as completion inserts it:
    * {@code plan} is {@code plan()}. Variables of the script come first.
