@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
         + " SSH connections open between runs (one per Sixkit build, JVM, folder and environment; each ends after "
         + "SIXKIT_DAEMON_IDLE seconds unused, default 600).",
         "SIXKIT_DAEMON=0 or run --no-daemon runs in the command's own process instead."},
-    subcommands = {DaemonCommand.Status.class, DaemonCommand.Stop.class, DaemonCommand.Serve.class})
+    subcommands = DaemonCommand.Serve.class)
 final class DaemonCommand implements Runnable {
   @Spec
   CommandSpec spec;
@@ -82,34 +82,23 @@ final class DaemonCommand implements Runnable {
 
   @Command(name = "status", mixinStandardHelpOptions = true,
       description = "Each run daemon of this user: its socket, runs, idle time and the hosts it keeps open.")
-  static final class Status implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() throws IOException {
-      ask(spec.commandLine().getOut(), DaemonWire.STATUS);
-      return Main.OK;
-    }
+  int status() throws IOException {
+    ask(spec.commandLine().getOut(), DaemonWire.STATUS);
+    return Main.OK;
   }
 
   @Command(name = "stop", mixinStandardHelpOptions = true,
       description = "Stop every run daemon of this user (a run under way is stopped as by Ctrl-C and reports first); "
           + "their SSH connections close.")
-  static final class Stop implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() throws IOException {
-      ask(spec.commandLine().getOut(), DaemonWire.STOP);
-      return Main.OK;
-    }
+  int stop() throws IOException {
+    ask(spec.commandLine().getOut(), DaemonWire.STOP);
+    return Main.OK;
   }
 
-  @Command(name = "serve", hidden = true, description = "Serve runs on a socket (started by the launcher).")
+  @Command(name = "serve", hidden = true, mixinStandardHelpOptions = true,
+      description = "Serve runs on a socket (what the launcher starts).")
   static final class Serve implements Callable<Integer> {
-    @Option(names = "--socket", required = true, paramLabel = "PATH")
+    @Option(names = "--socket", required = true, paramLabel = "PATH", description = "The Unix socket to listen on.")
     Path socket;
 
     @Override

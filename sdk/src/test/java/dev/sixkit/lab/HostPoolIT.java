@@ -332,18 +332,6 @@ class HostPoolIT {
     assertEquals(List.of(), awaitSessions(d1, 0));
   }
 
-  /** Every sshd process in the namespace (listener and sessions). */
-  private static List<Long> sshdIn(String netns) {
-    Optional<Object> key = Procs.fileKey(Path.of("/run/netns", netns));
-    List<Long> out = new ArrayList<>();
-    for (long p : Procs.all()) {
-      if (Procs.comm(p).equals("sshd") && key.isPresent() && key.equals(Procs.netnsKey(p))) {
-        out.add(p);
-      }
-    }
-    return out;
-  }
-
   @Test
   void aKilledServerFailsOnlyItsHostWithAClearError_andARestartedOneWorksAgain() throws IOException {
     Path known = knownHostsCopy("known_hosts_killed");
@@ -356,7 +344,7 @@ class HostPoolIT {
 
       List<Long> killed = LabSsh.stopHost(lab.name(), "docker1"); // the listener and its sessions
       assertFalse(killed.isEmpty());
-      assertEquals(List.of(), sshdIn(d1.netns()), "no sshd left in docker1's namespace");
+      assertEquals(List.of(), SshLabFixture.sshdIn(d1.netns()), "no sshd left in docker1's namespace");
 
       try (SetupEngine e = new SetupEngine(setup(known, opened)).hosts(pool)) {
         Plan p = e.plan();

@@ -33,18 +33,6 @@ class LabSshIT {
     return tag + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
   }
 
-  /** Every process in the namespace that is an sshd. */
-  private static List<Long> sshdIn(String netns) {
-    Optional<Object> key = Procs.fileKey(Path.of("/run/netns", netns));
-    List<Long> out = new ArrayList<>();
-    for (long p : Procs.all()) {
-      if (Procs.comm(p).equals("sshd") && key.isPresent() && key.equals(Procs.netnsKey(p))) {
-        out.add(p);
-      }
-    }
-    return out;
-  }
-
   @Test
   void upMakesKeysAndServersAndDownRemovesThemEvenAfterTheServerWasKilled() throws Exception {
     Root.require();
@@ -60,7 +48,7 @@ class LabSshIT {
       for (LabHost h : l.hosts()) {
         assertTrue(known.stream().anyMatch(k -> k.startsWith(h.managementAddress() + " ssh-ed25519 ")), known.toString());
         long pid = LabSsh.runningSshd(lab, h.name()).orElseThrow();
-        assertEquals(List.of(pid), sshdIn(h.netns()), "one listener, in the host's namespace");
+        assertEquals(List.of(pid), SshLabFixture.sshdIn(h.netns()), "one listener, in the host's namespace");
         // it listens on the management address only
         String ss = Ip.exec(h.netns(), "ss", "-Htln").out();
         assertTrue(ss.contains("[" + h.managementAddress() + "]:22"), ss);
@@ -79,7 +67,7 @@ class LabSshIT {
       long listener = LabSsh.runningSshd(lab, "docker1").orElseThrow();
       Procs.kill(listener);
       Procs.awaitGone(List.of(listener), java.time.Duration.ofSeconds(5));
-      List<Long> orphans = sshdIn(d1.netns());
+      List<Long> orphans = SshLabFixture.sshdIn(d1.netns());
       assertFalse(orphans.isEmpty(), "the session outlives its server");
       assertTrue(LabSsh.runningSshd(lab, "docker1").isEmpty());
       SixkitException again = org.junit.jupiter.api.Assertions.assertThrows(SixkitException.class,

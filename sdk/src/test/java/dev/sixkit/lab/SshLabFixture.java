@@ -10,7 +10,10 @@ import dev.sixkit.plan.Mode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import dev.sixkit.internal.os.Procs;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -31,6 +34,18 @@ abstract class SshLabFixture {
   String ns;
   @TempDir
   Path tmp;
+
+  /** Every sshd process in the namespace (listener and sessions). */
+  static List<Long> sshdIn(String netns) {
+    Optional<Object> key = Procs.fileKey(Path.of("/run/netns", netns));
+    List<Long> out = new ArrayList<>();
+    for (long p : Procs.all()) {
+      if (Procs.comm(p).equals("sshd") && key.isPresent() && key.equals(Procs.netnsKey(p))) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
 
   @BeforeAll
   void up() {
