@@ -164,7 +164,12 @@ final class FleetBench implements Callable<Integer> {
         // The bench's own run daemon (its folder is the bench's): stopped, its connections closed.
         List<String> stop = new ArrayList<>(sixkit);
         stop.addAll(List.of("daemon", "stop"));
-        run(stop, dir);
+        try {
+          run(stop, dir);
+        } catch (RuntimeException e) {
+          err.println("fleet bench: stopping its run daemon: " + e.getMessage()); // the bench's own error comes first
+          err.flush();
+        }
       }
       return report(out, labName, l.hosts().size(), t);
     } finally {

@@ -113,6 +113,7 @@ class RunDaemonIT {
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
     pb.environment().put("SIXKIT_DAEMON_DIR", daemons.toString());
     pb.environment().remove("SIXKIT_DAEMON");
+    pb.environment().put("SIXKIT_DAEMON_IDLE", "120"); // should the test JVM die before its @AfterAll
     return pb;
   }
 
