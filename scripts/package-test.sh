@@ -3,7 +3,7 @@
 # on the jars the test run just built), installs it with dpkg on this machine, then from another
 # directory: sixkit --version, the man page and completion are where they belong, sixkit demo on a
 # lab kept up, sixkit ndp sync --once on that lab's host (the proxy entry of its container read
-# back with ip -json), and finally removes lab and package. Needs root.
+# back with ip -json), two sixkit runs on one run daemon, and finally removes lab and package. Needs root.
 #
 #   bash scripts/package-test.sh
 set -euo pipefail
@@ -22,6 +22,7 @@ if dpkg-query -W -f='${Status}' sixkit 2>/dev/null | grep -q 'install ok install
 fi
 
 cleanup() {
+  SIXKIT_DAEMON_DIR="$elsewhere/daemons" /usr/bin/sixkit daemon stop >/dev/null 2>&1 || true
   /usr/bin/sixkit lab down --name "$lab" >/dev/null 2>&1 || true
   dpkg -P sixkit >/dev/null 2>&1 || true
   rm -rf "$elsewhere"
@@ -62,6 +63,21 @@ want = sys.argv[1]
 have = [e["dst"] for e in json.load(sys.stdin)]
 sys.exit(0 if want in have else "the sync did not restore the proxy entry of %s (have %s)" % (want, have))' "$addr"
 say "the proxy entry of $addr is back"
+
+# sixkit run through a run daemon (the installed launcher starts RunClient, which starts the daemon
+# from the installed jars), in a folder of its own so no other daemon is touched; then stopped.
+export SIXKIT_DAEMON_DIR="$elsewhere/daemons"
+printf 'println "hosts: " + lab(args[0]).hosts()*.name().join(" ")\n' >"$elsewhere/hosts.groovy"
+for i in 1 2; do
+  out=$(sixkit run "$elsewhere/hosts.groovy" "$lab" 2>&1) || { echo "$out" >&2; fail "sixkit run (run $i)"; }
+  [ "$out" = "hosts: docker1 docker2" ] || fail "sixkit run printed: $out"
+done
+status=$(sixkit daemon status)
+grep -q ', 2 runs,' <<<"$status" || fail "the two runs did not share one daemon: $status"
+sixkit daemon stop >/dev/null
+! pgrep -f "daemon serve --socket $SIXKIT_DAEMON_DIR" >/dev/null || fail "daemon stop left a daemon process"
+say "sixkit run: two runs on one run daemon from the installed jars, stopped"
+unset SIXKIT_DAEMON_DIR
 
 sixkit lab down --name "$lab" >/dev/null
 dpkg -P sixkit >/dev/null   # purge: the conffile in /etc/default too
