@@ -39,7 +39,9 @@ import org.junit.jupiter.api.Test;
  * RunClient run ...} in a child process) on a two-host SSH lab. Runs share one daemon and its SSH
  * connections (the same TCP sessions, read with ss in the hosts' namespaces), the setup's outcome
  * is read back with ip -json and ping6 both ways, output, standard input and exit statuses cross the
- * socket, Ctrl-C stops a run and leaves the daemon serving, a changed host key between runs is
+ * socket, Ctrl-C stops a run and leaves the daemon serving (and, in the middle of an apply, through
+ * the daemon and without it, lets the changes under way finish and says what was made where), a
+ * changed host key between runs is
  * refused before anything is sent, another folder gets another daemon, and {@code daemon stop}
  * ends them all (no process left).
  */
@@ -237,6 +239,60 @@ class RunDaemonIT {
     assertEquals(0, undone.exit(), undone.err());
     assertEquals(before, state(), "undo through the daemon restores what ip -json showed before");
     assertEquals(first, sessions(), "still the same sessions");
+  }
+
+  /**
+   * Ctrl-C in the middle of an apply, through the daemon and in a process of its own: docker2
+   * stops after its first change (its thread is held there until the test has pressed Ctrl-C),
+   * docker1 finishes, the run says what was made where and exits 130; ip -json shows exactly that,
+   * and undo reverts it all.
+   */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"daemon", "--no-daemon"})
+  void ctrlCDuringAnApplyFinishesWhatIsUnderWayAndSaysWhatWasAppliedWhere(String how) throws Exception {
+    Path kh = LabSsh.knownHosts(lab.name());
+    Path s = script("cut.groovy", kh, """
+        sixkitSession.current().status { h, m ->
+          if (h == 'docker2' && m == 'apply 2/3') { println 'MIDWAY'; System.out.flush(); Thread.sleep(4000) }
+        }
+        apply()
+        """);
+    List<String> args = new ArrayList<>(List.of("run", s.toString(), "--forks", "2"));
+    if (how.startsWith("--")) {
+      args.add(how);
+    }
+    try {
+      Process p = command(work, args.toArray(String[]::new)).redirectErrorStream(true).start();
+      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      StringBuilder seen = new StringBuilder();
+      String line;
+      while ((line = out.readLine()) != null && !line.equals("MIDWAY")) {
+        seen.append(line).append('\n');
+      }
+      assertEquals("MIDWAY", line, seen.toString());
+      new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+      while ((line = out.readLine()) != null) {
+        seen.append(line).append('\n');
+      }
+      assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the run ended after Ctrl-C");
+      String said = seen.toString();
+      System.out.println(how + ":\n" + said);
+      assertEquals(130, p.exitValue(), said);
+      // docker2 made its first change (proxy_ndp), then no other; docker1 stopped where the report says.
+      assertTrue(said.contains("docker2: apply FAILED after 1 change: stopped (interrupted) before"), said);
+      assertTrue(said.contains("undo() reverts what was made"), said);
+      String st = state();
+      assertTrue(st.contains("docker2=proxies [] proxy_ndp 1"), "docker2 has its first change only: " + st);
+      boolean docker1Done = said.contains("docker1: apply done");
+      assertTrue(docker1Done || said.contains("docker1: apply FAILED after 2 changes: stopped (interrupted) before proxy"),
+          said);
+      assertTrue(st.contains("docker1=proxies [" + (docker1Done ? web("docker1") : "") + "] proxy_ndp 1"),
+          "docker1 as the report says (" + (docker1Done ? "done" : "stopped before its entry") + "): " + st);
+    } finally {
+      Run undone = client(work, null, "run", script("undo-cut.groovy", kh, "undo()").toString());
+      assertEquals(0, undone.exit(), undone.err());
+      assertEquals(before, state(), "undo reverts what the interrupted apply made");
+    }
   }
 
   @Test
