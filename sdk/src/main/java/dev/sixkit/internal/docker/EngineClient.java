@@ -24,10 +24,7 @@ import dev.sixkit.docker.DaemonFacts;
 import dev.sixkit.docker.DockerException;
 import dev.sixkit.docker.DockerException.Reason;
 import dev.sixkit.docker.DockerNetwork;
-import dev.sixkit.doctor.Fact;
 import dev.sixkit.host.ExecResult;
-import dev.sixkit.internal.os.Ips;
-import inet.ipaddr.IPAddress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -153,23 +150,9 @@ public final class EngineClient implements AutoCloseable {
     Version v = read("read daemon version", null, () -> client.versionCmd().exec());
     Info info = read("read daemon info", null, () -> client.infoCmd().exec());
     Optional<DockerNetwork> bridge = findNetwork("bridge").filter(n -> "bridge".equals(n.driver()));
-    String version = nz(v.getVersion());
-    Fact<Boolean> ipv6 = bridge.map(b -> new Fact<>(b.ipv6Enabled(), Fact.Source.ENGINE_API))
-        .or(given::ipv6).orElse(new Fact<>(false, Fact.Source.DEFAULT));
-    Optional<Fact<IPAddress>> cidr = bridge.flatMap(b -> b.ipv6Subnets().stream().findFirst())
-        .map(s -> new Fact<>(s.prefix(), Fact.Source.ENGINE_API));
-    if (cidr.isEmpty()) {
-      cidr = given.fixedCidrV6().flatMap(f -> Ips.prefix(f.value()).map(p -> new Fact<>(p, f.source())));
-    }
-    Fact<Boolean> proxy = given.userlandProxy().orElse(new Fact<>(true, Fact.Source.DEFAULT));
-    // Docker 27 turned ip6tables on by default; before it needed --experimental --ip6tables.
-    Fact<Boolean> ip6t = given.ip6tables()
-        .orElse(new Fact<>(DaemonFacts.majorVersion(version) >= 27, Fact.Source.DEFAULT));
-    Fact<Boolean> exp = info.getExperimentalBuild() != null
-        ? new Fact<>(info.getExperimentalBuild(), Fact.Source.ENGINE_API)
-        : given.experimental().orElse(new Fact<>(false, Fact.Source.DEFAULT));
-    return new DaemonFacts(version, nz(v.getApiVersion()), nz(v.getMinAPIVersion()), apiVersion,
-        nz(info.getOperatingSystem()), nz(info.getKernelVersion()), nz(info.getDriver()), ipv6, cidr, proxy, ip6t, exp);
+    return EngineReader.daemonFacts(nz(v.getVersion()), nz(v.getApiVersion()), nz(v.getMinAPIVersion()), apiVersion,
+        nz(info.getOperatingSystem()), nz(info.getKernelVersion()), nz(info.getDriver()), info.getExperimentalBuild(),
+        bridge, given);
   }
 
   public List<Container> containers() {

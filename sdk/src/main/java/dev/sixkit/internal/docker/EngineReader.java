@@ -283,7 +283,21 @@ public final class EngineReader implements DockerReads {
    */
   public static dev.sixkit.docker.DaemonFacts toDaemonFacts(Map<String, Object> version, Map<String, Object> info,
       Optional<DockerNetwork> bridge, String negotiated, dev.sixkit.docker.DaemonConfig given) {
-    String v = text(version, "Version");
+    return daemonFacts(text(version, "Version"), text(version, "ApiVersion"), text(version, "MinAPIVersion"), negotiated,
+        text(info, "OperatingSystem"), text(info, "KernelVersion"), text(info, "Driver"),
+        info.get("ExperimentalBuild") instanceof Boolean b ? b : null, bridge, given);
+  }
+
+  /**
+   * A daemon's facts from what it reports (raw answers here, docker-java's models in {@link
+   * EngineClient#daemon}): its bridge's IPv6 settings when it has one, else what its
+   * configuration says, else Docker's defaults.
+   *
+   * @param experimental the Engine's ExperimentalBuild, or null when it did not say
+   */
+  static dev.sixkit.docker.DaemonFacts daemonFacts(String v, String api, String minApi, String negotiated, String os,
+      String kernel, String driver, Boolean experimental, Optional<DockerNetwork> bridge,
+      dev.sixkit.docker.DaemonConfig given) {
     Fact<Boolean> ipv6 = bridge.map(b -> new Fact<>(b.ipv6Enabled(), Fact.Source.ENGINE_API))
         .or(given::ipv6).orElse(new Fact<>(false, Fact.Source.DEFAULT));
     Optional<Fact<IPAddress>> cidr = bridge.flatMap(b -> b.ipv6Subnets().stream().findFirst())
@@ -295,12 +309,11 @@ public final class EngineReader implements DockerReads {
     // Docker 27 turned ip6tables on by default; before it needed --experimental --ip6tables.
     Fact<Boolean> ip6t = given.ip6tables()
         .orElse(new Fact<>(dev.sixkit.docker.DaemonFacts.majorVersion(v) >= 27, Fact.Source.DEFAULT));
-    Fact<Boolean> exp = info.get("ExperimentalBuild") instanceof Boolean b
-        ? new Fact<>(b, Fact.Source.ENGINE_API)
+    Fact<Boolean> exp = experimental != null
+        ? new Fact<>(experimental, Fact.Source.ENGINE_API)
         : given.experimental().orElse(new Fact<>(false, Fact.Source.DEFAULT));
-    return new dev.sixkit.docker.DaemonFacts(v, text(version, "ApiVersion"), text(version, "MinAPIVersion"),
-        negotiated, text(info, "OperatingSystem"), text(info, "KernelVersion"), text(info, "Driver"), ipv6, cidr,
-        proxy, ip6t, exp);
+    return new dev.sixkit.docker.DaemonFacts(v, api, minApi, negotiated, os, kernel, driver, ipv6, cidr, proxy, ip6t,
+        exp);
   }
 
   /** A container from the list's format: names as a list, the state as a word, ports as objects. */
