@@ -21,9 +21,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -45,20 +43,6 @@ class DslFirstContactIT {
 
   private static String sysctl(LabHost h, String key) {
     return LabWitness.sysctl(h.netns(), key);
-  }
-
-  private static void docker(LabHost h, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("docker", "-H", h.dockerEndpoint()));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, cmd + ": " + out);
-  }
-
-  private static String ipv6(LabHost h, String container) {
-    try (Docker d = Docker.connect(h.dockerEndpoint())) {
-      return d.container(container).ipv6().orElseThrow().toCanonicalString();
-    }
   }
 
   /** One echo, one second to answer: it must answer on this first try, and its round trip is returned (ms). */
@@ -103,10 +87,10 @@ class DslFirstContactIT {
       try (Docker d = Docker.connect(d1.dockerEndpoint())) {
         image = d.container(d1.webContainer()).image();
       }
-      docker(d1, "run", "-d", "--name", "fresh1", image, "httpd", "-f", "-p", "80", "-h", "/www");
-      docker(d2, "run", "-d", "--name", "fresh2", image, "httpd", "-f", "-p", "80", "-h", "/www");
-      String fresh1 = ipv6(d1, "fresh1");
-      String fresh2 = ipv6(d2, "fresh2");
+      LabWitness.docker(d1, "run", "-d", "--name", "fresh1", image, "httpd", "-f", "-p", "80", "-h", "/www");
+      LabWitness.docker(d2, "run", "-d", "--name", "fresh2", image, "httpd", "-f", "-p", "80", "-h", "/www");
+      String fresh1 = LabWitness.ipv6(d1, "fresh1");
+      String fresh2 = LabWitness.ipv6(d2, "fresh2");
       ApplyResult second = (ApplyResult) r.evaluate("apply()", "apply2.groovy");
       assertEquals(2, second.changes().size(), "one entry per new container, the delay already 0: " + second);
       assertTrue(((Plan) r.evaluate("plan()", "plan2.groovy")).isEmpty(), "nothing left to change");
@@ -127,8 +111,8 @@ class DslFirstContactIT {
       }
 
       // undo: the entries go (the containers first), and each uplink's delay is the one read before.
-      docker(d1, "rm", "-f", "fresh1");
-      docker(d2, "rm", "-f", "fresh2");
+      LabWitness.docker(d1, "rm", "-f", "fresh1");
+      LabWitness.docker(d2, "rm", "-f", "fresh2");
       assertTrue(((ApplyResult) r.evaluate("undo()", "undo.groovy")).ok());
       assertEquals(before1, sysctl(d1, key));
       assertEquals(before2, sysctl(d2, key));

@@ -22,7 +22,6 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,20 +74,6 @@ class DslOneTruthIT {
         """.formatted(labName, stateDir);
   }
 
-  private static void docker(LabHost h, String... args) throws Exception {
-    List<String> cmd = new java.util.ArrayList<>(List.of("docker", "-H", h.dockerEndpoint()));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, cmd + ": " + out);
-  }
-
-  private static String ipv6(LabHost h, String container) {
-    try (Docker d = Docker.connect(h.dockerEndpoint())) {
-      return d.container(container).ipv6().orElseThrow().toCanonicalString();
-    }
-  }
-
   private static boolean ping(LabHost from, String container, String address) {
     try (Docker d = Docker.connect(from.dockerEndpoint())) {
       return d.exec(container, java.time.Duration.ofSeconds(15), List.of("ping6", "-c", "1", "-W", "3", address)).ok();
@@ -113,8 +98,8 @@ class DslOneTruthIT {
       try (Docker d = Docker.connect(d1.dockerEndpoint())) {
         image = d.container(d1.webContainer()).image();
       }
-      docker(d1, "run", "-d", "--name", "extra", image, "httpd", "-f", "-p", "80", "-h", "/www");
-      String extra = ipv6(d1, "extra");
+      LabWitness.docker(d1, "run", "-d", "--name", "extra", image, "httpd", "-f", "-p", "80", "-h", "/www");
+      String extra = LabWitness.ipv6(d1, "extra");
       ApplyResult second = (ApplyResult) r.evaluate("apply()", "apply2.groovy");
       assertEquals(1, second.changes().size(), second.toString());
       assertTrue(LabWitness.proxies(d1.netns()).contains(extra + " dev eth0"));
@@ -124,17 +109,17 @@ class DslOneTruthIT {
       }
 
       // a paused container keeps its entry: apply is idempotent, and it answers at once after unpause
-      docker(d1, "pause", d1.webContainer());
+      LabWitness.docker(d1, "pause", d1.webContainer());
       ApplyResult paused = (ApplyResult) r.evaluate("apply()", "apply3.groovy");
       assertTrue(paused.nothingToDo(), paused.toString());
       ApplyResult paused2 = (ApplyResult) r.evaluate("apply()", "apply4.groovy");
       assertTrue(paused2.nothingToDo(), paused2.toString());
-      assertTrue(LabWitness.proxies(d1.netns()).contains(ipv6(d1, d1.webContainer()) + " dev eth0"));
-      docker(d1, "unpause", d1.webContainer());
-      assertTrue(ping(d2, d2.webContainer(), ipv6(d1, d1.webContainer())), "web2 -> web1 after unpause, no sync");
+      assertTrue(LabWitness.proxies(d1.netns()).contains(LabWitness.ipv6(d1, d1.webContainer()) + " dev eth0"));
+      LabWitness.docker(d1, "unpause", d1.webContainer());
+      assertTrue(ping(d2, d2.webContainer(), LabWitness.ipv6(d1, d1.webContainer())), "web2 -> web1 after unpause, no sync");
 
       // undo: every host as before the first apply (the extra container is gone first)
-      docker(d1, "rm", "-f", "extra");
+      LabWitness.docker(d1, "rm", "-f", "extra");
       ApplyResult undone = (ApplyResult) r.evaluate("undo()", "undo.groovy");
       assertTrue(undone.ok(), undone.toString());
       assertEquals(before, LabWitness.snapshot(lab));

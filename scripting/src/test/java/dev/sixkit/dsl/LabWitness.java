@@ -16,6 +16,23 @@ import java.util.TreeMap;
 final class LabWitness {
   private LabWitness() {}
 
+  /** The docker CLI against the host's daemon; fails the test, with its output, when it fails. */
+  static void docker(LabHost h, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("docker", "-H", h.dockerEndpoint()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    org.junit.jupiter.api.Assertions.assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)
+        && p.exitValue() == 0, cmd + ": " + out);
+  }
+
+  /** The container's global IPv6 address, as Docker reports it. */
+  static String ipv6(LabHost h, String container) {
+    try (dev.sixkit.docker.Docker d = dev.sixkit.docker.Docker.connect(h.dockerEndpoint())) {
+      return d.container(container).ipv6().orElseThrow().toCanonicalString();
+    }
+  }
+
   /** Per host: addresses, IPv6 routes of the main table, proxy entries, the sysctls a setup touches (proxy_delay too). */
   static Map<String, String> snapshot(Lab lab) {
     Map<String, String> out = new TreeMap<>();
