@@ -50,7 +50,7 @@ public final class NetworkDraft {
   /**
    * An IPAM pool; Docker picks the gateway.
    *
-   * @param prefix a subnet such as fd00:1::/64 or 172.30.0.0/16
+   * @param prefix a subnet such as fd00:1::/64 (an IPv4 subnet works the same way)
    * @return this draft
    */
   public NetworkDraft subnet(String prefix) {
